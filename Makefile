@@ -1,0 +1,43 @@
+# Menschmoment: `make run` starts the local product with demo data, `make test` checks it.
+# Both set up everything they need on a fresh machine (a Python virtualenv here).
+
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+
+# Lambda runs Python 3.13; use it when the machine has it (pyenv included), else 3.11+.
+PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 python3.12 python3.11 python3; do \
+	"$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
+
+.PHONY: setup run test check lint typecheck format clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (3.13 preferred)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[web,dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+run: setup
+	$(PY) -m skill serve --demo
+
+test: setup lint typecheck
+	$(PY) -m pytest
+
+check: test
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy
+
+format: setup
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
