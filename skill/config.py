@@ -1,0 +1,85 @@
+"""Settings: the one place that reads ``os.environ``.
+
+Everything else receives a :class:`Settings` object, so tests build one directly and the
+Lambda entry, the web service and the command line all agree on the names below.
+
+=====================  ==========================================================
+variable               meaning
+=====================  ==========================================================
+SKILL_ID               the Alexa skill id; requests for another skill are refused
+TABLE_NAME             the DynamoDB table (see ``skill/storage/tables.json``)
+AWS_REGION             region of the table
+DYNAMODB_ENDPOINT      a DynamoDB-compatible endpoint instead of AWS (local servers)
+USERINFO_URL           OAuth user-info endpoint for account linking; unset: token table
+USERINFO_ID_FIELD      the field of the user-info answer that is our customer id
+DEFAULT_TIME_ZONE      customers' time zone when Alexa does not tell us one
+SERVICE_PHONE          the phone line we give when the skill itself cannot help
+LOG_LEVEL              logging level name
+=====================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+
+# A customer's day depends on where the device is; until Alexa's settings API tells us,
+# each locale's most likely zone is better than UTC.
+LOCALE_TIME_ZONES: Mapping[str, str] = {
+    "en-US": "America/New_York",
+    "en-GB": "Europe/London",
+    "de-DE": "Europe/Berlin",
+}
+
+
+class ConfigurationError(Exception):
+    """The settings cannot run the product; the message says which variable to set."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    table_name: str = "menschmoment"
+    region: str | None = None
+    dynamodb_endpoint: str | None = None
+    skill_id: str | None = None
+    userinfo_url: str | None = None
+    userinfo_id_field: str = "user_id"
+    default_time_zone: str | None = None
+    service_phone: str = "+1 800 555 0199"
+    log_level: str = "INFO"
+    # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
+    dynamodb_max_attempts: int = 3
+    dynamodb_connect_timeout: float = 1.0
+    dynamodb_read_timeout: float = 1.0
+    locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        defaults = cls()
+
+        def text(name: str, default: str | None) -> str | None:
+            value = env.get(name, "").strip()
+            return value or default
+
+        return cls(
+            table_name=text("TABLE_NAME", defaults.table_name) or defaults.table_name,
+            region=text("AWS_REGION", None) or text("AWS_DEFAULT_REGION", None),
+            dynamodb_endpoint=text("DYNAMODB_ENDPOINT", None),
+            skill_id=text("SKILL_ID", None),
+            userinfo_url=text("USERINFO_URL", None),
+            userinfo_id_field=text("USERINFO_ID_FIELD", defaults.userinfo_id_field)
+            or defaults.userinfo_id_field,
+            default_time_zone=text("DEFAULT_TIME_ZONE", None),
+            service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
+            log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
+        )
+
+    def with_changes(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def time_zone_for(self, locale: str) -> str:
+        if self.default_time_zone:
+            return self.default_time_zone
+        return self.locale_time_zones.get(locale, "UTC")

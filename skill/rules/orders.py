@@ -1,0 +1,116 @@
+"""Which orders to mention first and what to say about each."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from skill.records import Order, OrderStatus
+from skill.rules.dates import Day, relative_day
+
+# How many orders one answer reads out; the rest are offered.
+SPOKEN_AT_ONCE = 3
+
+_STATUS_RANK = {
+    OrderStatus.DELAYED: 0,
+    OrderStatus.SHIPPED: 1,
+    OrderStatus.PROCESSING: 2,
+    OrderStatus.DELIVERED: 3,
+    OrderStatus.CANCELLED: 4,
+}
+
+
+@dataclass(frozen=True)
+class OrderView:
+    """What a template needs to speak about one order."""
+
+    number: str
+    item: str
+    status: OrderStatus
+    day: Day | None  # expected delivery, or when it was delivered
+    original_day: Day | None  # for a delayed order: when it was due
+    carrier: str | None
+
+    @property
+    def delayed(self) -> bool:
+        return self.status is OrderStatus.DELAYED
+
+
+def relevance(order: Order, today: date) -> tuple[int, int, str]:
+    """Sort key: delayed first, then what arrives soonest, then the most recent delivery."""
+    rank = _STATUS_RANK[order.status]
+    if order.status is OrderStatus.DELIVERED:
+        when = -((order.delivered_on or order.placed_on) - today).days
+    elif order.estimated_delivery is not None:
+        when = (order.estimated_delivery - today).days
+    else:
+        when = 10_000
+    return (rank, when, order.number)
+
+
+def rank_orders(orders: Iterable[Order], today: date) -> list[Order]:
+    return sorted(orders, key=lambda order: relevance(order, today))
+
+
+def describe(order: Order, today: date, language: str) -> OrderView:
+    delivered = order.status is OrderStatus.DELIVERED
+    when = order.delivered_on if delivered else order.estimated_delivery
+    return OrderView(
+        number=order.number,
+        item=order.item_for(language),
+        status=order.status,
+        day=relative_day(when, today) if when else None,
+        original_day=(
+            relative_day(order.original_estimate, today)
+            if order.status is OrderStatus.DELAYED and order.original_estimate
+            else None
+        ),
+        carrier=order.carrier
+        if order.status in (OrderStatus.SHIPPED, OrderStatus.DELAYED)
+        else None,
+    )
+
+
+@dataclass(frozen=True)
+class OrderAnswer:
+    """One spoken page of orders and what is left for "yes, tell me the rest"."""
+
+    spoken: list[OrderView]
+    remaining: list[str]  # order numbers still to read, most relevant first
+
+
+def answer_page(
+    orders: Sequence[Order], today: date, language: str, size: int = SPOKEN_AT_ONCE
+) -> OrderAnswer:
+    """The next page of an order-status answer, in the order given (rank first)."""
+    page = [describe(order, today, language) for order in orders[:size]]
+    return OrderAnswer(spoken=page, remaining=[order.number for order in orders[size:]])
+
+
+def normalise_order_number(raw: str | None) -> str | None:
+    """Order numbers as Alexa hears them ("1 0 0 3", "1003.0") to our form ("1003")."""
+    if raw is None:
+        return None
+    whole, _, fraction = raw.partition(".")
+    if fraction.strip("0 "):
+        return None
+    digits = "".join(ch for ch in whole if ch.isdigit())
+    if not digits or len(digits) > 12:
+        return None
+    return str(int(digits))
+
+
+def worth_mentioning(orders: Iterable[Order], today: date, limit: int = 2) -> list[Order]:
+    """What the launch greeting tells a customer first: delays, and what arrives soon."""
+    chosen = [
+        order
+        for order in rank_orders(orders, today)
+        if order.status is OrderStatus.DELAYED
+        or (
+            order.status is OrderStatus.SHIPPED
+            and order.estimated_delivery is not None
+            and 0 <= (order.estimated_delivery - today).days <= 1
+        )
+    ]
+    return chosen[:limit]
