@@ -1,0 +1,28 @@
+"""Stores: the only code that talks to DynamoDB. Each takes its client and table name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from skill.storage.orders import OrderStore
+from skill.storage.tokens import TokenStore
+from skill.storage.users import AlexaUserStore
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Stores:
+    orders: OrderStore
+    tokens: TokenStore
+    users: AlexaUserStore
+
+    @classmethod
+    def on(cls, client: DynamoDBClient, table: str) -> Stores:
+        return cls(
+            orders=OrderStore(client, table),
+            tokens=TokenStore(client, table),
+            users=AlexaUserStore(client, table),
+        )

@@ -1,0 +1,41 @@
+"""The DynamoDB client, configured for a voice turn's time budget."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import boto3
+from botocore.config import Config
+
+from skill.config import Settings
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+def client_config(settings: Settings) -> Config:
+    # Standard retry mode backs off and respects throttling; few attempts and short
+    # timeouts keep a whole turn, retries included, well inside Alexa's ~8 seconds.
+    return Config(
+        retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts},
+        connect_timeout=settings.dynamodb_connect_timeout,
+        read_timeout=settings.dynamodb_read_timeout,
+        tcp_keepalive=True,
+    )
+
+
+# Local DynamoDB-compatible servers accept any credentials, but boto3 insists on some.
+LOCAL_KEY = "local"
+
+
+def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
+    """A client for the configured table; ``local`` adds placeholder credentials."""
+    return boto3.client(
+        "dynamodb",
+        # A local endpoint ignores the region, but botocore requires one.
+        region_name=settings.region or "us-east-1",
+        endpoint_url=settings.dynamodb_endpoint,
+        config=client_config(settings),
+        aws_access_key_id=LOCAL_KEY if local else None,
+        aws_secret_access_key=LOCAL_KEY if local else None,
+    )

@@ -1,0 +1,134 @@
+"""Orders and customer profiles.
+
+Items::
+
+    PK=ORDER#<number>       SK=ORDER    GSI1PK=CUSTOMER#<id>  GSI1SK=ORDER#<number>
+    PK=CUSTOMER#<id>        SK=PROFILE  GSI1PK=CUSTOMER#<id>  GSI1SK=PROFILE
+
+One query on GSI1 returns a customer's profile and all their orders; one GetItem finds
+an order by number for an unlinked customer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from skill.records import Customer, Money, Order, OrderStatus
+from skill.storage.codec import from_item, key, to_item
+from skill.storage.tables import GSI1, GSI1PK
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Account:
+    customer: Customer | None
+    orders: list[Order]
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _order_from(values: dict[str, Any]) -> Order:
+    return Order(
+        number=values["number"],
+        customer_id=values["customer_id"],
+        status=OrderStatus(values["status"]),
+        items={str(k): str(v) for k, v in values.get("items", {}).items()},
+        placed_on=date.fromisoformat(values["placed_on"]),
+        postal_code=values.get("postal_code", ""),
+        total=Money(Decimal(values.get("total_amount", 0)), values.get("currency", "USD")),
+        estimated_delivery=_day(values.get("estimated_delivery")),
+        original_estimate=_day(values.get("original_estimate")),
+        delivered_on=_day(values.get("delivered_on")),
+        carrier=values.get("carrier"),
+    )
+
+
+def _customer_from(values: dict[str, Any]) -> Customer:
+    return Customer(
+        customer_id=values["customer_id"],
+        first_name=values.get("first_name", ""),
+        postal_code=values.get("postal_code", ""),
+        language=values.get("language", "en"),
+    )
+
+
+class OrderStore:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def get(self, number: str) -> Order | None:
+        answer = self._client.get_item(TableName=self._table, Key=key(f"ORDER#{number}", "ORDER"))
+        item = answer.get("Item")
+        return _order_from(from_item(item)) if item else None
+
+    def account(self, customer_id: str) -> Account:
+        """The customer's profile and orders in one query (more only past 1 MB)."""
+        customer: Customer | None = None
+        orders: list[Order] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": GSI1PK},
+            "ExpressionAttributeValues": {":pk": {"S": f"CUSTOMER#{customer_id}"}},
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            for raw in page.get("Items", []):
+                values = from_item(raw)
+                if values.get("kind") == "customer":
+                    customer = _customer_from(values)
+                elif values.get("kind") == "order":
+                    orders.append(_order_from(values))
+            if "LastEvaluatedKey" not in page:
+                return Account(customer=customer, orders=orders)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def put_customer(self, customer: Customer) -> None:
+        pk = f"CUSTOMER#{customer.customer_id}"
+        values = {
+            "PK": pk,
+            "SK": "PROFILE",
+            "GSI1PK": pk,
+            "GSI1SK": "PROFILE",
+            "kind": "customer",
+            "customer_id": customer.customer_id,
+            "first_name": customer.first_name,
+            "postal_code": customer.postal_code,
+            "language": customer.language,
+        }
+        self._client.put_item(TableName=self._table, Item=to_item(values))
+
+    def put_order(self, order: Order) -> None:
+        values = {
+            "PK": f"ORDER#{order.number}",
+            "SK": "ORDER",
+            "GSI1PK": f"CUSTOMER#{order.customer_id}",
+            "GSI1SK": f"ORDER#{order.number}",
+            "kind": "order",
+            "number": order.number,
+            "customer_id": order.customer_id,
+            "status": order.status.value,
+            "items": order.items,
+            "placed_on": order.placed_on.isoformat(),
+            "postal_code": order.postal_code,
+            "total_amount": order.total.amount,
+            "currency": order.total.currency,
+            "estimated_delivery": _iso(order.estimated_delivery),
+            "original_estimate": _iso(order.original_estimate),
+            "delivered_on": _iso(order.delivered_on),
+            "carrier": order.carrier,
+        }
+        self._client.put_item(TableName=self._table, Item=to_item(values))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None

@@ -1,0 +1,56 @@
+"""One table definition: the stores' key names, local creation and serverless.yml agree."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from skill.config import Settings
+from skill.storage import tables
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _CloudFormationLoader(yaml.SafeLoader):
+    """Reads serverless.yml, keeping CloudFormation short forms such as !GetAtt as text."""
+
+
+_CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: suffix)
+
+
+def test_key_names_match_the_definition() -> None:
+    props = tables.definitions()[tables.MAIN_TABLE]["Properties"]
+    assert [k["AttributeName"] for k in props["KeySchema"]] == [tables.PK, tables.SK]
+    index = props["GlobalSecondaryIndexes"][0]
+    assert index["IndexName"] == tables.GSI1
+    assert [k["AttributeName"] for k in index["KeySchema"]] == [tables.GSI1PK, tables.GSI1SK]
+    assert props["TimeToLiveSpecification"]["AttributeName"] == tables.TTL_ATTRIBUTE
+
+
+def test_serverless_includes_the_same_definition() -> None:
+    text = (ROOT / "serverless.yml").read_text()
+    config: dict[str, Any] = yaml.load(text, Loader=_CloudFormationLoader)  # noqa: S506 (SafeLoader subclass)
+    assert config["resources"]["Resources"] == "${file(./skill/storage/tables.json)}"
+    assert config["provider"]["environment"]["TABLE_NAME"] == "${self:custom.tableName}"
+
+
+def test_local_tables_have_the_defined_keys_stream_and_ttl(
+    dynamodb: Any, settings: Settings
+) -> None:
+    described = dynamodb.describe_table(TableName=settings.table_name)["Table"]
+    props = tables.definitions()[tables.MAIN_TABLE]["Properties"]
+    assert described["KeySchema"] == props["KeySchema"]
+    assert [i["IndexName"] for i in described["GlobalSecondaryIndexes"]] == [tables.GSI1]
+    assert described["StreamSpecification"]["StreamEnabled"] is True
+    ttl = dynamodb.describe_time_to_live(TableName=settings.table_name)
+    assert ttl["TimeToLiveDescription"]["AttributeName"] == tables.TTL_ATTRIBUTE
+
+
+def test_client_uses_standard_retries_and_short_timeouts() -> None:
+    from skill.storage.client import client_config
+
+    config = client_config(Settings())
+    assert config.retries == {"mode": "standard", "max_attempts": 3}
+    assert config.connect_timeout <= 1 and config.read_timeout <= 1
