@@ -1,0 +1,127 @@
+"""Every word the skill speaks, rendered from jinja2 templates.
+
+One environment for the whole process. Templates under ``templates/<lang>/`` (a
+``templates/<locale>/`` folder may override one where a locale needs other sentences;
+small differences such as British dates live in the macros, which know the locale)
+define blocks:
+
+- ``speech``   what Alexa says (SSML markup allowed in the template itself)
+- ``reprompt`` what Alexa says if the customer stays silent; its presence keeps the
+  session open
+- ``card_title`` / ``card`` an optional card in the Alexa app (plain text)
+
+Data passed in is escaped for SSML by autoescaping, and characters XML forbids are
+dropped before that, so an item named "Salt & <Pepper>" stays valid SSML. That is the
+one place where escaping happens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+
+# XML 1.0 forbids these code points even when escaped.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_SPACE = re.compile(r"\s+")
+_SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
+
+
+def _xml_safe(value: Any) -> Any:
+    """jinja2 ``finalize``: clean every value printed into a template."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return _XML_INVALID.sub("", str(value))
+
+
+@dataclass(frozen=True)
+class Speech:
+    ssml: str  # inner SSML, without <speak>
+    reprompt: str | None = None
+    card_title: str | None = None
+    card_text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """What the customer hears, as plain text (chat, logs of tests)."""
+        return plain_text(self.ssml)
+
+
+def plain_text(ssml: str) -> str:
+    # ssml is our own rendered output (data already escaped), so treating it as markup
+    # to strip tags and unescape entities is exactly right.
+    return Markup(ssml).striptags()  # noqa: S704
+
+
+def _tidy(text: str) -> str:
+    """Template layout to speech: single spaces, none before punctuation."""
+    return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
+
+
+class Renderer:
+    """Renders ``<lang>/<name>.j2`` for a locale; build once and share."""
+
+    def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.env = Environment(
+            loader=FileSystemLoader(str(templates_dir)),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            finalize=_xml_safe,
+            # Line breaks in templates become spaces; _tidy() folds them afterwards.
+            trim_blocks=False,
+            lstrip_blocks=True,
+            auto_reload=False,
+        )
+        self._macros: dict[str, Any] = {}
+
+    def candidates(self, locale: str, name: str) -> list[str]:
+        language = locale.split("-")[0].lower() or "en"
+        if language not in ("en", "de"):
+            language = "en"
+        return [f"{locale}/{name}.j2", f"{language}/{name}.j2"]
+
+    def render(self, locale: str, name: str, /, **data: Any) -> Speech:
+        template = self.env.select_template(self.candidates(locale, name))
+        # Blocks are rendered one by one, which skips a template's own top-level imports,
+        # so the language's macros come in as ``m``.
+        context = template.new_context(dict(data, locale=locale, m=self.macros(locale)))
+        blocks: Mapping[str, Any] = template.blocks
+        parts: dict[str, str | None] = {}
+        for block in ("speech", "reprompt", "card_title", "card"):
+            if block in blocks:
+                text = _tidy("".join(blocks[block](context)))
+                parts[block] = text or None
+            else:
+                parts[block] = None
+        if not parts["speech"]:
+            raise ValueError(f"template {template.name} has no speech")
+        return Speech(
+            ssml=parts["speech"] or "",
+            reprompt=parts["reprompt"],
+            card_title=plain_text(parts["card_title"]) if parts["card_title"] else None,
+            card_text=plain_text(parts["card"]) if parts["card"] else None,
+        )
+
+    def macros(self, locale: str) -> Any:
+        """The ``_macros.j2`` of the locale's language, bound to the locale."""
+        module = self._macros.get(locale)
+        if module is None:
+            template = self.env.select_template(self.candidates(locale, "_macros"))
+            module = self._macros[locale] = template.make_module({"locale": locale})
+        return module
+
+    def warm(self) -> None:
+        """Compile every template now (Lambda init, so SnapStart's snapshot holds them)."""
+        for name in self.env.list_templates(extensions=["j2"]):
+            self.env.get_template(name)
+        for locale in ("en-US", "en-GB", "de-DE"):
+            self.macros(locale)

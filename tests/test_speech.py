@@ -1,0 +1,477 @@
+"""Every spoken word: templates render to well-formed SSML in each locale."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from jinja2.exceptions import UndefinedError
+
+from skill.records import Money, Order, OrderStatus
+from skill.rules.dates import relative_day
+from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
+from skill.speech import TEMPLATES_DIR, Renderer, Speech
+
+TODAY = date(2026, 11, 23)  # a Monday
+LOCALES = ["en-US", "en-GB", "de-DE"]
+TEMPLATE_NAMES = sorted(
+    {path.stem for path in TEMPLATES_DIR.rglob("*.j2") if path.name != "_macros.j2"}
+)
+SPACE_BEFORE_PUNCTUATION = re.compile(r"\s[.,;:!?]")
+
+# Awkward item names: markup characters, quotes, an apostrophe and control characters.
+SALT = "Salt & <Pepper>"
+PFEFFER = '\u201eOmas\u201c Pfeffer & "scharfes" Salz\'s'
+CONTROL = "\x00\x07"
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def make_order(number: str, status: OrderStatus, **fields: Any) -> Order:
+    values: dict[str, Any] = {
+        "customer_id": "cust-1",
+        "items": {"en": f"wool socks ({number})", "de": f"Wollsocken ({number})"},
+        "placed_on": days(-14),
+        "postal_code": "02134",
+        "total": Money(Decimal("24.90"), "USD"),
+    }
+    values.update(fields)
+    return Order(number=number, status=status, **values)
+
+
+ORDERS = [
+    make_order(
+        "1001",
+        OrderStatus.DELAYED,
+        estimated_delivery=days(1),
+        original_estimate=days(-3),
+        carrier="UPS",
+    ),
+    make_order("1002", OrderStatus.SHIPPED, estimated_delivery=days(0), carrier="DHL"),
+    make_order("1003", OrderStatus.SHIPPED, estimated_delivery=days(7), carrier="UPS"),
+    make_order("1004", OrderStatus.PROCESSING, estimated_delivery=days(4)),
+    make_order("1005", OrderStatus.PROCESSING),
+    make_order("1006", OrderStatus.DELIVERED, delivered_on=days(-1)),
+    make_order("1007", OrderStatus.DELIVERED, delivered_on=days(-12)),
+    make_order("1008", OrderStatus.DELAYED, estimated_delivery=days(2)),
+    make_order("1009", OrderStatus.CANCELLED),
+]
+
+
+def language_of(locale: str) -> str:
+    return locale.split("-")[0]
+
+
+def page(orders: list[Order], language: str) -> dict[str, Any]:
+    answer = answer_page(rank_orders(orders, TODAY), TODAY, language)
+    return {"views": answer.spoken, "remaining": len(answer.remaining)}
+
+
+def highlights(language: str) -> list[OrderView]:
+    return [describe(order, TODAY, language) for order in worth_mentioning(ORDERS, TODAY)]
+
+
+Data = Callable[[str], dict[str, Any]]
+
+
+def _order_status_variants() -> dict[str, Data]:
+    variants: dict[str, Data] = {
+        "first-page": lambda lang: {**page(ORDERS, lang), "missing": None, "follow_up": False},
+        "missing": lambda lang: {**page(ORDERS, lang), "missing": "1099", "follow_up": False},
+        "last-page-follow-up": lambda lang: {
+            **page(ORDERS[-2:], lang),
+            "missing": None,
+            "follow_up": True,
+        },
+    }
+    for order in ORDERS:
+        variants[f"only-{order.number}-{order.status}"] = lambda lang, order=order: {
+            **page([order], lang),
+            "missing": None,
+            "follow_up": True,
+        }
+    return variants
+
+
+# Realistic data for each template, as the handlers pass it (by language, for items).
+VARIANTS: dict[str, dict[str, Data]] = {
+    "anything_else": {"plain": lambda lang: {}},
+    "ask_order_number": {
+        "first": lambda lang: {"retry": False},
+        "retry": lambda lang: {"retry": True},
+    },
+    "ask_postal_code": {"plain": lambda lang: {}},
+    "error": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
+    "fallback": {
+        f"{awaiting}-{count}": (
+            lambda lang, awaiting=awaiting, count=count: {
+                "awaiting": awaiting,
+                "misunderstandings": count,
+            }
+        )
+        for awaiting in (None, "orderNumber", "postalCode", "more_orders", "anything_else")
+        for count in (1, 2)
+    },
+    "goodbye": {"plain": lambda lang: {}},
+    "help": {
+        f"{awaiting}-{'linked' if linked else 'unlinked'}": (
+            lambda lang, awaiting=awaiting, linked=linked: {
+                "awaiting": awaiting,
+                "linked": linked,
+            }
+        )
+        for awaiting in (None, "orderNumber", "postalCode", "more_orders", "anything_else")
+        for linked in (True, False)
+    },
+    "launch": {
+        "new-unlinked": lambda lang: {
+            "returning": False,
+            "name": None,
+            "highlights": [],
+            "linked": False,
+        },
+        "returning-linked": lambda lang: {
+            "returning": True,
+            "name": "Ada",
+            "highlights": highlights(lang),
+            "linked": True,
+        },
+        "new-linked-nothing-new": lambda lang: {
+            "returning": False,
+            "name": "Zo\u00eb & Max",
+            "highlights": [],
+            "linked": True,
+        },
+    },
+    "no_orders": {
+        "named": lambda lang: {"name": "Ada"},
+        "anonymous": lambda lang: {"name": None},
+    },
+    "order_status": _order_status_variants(),
+    "verification_locked": {
+        "fifteen": lambda lang: {"minutes": 15},
+        "three": lambda lang: {"minutes": 3},
+    },
+}
+
+CASES = [
+    pytest.param(locale, name, variant, id=f"{locale}-{name}-{variant}")
+    for name in TEMPLATE_NAMES
+    for locale in LOCALES
+    for variant in VARIANTS.get(name, {"missing-test-data": lambda lang: {}})
+]
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def parse(ssml: str) -> ET.Element:
+    return ET.fromstring("<speak>" + ssml + "</speak>")
+
+
+def assert_tidy(text: str) -> None:
+    assert "  " not in text, text
+    assert not SPACE_BEFORE_PUNCTUATION.search(text), text
+    assert text == text.strip()
+
+
+def order_at(**items: str) -> Order:
+    return make_order(
+        "1003", OrderStatus.SHIPPED, items=items, estimated_delivery=days(1), carrier="UPS"
+    )
+
+
+def test_templates_found_and_each_has_test_data() -> None:
+    assert "order_status" in TEMPLATE_NAMES
+    assert set(VARIANTS) == set(TEMPLATE_NAMES)
+
+
+@pytest.mark.parametrize(("locale", "name", "variant"), CASES)
+def test_every_template_renders_well_formed_ssml(
+    renderer: Renderer, locale: str, name: str, variant: str
+) -> None:
+    data = VARIANTS[name][variant](language_of(locale))
+
+    speech = renderer.render(locale, name, **data)
+
+    assert speech.ssml
+    parse(speech.ssml)
+    assert_tidy(speech.ssml)
+    assert_tidy(speech.text)
+    assert "<" not in speech.text
+    if speech.reprompt is not None:
+        parse(speech.reprompt)
+        assert_tidy(speech.reprompt)
+    for plain in (speech.card_title, speech.card_text):
+        if plain is not None:
+            assert "<" not in plain
+            assert_tidy(plain)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_card_is_plain_text_with_the_phone_number(renderer: Renderer, locale: str) -> None:
+    speech = renderer.render(locale, "error", service_phone="+1 800 555 0100")
+
+    assert speech.card_title
+    assert speech.card_text is not None
+    assert "+1 800 555 0100" in speech.card_text
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("help", {"linked": True}),
+        ("fallback", {"misunderstandings": 1}),
+        ("order_status", {"views": [], "remaining": 0, "follow_up": False}),
+        ("error", {}),
+    ],
+)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_missing_variable_raises(
+    renderer: Renderer, locale: str, name: str, data: dict[str, Any]
+) -> None:
+    with pytest.raises(UndefinedError):
+        renderer.render(locale, name, **data)
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("order_status", {"missing": None, "follow_up": False}),
+        ("launch", {"returning": True, "name": "Ada", "linked": True}),
+    ],
+)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_item_with_markup_and_control_characters_is_escaped(
+    renderer: Renderer, locale: str, name: str, data: dict[str, Any]
+) -> None:
+    language = language_of(locale)
+    order = order_at(en=SALT + CONTROL, de=CONTROL + PFEFFER)
+    view = describe(order, TODAY, language)
+
+    speech = renderer.render(locale, name, **data, views=[view], highlights=[view], remaining=0)
+
+    parse(speech.ssml)
+    expected = SALT if language == "en" else PFEFFER
+    assert expected in speech.text
+    for control in CONTROL:
+        assert control not in speech.ssml
+        assert control not in speech.text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_name_with_markup_is_escaped(renderer: Renderer, locale: str) -> None:
+    speech = renderer.render(
+        locale,
+        "launch",
+        returning=False,
+        name="Ada <b>&</b>\x0b Bo",
+        highlights=[],
+        linked=True,
+    )
+
+    parse(speech.ssml)
+    assert "Ada <b>&</b> Bo" in speech.text
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("help", {"awaiting": "postalCode", "linked": False}),
+        ("ask_postal_code", {}),
+        ("ask_order_number", {"retry": True}),
+        ("ask_order_number", {"retry": False}),
+        ("fallback", {"awaiting": "postalCode", "misunderstandings": 1}),
+        ("verification_locked", {"minutes": 15}),
+    ],
+)
+@pytest.mark.parametrize(
+    ("locale", "says", "never"),
+    [("en-US", "ZIP code", "postcode"), ("en-GB", "postcode", "ZIP")],
+)
+def test_postal_code_wording_by_locale(
+    renderer: Renderer, locale: str, says: str, never: str, name: str, data: dict[str, Any]
+) -> None:
+    speech = renderer.render(locale, name, **data)
+
+    assert says in speech.text
+    assert never not in speech.text
+    assert never not in (speech.reprompt or "")
+
+
+@pytest.mark.parametrize(
+    ("locale", "awaiting", "reprompt"),
+    [
+        ("en-US", "postalCode", "What's the ZIP code of the delivery address?"),
+        ("en-GB", "postalCode", "What's the postcode of the delivery address?"),
+        ("de-DE", "postalCode", "Wie lautet die Postleitzahl der Lieferadresse?"),
+        ("en-US", "orderNumber", "What's your order number?"),
+        ("de-DE", "more_orders", "Soll ich dir die übrigen Bestellungen vorlesen?"),
+    ],
+)
+def test_help_reprompt(renderer: Renderer, locale: str, awaiting: str, reprompt: str) -> None:
+    speech = renderer.render(locale, "help", awaiting=awaiting, linked=True)
+
+    assert speech.reprompt == reprompt
+
+
+@pytest.mark.parametrize(
+    ("locale", "offset", "phrase"),
+    [
+        ("en-US", 0, "and arrives today."),
+        ("en-GB", 0, "and arrives today."),
+        ("de-DE", 0, "und kommt heute."),
+        ("en-US", 1, "should arrive tomorrow."),
+        ("en-GB", 1, "should arrive tomorrow."),
+        ("de-DE", 1, "kommt voraussichtlich morgen."),
+        ("en-US", 4, "should arrive on Friday."),
+        ("en-GB", 4, "should arrive on Friday."),
+        ("de-DE", 4, "kommt voraussichtlich am Freitag."),
+        ("en-US", 7, "should arrive on November 30."),
+        ("en-GB", 7, "should arrive on 30 November."),
+        ("de-DE", 7, "kommt voraussichtlich am 30. November."),
+        ("en-US", 40, "should arrive on January 2."),
+        ("de-DE", 40, "kommt voraussichtlich am 2. Januar."),
+    ],
+)
+def test_delivery_day_wording(renderer: Renderer, locale: str, offset: int, phrase: str) -> None:
+    order = make_order("1003", OrderStatus.SHIPPED, estimated_delivery=days(offset))
+    view = describe(order, TODAY, language_of(locale))
+
+    speech = renderer.render(
+        locale, "order_status", views=[view], remaining=0, missing=None, follow_up=False
+    )
+
+    assert phrase in speech.text
+
+
+@pytest.mark.parametrize(
+    ("locale", "phrase"),
+    [("en-US", "on November 30"), ("en-GB", "on 30 November"), ("de-DE", "am 30. November")],
+)
+def test_when_macro_calendar_date(renderer: Renderer, locale: str, phrase: str) -> None:
+    macros = renderer.macros(locale)
+
+    assert " ".join(str(macros.when(relative_day(days(7), TODAY))).split()) == phrase
+
+
+@pytest.mark.parametrize(
+    ("locale", "sentence"),
+    [
+        (
+            "en-US",
+            "Order 1001, your wool socks (1001), is running late, and I'm sorry about that. "
+            "It was due on Friday and should now arrive tomorrow.",
+        ),
+        (
+            "de-DE",
+            "Bestellung 1001, Wollsocken (1001), ist leider spät dran. Das tut mir leid. "
+            "Sie sollte am Freitag ankommen und kommt jetzt voraussichtlich morgen.",
+        ),
+    ],
+)
+def test_delayed_order_names_original_and_new_day(
+    renderer: Renderer, locale: str, sentence: str
+) -> None:
+    view = describe(ORDERS[0], TODAY, language_of(locale))
+
+    speech = renderer.render(
+        locale, "order_status", views=[view], remaining=0, missing=None, follow_up=False
+    )
+
+    assert speech.text == sentence
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_reprompt_block_rendering_empty_is_none(renderer: Renderer, locale: str) -> None:
+    views = page(ORDERS[:1], language_of(locale))["views"]
+
+    speech = renderer.render(
+        locale, "order_status", views=views, remaining=0, missing=None, follow_up=False
+    )
+
+    assert speech.reprompt is None
+
+
+@pytest.mark.parametrize(("remaining", "follow_up"), [(2, False), (1, True), (0, True)], ids=str)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_reprompt_present_when_a_question_is_open(
+    renderer: Renderer, locale: str, remaining: int, follow_up: bool
+) -> None:
+    views = page(ORDERS[:1], language_of(locale))["views"]
+
+    speech = renderer.render(
+        locale, "order_status", views=views, remaining=remaining, missing=None, follow_up=follow_up
+    )
+
+    assert speech.reprompt
+
+
+@pytest.mark.parametrize("name", ["goodbye", "no_orders"])
+@pytest.mark.parametrize("locale", LOCALES)
+def test_template_without_reprompt_block_has_none(
+    renderer: Renderer, locale: str, name: str
+) -> None:
+    assert renderer.render(locale, name, name="Ada").reprompt is None
+
+
+@pytest.mark.parametrize(
+    ("locale", "phrase"),
+    [
+        ("en-US", "There are 6 more orders. Want to hear them?"),
+        ("en-GB", "There are 6 more orders. Want to hear them?"),
+        ("de-DE", "Da sind noch 6 Bestellungen. Soll ich sie dir sagen?"),
+    ],
+)
+def test_more_orders_offered(renderer: Renderer, locale: str, phrase: str) -> None:
+    speech = renderer.render(
+        locale, "order_status", **page(ORDERS, language_of(locale)), missing=None, follow_up=False
+    )
+
+    assert speech.text.endswith(phrase)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_order_numbers_are_read_as_digits(renderer: Renderer, locale: str) -> None:
+    data = page(ORDERS, language_of(locale))
+
+    speech = renderer.render(locale, "order_status", **data, missing="1099", follow_up=False)
+
+    root = parse(speech.ssml)
+    say_as = list(root.iter("say-as"))
+    assert [element.get("interpret-as") for element in say_as] == ["digits"] * 4
+    # The missing number first, then the three ranked orders read on this page.
+    assert [element.text for element in say_as] == ["1099", "1001", "1008", "1002"]
+    assert '<say-as interpret-as="digits">1001</say-as>' in speech.ssml
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_example_order_number_in_help_is_read_as_digits(renderer: Renderer, locale: str) -> None:
+    speech = renderer.render(locale, "help", awaiting="orderNumber", linked=False)
+
+    assert '<say-as interpret-as="digits">1002</say-as>' in speech.ssml
+
+
+@pytest.mark.parametrize(
+    ("locale", "wrong"),
+    [("en-US", "1 minutes"), ("en-GB", "1 minutes"), ("de-DE", "1 Minuten")],
+)
+def test_locked_for_one_minute_is_singular(renderer: Renderer, locale: str, wrong: str) -> None:
+    speech = renderer.render(locale, "verification_locked", minutes=1)
+
+    assert wrong not in speech.text
+
+
+def test_speech_text_is_plain() -> None:
+    speech = Speech(ssml='Order <say-as interpret-as="digits">12</say-as> &amp; more.')
+
+    assert speech.text == "Order 12 & more."
