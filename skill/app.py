@@ -1,0 +1,77 @@
+"""Build the ask-sdk skill: one object, served by Lambda and by the web service alike."""
+
+from __future__ import annotations
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from skill.clock import Clock, system_clock
+from skill.config import Settings
+from skill.handlers.builtins import (
+    FallbackHandler,
+    HelpHandler,
+    LaunchHandler,
+    NavigateHomeHandler,
+    NoHandler,
+    RepeatHandler,
+    SessionEndedHandler,
+    StopHandler,
+    YesHandler,
+)
+from skill.handlers.errors import ApologyHandler
+from skill.handlers.orders import MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.turn import Services
+from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
+from skill.interceptors import LogRequest, OneTurnState, RememberLastResponse
+from skill.speech import Renderer
+from skill.storage import Stores
+
+
+def default_identity(settings: Settings, stores: Stores) -> Identity:
+    if settings.userinfo_url:
+        return UserInfoIdentity(settings.userinfo_url, settings.userinfo_id_field)
+    return TokenTableIdentity(stores.tokens)
+
+
+def build_skill(
+    settings: Settings,
+    stores: Stores,
+    *,
+    clock: Clock = system_clock,
+    identity: Identity | None = None,
+    renderer: Renderer | None = None,
+) -> CustomSkill:
+    services = Services(
+        settings=settings,
+        stores=stores,
+        identity=identity or default_identity(settings, stores),
+        renderer=renderer or Renderer(),
+        clock=clock,
+    )
+    builder = SkillBuilder()
+    builder.skill_id = settings.skill_id
+
+    # The first handler whose can_handle() is true wins, so order is behaviour:
+    handlers = [
+        # Stop and Cancel end the session from any state, before anything else looks.
+        StopHandler(services),
+        # "Yes" to "want to hear the rest of your orders?" before the generic yes.
+        MoreOrdersHandler(services),
+        OrderStatusHandler(services),
+        LaunchHandler(services),
+        HelpHandler(services),
+        RepeatHandler(services),
+        NavigateHomeHandler(services),
+        YesHandler(services),
+        NoHandler(services),
+        SessionEndedHandler(services),
+        # Last: whatever Alexa could not match to an intent.
+        FallbackHandler(services),
+    ]
+    for handler in handlers:
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ApologyHandler(services))
+    builder.add_global_request_interceptor(LogRequest())
+    builder.add_global_request_interceptor(OneTurnState())
+    builder.add_global_response_interceptor(RememberLastResponse())
+    return builder.create()

@@ -1,0 +1,117 @@
+"""Where is my order: linked customers hear their orders, unlinked ones verify first."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.handlers.turn import Services, Turn
+from skill.orders import Outcome, identify, lockout, verify_order
+from skill.records import Order
+from skill.rules.orders import answer_page, normalise_order_number, rank_orders
+
+INTENT = "OrderStatusIntent"
+
+
+def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) -> Response:
+    """Read the next page of ``ranked``; offer the rest, or ask "anything else" after a launch."""
+    page = answer_page(ranked, turn.today, turn.language)
+    follow_up = bool(turn.session.get("launched"))
+    turn.session["remaining_orders"] = page.remaining
+    if page.remaining:
+        turn.session["awaiting"] = "more_orders"
+    elif follow_up:
+        turn.session["awaiting"] = "anything_else"
+    return turn.answer(
+        "order_status",
+        views=page.spoken,
+        remaining=len(page.remaining),
+        missing=missing,
+        follow_up=follow_up,
+    )
+
+
+class OrderStatusHandler(AbstractRequestHandler):  # type: ignore[misc]
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name(INTENT)(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        number = normalise_order_number(turn.slot("orderNumber"))
+        customer_id = identify(self.services.identity, turn.access_token)
+        if customer_id is not None:
+            return self._linked(turn, customer_id, number)
+        return self._unlinked(turn, number, turn.slot("postalCode"))
+
+    def _linked(self, turn: Turn, customer_id: str, number: str | None) -> Response:
+        account = self.services.stores.orders.account(customer_id)
+        ranked = rank_orders(account.orders, turn.today)
+        if not ranked:
+            name = account.customer.first_name if account.customer else None
+            return turn.answer("no_orders", name=name)
+        if number is None:
+            return speak_orders(turn, ranked)
+        wanted = [order for order in ranked if order.number == number]
+        if wanted:
+            return speak_orders(turn, wanted)
+        return speak_orders(turn, ranked, missing=number)
+
+    def _unlinked(self, turn: Turn, number: str | None, postal_code: str | None) -> Response:
+        stores = self.services.stores
+        verified: list[str] = list(turn.session.get("verified_orders", []))
+        if number is not None and number in verified:
+            order = stores.orders.get(number)
+            if order is not None:
+                return speak_orders(turn, [order])
+        if number is None or postal_code is None:
+            until = lockout(stores, turn.user_id, turn.now)
+            if until is not None:
+                return self._locked(turn, until)
+            if number is None:
+                # First contact: the LinkAccount card shows how to skip this next time.
+                return turn.elicit(
+                    INTENT, "orderNumber", "ask_order_number", {}, link_account=True, retry=False
+                )
+            return turn.elicit(INTENT, "postalCode", "ask_postal_code", {"orderNumber": number})
+        result = verify_order(stores, turn.user_id, number, postal_code, turn.now)
+        if result.outcome is Outcome.VERIFIED and result.order is not None:
+            turn.session["verified_orders"] = [*verified, number][-10:]
+            return speak_orders(turn, [result.order])
+        if result.outcome is Outcome.LOCKED and result.locked_until is not None:
+            return self._locked(turn, result.locked_until)
+        return turn.elicit(INTENT, "orderNumber", "ask_order_number", {}, retry=True)
+
+    def _locked(self, turn: Turn, until: datetime) -> Response:
+        minutes = max(1, math.ceil((until - turn.now).total_seconds() / 60))
+        return turn.answer("verification_locked", minutes=minutes, link_account=True)
+
+
+class MoreOrdersHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """ "Yes" after "there are two more orders, want to hear them?"."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
+        return bool(is_intent_name("AMAZON.YesIntent")(handler_input)) and awaiting == "more_orders"
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        wanted: list[str] = list(turn.session.get("remaining_orders", []))
+        customer_id = identify(self.services.identity, turn.access_token)
+        if customer_id is None or not wanted:
+            return turn.answer("anything_else")
+        by_number = {o.number: o for o in self.services.stores.orders.account(customer_id).orders}
+        ranked = [by_number[number] for number in wanted if number in by_number]
+        if not ranked:
+            return turn.answer("anything_else")
+        return speak_orders(turn, ranked)

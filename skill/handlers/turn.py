@@ -1,0 +1,154 @@
+"""What every handler needs from one turn: who is asking, when, in which language, and
+a way to answer with a template.
+
+Session attributes used across handlers (all small, no personal data):
+
+===================  ============================================================
+``awaiting``         what the last answer asked for: "orderNumber", "postalCode",
+                     "more_orders", "anything_else" or absent; lives one turn
+``pending``          the intent and slots of an unfinished dialogue; lives one turn
+``misunderstandings`` consecutive fallbacks in this session
+``remaining_orders`` order numbers not yet read out
+``verified_orders``  orders an unlinked customer proved in this session
+``launched``         the session began with a launch (ask "anything else?")
+``last_response``    the last speech and reprompt, for "repeat"
+===================  ============================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
+from ask_sdk_model.dialog import ElicitSlotDirective
+from ask_sdk_model.ui import LinkAccountCard, SimpleCard
+
+from skill.rules.dates import local_today
+
+if TYPE_CHECKING:
+    from skill.clock import Clock
+    from skill.config import Settings
+    from skill.identity import Identity
+    from skill.speech import Renderer, Speech
+    from skill.storage import Stores
+
+
+@dataclass(frozen=True)
+class Services:
+    """The collaborators handlers use; built once per process."""
+
+    settings: Settings
+    stores: Stores
+    identity: Identity
+    renderer: Renderer
+    clock: Clock
+
+
+SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")
+
+
+class Turn:
+    """One request, read once; answers through templates."""
+
+    def __init__(self, handler_input: HandlerInput, services: Services) -> None:
+        self.input = handler_input
+        self.services = services
+        envelope = handler_input.request_envelope
+        self.request = envelope.request
+        raw_locale = getattr(self.request, "locale", None) or "en-US"
+        self.locale = raw_locale if raw_locale in SUPPORTED_LOCALES else _closest(raw_locale)
+        self.language = self.locale.split("-")[0]
+        self.now: datetime = services.clock()
+        self.session: dict[str, Any] = handler_input.attributes_manager.session_attributes
+        system = envelope.context.system if envelope.context else None
+        user = system.user if system and system.user else None
+        if user is None and envelope.session is not None:
+            user = envelope.session.user
+        self.user_id: str = user.user_id if user and user.user_id else "anonymous"
+        self.access_token: str | None = user.access_token if user else None
+
+    @property
+    def awaiting(self) -> str | None:
+        """What the previous answer asked for (see :mod:`skill.interceptors`)."""
+        value = self.input.attributes_manager.request_attributes.get("awaiting")
+        return str(value) if value else None
+
+    @property
+    def pending(self) -> dict[str, Any]:
+        value = self.input.attributes_manager.request_attributes.get("pending")
+        return value if isinstance(value, dict) else {}
+
+    @property
+    def today(self) -> date:
+        return local_today(self.now, self.services.settings.time_zone_for(self.locale))
+
+    def slot(self, name: str) -> str | None:
+        intent = getattr(self.request, "intent", None)
+        if intent is None or not intent.slots or name not in intent.slots:
+            return None
+        value = intent.slots[name].value
+        return str(value).strip() if value else None
+
+    def render(self, template: str, /, **data: Any) -> Speech:
+        return self.services.renderer.render(self.locale, template, **data)
+
+    def answer(
+        self,
+        template: str,
+        /,
+        *,
+        end_session: bool | None = None,
+        link_account: bool = False,
+        **data: Any,
+    ) -> Response:
+        """Speak ``template``; the session stays open exactly when it has a reprompt."""
+        speech = self.render(template, **data)
+        builder = self.input.response_builder
+        builder.speak(speech.ssml)
+        keep_open = speech.reprompt is not None if end_session is None else not end_session
+        if keep_open:
+            builder.ask(speech.reprompt or speech.ssml)
+        builder.set_should_end_session(not keep_open)
+        if link_account:
+            builder.set_card(LinkAccountCard())
+        elif speech.card_title and speech.card_text:
+            builder.set_card(SimpleCard(title=speech.card_title, content=speech.card_text))
+        return builder.response
+
+    def elicit(
+        self,
+        intent: str,
+        slot: str,
+        template: str,
+        keep: dict[str, str | None],
+        /,
+        *,
+        link_account: bool = False,
+        **data: Any,
+    ) -> Response:
+        """Ask for one slot of ``intent`` with our own words (Dialog.ElicitSlot).
+
+        Help and fallback call this too, to resume the dialogue where it was.
+        """
+        slots = {key: Slot(name=key, value=value) for key, value in keep.items()}
+        directive = ElicitSlotDirective(
+            slot_to_elicit=slot,
+            updated_intent=Intent(
+                name=intent,
+                slots=slots,
+                confirmation_status=IntentConfirmationStatus.NONE,
+            ),
+        )
+        self.session["awaiting"] = slot
+        self.session["pending"] = {"intent": intent, "slots": keep}
+        response = self.answer(template, end_session=False, link_account=link_account, **data)
+        response.directives = [*(response.directives or []), directive]
+        return response
+
+
+def _closest(locale: str) -> str:
+    language = locale.split("-")[0].lower()
+    return {"de": "de-DE", "en": "en-US"}.get(language, "en-US")

@@ -1,0 +1,72 @@
+"""Work done around every turn: safe logging, one-turn state, and the last answer."""
+
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import (
+    AbstractRequestInterceptor,
+    AbstractResponseInterceptor,
+)
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+log = logging.getLogger("skill.turns")
+
+# Moved from the session to the request each turn, so a question is only "open" for the
+# turn that answers it; handlers set them again when they ask anew.
+ONE_TURN_KEYS = ("awaiting", "pending")
+
+
+def _intent_name(handler_input: HandlerInput) -> str | None:
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    return getattr(intent, "name", None)
+
+
+class LogRequest(AbstractRequestInterceptor):  # type: ignore[misc]
+    """Request id, type, intent and locale: enough to follow a turn, no personal data."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        request = handler_input.request_envelope.request
+        log.info(
+            "turn",
+            extra={
+                "request_id": getattr(request, "request_id", None),
+                "request_type": getattr(request, "object_type", None),
+                "intent": _intent_name(handler_input),
+                "locale": getattr(request, "locale", None),
+            },
+        )
+
+
+class OneTurnState(AbstractRequestInterceptor):  # type: ignore[misc]
+    def process(self, handler_input: HandlerInput) -> None:
+        session = handler_input.attributes_manager.session_attributes
+        request_attributes = handler_input.attributes_manager.request_attributes
+        for key in ONE_TURN_KEYS:
+            request_attributes[key] = session.pop(key, None)
+        # "Consecutive" misunderstandings: anything understood resets the count.
+        if _intent_name(handler_input) and not is_intent_name("AMAZON.FallbackIntent")(
+            handler_input
+        ):
+            session["misunderstandings"] = 0
+
+
+class RememberLastResponse(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Keep the last speech in the session so "repeat" can say it again."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        if response is None or is_intent_name("AMAZON.RepeatIntent")(handler_input):
+            return
+        if response.should_end_session or response.output_speech is None:
+            return
+        reprompt = response.reprompt.output_speech.ssml if response.reprompt else None
+        handler_input.attributes_manager.session_attributes["last_response"] = {
+            "speech": _inner(response.output_speech.ssml),
+            "reprompt": _inner(reprompt) if reprompt else None,
+        }
+
+
+def _inner(ssml: str) -> str:
+    return ssml.removeprefix("<speak>").removesuffix("</speak>")

@@ -1,0 +1,104 @@
+"""Fixtures: an embedded DynamoDB server, a fresh table per test, the skill and the app."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from skill.app import build_skill
+from skill.clock import Clock, fixed_clock
+from skill.config import Settings
+from skill.demo.data import seed
+from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.storage import Stores
+from skill.storage.client import dynamodb_client
+from skill.storage.tables import MAIN_TABLE, create_tables
+from skill.web import create_app
+from tests.alexa import Conversation
+
+# Monday afternoon in Europe and the morning in New York: the same calendar day in both.
+MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="session")
+def dynamodb_endpoint() -> Iterator[str]:
+    with EmbeddedDynamoDB() as endpoint:
+        yield endpoint
+
+
+@pytest.fixture
+def settings(dynamodb_endpoint: str) -> Settings:
+    return Settings(
+        table_name=f"test-{uuid.uuid4().hex[:12]}",
+        dynamodb_endpoint=dynamodb_endpoint,
+        region="us-east-1",
+    )
+
+
+@pytest.fixture
+def dynamodb(settings: Settings) -> Iterator[Any]:
+    client = dynamodb_client(settings, local=True)
+    create_tables(client, {MAIN_TABLE: settings.table_name})
+    yield client
+    client.delete_table(TableName=settings.table_name)
+
+
+@pytest.fixture
+def stores(dynamodb: Any, settings: Settings) -> Stores:
+    return Stores.on(dynamodb, settings.table_name)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return fixed_clock(MOMENT)
+
+
+@pytest.fixture
+def demo_stores(stores: Stores) -> Stores:
+    seed(stores, MOMENT.date())
+    return stores
+
+
+@pytest.fixture
+def skill(settings: Settings, demo_stores: Stores, clock: Clock) -> Any:
+    return build_skill(settings, demo_stores, clock=clock)
+
+
+@pytest.fixture
+def app(skill: Any) -> Flask:
+    app = create_app(skill, verifier=None)
+    app.testing = True
+    return app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def talk(client: FlaskClient) -> Callable[..., Conversation]:
+    """``talk(token="demo-alex", locale="de-DE")`` starts a conversation."""
+
+    def start(**options: Any) -> Conversation:
+        return Conversation(client, **options)
+
+    return start
+
+
+@pytest.fixture
+def round_trips(dynamodb: Any) -> list[str]:
+    """Names of the DynamoDB operations sent over HTTP, retries included, in order."""
+    sent: list[str] = []
+
+    def count(**kwargs: Any) -> None:
+        sent.append(kwargs["event_name"].rsplit(".", 1)[-1])
+
+    dynamodb.meta.events.register("before-send.dynamodb", count)
+    return sent

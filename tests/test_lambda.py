@@ -1,0 +1,77 @@
+"""The Lambda entry: lean imports, and the same skill answering a real event."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from skill.config import Settings
+from tests.alexa import EVENTS
+
+ROOT = Path(__file__).resolve().parent.parent
+WEB_OR_TEST_ONLY = {"flask", "werkzeug", "moto", "pytest", "playwright", "gunicorn", "cryptography"}
+
+
+def run(code: str, env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
+    return result.stdout
+
+
+def test_importing_lambda_function_pulls_in_nothing_web_or_test_related() -> None:
+    code = (
+        "import sys, json, lambda_function\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    loaded = set(json.loads(run(code, {"AWS_REGION": "eu-west-1"})))
+    assert "ask_sdk_core" in loaded and "boto3" in loaded
+    assert loaded & WEB_OR_TEST_ONLY == set()
+
+
+def test_lambda_handler_answers_an_order_status_event(
+    settings: Settings, demo_stores: object
+) -> None:
+    code = (
+        "import json, sys, lambda_function\n"
+        "event = json.load(open(sys.argv[1]))\n"
+        "print(json.dumps(lambda_function.handler(event, None)))"
+    ).replace("sys.argv[1]", repr(str(EVENTS / "order_status_linked.json")))
+    env = {
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
+        "TABLE_NAME": settings.table_name,
+        "LOG_LEVEL": "WARNING",
+    }
+    answer = json.loads(run(code, env).strip().splitlines()[-1])
+    ssml = answer["response"]["outputSpeech"]["ssml"]
+    assert "running shoes" in ssml and "is running late" in ssml
+
+
+def test_lambda_refuses_another_skills_request(settings: Settings, demo_stores: object) -> None:
+    code = (
+        "import json, lambda_function\n"
+        f"event = json.load(open({str(EVENTS / 'launch.json')!r}))\n"
+        "try:\n"
+        "    lambda_function.handler(event, None)\n"
+        "except Exception as error:\n"
+        "    print(type(error).__name__)\n"
+    )
+    env = {
+        "AWS_REGION": "us-east-1",
+        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
+        "TABLE_NAME": settings.table_name,
+        "SKILL_ID": "amzn1.ask.skill.someone-else",
+        "LOG_LEVEL": "WARNING",
+    }
+    assert run(code, env).strip() == "AskSdkException"
