@@ -1,0 +1,27 @@
+"""The web service: ``POST /alexa`` for Alexa, ``GET /healthz``; the console joins later."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from skill.web.alexa import alexa_blueprint
+
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+
+    from skill.web.verification import RequestVerifier
+
+# Alexa's requests are a few kilobytes; anything near this is not from Alexa.
+MAX_BODY_BYTES = 128 * 1024
+
+
+def create_app(skill: CustomSkill, *, verifier: RequestVerifier | None) -> Flask:
+    """``verifier=None`` only for the loopback demo: every request is then trusted."""
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.extensions["menschmoment.skill"] = skill
+    app.extensions["menschmoment.verifier"] = verifier
+    app.register_blueprint(alexa_blueprint)
+    return app

@@ -1,0 +1,117 @@
+"""The product as `make run` starts it: a real server process on loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.alexa import EVENTS, parse_reply
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("server") / "output.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"demo server did not start:\n{log.read_text()}")
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def post(base: str, body: bytes) -> tuple[int, dict[str, object]]:
+    request = urllib.request.Request(
+        base + "/alexa", data=body, headers={"Content-Type": "application/json"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.mark.parametrize(
+    ("event", "words"),
+    [
+        ("launch.json", "Order 1003, your running shoes, is running late"),
+        ("order_status_linked.json", "Order 1003, your running shoes, is running late"),
+        ("launch_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
+        ("order_status_linked_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
+    ],
+)
+def test_demo_server_answers_with_the_delay_first(demo_server: str, event: str, words: str) -> None:
+    status, body = post(demo_server, (EVENTS / event).read_bytes())
+    speech = parse_reply(status, body).speech  # type: ignore[arg-type]
+    assert words in speech
+    assert speech.index("1003") < min(
+        (speech.index(n) for n in ("1001", "1002", "1004") if n in speech), default=len(speech)
+    )
+
+
+def test_demo_server_refuses_garbage_with_400(demo_server: str) -> None:
+    status, body = post(demo_server, b"<xml/>")
+    assert status == 400
+    assert body == {"error": "body is not valid JSON"}
+
+
+def test_demo_refuses_to_listen_beyond_loopback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve", "--demo", "--host", "0.0.0.0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "only listens on loopback" in result.stderr
+
+
+def test_production_serve_requires_a_skill_id() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1"},
+    )
+    assert result.returncode == 2
+    assert "SKILL_ID is required" in result.stderr

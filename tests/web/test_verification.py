@@ -1,0 +1,773 @@
+"""Threat matrix for Alexa request verification, against a throw-away test PKI."""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import http.server
+import json
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from cryptography.x509.verification import Store
+
+from skill.web import verification
+from skill.web.verification import RequestVerifier, VerificationError, fetch_certificate_chain
+
+NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
+SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
+BASE = "https://s3.amazonaws.com/echo.api/"
+VALID_URL = BASE + "echo-api-cert.pem"
+EXPIRED_URL = BASE + "expired.pem"
+NOT_YET_VALID_URL = BASE + "not-yet-valid.pem"
+WRONG_SAN_URL = BASE + "wrong-san.pem"
+WILDCARD_SAN_URL = BASE + "wildcard-san.pem"
+UNTRUSTED_URL = BASE + "untrusted.pem"
+GARBAGE_URL = BASE + "garbage.pem"
+UNREACHABLE_URL = BASE + "missing.pem"
+SHORT_INTERMEDIATE_URL = BASE + "short-intermediate.pem"
+LEAF_NOT_AFTER = NOW + timedelta(days=30)
+
+
+# --- test PKI -----------------------------------------------------------------------------------
+
+
+def _name(common_name: str) -> x509.Name:
+    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+
+
+def _key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _ca(
+    subject: str,
+    key: rsa.RSAPrivateKey,
+    issuer: x509.Certificate | None = None,
+    issuer_key: rsa.RSAPrivateKey | None = None,
+    not_after: datetime = NOW + timedelta(days=3650),
+) -> x509.Certificate:
+    """A realistic CA certificate: the web-PKI profile the verifier insists on."""
+    signer = issuer_key or key
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(_name(subject))
+        .issuer_name(issuer.subject if issuer else _name(subject))
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(NOW - timedelta(days=365))
+        .not_valid_after(not_after)
+        .add_extension(
+            x509.BasicConstraints(ca=True, path_length=None if issuer is None else 0),
+            critical=True,
+        )
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+    if issuer is not None:
+        builder = builder.add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()),
+            critical=False,
+        )
+    return builder.sign(signer, hashes.SHA256())
+
+
+def _leaf(
+    key: rsa.RSAPrivateKey,
+    issuer: x509.Certificate,
+    issuer_key: rsa.RSAPrivateKey,
+    *,
+    dns_names: tuple[str, ...] = ("echo-api.amazon.com",),
+    not_before: datetime = NOW - timedelta(days=10),
+    not_after: datetime = LEAF_NOT_AFTER,
+) -> x509.Certificate:
+    return (
+        x509.CertificateBuilder()
+        .subject_name(_name(dns_names[0]))
+        .issuer_name(issuer.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before)
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
+            ),
+            critical=False,
+        )
+        .add_extension(
+            x509.SubjectAlternativeName([x509.DNSName(name) for name in dns_names]),
+            critical=False,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
+            critical=False,
+        )
+        .sign(issuer_key, hashes.SHA256())
+    )
+
+
+def _pem(*certs: x509.Certificate) -> bytes:
+    return b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in certs)
+
+
+@dataclass(frozen=True)
+class Pki:
+    root: x509.Certificate
+    leaf_key: rsa.RSAPrivateKey
+    attacker_key: rsa.RSAPrivateKey
+    chains: dict[str, bytes]
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    root_key, intermediate_key, leaf_key, attacker_key, rogue_key = (_key() for _ in range(5))
+    root = _ca("Test Root CA", root_key)
+    intermediate = _ca("Test Intermediate CA", intermediate_key, root, root_key)
+    rogue_root = _ca("Rogue Root CA", rogue_key)
+    # Same key, different name: an intermediate that expires long before its leaf.
+    short_intermediate = _ca(
+        "Short-lived Intermediate CA",
+        intermediate_key,
+        root,
+        root_key,
+        not_after=NOW + timedelta(days=5),
+    )
+
+    def chain(leaf: x509.Certificate) -> bytes:
+        return _pem(leaf, intermediate)
+
+    return Pki(
+        root=root,
+        leaf_key=leaf_key,
+        attacker_key=attacker_key,
+        chains={
+            VALID_URL: chain(_leaf(leaf_key, intermediate, intermediate_key)),
+            EXPIRED_URL: chain(
+                _leaf(
+                    leaf_key,
+                    intermediate,
+                    intermediate_key,
+                    not_before=NOW - timedelta(days=60),
+                    not_after=NOW - timedelta(days=1),
+                )
+            ),
+            NOT_YET_VALID_URL: chain(
+                _leaf(
+                    leaf_key,
+                    intermediate,
+                    intermediate_key,
+                    not_before=NOW + timedelta(days=1),
+                    not_after=NOW + timedelta(days=60),
+                )
+            ),
+            WRONG_SAN_URL: chain(
+                _leaf(leaf_key, intermediate, intermediate_key, dns_names=("other.example.com",))
+            ),
+            WILDCARD_SAN_URL: chain(
+                _leaf(leaf_key, intermediate, intermediate_key, dns_names=("*.amazon.com",))
+            ),
+            UNTRUSTED_URL: _pem(_leaf(leaf_key, rogue_root, rogue_key), rogue_root),
+            GARBAGE_URL: b"-----BEGIN CERTIFICATE-----\nnot a certificate\n",
+            SHORT_INTERMEDIATE_URL: _pem(
+                _leaf(leaf_key, short_intermediate, intermediate_key), short_intermediate
+            ),
+        },
+    )
+
+
+# --- collaborators ------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeFetch:
+    chains: dict[str, bytes]
+    calls: list[str] = field(default_factory=list)
+
+    def __call__(self, url: str) -> bytes:
+        self.calls.append(url)
+        try:
+            return self.chains[url]
+        except KeyError:
+            raise OSError(f"unreachable: {url}") from None
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class Harness:
+    verifier: RequestVerifier
+    fetch: FakeFetch
+    clock: Clock
+    pki: Pki
+
+    def headers(
+        self,
+        body: bytes,
+        url: str = VALID_URL,
+        key: rsa.RSAPrivateKey | None = None,
+    ) -> dict[str, str]:
+        signature = (key or self.pki.leaf_key).sign(body, padding.PKCS1v15(), hashes.SHA256())
+        return {
+            "SignatureCertChainUrl": url,
+            "Signature-256": base64.b64encode(signature).decode("ascii"),
+        }
+
+
+def envelope(
+    timestamp: str | None = None,
+    *,
+    app_id: str | None = SKILL_ID,
+    where: str = "context",
+) -> dict[str, Any]:
+    request: dict[str, Any] = {"type": "LaunchRequest", "requestId": "amzn1.echo-api.request.1"}
+    request["timestamp"] = timestamp if timestamp is not None else "2026-11-23T10:00:00Z"
+    data: dict[str, Any] = {"version": "1.0", "request": request, "context": {"System": {}}}
+    if app_id is not None:
+        application = {"applicationId": app_id}
+        if where == "context":
+            data["context"]["System"]["application"] = application
+        else:
+            data["session"] = {"new": True, "application": application}
+    return data
+
+
+def encode(data: Any) -> bytes:
+    return json.dumps(data).encode("utf-8")
+
+
+def iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+MakeHarness = Callable[..., Harness]
+
+
+@pytest.fixture
+def make_harness(pki: Pki) -> MakeHarness:
+    def make(**kwargs: Any) -> Harness:
+        fetch = FakeFetch(pki.chains)
+        clock = Clock()
+        kwargs.setdefault("skill_id", SKILL_ID)
+        verifier = RequestVerifier(trust_roots=[pki.root], fetch=fetch, clock=clock, **kwargs)
+        return Harness(verifier, fetch, clock, pki)
+
+    return make
+
+
+@pytest.fixture
+def harness(make_harness: MakeHarness) -> Harness:
+    return make_harness()
+
+
+def refused(h: Harness, headers: Any, body: bytes, reason: str) -> None:
+    with pytest.raises(VerificationError) as info:
+        h.verifier.verify(headers, body)
+    assert reason in info.value.reason
+    assert str(info.value) == info.value.reason
+
+
+# --- the happy path -----------------------------------------------------------------------------
+
+
+def test_valid_request_returns_envelope(harness: Harness) -> None:
+    data = envelope()
+    body = encode(data)
+    assert harness.verifier.verify(harness.headers(body), body) == data
+    assert harness.fetch.calls == [VALID_URL]
+
+
+def test_header_names_are_case_insensitive_in_a_plain_dict(harness: Harness) -> None:
+    body = encode(envelope())
+    headers = {name.lower(): value for name, value in harness.headers(body).items()}
+    assert harness.verifier.verify(headers, body)["version"] == "1.0"
+
+
+def test_flask_headers_object_is_accepted(harness: Harness) -> None:
+    from werkzeug.datastructures import Headers
+
+    body = encode(envelope())
+    headers = Headers([(name.upper(), value) for name, value in harness.headers(body).items()])
+    assert harness.verifier.verify(headers, body)["version"] == "1.0"  # type: ignore[arg-type]
+
+
+def test_application_id_falls_back_to_session(harness: Harness) -> None:
+    data = envelope(where="session")
+    del data["context"]
+    body = encode(data)
+    assert harness.verifier.verify(harness.headers(body), body) == data
+
+
+def test_skill_id_none_skips_application_check(make_harness: MakeHarness) -> None:
+    h = make_harness(skill_id=None)
+    body = encode(envelope(app_id="amzn1.ask.skill.someone-else"))
+    assert h.verifier.verify(h.headers(body), body)["version"] == "1.0"
+
+
+# --- headers and certificate URL ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["SignatureCertChainUrl", "Signature-256"])
+def test_missing_header_is_refused(harness: Harness, missing: str) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body)
+    del headers[missing]
+    refused(harness, headers, body, f"missing {missing}")
+    assert harness.fetch.calls == []
+
+
+def test_blank_header_counts_as_missing(harness: Harness) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body) | {"Signature-256": "  "}
+    refused(harness, headers, body, "missing Signature-256")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "scheme"),
+        ("ftp://s3.amazonaws.com/echo.api/echo-api-cert.pem", "scheme"),
+        ("https://notamazon.com/echo.api/echo-api-cert.pem", "host"),
+        ("https://s3.amazonaws.com.evil.example/echo.api/echo-api-cert.pem", "host"),
+        ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path"),
+        ("https://s3.amazonaws.com/ECHO.API/echo-api-cert.pem", "path"),
+        ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path"),
+        ("https://s3.amazonaws.com/echo.api/../x/cert.pem", "path"),
+        ("https://s3.amazonaws.com/echo.api", "path"),
+        ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port"),
+        ("https://s3.amazonaws.com:notaport/echo.api/echo-api-cert.pem", "certificate URL"),
+        ("https://user@s3.amazonaws.com/echo.api/echo-api-cert.pem", "user info"),
+        ("https://user:pw@s3.amazonaws.com/echo.api/echo-api-cert.pem", "user info"),
+    ],
+)
+def test_bad_certificate_url_is_refused_without_download(
+    harness: Harness, url: str, reason: str
+) -> None:
+    body = encode(envelope())
+    refused(harness, harness.headers(body, url=url), body, reason)
+    assert harness.fetch.calls == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        VALID_URL,
+        "https://s3.amazonaws.com:443/echo.api/../echo.api/echo-api-cert.pem",
+        "HTTPS://S3.AMAZONAWS.COM/echo.api/echo-api-cert.pem",
+        "https://s3.amazonaws.com/echo.api/./echo-api-cert.pem",
+    ],
+)
+def test_equivalent_certificate_urls_fetch_the_canonical_url(harness: Harness, url: str) -> None:
+    body = encode(envelope())
+    harness.verifier.verify(harness.headers(body, url=url), body)
+    assert harness.fetch.calls == [VALID_URL]
+
+
+# --- certificate chain --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        (EXPIRED_URL, "certificate expired"),
+        (NOT_YET_VALID_URL, "certificate not yet valid"),
+        (WRONG_SAN_URL, "certificate subject mismatch"),
+        (WILDCARD_SAN_URL, "certificate subject mismatch"),
+        (UNTRUSTED_URL, "certificate chain untrusted"),
+        (GARBAGE_URL, "certificate chain malformed"),
+        (UNREACHABLE_URL, "certificate chain unavailable"),
+    ],
+)
+def test_bad_certificate_chain_is_refused(harness: Harness, url: str, reason: str) -> None:
+    body = encode(envelope())
+    refused(harness, harness.headers(body, url=url), body, reason)
+    assert harness.fetch.calls == [url]
+
+
+def test_chain_without_the_intermediate_is_untrusted(make_harness: MakeHarness, pki: Pki) -> None:
+    h = make_harness()
+    leaf_only = x509.load_pem_x509_certificates(pki.chains[VALID_URL])[0]
+    h.fetch.chains = {VALID_URL: _pem(leaf_only)}
+    body = encode(envelope())
+    refused(h, h.headers(body), body, "certificate chain untrusted")
+
+
+# --- signature ----------------------------------------------------------------------------------
+
+
+def test_signature_by_another_key_is_refused(harness: Harness) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body, key=harness.pki.attacker_key)
+    refused(harness, headers, body, "invalid signature")
+
+
+def test_body_changed_after_signing_is_refused(harness: Harness) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body)
+    refused(harness, headers, body.replace(b"LaunchRequest", b"IntentRequest"), "invalid signature")
+
+
+def test_signature_over_reserialised_json_is_refused(harness: Harness) -> None:
+    # The signature covers the raw bytes, not their JSON meaning.
+    body = encode(envelope())
+    headers = harness.headers(body)
+    refused(harness, headers, json.dumps(envelope(), indent=1).encode(), "invalid signature")
+
+
+@pytest.mark.parametrize("value", ["not base64!", "abc", "####", "AAAA"])
+def test_bad_signature_encoding_is_refused_without_download(harness: Harness, value: str) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body) | {"Signature-256": value}
+    reason = "invalid signature" if value == "AAAA" else "invalid signature encoding"
+    with pytest.raises(VerificationError) as info:
+        harness.verifier.verify(headers, body)
+    assert info.value.reason.startswith(reason)
+    assert harness.fetch.calls == ([VALID_URL] if value == "AAAA" else [])
+
+
+# --- body, timestamp, application id ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("offset", [-149, 149, -150, 150, 0])
+def test_timestamp_within_tolerance_passes(harness: Harness, offset: int) -> None:
+    body = encode(envelope(iso(NOW + timedelta(seconds=offset))))
+    assert harness.verifier.verify(harness.headers(body), body)["version"] == "1.0"
+
+
+@pytest.mark.parametrize("offset", [-151, 151, -86400, 86400])
+def test_timestamp_outside_tolerance_is_refused_without_download(
+    harness: Harness, offset: int
+) -> None:
+    body = encode(envelope(iso(NOW + timedelta(seconds=offset))))
+    refused(harness, harness.headers(body), body, "timestamp outside tolerance")
+    assert harness.fetch.calls == []
+
+
+def test_timestamp_with_offset_and_fraction_is_understood(harness: Harness) -> None:
+    body = encode(envelope("2026-11-23T11:00:00.123+01:00"))
+    assert harness.verifier.verify(harness.headers(body), body)["version"] == "1.0"
+
+
+def test_tolerance_is_configurable(make_harness: MakeHarness) -> None:
+    h = make_harness(tolerance=timedelta(seconds=10))
+    body = encode(envelope(iso(NOW - timedelta(seconds=11))))
+    refused(h, h.headers(body), body, "timestamp outside tolerance")
+
+
+@pytest.mark.parametrize(
+    ("mutate", "reason"),
+    [
+        (lambda d: d["request"].pop("timestamp"), "missing request timestamp"),
+        (lambda d: d.pop("request"), "missing request timestamp"),
+        (lambda d: d.update(request="LaunchRequest"), "missing request timestamp"),
+        (lambda d: d["request"].update(timestamp="yesterday"), "invalid request timestamp"),
+        (lambda d: d["request"].update(timestamp=1795428000000), "invalid request timestamp"),
+        (lambda d: d["request"].update(timestamp=""), "invalid request timestamp"),
+    ],
+)
+def test_missing_or_garbled_timestamp_is_refused(
+    harness: Harness, mutate: Callable[[dict[str, Any]], object], reason: str
+) -> None:
+    data = envelope()
+    mutate(data)
+    body = encode(data)
+    refused(harness, harness.headers(body), body, reason)
+    assert harness.fetch.calls == []
+
+
+def test_wrong_skill_id_is_refused_without_download(harness: Harness) -> None:
+    body = encode(envelope(app_id="amzn1.ask.skill.someone-else"))
+    refused(harness, harness.headers(body), body, "application id mismatch")
+    assert harness.fetch.calls == []
+
+
+@pytest.mark.parametrize("app_id", [None, "", 42])
+def test_missing_application_id_is_refused(harness: Harness, app_id: object) -> None:
+    data = envelope(app_id=None)
+    if app_id is not None:
+        data["context"]["System"]["application"] = {"applicationId": app_id}
+    body = encode(data)
+    refused(harness, harness.headers(body), body, "missing application id")
+
+
+def test_context_application_id_wins_over_session(harness: Harness) -> None:
+    data = envelope(app_id="amzn1.ask.skill.someone-else")
+    data["session"] = {"application": {"applicationId": SKILL_ID}}
+    body = encode(data)
+    refused(harness, harness.headers(body), body, "application id mismatch")
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (b"not json", "not valid JSON"),
+        (b"", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not valid JSON"),
+        (b"[1, 2, 3]", "not a JSON object"),
+        (b'"LaunchRequest"', "not a JSON object"),
+    ],
+)
+def test_non_json_body_is_refused(harness: Harness, body: bytes, reason: str) -> None:
+    refused(harness, harness.headers(body), body, reason)
+    assert harness.fetch.calls == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        encode(envelope("0001-01-01T00:00:00+01:00")),
+    ],
+    ids=["deeply-nested", "timestamp-overflow"],
+)
+def test_unexpected_errors_become_malformed_request(harness: Harness, body: bytes) -> None:
+    refused(harness, harness.headers(body), body, "malformed request")
+
+
+# --- cache --------------------------------------------------------------------------------------
+
+
+def test_cached_chain_is_not_downloaded_again(harness: Harness) -> None:
+    for _ in range(3):
+        body = encode(envelope())
+        harness.verifier.verify(harness.headers(body), body)
+    assert harness.fetch.calls == [VALID_URL]
+
+
+def test_cached_chain_still_checks_every_signature(harness: Harness) -> None:
+    body = encode(envelope())
+    harness.verifier.verify(harness.headers(body), body)
+    forged = harness.headers(body, key=harness.pki.attacker_key)
+    refused(harness, forged, body, "invalid signature")
+    assert harness.fetch.calls == [VALID_URL]
+
+
+def test_cache_entry_expires_with_the_leaf(harness: Harness) -> None:
+    body = encode(envelope())
+    harness.verifier.verify(harness.headers(body), body)
+
+    harness.clock.now = LEAF_NOT_AFTER  # still valid at the last instant
+    body = encode(envelope(iso(harness.clock.now)))
+    harness.verifier.verify(harness.headers(body), body)
+    assert harness.fetch.calls == [VALID_URL]
+
+    harness.clock.now = LEAF_NOT_AFTER + timedelta(seconds=1)
+    body = encode(envelope(iso(harness.clock.now)))
+    refused(harness, harness.headers(body), body, "certificate expired")
+    assert harness.fetch.calls == [VALID_URL, VALID_URL]
+
+
+def test_cache_entry_expires_with_an_earlier_expiring_intermediate(harness: Harness) -> None:
+    body = encode(envelope())
+    harness.verifier.verify(harness.headers(body, url=SHORT_INTERMEDIATE_URL), body)
+
+    harness.clock.now = NOW + timedelta(days=5, seconds=1)
+    body = encode(envelope(iso(harness.clock.now)))
+    refused(harness, harness.headers(body, url=SHORT_INTERMEDIATE_URL), body, "untrusted")
+    assert harness.fetch.calls == [SHORT_INTERMEDIATE_URL, SHORT_INTERMEDIATE_URL]
+
+
+def test_cache_is_bounded_lru(make_harness: MakeHarness, pki: Pki) -> None:
+    h = make_harness(cache_size=1)
+    other = BASE + "copy.pem"
+    h.fetch.chains = pki.chains | {other: pki.chains[VALID_URL]}
+    body = encode(envelope())
+    for url in (VALID_URL, VALID_URL, other, other, VALID_URL):
+        h.verifier.verify(h.headers(body, url=url), body)
+    assert h.fetch.calls == [VALID_URL, other, VALID_URL]
+
+
+def test_cache_size_zero_disables_caching(make_harness: MakeHarness) -> None:
+    h = make_harness(cache_size=0)
+    body = encode(envelope())
+    for _ in range(2):
+        h.verifier.verify(h.headers(body), body)
+    assert h.fetch.calls == [VALID_URL, VALID_URL]
+
+
+def test_failed_chain_is_not_cached(harness: Harness) -> None:
+    body = encode(envelope())
+    for _ in range(2):
+        refused(harness, harness.headers(body, url=UNTRUSTED_URL), body, "untrusted")
+    assert harness.fetch.calls == [UNTRUSTED_URL, UNTRUSTED_URL]
+
+
+def test_concurrent_requests_share_one_verifier(harness: Harness) -> None:
+    body = encode(envelope())
+    headers = harness.headers(body)
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            for _ in range(20):
+                harness.verifier.verify(headers, body)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert 1 <= len(harness.fetch.calls) <= 8
+
+
+# --- construction, defaults, logging ------------------------------------------------------------
+
+
+def test_default_trust_roots_are_loaded_lazily_once(
+    monkeypatch: pytest.MonkeyPatch, pki: Pki
+) -> None:
+    loads: list[int] = []
+
+    def fake_roots() -> list[x509.Certificate]:
+        loads.append(1)
+        return [pki.root]
+
+    monkeypatch.setattr(verification, "_default_trust_roots", fake_roots)
+    fetch = FakeFetch(pki.chains)
+    verifier = RequestVerifier(skill_id=SKILL_ID, fetch=fetch, clock=Clock(), cache_size=0)
+    assert loads == []
+    body = encode(envelope())
+    signature = pki.leaf_key.sign(body, padding.PKCS1v15(), hashes.SHA256())
+    headers = {
+        "SignatureCertChainUrl": VALID_URL,
+        "Signature-256": base64.b64encode(signature).decode("ascii"),
+    }
+    for _ in range(2):
+        verifier.verify(headers, body)
+    assert loads == [1]
+
+
+def test_default_trust_roots_come_from_a_real_bundle() -> None:
+    # Also proves that the bundle's non-RFC-5280 roots load without a warning
+    # (pytest turns warnings into errors here).
+    roots = verification._default_trust_roots()
+    assert len(roots) > 50
+    Store(roots)
+
+
+def test_invalid_construction_arguments() -> None:
+    with pytest.raises(ValueError, match="cache_size"):
+        RequestVerifier(skill_id=None, cache_size=-1)
+    with pytest.raises(ValueError, match="trust_roots"):
+        RequestVerifier(skill_id=None, trust_roots=[])
+
+
+def test_refusals_are_logged_without_request_content(
+    harness: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = encode(envelope(app_id="amzn1.ask.skill.someone-else"))
+    with caplog.at_level(logging.WARNING, logger=verification.__name__):
+        refused(harness, harness.headers(body), body, "application id mismatch")
+    assert [record.levelno for record in caplog.records] == [logging.WARNING]
+    assert "application id mismatch" in caplog.text
+    assert "someone-else" not in caplog.text
+    assert "LaunchRequest" not in caplog.text
+
+
+# --- default fetcher ----------------------------------------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    payloads: ClassVar[dict[str, tuple[bytes, bool]]] = {
+        "/small": (b"x" * 65536, True),
+        "/big": (b"x" * 65537, True),
+        "/big-no-length": (b"x" * 200_000, False),
+    }
+
+    def do_GET(self) -> None:
+        if self.path not in self.payloads:
+            self.send_error(404)
+            return
+        payload, with_length = self.payloads[self.path]
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-pem-file")
+        if with_length:
+            self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        # The client may stop reading at its limit, as it should.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def local_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("NO_PROXY", "*")
+    monkeypatch.setenv("no_proxy", "*")
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def test_default_fetcher_returns_body_up_to_the_limit(local_server: str) -> None:
+    assert fetch_certificate_chain(local_server + "/small") == b"x" * 65536
+
+
+@pytest.mark.parametrize("path", ["/big", "/big-no-length"])
+def test_default_fetcher_refuses_bodies_over_64_kib(local_server: str, path: str) -> None:
+    with pytest.raises(OSError, match="too large"):
+        fetch_certificate_chain(local_server + path)
+
+
+def test_default_fetcher_errors_are_oserrors(local_server: str) -> None:
+    with pytest.raises(OSError, match="404"):
+        fetch_certificate_chain(local_server + "/missing")
+    with pytest.raises(OSError, match="scheme"):
+        fetch_certificate_chain("file:///etc/passwd")
+    with pytest.raises(OSError, match="ValueError"):
+        fetch_certificate_chain("http://[::1")
