@@ -1,0 +1,111 @@
+"""Starting the web service: the loopback demo, or production under gunicorn."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from skill.app import build_skill
+from skill.clock import Clock, system_clock
+from skill.config import ConfigurationError, Settings
+from skill.rules.dates import local_today
+from skill.storage import Stores
+from skill.storage.client import dynamodb_client
+from skill.storage.tables import MAIN_TABLE, create_tables
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from skill.demo.dynamodb import EmbeddedDynamoDB
+
+log = logging.getLogger(__name__)
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+@dataclass
+class Demo:
+    app: Flask
+    settings: Settings
+    stores: Stores
+    database: EmbeddedDynamoDB
+
+
+def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
+    """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
+    from skill.demo.data import seed
+    from skill.demo.dynamodb import EmbeddedDynamoDB
+    from skill.web import create_app
+
+    database = EmbeddedDynamoDB()
+    endpoint = database.start()
+    settings = settings.with_changes(dynamodb_endpoint=endpoint, skill_id=None)
+    client = dynamodb_client(settings, local=True)
+    create_tables(client, {MAIN_TABLE: settings.table_name})
+    stores = Stores.on(client, settings.table_name)
+    seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
+    app = create_app(build_skill(settings, stores, clock=clock), verifier=None)
+    return Demo(app=app, settings=settings, stores=stores, database=database)
+
+
+def serve_demo(settings: Settings, host: str, port: int) -> None:
+    from werkzeug.serving import make_server
+
+    if host not in LOOPBACK:
+        raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
+    demo = start_demo(settings)
+    server = make_server(host, port, demo.app, threaded=True)
+    print(
+        f"Menschmoment demo on http://{host}:{server.server_port}\n"
+        "  POST /alexa   (try: curl -d @tests/events/order_status_linked.json ...)\n"
+        "  GET  /healthz\n"
+        "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
+        "unlinked: order 1003 + ZIP 10115",
+        flush=True,
+    )
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        demo.database.stop()
+
+
+def production_app(settings: Settings) -> Flask:
+    from skill.web import create_app
+    from skill.web.verification import RequestVerifier
+
+    if not settings.skill_id:
+        raise ConfigurationError("SKILL_ID is required: every request is checked against it")
+    if not settings.region and not settings.dynamodb_endpoint:
+        raise ConfigurationError("set AWS_REGION (or DYNAMODB_ENDPOINT) for the table")
+    stores = Stores.on(dynamodb_client(settings), settings.table_name)
+    return create_app(
+        build_skill(settings, stores), verifier=RequestVerifier(skill_id=settings.skill_id)
+    )
+
+
+def serve_production(settings: Settings, host: str, port: int, workers: int) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    app = production_app(settings)
+
+    class Server(BaseApplication):  # type: ignore[misc]
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", 4)
+            self.cfg.set("timeout", 10)
+            self.cfg.set("accesslog", None)
+
+        def load(self) -> Flask:
+            return app
+
+    Server().run()
+
+
+def fail(error: ConfigurationError) -> None:
+    print(f"menschmoment: {error}", file=sys.stderr)
+    raise SystemExit(2)
