@@ -19,7 +19,7 @@ from skill.handlers.builtins import (
     YesHandler,
 )
 from skill.handlers.errors import ApologyHandler
-from skill.handlers.orders import MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
 from skill.interceptors import LogRequest, OneTurnState, RememberLastResponse
@@ -55,8 +55,9 @@ def build_skill(
     handlers = [
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
-        # "Yes" to "want to hear the rest of your orders?" before the generic yes.
+        # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
+        DelayDetailsHandler(services),
         OrderStatusHandler(services),
         LaunchHandler(services),
         HelpHandler(services),

@@ -83,18 +83,36 @@ Data = Callable[[str], dict[str, Any]]
 
 def _order_status_variants() -> dict[str, Data]:
     variants: dict[str, Data] = {
-        "first-page": lambda lang: {**page(ORDERS, lang), "missing": None, "follow_up": False},
-        "missing": lambda lang: {**page(ORDERS, lang), "missing": "1099", "follow_up": False},
+        "first-page": lambda lang: {
+            **page(ORDERS, lang),
+            "missing": None,
+            "offer": None,
+            "follow_up": False,
+        },
+        "missing": lambda lang: {
+            **page(ORDERS, lang),
+            "missing": "1099",
+            "offer": None,
+            "follow_up": False,
+        },
         "last-page-follow-up": lambda lang: {
             **page(ORDERS[-2:], lang),
             "missing": None,
+            "offer": None,
             "follow_up": True,
         },
+    }
+    variants["late-order-offer"] = lambda lang: {
+        **page(ORDERS[:1], lang),
+        "missing": None,
+        "offer": ORDERS[0].number,
+        "follow_up": False,
     }
     for order in ORDERS:
         variants[f"only-{order.number}-{order.status}"] = lambda lang, order=order: {
             **page([order], lang),
             "missing": None,
+            "offer": None,
             "follow_up": True,
         }
     return variants
@@ -108,6 +126,15 @@ VARIANTS: dict[str, dict[str, Data]] = {
         "retry": lambda lang: {"retry": True},
     },
     "ask_postal_code": {"plain": lambda lang: {}},
+    "delay_details": {
+        f"follow-up-{follow_up}": (
+            lambda lang, follow_up=follow_up: {
+                "order": next(view for view in page(ORDERS, lang)["views"] if view.delayed),
+                "follow_up": follow_up,
+            }
+        )
+        for follow_up in (True, False)
+    },
     "error": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
     "fallback": {
         f"{awaiting}-{count}": (
@@ -246,7 +273,7 @@ def test_missing_variable_raises(
 @pytest.mark.parametrize(
     ("name", "data"),
     [
-        ("order_status", {"missing": None, "follow_up": False}),
+        ("order_status", {"missing": None, "offer": None, "follow_up": False}),
         ("launch", {"returning": True, "name": "Ada", "linked": True}),
     ],
 )
@@ -348,7 +375,7 @@ def test_delivery_day_wording(renderer: Renderer, locale: str, offset: int, phra
     view = describe(order, TODAY, language_of(locale))
 
     speech = renderer.render(
-        locale, "order_status", views=[view], remaining=0, missing=None, follow_up=False
+        locale, "order_status", views=[view], remaining=0, missing=None, offer=None, follow_up=False
     )
 
     assert phrase in speech.text
@@ -385,7 +412,7 @@ def test_delayed_order_names_original_and_new_day(
     view = describe(ORDERS[0], TODAY, language_of(locale))
 
     speech = renderer.render(
-        locale, "order_status", views=[view], remaining=0, missing=None, follow_up=False
+        locale, "order_status", views=[view], remaining=0, missing=None, offer=None, follow_up=False
     )
 
     assert speech.text == sentence
@@ -396,7 +423,7 @@ def test_reprompt_block_rendering_empty_is_none(renderer: Renderer, locale: str)
     views = page(ORDERS[:1], language_of(locale))["views"]
 
     speech = renderer.render(
-        locale, "order_status", views=views, remaining=0, missing=None, follow_up=False
+        locale, "order_status", views=views, remaining=0, missing=None, offer=None, follow_up=False
     )
 
     assert speech.reprompt is None
@@ -410,7 +437,13 @@ def test_reprompt_present_when_a_question_is_open(
     views = page(ORDERS[:1], language_of(locale))["views"]
 
     speech = renderer.render(
-        locale, "order_status", views=views, remaining=remaining, missing=None, follow_up=follow_up
+        locale,
+        "order_status",
+        views=views,
+        remaining=remaining,
+        missing=None,
+        offer=None,
+        follow_up=follow_up,
     )
 
     assert speech.reprompt
@@ -434,7 +467,12 @@ def test_template_without_reprompt_block_has_none(
 )
 def test_more_orders_offered(renderer: Renderer, locale: str, phrase: str) -> None:
     speech = renderer.render(
-        locale, "order_status", **page(ORDERS, language_of(locale)), missing=None, follow_up=False
+        locale,
+        "order_status",
+        **page(ORDERS, language_of(locale)),
+        missing=None,
+        offer=None,
+        follow_up=False,
     )
 
     assert speech.text.endswith(phrase)
@@ -444,7 +482,9 @@ def test_more_orders_offered(renderer: Renderer, locale: str, phrase: str) -> No
 def test_order_numbers_are_read_as_digits(renderer: Renderer, locale: str) -> None:
     data = page(ORDERS, language_of(locale))
 
-    speech = renderer.render(locale, "order_status", **data, missing="1099", follow_up=False)
+    speech = renderer.render(
+        locale, "order_status", **data, missing="1099", offer=None, follow_up=False
+    )
 
     root = parse(speech.ssml)
     say_as = list(root.iter("say-as"))

@@ -13,18 +13,24 @@ from ask_sdk_model import Response
 from skill.handlers.turn import Services, Turn
 from skill.orders import Outcome, identify, lockout, verify_order
 from skill.records import Order
-from skill.rules.orders import answer_page, normalise_order_number, rank_orders
+from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
 
 INTENT = "OrderStatusIntent"
 
 
 def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) -> Response:
-    """Read the next page of ``ranked``; offer the rest, or ask "anything else" after a launch."""
+    """Read the next page of ``ranked``, then ask at most one question: the rest of the
+    orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
+    """
     page = answer_page(ranked, turn.today, turn.language)
     follow_up = bool(turn.session.get("launched"))
+    delayed = next((view.number for view in page.spoken if view.delayed), None)
     turn.session["remaining_orders"] = page.remaining
     if page.remaining:
         turn.session["awaiting"] = "more_orders"
+    elif delayed:
+        turn.session["awaiting"] = "delay_details"
+        turn.session["offer_order"] = delayed
     elif follow_up:
         turn.session["awaiting"] = "anything_else"
     return turn.answer(
@@ -32,6 +38,7 @@ def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) ->
         views=page.spoken,
         remaining=len(page.remaining),
         missing=missing,
+        offer=delayed if not page.remaining else None,
         follow_up=follow_up,
     )
 
@@ -94,6 +101,44 @@ class OrderStatusHandler(AbstractRequestHandler):  # type: ignore[misc]
         return turn.answer("verification_locked", minutes=minutes, link_account=True)
 
 
+def answering(handler_input: HandlerInput, intent: str, question: str) -> bool:
+    """This request is ``intent`` and the previous answer asked ``question``."""
+    awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
+    return bool(is_intent_name(intent)(handler_input)) and awaiting == question
+
+
+class DelayDetailsHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """ "Yes" to "shall I put the details of the delayed order in your Alexa app?"."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return answering(handler_input, "AMAZON.YesIntent", "delay_details")
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        number = str(turn.session.get("offer_order", ""))
+        order = self._order(turn, number)
+        if order is None:
+            return turn.answer("anything_else")
+        view = describe(order, turn.today, turn.language)
+        follow_up = bool(turn.session.get("launched"))
+        if follow_up:
+            turn.session["awaiting"] = "anything_else"
+        return turn.answer("delay_details", order=view, follow_up=follow_up)
+
+    def _order(self, turn: Turn, number: str) -> Order | None:
+        """The offered order, if this customer may still see it."""
+        customer_id = identify(self.services.identity, turn.access_token)
+        if customer_id is not None:
+            orders = self.services.stores.orders.account(customer_id).orders
+            return next((order for order in orders if order.number == number), None)
+        if number in turn.session.get("verified_orders", []):
+            return self.services.stores.orders.get(number)
+        return None
+
+
 class MoreOrdersHandler(AbstractRequestHandler):  # type: ignore[misc]
     """ "Yes" after "there are two more orders, want to hear them?"."""
 
@@ -101,8 +146,7 @@ class MoreOrdersHandler(AbstractRequestHandler):  # type: ignore[misc]
         self.services = services
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
-        return bool(is_intent_name("AMAZON.YesIntent")(handler_input)) and awaiting == "more_orders"
+        return answering(handler_input, "AMAZON.YesIntent", "more_orders")
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)

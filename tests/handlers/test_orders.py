@@ -35,13 +35,70 @@ EXPECTED = {
 }
 
 
+OFFER = {
+    "en-US": "Shall I put the details of order 1003 in your Alexa app, so you can keep an eye on it?",
+    "de-DE": "Soll ich dir die Details zu Bestellung 1003 in die Alexa App legen, damit du sie im Blick behältst?",
+}
+CARD = {
+    "en-US": (
+        "Order 1003: running shoes",
+        "Running late, and we're sorry. It was due yesterday. "
+        "New estimate: on Friday, November 27. Carrier: DHL.",
+    ),
+    "de-DE": (
+        "Bestellung 1003: Laufschuhe",
+        "Leider verspätet, das tut uns leid. Geplant war gestern. "
+        "Neue Schätzung: am Freitag, 27. November. Versand mit DHL.",
+    ),
+}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_late_order_details_go_to_the_alexa_app_on_yes(talk: Talk, locale: str) -> None:
+    conversation = talk(token="demo-alex", locale=locale)
+    conversation.say("OrderStatusIntent", orderNumber="1003")
+    reply = conversation.say("AMAZON.YesIntent")
+    title, content = CARD[locale]
+    assert reply.card is not None
+    assert reply.card["title"] == title
+    assert reply.card["content"].startswith(content)
+    assert reply.speech in (
+        "Done: the details are in your Alexa app.",
+        "Erledigt: Die Details findest du in der Alexa App.",
+    )
+    assert reply.end
+
+
+def test_late_order_offer_declined(talk: Talk) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("OrderStatusIntent", orderNumber="1003")
+    reply = conversation.say("AMAZON.NoIntent")
+    assert reply.card is None
+    assert reply.end
+
+
+def test_a_guest_gets_the_details_only_of_the_order_they_verified(talk: Talk) -> None:
+    conversation = talk()
+    conversation.say("OrderStatusIntent", orderNumber="1003", postalCode="10115")
+    conversation.attributes["offer_order"] = "1002"  # a tampered session must not leak
+    reply = conversation.say("AMAZON.YesIntent")
+    assert reply.card is None
+    assert "rain jacket" not in reply.speech
+
+
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
 @pytest.mark.parametrize("number", ["1001", "1002", "1003", "1004"])
 def test_each_demo_order_for_a_linked_customer(talk: Talk, locale: str, number: str) -> None:
     reply = talk(token="demo-alex", locale=locale).say("OrderStatusIntent", orderNumber=number)
-    assert reply.speech == EXPECTED[locale][number]
-    assert reply.end  # a one-shot question gets its answer and the session ends
+    assert reply.speech.startswith(EXPECTED[locale][number])
     assert '<say-as interpret-as="digits">' + number + "</say-as>" in reply.ssml
+    if number == "1003":
+        # The late order comes with an offer, so the session stays open for the answer.
+        assert reply.speech.endswith(OFFER[locale])
+        assert not reply.end and reply.reprompt_text
+    else:
+        assert reply.speech == EXPECTED[locale][number]
+        assert reply.end  # a one-shot question gets its answer and the session ends
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
@@ -123,7 +180,10 @@ def test_unlinked_customer_verifies_with_order_number_and_zip(talk: Talk, locale
     third = conversation.say(
         "OrderStatusIntent", "IN_PROGRESS", orderNumber="1003", postalCode="10115"
     )
-    assert third.speech == EXPECTED[locale]["1003"]
+    assert third.speech == EXPECTED[locale]["1003"] + " " + OFFER[locale]
+    details = conversation.say("AMAZON.YesIntent")
+    assert details.card is not None
+    assert details.card["title"] == CARD[locale][0]
 
 
 def test_wrong_zip_and_unknown_order_sound_the_same(talk: Talk) -> None:
@@ -143,7 +203,9 @@ def test_wrong_zip_and_unknown_order_sound_the_same(talk: Talk) -> None:
 def test_verified_order_is_remembered_for_the_session(talk: Talk) -> None:
     conversation = talk()
     conversation.say("OrderStatusIntent", orderNumber="1003", postalCode="10115")
-    assert conversation.replies[-1].end
+    same_session = conversation.say("OrderStatusIntent", orderNumber="1003")
+    assert same_session.speech.startswith(EXPECTED["en-US"]["1003"])
+    conversation.say("AMAZON.StopIntent")
     # A new session must verify again.
     again = conversation.say("OrderStatusIntent", orderNumber="1003")
     assert elicited(again, "postalCode")
@@ -178,7 +240,7 @@ def test_lockout_ends_after_fifteen_minutes(talk: Talk, demo_stores: Stores) -> 
     reply = talk(user_id="amzn1.ask.account.LATER").say(
         "OrderStatusIntent", orderNumber="1003", postalCode="10115"
     )
-    assert reply.speech == EXPECTED["en-US"]["1003"]
+    assert reply.speech.startswith(EXPECTED["en-US"]["1003"])
 
 
 def test_lockout_is_told_before_asking_anything(talk: Talk, demo_stores: Stores) -> None:
