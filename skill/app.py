@@ -22,7 +22,12 @@ from skill.handlers.errors import ApologyHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
-from skill.interceptors import LogRequest, OneTurnState, RememberLastResponse
+from skill.interceptors import (
+    CountMisunderstandings,
+    LogRequest,
+    OneTurnState,
+    RememberLastResponse,
+)
 from skill.speech import Renderer
 from skill.storage import Stores
 
@@ -74,5 +79,6 @@ def build_skill(
     builder.add_exception_handler(ApologyHandler(services))
     builder.add_global_request_interceptor(LogRequest())
     builder.add_global_request_interceptor(OneTurnState())
+    builder.add_global_response_interceptor(CountMisunderstandings())
     builder.add_global_response_interceptor(RememberLastResponse())
     return builder.create()

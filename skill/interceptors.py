@@ -17,6 +17,8 @@ log = logging.getLogger("skill.turns")
 # Moved from the session to the request each turn, so a question is only "open" for the
 # turn that answers it; handlers set them again when they ask anew.
 ONE_TURN_KEYS = ("awaiting", "pending")
+# Set in the request attributes by the fallback handler.
+MISUNDERSTOOD = "misunderstood"
 
 
 def _intent_name(handler_input: HandlerInput) -> str | None:
@@ -46,11 +48,15 @@ class OneTurnState(AbstractRequestInterceptor):  # type: ignore[misc]
         request_attributes = handler_input.attributes_manager.request_attributes
         for key in ONE_TURN_KEYS:
             request_attributes[key] = session.pop(key, None)
-        # "Consecutive" misunderstandings: anything understood resets the count.
-        if _intent_name(handler_input) and not is_intent_name("AMAZON.FallbackIntent")(
-            handler_input
-        ):
-            session["misunderstandings"] = 0
+
+
+class CountMisunderstandings(AbstractResponseInterceptor):  # type: ignore[misc]
+    """Misunderstandings are counted only while consecutive: anything understood resets."""
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        attributes = handler_input.attributes_manager
+        if _intent_name(handler_input) and not attributes.request_attributes.get(MISUNDERSTOOD):
+            attributes.session_attributes["misunderstandings"] = 0
 
 
 class RememberLastResponse(AbstractResponseInterceptor):  # type: ignore[misc]

@@ -5,19 +5,18 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import pytest
 from jinja2.exceptions import UndefinedError
 
-from skill.records import Money, Order, OrderStatus
+from skill.records import Order, OrderStatus
 from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
 from skill.speech import TEMPLATES_DIR, Renderer, Speech
+from tests import factories
+from tests.factories import TODAY, days
 
-TODAY = date(2026, 11, 23)  # a Monday
 LOCALES = ["en-US", "en-GB", "de-DE"]
 TEMPLATE_NAMES = sorted(
     {path.stem for path in TEMPLATES_DIR.rglob("*.j2") if path.name != "_macros.j2"}
@@ -30,20 +29,8 @@ PFEFFER = '\u201eOmas\u201c Pfeffer & "scharfes" Salz\'s'
 CONTROL = "\x00\x07"
 
 
-def days(n: int) -> date:
-    return TODAY + timedelta(days=n)
-
-
 def make_order(number: str, status: OrderStatus, **fields: Any) -> Order:
-    values: dict[str, Any] = {
-        "customer_id": "cust-1",
-        "items": {"en": f"wool socks ({number})", "de": f"Wollsocken ({number})"},
-        "placed_on": days(-14),
-        "postal_code": "02134",
-        "total": Money(Decimal("24.90"), "USD"),
-    }
-    values.update(fields)
-    return Order(number=number, status=status, **values)
+    return factories.make_order(number, status, en="wool socks", de="Wollsocken", **fields)
 
 
 ORDERS = [

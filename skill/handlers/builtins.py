@@ -11,6 +11,7 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
 from skill.handlers.turn import Services, Turn
+from skill.interceptors import MISUNDERSTOOD
 from skill.orders import identify
 from skill.rules.orders import describe, worth_mentioning
 
@@ -90,6 +91,7 @@ class FallbackHandler(_Handler):
         turn = Turn(handler_input, self.services)
         count = int(turn.session.get("misunderstandings", 0)) + 1
         turn.session["misunderstandings"] = count
+        handler_input.attributes_manager.request_attributes[MISUNDERSTOOD] = True
         return resume_or_answer(turn, "fallback", awaiting=turn.awaiting, misunderstandings=count)
 
 

@@ -53,6 +53,8 @@ def test_an_intent_no_handler_knows_is_a_misunderstanding(talk: Talk) -> None:
     reply = conversation.say("SomeIntentFromAnotherModel")
     assert reply.speech.startswith("Sorry, I didn't get that.")
     assert conversation.attributes["misunderstandings"] == 1
+    conversation.say("AnotherUnknownIntent")
+    assert conversation.attributes["misunderstandings"] == 2
 
 
 def test_a_request_type_no_handler_knows_gets_an_apology(talk: Talk) -> None:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from decimal import Decimal
-from typing import Any
-
 import pytest
 
-from skill.records import Money, Order, OrderStatus
+from skill.records import Order, OrderStatus
 from skill.rules.dates import DayKind
 from skill.rules.orders import (
     SPOKEN_AT_ONCE,
@@ -18,25 +14,7 @@ from skill.rules.orders import (
     rank_orders,
     worth_mentioning,
 )
-
-TODAY = date(2026, 11, 23)  # a Monday
-
-
-def days(n: int) -> date:
-    return TODAY + timedelta(days=n)
-
-
-def make_order(number: str, status: OrderStatus, **fields: Any) -> Order:
-    values: dict[str, Any] = {
-        "customer_id": "cust-1",
-        "items": {"en": f"item {number}", "de": f"Artikel {number}"},
-        "placed_on": days(-20),
-        "postal_code": "02134",
-        "total": Money(Decimal("19.99"), "USD"),
-    }
-    values.update(fields)
-    return Order(number=number, status=status, **values)
-
+from tests.factories import TODAY, days, make_order
 
 # One of each situation, numbered in the order the ranking should put them.
 RANKED = [
@@ -254,7 +232,7 @@ def test_answer_page_speaks_at_most_three(
 def test_answer_page_describes_in_the_language() -> None:
     answer = answer_page(RANKED[:2], TODAY, "de")
 
-    assert [view.item for view in answer.spoken] == ["Artikel 101", "Artikel 102"]
+    assert [view.item for view in answer.spoken] == ["Artikel (101)", "Artikel (102)"]
     assert answer.spoken[0] == describe(RANKED[0], TODAY, "de")
 
 

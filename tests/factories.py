@@ -1,0 +1,30 @@
+"""Records for tests of rules and speech, dated around one fixed Monday."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from skill.records import Money, Order, OrderStatus
+
+TODAY = date(2026, 11, 23)  # a Monday
+
+
+def days(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def make_order(
+    number: str, status: OrderStatus, *, en: str = "item", de: str = "Artikel", **fields: Any
+) -> Order:
+    """An order of ``status``; items are named "<en> (<number>)" / "<de> (<number>)"."""
+    values: dict[str, Any] = {
+        "customer_id": "cust-1",
+        "items": {"en": f"{en} ({number})", "de": f"{de} ({number})"},
+        "placed_on": days(-14),
+        "postal_code": "02134",
+        "total": Money(Decimal("24.90"), "USD"),
+    }
+    values.update(fields)
+    return Order(number=number, status=status, **values)
