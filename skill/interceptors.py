@@ -44,6 +44,8 @@ class LogRequest(AbstractRequestInterceptor):  # type: ignore[misc]
 
 class OneTurnState(AbstractRequestInterceptor):  # type: ignore[misc]
     def process(self, handler_input: HandlerInput) -> None:
+        if handler_input.request_envelope.session is None:
+            return
         session = handler_input.attributes_manager.session_attributes
         request_attributes = handler_input.attributes_manager.request_attributes
         for key in ONE_TURN_KEYS:
@@ -55,6 +57,8 @@ class CountMisunderstandings(AbstractResponseInterceptor):  # type: ignore[misc]
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         attributes = handler_input.attributes_manager
+        if handler_input.request_envelope.session is None:
+            return
         if _intent_name(handler_input) and not attributes.request_attributes.get(MISUNDERSTOOD):
             attributes.session_attributes["misunderstandings"] = 0
 
@@ -63,7 +67,9 @@ class RememberLastResponse(AbstractResponseInterceptor):  # type: ignore[misc]
     """Keep the last speech in the session so "repeat" can say it again."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
-        if response is None or is_intent_name("AMAZON.RepeatIntent")(handler_input):
+        if response is None or handler_input.request_envelope.session is None:
+            return
+        if is_intent_name("AMAZON.RepeatIntent")(handler_input):
             return
         if response.should_end_session or response.output_speech is None:
             return

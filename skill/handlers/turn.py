@@ -62,7 +62,10 @@ class Turn:
         self.locale = raw_locale if raw_locale in SUPPORTED_LOCALES else _closest(raw_locale)
         self.language = self.locale.split("-")[0]
         self.now: datetime = services.clock()
-        self.session: dict[str, Any] = handler_input.attributes_manager.session_attributes
+        # Requests outside a session (AudioPlayer events, say) have no session attributes.
+        self.session: dict[str, Any] = (
+            handler_input.attributes_manager.session_attributes if envelope.session else {}
+        )
         system = envelope.context.system if envelope.context else None
         user = system.user if system and system.user else None
         if user is None and envelope.session is not None:

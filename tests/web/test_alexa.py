@@ -102,3 +102,13 @@ def test_oversized_body_gets_413(client: FlaskClient) -> None:
 
 def test_get_on_alexa_is_not_allowed(client: FlaskClient) -> None:
     assert client.get("/alexa").status_code == 405
+
+
+@pytest.mark.parametrize("request_type", ["LaunchRequest", "AudioPlayer.PlaybackStarted"])
+def test_a_request_outside_a_session_is_answered(client: FlaskClient, request_type: str) -> None:
+    body: dict[str, Any] = envelope(launch_request())
+    del body["session"]
+    body["request"]["type"] = request_type
+    answer = client.post("/alexa", json=body)
+    assert answer.status_code == 200
+    parse_reply(200, answer.get_json())
