@@ -771,3 +771,54 @@ def test_default_fetcher_errors_are_oserrors(local_server: str) -> None:
         fetch_certificate_chain("file:///etc/passwd")
     with pytest.raises(OSError, match="ValueError"):
         fetch_certificate_chain("http://[::1")
+
+
+# --- through the web service ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def verified_client(harness: Harness, skill: Any) -> Any:
+    from skill.web import create_app
+    from tests.alexa import envelope as alexa_envelope
+    from tests.alexa import launch_request
+
+    app = create_app(skill, verifier=harness.verifier)
+    app.testing = True
+    request = launch_request()
+    request["timestamp"] = iso(NOW)
+    body = encode(alexa_envelope(request, application_id=SKILL_ID))
+    return app.test_client(), body
+
+
+def test_a_signed_request_is_answered_by_the_skill(harness: Harness, verified_client: Any) -> None:
+    client, body = verified_client
+    answer = client.post("/alexa", data=body, headers=harness.headers(body))
+    assert answer.status_code == 200
+    assert "Welcome to Menschmoment" in answer.get_json()["response"]["outputSpeech"]["ssml"]
+
+
+@pytest.mark.parametrize(
+    ("forge", "reason"),
+    [
+        ("attacker_key", "invalid signature"),
+        ("changed_body", "invalid signature"),
+        ("no_headers", "missing SignatureCertChainUrl header"),
+        ("http_url", "invalid certificate URL scheme"),
+    ],
+)
+def test_a_forged_request_gets_400_and_never_reaches_the_skill(
+    harness: Harness, verified_client: Any, forge: str, reason: str
+) -> None:
+    client, body = verified_client
+    headers = harness.headers(body)
+    if forge == "attacker_key":
+        headers = harness.headers(body, key=harness.pki.attacker_key)
+    elif forge == "changed_body":
+        body = body.replace(b"LaunchRequest", b"SessionEndedRequest")
+    elif forge == "no_headers":
+        headers = {}
+    elif forge == "http_url":
+        headers["SignatureCertChainUrl"] = VALID_URL.replace("https:", "http:")
+    answer = client.post("/alexa", data=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": reason}
