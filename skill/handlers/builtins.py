@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.turn import Services, Turn
+from skill.handlers.turn import ServiceHandler, Turn
 from skill.interceptors import MISUNDERSTOOD
 from skill.orders import identify
 from skill.rules.orders import describe, worth_mentioning
@@ -21,12 +20,7 @@ log = logging.getLogger(__name__)
 DIALOGUE_SLOTS = ("orderNumber", "postalCode")
 
 
-class _Handler(AbstractRequestHandler):  # type: ignore[misc]
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
-
-class LaunchHandler(_Handler):
+class LaunchHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("LaunchRequest")(handler_input))
 
@@ -66,7 +60,7 @@ def resume_or_answer(turn: Turn, template: str, **data: Any) -> Response:
     return turn.answer(template, **data)
 
 
-class HelpHandler(_Handler):
+class HelpHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("AMAZON.HelpIntent")(handler_input))
 
@@ -77,7 +71,7 @@ class HelpHandler(_Handler):
         )
 
 
-class FallbackHandler(_Handler):
+class FallbackHandler(ServiceHandler):
     """Counts consecutive misunderstandings; a later feature offers a human after two.
 
     Registered last, it also takes any intent no other handler claimed (an intent from a
@@ -95,7 +89,7 @@ class FallbackHandler(_Handler):
         return resume_or_answer(turn, "fallback", awaiting=turn.awaiting, misunderstandings=count)
 
 
-class StopHandler(_Handler):
+class StopHandler(ServiceHandler):
     """Stop and Cancel always end the session, whatever was going on."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -108,7 +102,7 @@ class StopHandler(_Handler):
         return Turn(handler_input, self.services).answer("goodbye", end_session=True)
 
 
-class NoHandler(_Handler):
+class NoHandler(ServiceHandler):
     """ "No" to "anything else?" or "want to hear the rest?" ends politely."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -121,7 +115,7 @@ class NoHandler(_Handler):
         return turn.answer("goodbye", end_session=True)
 
 
-class YesHandler(_Handler):
+class YesHandler(ServiceHandler):
     """A "yes" that no specific handler claimed: "anything else?" -> "what can I do?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
@@ -134,7 +128,7 @@ class YesHandler(_Handler):
         return turn.answer("anything_else")
 
 
-class NavigateHomeHandler(_Handler):
+class NavigateHomeHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("AMAZON.NavigateHomeIntent")(handler_input))
 
@@ -142,7 +136,7 @@ class NavigateHomeHandler(_Handler):
         return Turn(handler_input, self.services).answer("anything_else")
 
 
-class RepeatHandler(_Handler):
+class RepeatHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name("AMAZON.RepeatIntent")(handler_input))
 
@@ -167,7 +161,7 @@ class RepeatHandler(_Handler):
         return builder.response
 
 
-class SessionEndedHandler(_Handler):
+class SessionEndedHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_request_type("SessionEndedRequest")(handler_input))
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from skill.handlers.turn import Services, Turn
+from skill.handlers.turn import ServiceHandler, Turn
 from skill.orders import Outcome, identify, lockout, verify_order
 from skill.records import Order
 from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
@@ -43,10 +42,7 @@ def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) ->
     )
 
 
-class OrderStatusHandler(AbstractRequestHandler):  # type: ignore[misc]
-    def __init__(self, services: Services) -> None:
-        self.services = services
-
+class OrderStatusHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return bool(is_intent_name(INTENT)(handler_input))
 
@@ -107,11 +103,8 @@ def answering(handler_input: HandlerInput, intent: str, question: str) -> bool:
     return bool(is_intent_name(intent)(handler_input)) and awaiting == question
 
 
-class DelayDetailsHandler(AbstractRequestHandler):  # type: ignore[misc]
+class DelayDetailsHandler(ServiceHandler):
     """ "Yes" to "shall I put the details of the delayed order in your Alexa app?"."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return answering(handler_input, "AMAZON.YesIntent", "delay_details")
@@ -139,11 +132,8 @@ class DelayDetailsHandler(AbstractRequestHandler):  # type: ignore[misc]
         return None
 
 
-class MoreOrdersHandler(AbstractRequestHandler):  # type: ignore[misc]
+class MoreOrdersHandler(ServiceHandler):
     """ "Yes" after "there are two more orders, want to hear them?"."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return answering(handler_input, "AMAZON.YesIntent", "more_orders")

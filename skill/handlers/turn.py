@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
@@ -48,6 +49,13 @@ class Services:
 
 
 SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")
+
+
+class ServiceHandler(AbstractRequestHandler):  # type: ignore[misc]
+    """A request handler holding the shared :class:`Services`."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
 
 
 class Turn:
