@@ -11,6 +11,7 @@ Session attributes used across handlers (all small, no personal data):
 ``remaining_orders`` order numbers not yet read out
 ``verified_orders``  orders an unlinked customer proved in this session
 ``launched``         the session began with a launch (ask "anything else?")
+``handover``         why a human was offered (:mod:`skill.handlers.handover`)
 ``last_response``    the last speech and reprompt, for "repeat"
 ===================  ============================================================
 """
