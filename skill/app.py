@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_core.skill_builder import CustomSkillBuilder
 
+from skill.alexa_api import TimedApiClient
 from skill.clock import Clock, system_clock
 from skill.config import Settings
 from skill.handlers.builtins import (
@@ -17,6 +18,12 @@ from skill.handlers.builtins import (
     SessionEndedHandler,
     StopHandler,
     YesHandler,
+)
+from skill.handlers.callbacks import (
+    CallbackAnswerHandler,
+    CallbackStatusHandler,
+    CancelCallbackHandler,
+    RequestCallbackHandler,
 )
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
@@ -53,13 +60,19 @@ def build_skill(
         renderer=renderer or Renderer(),
         clock=clock,
     )
-    builder = SkillBuilder()
+    # Service clients (profile, settings) go through ask-sdk's client, with a timeout.
+    builder = CustomSkillBuilder(api_client=TimedApiClient(settings.alexa_api_timeout))
     builder.skill_id = settings.skill_id
 
     # The first handler whose can_handle() is true wins, so order is behaviour:
     handlers = [
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
+        # "Talk to a person" wins over any open dialogue; its own intents say so.
+        RequestCallbackHandler(services),
+        CallbackStatusHandler(services),
+        CancelCallbackHandler(services),
+        CallbackAnswerHandler(services),
         # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),

@@ -14,6 +14,10 @@ USERINFO_URL           OAuth user-info endpoint for account linking; unset: toke
 USERINFO_ID_FIELD      the field of the user-info answer that is our customer id
 DEFAULT_TIME_ZONE      customers' time zone when Alexa does not tell us one
 SERVICE_PHONE          the phone line we give when the skill itself cannot help
+SERVICE_HOURS          when agents call back, e.g. "Mon-Fri 08:00-20:00; Sat 09:00-14:00"
+SERVICE_TIME_ZONE      the time zone of SERVICE_HOURS
+HANDLING_MINUTES       usual length of a callback until there is history (wait estimate)
+ALEXA_API_TIMEOUT      seconds to wait for Alexa's profile and settings APIs
 LOG_LEVEL              logging level name
 =====================  ==========================================================
 """
@@ -23,6 +27,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+
+from skill.rules.callbacks import ServiceHours, ServiceHoursError
+from skill.rules.dates import known_zone
 
 # A customer's day depends on where the device is; until Alexa's settings API tells us,
 # each locale's most likely zone is better than UTC.
@@ -48,6 +55,10 @@ class Settings:
     default_time_zone: str | None = None
     service_phone: str = "+1 800 555 0199"
     log_level: str = "INFO"
+    service_hours: str = "Mon-Fri 08:00-20:00; Sat 09:00-14:00"
+    service_time_zone: str = "America/New_York"
+    default_handling_minutes: int = 10
+    alexa_api_timeout: float = 1.5
     # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
@@ -74,7 +85,29 @@ class Settings:
             default_time_zone=text("DEFAULT_TIME_ZONE", None),
             service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
             log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
-        )
+            service_hours=text("SERVICE_HOURS", defaults.service_hours) or defaults.service_hours,
+            service_time_zone=text("SERVICE_TIME_ZONE", defaults.service_time_zone)
+            or defaults.service_time_zone,
+            default_handling_minutes=round(
+                _number(env, "HANDLING_MINUTES", defaults.default_handling_minutes)
+            ),
+            alexa_api_timeout=_number(env, "ALEXA_API_TIMEOUT", defaults.alexa_api_timeout),
+        ).validate()
+
+    def validate(self) -> Settings:
+        """Raise ConfigurationError for settings that cannot work; return self."""
+
+        try:
+            ServiceHours.parse(self.service_hours)
+        except ServiceHoursError as error:
+            raise ConfigurationError(f"SERVICE_HOURS: {error}") from error
+        for name, value in (
+            ("SERVICE_TIME_ZONE", self.service_time_zone),
+            ("DEFAULT_TIME_ZONE", self.default_time_zone),
+        ):
+            if value and not known_zone(value):
+                raise ConfigurationError(f"{name}: unknown time zone {value!r}")
+        return self
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -83,3 +116,16 @@ class Settings:
         if self.default_time_zone:
             return self.default_time_zone
         return self.locale_time_zones.get(locale, "UTC")
+
+
+def _number(env: Mapping[str, str], name: str, default: float) -> float:
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = float(value)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} must be a number, not {value!r}") from error
+    if number <= 0:
+        raise ConfigurationError(f"{name} must be positive")
+    return number

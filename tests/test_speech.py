@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from jinja2.exceptions import UndefinedError
 
+from skill.handlers.callbacks import CallTime, CallView
 from skill.records import Order, OrderStatus
 from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
@@ -105,6 +106,99 @@ def _order_status_variants() -> dict[str, Data]:
     return variants
 
 
+# Every state help and fallback can be asked in.
+AWAITING = (
+    None,
+    "orderNumber",
+    "postalCode",
+    "more_orders",
+    "anything_else",
+    "phoneNumber",
+    "time",
+    "callback_offer",
+    "callback_number",
+    "callback_cancel",
+    "callback_change",
+)
+
+
+def call_view(
+    *, channel: str = "phone", in_minutes: int | None = 15, offset: int = 1, **changes: Any
+) -> CallView:
+    values: dict[str, Any] = {
+        "agent": "Maria",
+        "agent_full": "Maria Schneider",
+        "direct_line": "+1 800 555 0121",
+        "agent_email": "maria@example.com",
+        "channel": channel,
+        "digits": "42",
+        "time": CallTime(in_minutes, relative_day(days(offset), TODAY), 15, 30),
+        "continuity": False,
+    }
+    values.update(changes)
+    return CallView(**values)
+
+
+def _callback_variants() -> dict[str, dict[str, Data]]:
+    calls: dict[str, Callable[[], CallView]] = {
+        "asap-phone": lambda: call_view(),
+        "sms-tomorrow": lambda: call_view(channel="sms", in_minutes=None),
+        "email-friday": lambda: call_view(channel="email", in_minutes=None, offset=4),
+        "continuity-noon": lambda: call_view(
+            continuity=True,
+            in_minutes=None,
+            offset=0,
+            time=CallTime(None, relative_day(TODAY, TODAY), 12, 0),
+        ),
+        "far-away": lambda: call_view(in_minutes=None, offset=9, agent="Zo\u00eb & Max"),
+    }
+    return {
+        "callback_confirmed": {
+            f"{name}-{'moved' if moved else 'on-time'}-{'no-email' if no_email else 'ok'}": (
+                lambda lang, make=make, moved=moved, no_email=no_email: {
+                    "call": make(),
+                    "moved": moved,
+                    "no_email": no_email,
+                }
+            )
+            for name, make in calls.items()
+            for moved in (False, True)
+            for no_email in (False, True)
+        },
+        "callback_existing": {
+            name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
+        },
+        "callback_status": {
+            f"{name}-{ahead}": lambda lang, make=make, ahead=ahead: {"call": make(), "ahead": ahead}
+            for name, make in calls.items()
+            for ahead in (0, 1, 4)
+        },
+        "callback_cancel_confirm": {
+            name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
+        },
+        "callback_rescheduled": {
+            f"{name}-{moved}": lambda lang, make=make, moved=moved: {"call": make(), "moved": moved}
+            for name, make in calls.items()
+            for moved in (False, True)
+        },
+        "callback_need_number": {
+            "first": lambda lang: {"retry": False},
+            "retry": lambda lang: {"retry": True},
+        },
+        "callback_confirm_number": {"plain": lambda lang: {"digits": "42"}},
+        "callback_none": {"plain": lambda lang: {}},
+        "callback_cancelled": {
+            "cancelled": lambda lang: {"cancelled": True, "none": False},
+            "closed": lambda lang: {"cancelled": False, "none": False},
+            "none": lambda lang: {"cancelled": False, "none": True},
+        },
+        "callback_kept": {"plain": lambda lang: {}},
+        "callback_ask_time": {"plain": lambda lang: {}},
+        "callback_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
+        "callback_declined": {"plain": lambda lang: {}},
+    }
+
+
 # Realistic data for each template, as the handlers pass it (by language, for items).
 VARIANTS: dict[str, dict[str, Data]] = {
     "anything_else": {"plain": lambda lang: {}},
@@ -124,14 +218,16 @@ VARIANTS: dict[str, dict[str, Data]] = {
     },
     "error": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
     "fallback": {
-        f"{awaiting}-{count}": (
-            lambda lang, awaiting=awaiting, count=count: {
+        f"{awaiting}-{count}{'-offer' if offer else ''}": (
+            lambda lang, awaiting=awaiting, count=count, offer=offer: {
                 "awaiting": awaiting,
                 "misunderstandings": count,
+                "offer": offer,
             }
         )
-        for awaiting in (None, "orderNumber", "postalCode", "more_orders", "anything_else")
+        for awaiting in AWAITING
         for count in (1, 2)
+        for offer in (False, True)
     },
     "goodbye": {"plain": lambda lang: {}},
     "help": {
@@ -141,7 +237,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
                 "linked": linked,
             }
         )
-        for awaiting in (None, "orderNumber", "postalCode", "more_orders", "anything_else")
+        for awaiting in AWAITING
         for linked in (True, False)
     },
     "launch": {
@@ -150,18 +246,28 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "name": None,
             "highlights": [],
             "linked": False,
+            "callback": None,
         },
         "returning-linked": lambda lang: {
             "returning": True,
             "name": "Ada",
             "highlights": highlights(lang),
             "linked": True,
+            "callback": None,
         },
         "new-linked-nothing-new": lambda lang: {
             "returning": False,
             "name": "Zo\u00eb & Max",
             "highlights": [],
             "linked": True,
+            "callback": None,
+        },
+        "open-callback": lambda lang: {
+            "returning": True,
+            "name": "Ada",
+            "highlights": highlights(lang),
+            "linked": True,
+            "callback": call_view(channel="phone", in_minutes=None),
         },
     },
     "no_orders": {
@@ -173,6 +279,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
         "fifteen": lambda lang: {"minutes": 15},
         "three": lambda lang: {"minutes": 3},
     },
+    **_callback_variants(),
 }
 
 CASES = [
@@ -261,7 +368,7 @@ def test_missing_variable_raises(
     ("name", "data"),
     [
         ("order_status", {"missing": None, "offer": None, "follow_up": False}),
-        ("launch", {"returning": True, "name": "Ada", "linked": True}),
+        ("launch", {"returning": True, "name": "Ada", "linked": True, "callback": None}),
     ],
 )
 @pytest.mark.parametrize("locale", LOCALES)
@@ -291,6 +398,7 @@ def test_name_with_markup_is_escaped(renderer: Renderer, locale: str) -> None:
         name="Ada <b>&</b>\x0b Bo",
         highlights=[],
         linked=True,
+        callback=None,
     )
 
     parse(speech.ssml)
@@ -304,7 +412,7 @@ def test_name_with_markup_is_escaped(renderer: Renderer, locale: str) -> None:
         ("ask_postal_code", {}),
         ("ask_order_number", {"retry": True}),
         ("ask_order_number", {"retry": False}),
-        ("fallback", {"awaiting": "postalCode", "misunderstandings": 1}),
+        ("fallback", {"awaiting": "postalCode", "misunderstandings": 1, "offer": False}),
         ("verification_locked", {"minutes": 15}),
     ],
 )

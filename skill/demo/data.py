@@ -6,22 +6,74 @@ token           customer
 ``demo-alex``   Alex, ZIP 10115: orders 1001 delivered 3 days ago,
                 1002 shipped (arrives in 2 days), 1003 delayed (was due
                 yesterday, now in 4 days), 1004 processing
-``demo-sam``    Sam, ZIP 94110: no orders
+``demo-sam``    Sam, ZIP 94110: no orders, no phone number on file
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
+
+Alex's phone number on file ends in 42, and Maria helped Alex five days ago, so Alex's
+call back goes to Maria. The team: Maria (English and German), James (English), Jonas
+(German and English), and Priya, who is not on duty.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from skill.records import Customer, Money, Order, OrderStatus
+from skill.callbacks import owner_of
+from skill.records import Agent, Contact, Customer, Money, Order, OrderStatus
 from skill.storage import Stores
 
-ALEX = Customer(customer_id="c-alex", first_name="Alex", postal_code="10115", language="en")
+ALEX = Customer(
+    customer_id="c-alex",
+    first_name="Alex",
+    postal_code="10115",
+    language="en",
+    phone="+1 212 555 0142",
+    email="alex@example.com",
+)
 SAM = Customer(customer_id="c-sam", first_name="Sam", postal_code="94110", language="en")
 TOKENS = {"demo-alex": ALEX.customer_id, "demo-sam": SAM.customer_id}
+
+MARIA = Agent(
+    agent_id="a-maria",
+    name="Maria Schneider",
+    first_name="Maria",
+    direct_line="+1 800 555 0121",
+    email="maria.schneider@example.com",
+    languages=("en", "de"),
+    authority=Money(Decimal("250"), "USD"),
+)
+JAMES = Agent(
+    agent_id="a-james",
+    name="James Carter",
+    first_name="James",
+    direct_line="+1 800 555 0122",
+    email="james.carter@example.com",
+    languages=("en",),
+    authority=Money(Decimal("100"), "USD"),
+)
+JONAS = Agent(
+    agent_id="a-jonas",
+    name="Jonas Weber",
+    first_name="Jonas",
+    direct_line="+1 800 555 0123",
+    email="jonas.weber@example.com",
+    languages=("de", "en"),
+    authority=Money(Decimal("100"), "USD"),
+)
+PRIYA = Agent(
+    agent_id="a-priya",
+    name="Priya Patel",
+    first_name="Priya",
+    direct_line="+1 800 555 0124",
+    email="priya.patel@example.com",
+    languages=("en",),
+    authority=Money(Decimal("500"), "USD"),
+    on_duty=False,
+    role="admin",
+)
+AGENTS = (MARIA, JAMES, JONAS, PRIYA)
 
 
 def demo_orders(today: date) -> list[Order]:
@@ -84,3 +136,9 @@ def seed(stores: Stores, today: date) -> None:
         stores.tokens.put(token, customer_id)
     for order in demo_orders(today):
         stores.orders.put_order(order)
+    for agent in AGENTS:
+        stores.callbacks.put_agent(agent)
+    five_days_ago = datetime.combine(today - timedelta(days=5), time(15, 0), UTC)
+    stores.callbacks.add_contact(
+        owner_of(ALEX.customer_id, ""), Contact(MARIA.agent_id, five_days_ago)
+    )

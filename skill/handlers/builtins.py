@@ -9,6 +9,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
+from skill.handlers.callbacks import QUESTIONS as CALLBACK_QUESTIONS
+from skill.handlers.callbacks import open_callback_view
+from skill.handlers.handover import Handover, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.interceptors import MISUNDERSTOOD
 from skill.orders import identify
@@ -17,7 +20,11 @@ from skill.rules.orders import describe, worth_mentioning
 log = logging.getLogger(__name__)
 
 # States in which the customer was asked for a slot; help and fallback resume them.
-DIALOGUE_SLOTS = ("orderNumber", "postalCode")
+DIALOGUE_SLOTS = ("orderNumber", "postalCode", "phoneNumber", "time")
+# Yes/no questions that stay open through help, repeat and a misunderstanding.
+OPEN_QUESTIONS = ("more_orders", "anything_else", *CALLBACK_QUESTIONS)
+# After this many misunderstandings in a row, a human is offered.
+OFFER_HUMAN_AFTER = 2
 
 
 class LaunchHandler(ServiceHandler):
@@ -41,6 +48,7 @@ class LaunchHandler(ServiceHandler):
         turn.session["launched"] = True
         return turn.answer(
             "launch",
+            callback=open_callback_view(turn, customer_id),
             returning=previous is not None,
             name=name,
             highlights=highlights,
@@ -54,7 +62,7 @@ def resume_or_answer(turn: Turn, template: str, **data: Any) -> Response:
     if turn.awaiting in DIALOGUE_SLOTS and pending.get("intent"):
         slots = {str(k): (str(v) if v else None) for k, v in pending.get("slots", {}).items()}
         return turn.elicit(str(pending["intent"]), turn.awaiting, template, slots, **data)
-    if turn.awaiting in ("more_orders", "anything_else"):
+    if turn.awaiting in OPEN_QUESTIONS:
         # Keep the question open: a "yes" after help still means yes.
         turn.session["awaiting"] = turn.awaiting
     return turn.answer(template, **data)
@@ -86,7 +94,18 @@ class FallbackHandler(ServiceHandler):
         count = int(turn.session.get("misunderstandings", 0)) + 1
         turn.session["misunderstandings"] = count
         handler_input.attributes_manager.request_attributes[MISUNDERSTOOD] = True
-        return resume_or_answer(turn, "fallback", awaiting=turn.awaiting, misunderstandings=count)
+        if count >= OFFER_HUMAN_AFTER:
+            return offer_callback(
+                turn,
+                "fallback",
+                Handover(reason="misunderstood"),
+                awaiting=turn.awaiting,
+                misunderstandings=count,
+                offer=True,
+            )
+        return resume_or_answer(
+            turn, "fallback", awaiting=turn.awaiting, misunderstandings=count, offer=False
+        )
 
 
 class StopHandler(ServiceHandler):
@@ -111,7 +130,9 @@ class NoHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         if turn.awaiting in DIALOGUE_SLOTS:
-            return resume_or_answer(turn, "fallback", awaiting=turn.awaiting, misunderstandings=1)
+            return resume_or_answer(
+                turn, "fallback", awaiting=turn.awaiting, misunderstandings=1, offer=False
+            )
         return turn.answer("goodbye", end_session=True)
 
 
@@ -124,7 +145,9 @@ class YesHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         if turn.awaiting in DIALOGUE_SLOTS:
-            return resume_or_answer(turn, "fallback", awaiting=turn.awaiting, misunderstandings=1)
+            return resume_or_answer(
+                turn, "fallback", awaiting=turn.awaiting, misunderstandings=1, offer=False
+            )
         return turn.answer("anything_else")
 
 

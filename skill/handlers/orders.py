@@ -9,6 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.handover import Handover, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.orders import Outcome, identify, lockout, verify_order
 from skill.records import Order
@@ -94,7 +95,10 @@ class OrderStatusHandler(ServiceHandler):
 
     def _locked(self, turn: Turn, until: datetime) -> Response:
         minutes = max(1, math.ceil((until - turn.now).total_seconds() / 60))
-        return turn.answer("verification_locked", minutes=minutes, link_account=True)
+        handover = Handover(reason="verification_locked", priority="high")
+        return offer_callback(
+            turn, "verification_locked", handover, minutes=minutes, link_account=True
+        )
 
 
 def answering(handler_input: HandlerInput, intent: str, question: str) -> bool:

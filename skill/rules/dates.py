@@ -49,6 +49,14 @@ def zone(name: str) -> tzinfo:
         return ZoneInfo("UTC")
 
 
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def local_today(now: datetime, time_zone: str) -> date:
     """The customer's calendar day at ``now``."""
     return now.astimezone(zone(time_zone)).date()

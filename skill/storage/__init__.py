@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from skill.storage.callbacks import CallbackStore
 from skill.storage.orders import OrderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
@@ -18,6 +19,7 @@ class Stores:
     orders: OrderStore
     tokens: TokenStore
     users: AlexaUserStore
+    callbacks: CallbackStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -25,4 +27,5 @@ class Stores:
             orders=OrderStore(client, table),
             tokens=TokenStore(client, table),
             users=AlexaUserStore(client, table),
+            callbacks=CallbackStore(client, table),
         )

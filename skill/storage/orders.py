@@ -56,6 +56,8 @@ def _customer_from(values: dict[str, Any]) -> Customer:
         first_name=values.get("first_name", ""),
         postal_code=values.get("postal_code", ""),
         language=values.get("language", "en"),
+        phone=values.get("phone"),
+        email=values.get("email"),
     )
 
 
@@ -104,6 +106,8 @@ class OrderStore:
             "first_name": customer.first_name,
             "postal_code": customer.postal_code,
             "language": customer.language,
+            "phone": customer.phone,
+            "email": customer.email,
         }
         self._client.put_item(TableName=self._table, Item=to_item(values))
 

@@ -221,7 +221,12 @@ def test_three_failures_lock_verification_for_fifteen_minutes(
     locked = conversation.say("OrderStatusIntent", orderNumber="1003", postalCode="11111")
     assert "paused order look-ups" in locked.speech
     assert "15 minutes" in locked.speech
-    assert locked.end
+    # A locked customer is offered a human (high priority) instead of being left alone.
+    assert "someone from our team can call you back" in locked.speech
+    assert not locked.end
+    assert conversation.attributes["awaiting"] == "callback_offer"
+    assert conversation.attributes["handover"]["reason"] == "verification_locked"
+    assert conversation.attributes["handover"]["priority"] == "high"
     assert locked.card == {"type": "LinkAccount"}
     # Even the right answer is refused while locked, and nothing is read out.
     right = talk(user_id="amzn1.ask.account.GUESSER").say(

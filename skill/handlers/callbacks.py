@@ -1,0 +1,410 @@
+"""A call back from a named human: asked for from anywhere, told, changed and cancelled.
+
+"Talk to a person" is its own intent, so it wins over any open dialogue (an order
+verification, a complaint being told): Alexa switches intents, and this handler does
+not care what was asked before, except to pass the context on to the agent.
+
+Session attributes (see :mod:`skill.handlers.turn` for the others):
+
+=================  ================================================================
+``callback``       the request being collected: channel, day, time, phone
+``callback_id``    the open callback a yes/no question is about
+=================  ================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+from ask_sdk_model.ui import AskForPermissionsConsentCard
+
+from skill import alexa_api
+from skill.callbacks import (
+    STORAGE_ERRORS,
+    Booking,
+    CallbackRequest,
+    CallbackUnavailable,
+    OpenCallback,
+    cancel,
+    lookup,
+    owner_of,
+    request_callback,
+    reschedule,
+    status,
+)
+from skill.handlers.handover import AWAITING_CALLBACK_OFFER, Handover, offer_callback
+from skill.handlers.turn import ServiceHandler, Turn
+from skill.orders import identify
+from skill.records import Agent, Callback, Customer, Order
+from skill.rules.callbacks import Requested, last_digits, normalise_phone
+from skill.rules.dates import Day, relative_day, zone
+from skill.storage.callbacks import OwnerState
+
+INTENT = "CallbackIntent"
+CHANNELS = ("phone", "sms", "email")
+# Yes/no questions this module asks.
+AWAITING_NUMBER = "callback_number"
+AWAITING_CANCEL = "callback_cancel"
+AWAITING_CHANGE = "callback_change"
+QUESTIONS = (AWAITING_CALLBACK_OFFER, AWAITING_NUMBER, AWAITING_CANCEL, AWAITING_CHANGE)
+SLOTS = ("time", "day", "channel", "phoneNumber")
+
+
+@dataclass(frozen=True)
+class CallTime:
+    """When, as the customer hears it: minutes from now, or a day and a clock time."""
+
+    in_minutes: int | None
+    day: Day
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class CallView:
+    agent: str  # first name, as spoken
+    agent_full: str
+    direct_line: str
+    agent_email: str
+    channel: str
+    digits: str
+    time: CallTime
+    continuity: bool = False
+
+
+def call_time(turn: Turn, at: datetime, asap: bool, time_zone: str) -> CallTime:
+    local = at.astimezone(zone(time_zone))
+    minutes = max(0, round((at - turn.now).total_seconds() / 60))
+    today = turn.now.astimezone(zone(time_zone)).date()
+    return CallTime(
+        in_minutes=minutes if asap and minutes <= 90 else None,
+        day=relative_day(local.date(), today),
+        hour=local.hour,
+        minute=local.minute,
+    )
+
+
+def view(
+    turn: Turn, callback: Callback, agent: Agent | None, *, continuity: bool = False
+) -> CallView:
+    """The callback as templates speak it; ``agent`` is None if they left the team since."""
+    return CallView(
+        agent=agent.first_name if agent else callback.agent_name.split(" ")[0],
+        agent_full=agent.name if agent else callback.agent_name,
+        direct_line=agent.direct_line if agent else "",
+        agent_email=agent.email if agent else "",
+        channel=callback.channel,
+        digits=last_digits(callback.phone or ""),
+        time=call_time(turn, callback.due_at, callback.asap, callback.time_zone),
+        continuity=continuity,
+    )
+
+
+class CallbackFlow:
+    """The steps of one callback turn, shared by the intent and the yes-answers."""
+
+    def __init__(self, handler_input: HandlerInput, turn: Turn) -> None:
+        self.input = handler_input
+        self.turn = turn
+        self.services = turn.services
+        self.stores = turn.services.stores
+        self.customer_id = identify(turn.services.identity, turn.access_token)
+        self.owner = owner_of(self.customer_id, turn.user_id)
+        # What is being collected survives the turns that ask for a number.
+        stored = turn.session.get("callback")
+        self.wish: dict[str, str | None] = dict(stored) if isinstance(stored, dict) else {}
+
+    def collect_slots(self) -> None:
+        for name in ("time", "day"):
+            value = self.turn.slot(name)
+            if value:
+                self.wish[name] = value
+        channel = self._channel_slot()
+        if channel:
+            self.wish["channel"] = channel
+
+    def _channel_slot(self) -> str | None:
+        intent = getattr(self.turn.request, "intent", None)
+        slot = intent.slots.get("channel") if intent and intent.slots else None
+        if slot is None or not slot.value:
+            return None
+        resolutions = getattr(slot, "resolutions", None)
+        for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+            for match in getattr(authority, "values", None) or []:
+                if match.value and match.value.id in CHANNELS:
+                    return str(match.value.id)
+        spoken = str(slot.value).lower()
+        if "text" in spoken or "sms" in spoken or "nachricht" in spoken:
+            return "sms"
+        if "mail" in spoken:
+            return "email"
+        return "phone"
+
+    @property
+    def requested(self) -> Requested:
+        return Requested.from_slots(self.wish.get("day"), self.wish.get("time"))
+
+    # The request ------------------------------------------------------------------
+
+    def request(self) -> Response:
+        """Book a callback, or tell the open one, or ask for what is missing."""
+        try:
+            state, existing = lookup(self.stores, self.owner)
+            if existing is not None:
+                return self.change_or_tell(existing)
+            account = self.stores.orders.account(self.customer_id) if self.customer_id else None
+        except STORAGE_ERRORS:
+            return self.failed()
+        customer = account.customer if account else None
+        channel = self.wish.get("channel") or state.channel or "phone"
+        no_email = False
+        email = None
+        if channel == "email":
+            email = customer.email if customer else None
+            if not email:
+                channel, no_email = "phone", True
+        phone = self.wish.get("phone") if self.wish.get("confirmed") else None
+        phone = phone or alexa_api.mobile_number(self.input)
+        phone = phone or (customer.phone if customer else None)
+        if channel != "email" and not phone:
+            return self.ask_number(retry=False)
+        orders = account.orders if account else []
+        return self.book(state, channel, phone, email, customer, orders, no_email)
+
+    def book(
+        self,
+        state: OwnerState,
+        channel: str,
+        phone: str | None,
+        email: str | None,
+        customer: Customer | None,
+        orders: list[Order],
+        no_email: bool,
+    ) -> Response:
+        turn = self.turn
+        handover = Handover.from_session(turn.session.get("handover"))
+        request = CallbackRequest(
+            request_id=str(getattr(turn.request, "request_id", "") or turn.now.isoformat()),
+            owner=self.owner,
+            locale=turn.locale,
+            language=turn.language,
+            time_zone=alexa_api.time_zone(self.input)
+            or self.services.settings.time_zone_for(turn.locale),
+            channel=channel,
+            requested=self.requested,
+            phone=phone,
+            email=email,
+            customer=customer,
+            orders=orders,
+            handover=handover,
+            misunderstandings=int(turn.session.get("misunderstandings", 0) or 0),
+            complaint_words=_text(turn.session.get("complaint_words")),
+        )
+        try:
+            result = request_callback(self.stores, self.services.settings, request, turn.now, state)
+        except CallbackUnavailable:
+            return self.failed()
+        self._forget()
+        if isinstance(result, OpenCallback):
+            return self.change_or_tell(result)
+        return self.confirm(result, no_email)
+
+    def confirm(self, booking: Booking, no_email: bool) -> Response:
+        turn = self.turn
+        call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
+        if booking.schedule.moved:
+            turn.session["awaiting"] = AWAITING_CHANGE
+            turn.session["callback_id"] = booking.callback.callback_id
+        return turn.answer(
+            "callback_confirmed", call=call, moved=booking.schedule.moved, no_email=no_email
+        )
+
+    def change_or_tell(self, existing: OpenCallback) -> Response:
+        """Asked again: change time or channel if the customer said one, else tell it."""
+        turn = self.turn
+        callback = existing.callback
+        wants_change = self.turn.slot("time") or self.turn.slot("day") or self._channel_slot()
+        spoken_phone = normalise_phone(self.turn.slot("phoneNumber"))
+        if wants_change or spoken_phone:
+            self.collect_slots()
+            channel = self.wish.get("channel")
+            if channel == "email":
+                channel = None  # an e-mail address comes from the account; keep the channel
+            try:
+                changed, when = reschedule(
+                    self.stores,
+                    self.services.settings,
+                    callback,
+                    self.requested,
+                    turn.now,
+                    channel=channel,
+                    phone=spoken_phone,
+                )
+            except CallbackUnavailable:
+                return self.failed()
+            self._forget()
+            return turn.answer(
+                "callback_rescheduled", call=view(turn, changed, existing.agent), moved=when.moved
+            )
+        turn.session["awaiting"] = AWAITING_CHANGE
+        turn.session["callback_id"] = callback.callback_id
+        return turn.answer("callback_existing", call=view(turn, callback, existing.agent))
+
+    # The phone number ----------------------------------------------------------------
+
+    def ask_number(self, *, retry: bool) -> Response:
+        turn = self.turn
+        self._remember()
+        keep = {name: self.wish.get(name) for name in ("time", "day", "channel")}
+        keep["phoneNumber"] = None
+        response = turn.elicit(INTENT, "phoneNumber", "callback_need_number", keep, retry=retry)
+        if not retry:
+            response.card = AskForPermissionsConsentCard(
+                permissions=[alexa_api.MOBILE_NUMBER_PERMISSION]
+            )
+        return response
+
+    def number_given(self, spoken: str | None) -> Response:
+        number = normalise_phone(spoken)
+        if number is None:
+            return self.ask_number(retry=True)
+        self.wish["phone"] = number
+        self.wish["confirmed"] = None
+        self._remember()
+        self.turn.session["awaiting"] = AWAITING_NUMBER
+        return self.turn.answer("callback_confirm_number", digits=last_digits(number))
+
+    def _remember(self) -> None:
+        self.turn.session["callback"] = self.wish
+
+    def _forget(self) -> None:
+        for name in ("callback", "handover", "callback_id"):
+            self.turn.session.pop(name, None)
+
+    def failed(self) -> Response:
+        # Nothing was stored, so nothing is promised: the phone line instead.
+        return self.turn.answer(
+            "callback_failed", service_phone=self.services.settings.service_phone
+        )
+
+
+def _text(value: object) -> str | None:
+    return str(value) if value else None
+
+
+class RequestCallbackHandler(ServiceHandler):
+    """ "Talk to a person", "call me back tomorrow at ten", "text me instead", a number."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name(INTENT)(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        flow = CallbackFlow(handler_input, turn)
+        spoken_phone = turn.slot("phoneNumber")
+        if spoken_phone and turn.awaiting == "phoneNumber":
+            flow.collect_slots()
+            return flow.number_given(spoken_phone)
+        flow.collect_slots()
+        if spoken_phone and not flow.wish.get("phone"):
+            number = normalise_phone(spoken_phone)
+            if number:
+                # "Call me on 555…" in one go: read it back before relying on it.
+                return flow.number_given(spoken_phone)
+        return flow.request()
+
+
+class CallbackAnswerHandler(ServiceHandler):
+    """Yes or no to a question about a callback."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        answered = handler_input.attributes_manager.request_attributes.get("awaiting")
+        return answered in QUESTIONS and bool(
+            is_intent_name("AMAZON.YesIntent")(handler_input)
+            or is_intent_name("AMAZON.NoIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        yes = bool(is_intent_name("AMAZON.YesIntent")(handler_input))
+        flow = CallbackFlow(handler_input, turn)
+        question = turn.awaiting
+        if question == AWAITING_CALLBACK_OFFER:
+            return flow.request() if yes else turn.answer("callback_declined")
+        if question == AWAITING_NUMBER:
+            if not yes:
+                flow.wish.pop("phone", None)
+                return flow.ask_number(retry=False)
+            flow.wish["confirmed"] = "yes"
+            turn.session["callback"] = flow.wish
+            return flow.request()
+        existing = status(self.services.stores, flow.owner)
+        wanted = str(turn.session.pop("callback_id", "") or "")
+        if existing is None or existing.callback.callback_id != wanted or not yes:
+            return turn.answer("callback_kept", end_session=True)
+        if question == AWAITING_CANCEL:
+            try:
+                cancelled = cancel(self.services.stores, existing.callback, turn.now)
+            except CallbackUnavailable:
+                return flow.failed()
+            return turn.answer("callback_cancelled", cancelled=cancelled, none=False)
+        keep: dict[str, str | None] = dict.fromkeys(SLOTS)
+        turn.session["callback_id"] = wanted
+        return turn.elicit(INTENT, "time", "callback_ask_time", keep)
+
+
+class CallbackStatusHandler(ServiceHandler):
+    """ "When will I get my call?", "who is calling me?" """
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("CallbackStatusIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        flow = CallbackFlow(handler_input, turn)
+        try:
+            existing = status(self.services.stores, flow.owner)
+        except STORAGE_ERRORS:
+            return flow.failed()
+        if existing is None:
+            return offer_callback(turn, "callback_none", Handover(reason="asked"))
+        return turn.answer(
+            "callback_status",
+            call=view(turn, existing.callback, existing.agent),
+            ahead=existing.ahead,
+        )
+
+
+class CancelCallbackHandler(ServiceHandler):
+    """ "Cancel my callback", "ruf mich doch nicht an": asks before cancelling."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("CancelCallbackIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        flow = CallbackFlow(handler_input, turn)
+        try:
+            existing = status(self.services.stores, flow.owner)
+        except STORAGE_ERRORS:
+            return flow.failed()
+        if existing is None:
+            return turn.answer("callback_cancelled", cancelled=False, none=True)
+        turn.session["awaiting"] = AWAITING_CANCEL
+        turn.session["callback_id"] = existing.callback.callback_id
+        return turn.answer(
+            "callback_cancel_confirm", call=view(turn, existing.callback, existing.agent)
+        )
+
+
+def open_callback_view(turn: Turn, customer_id: str | None) -> CallView | None:
+    """For the launch greeting: the customer's open callback, if any."""
+    try:
+        existing = status(turn.services.stores, owner_of(customer_id, turn.user_id))
+    except STORAGE_ERRORS:
+        return None  # a greeting never fails over this
+    return view(turn, existing.callback, existing.agent) if existing else None

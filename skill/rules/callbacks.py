@@ -1,0 +1,234 @@
+"""Who calls back, when, and how long the customer waits: pure rules over plain data."""
+
+from __future__ import annotations
+
+import math
+import re
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from enum import StrEnum
+
+from skill.records import Agent, Contact, QueuedCallback
+
+# A customer who was helped by someone within this window gets that person again.
+CONTINUITY_WINDOW = timedelta(days=30)
+# Alexa's AMAZON.TIME says "MO", "AF", "EV" or "NI" for parts of the day.
+DAY_PARTS = {"MO": time(9, 0), "AF": time(14, 0), "EV": time(18, 0), "NI": time(20, 0)}
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_HOURS_PART = re.compile(
+    r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"
+    r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
+)
+
+
+class Priority(StrEnum):
+    """Order of the queue; the rank sorts it."""
+
+    URGENT = "urgent"  # an escalated complaint
+    HIGH = "high"  # a delayed order, a repeat contact, a locked verification
+    NORMAL = "normal"
+
+    @property
+    def rank(self) -> int:
+        return {"urgent": 1, "high": 2, "normal": 3}[self.value]
+
+
+HIGH_REASONS = frozenset({"verification_locked", "delayed_order", "remedy_declined"})
+
+
+def priority_for(
+    reason: str, *, asked_priority: str = "normal", delayed_order: bool, repeat_contact: bool
+) -> Priority:
+    if reason == "complaint_escalated":
+        return Priority.URGENT
+    if asked_priority == "high" or reason in HIGH_REASONS or delayed_order or repeat_contact:
+        return Priority.HIGH
+    return Priority.NORMAL
+
+
+class ServiceHoursError(ValueError):
+    """SERVICE_HOURS cannot be read; the message shows the expected form."""
+
+
+@dataclass(frozen=True)
+class ServiceHours:
+    """Opening hours per weekday (0 = Monday) in the service team's time zone."""
+
+    days: Mapping[int, tuple[time, time]]
+
+    @classmethod
+    def parse(cls, text: str) -> ServiceHours:
+        """``"Mon-Fri 08:00-20:00; Sat 09:00-14:00"``."""
+        days: dict[int, tuple[time, time]] = {}
+        for part in filter(None, (chunk.strip().lower() for chunk in text.split(";"))):
+            match = _HOURS_PART.match(part)
+            if not match or match["first"] not in WEEKDAYS:
+                raise ServiceHoursError(
+                    f"cannot read {part!r}; write e.g. 'Mon-Fri 08:00-20:00; Sat 09:00-14:00'"
+                )
+            last = match["last"] or match["first"]
+            if last not in WEEKDAYS:
+                raise ServiceHoursError(f"unknown weekday {last!r} in {part!r}")
+            try:
+                opens = time.fromisoformat(match["open"].zfill(5))
+                closes = time.fromisoformat(match["close"].zfill(5))
+            except ValueError as error:
+                raise ServiceHoursError(f"invalid time in {part!r}") from error
+            if closes <= opens:
+                raise ServiceHoursError(f"closing before opening in {part!r}")
+            first, final = WEEKDAYS.index(match["first"]), WEEKDAYS.index(last)
+            for weekday in range(first, final + 1) if first <= final else (first, final):
+                days[weekday] = (opens, closes)
+        if not days:
+            raise ServiceHoursError("no opening hours given")
+        return cls(days)
+
+    def earliest(self, moment: datetime, zone: tzinfo) -> datetime:
+        """The first moment at or after ``moment`` when the team is working."""
+        local = moment.astimezone(zone)
+        for offset in range(8):
+            day = local.date() + timedelta(days=offset)
+            hours = self.days.get(day.weekday())
+            if hours is None:
+                continue
+            opens = datetime.combine(day, hours[0], zone)
+            closes = datetime.combine(day, hours[1], zone)
+            if local < closes:
+                return max(local, opens).astimezone(moment.tzinfo)
+        raise ServiceHoursError("no opening within a week")  # unreachable: parse needs a day
+
+
+@dataclass(frozen=True)
+class Requested:
+    """What the customer asked for; all empty means "as soon as possible"."""
+
+    day: date | None = None
+    at: time | None = None
+
+    @property
+    def asap(self) -> bool:
+        return self.day is None and self.at is None
+
+    @classmethod
+    def from_slots(cls, day: str | None, at: str | None) -> Requested:
+        """Alexa's AMAZON.DATE ("2026-11-24") and AMAZON.TIME ("10:00", "EV") values."""
+        parsed_day: date | None = None
+        parsed_time: time | None = None
+        if day:
+            try:
+                parsed_day = date.fromisoformat(day)
+            except ValueError:
+                parsed_day = None  # "2026-W48", "PRESENT_REF": no single day to hold on to
+        if at:
+            if at.upper() in DAY_PARTS:
+                parsed_time = DAY_PARTS[at.upper()]
+            else:
+                try:
+                    parsed_time = time.fromisoformat(at.zfill(5) if len(at) < 5 else at)
+                except ValueError:
+                    parsed_time = None
+        return cls(parsed_day, parsed_time)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    at: datetime  # in UTC
+    asap: bool
+    # The customer's wish (or "now") fell outside service hours; ``at`` is the next opening.
+    moved: bool
+
+
+def schedule(
+    now: datetime,
+    requested: Requested,
+    wait: timedelta,
+    hours: ServiceHours,
+    service_zone: tzinfo,
+    customer_zone: tzinfo,
+) -> Schedule:
+    """When the call happens: as soon as possible, or the customer's time within hours."""
+    if requested.asap:
+        wanted = now + wait
+    else:
+        local_now = now.astimezone(customer_zone)
+        day = requested.day or local_now.date()
+        wanted = datetime.combine(day, requested.at or time(0, 0), customer_zone)
+        if requested.day is None and wanted < local_now:
+            wanted += timedelta(days=1)  # "at ten" said at eleven means tomorrow
+        if wanted < now + wait:
+            wanted = now + wait
+    at = hours.earliest(wanted, service_zone)
+    # Midnight on a named day without a time means "some time that day", not a move.
+    vague_day = requested.day is not None and requested.at is None
+    moved = at > wanted and not vague_day
+    return Schedule(at=at.astimezone(now.tzinfo), asap=requested.asap, moved=moved)
+
+
+def choose_agent(
+    agents: Sequence[Agent],
+    loads: Mapping[str, int],
+    last_contact: Contact | None,
+    now: datetime,
+    language: str,
+) -> tuple[Agent, bool] | None:
+    """The named person: continuity first, otherwise the least loaded on duty.
+
+    Returns the agent and whether it is the one who helped last time.
+    """
+    if not agents:
+        return None
+    speakers = [agent for agent in agents if language in agent.languages] or list(agents)
+    on_duty = [agent for agent in speakers if agent.on_duty]
+    if last_contact is not None and now - last_contact.at <= CONTINUITY_WINDOW:
+        for agent in on_duty:
+            if agent.agent_id == last_contact.agent_id:
+                return agent, True
+    pool = on_duty or speakers
+    chosen = min(pool, key=lambda agent: (loads.get(agent.agent_id, 0), agent.name))
+    return chosen, False
+
+
+def loads(queue: Iterable[QueuedCallback]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in queue:
+        counts[item.agent_id] = counts.get(item.agent_id, 0) + 1
+    return counts
+
+
+def ahead_of(queue: Iterable[QueuedCallback], priority: Priority, due: datetime) -> int:
+    """Open requests that will be called before one of ``priority`` due at ``due``."""
+    return sum(
+        1 for item in queue if (Priority(item.priority).rank, item.due_at) <= (priority.rank, due)
+    )
+
+
+def median_minutes(handled: Sequence[float], default: int) -> float:
+    """The usual handling time of recent callbacks; ``default`` until there is history."""
+    return statistics.median(handled) if len(handled) >= 3 else float(default)
+
+
+def wait_estimate(ahead: int, agents_on_duty: int, median: float) -> timedelta:
+    """Each agent works through their share of the queue ahead, then calls.
+
+    Rounded up to five minutes, which is how people say it ("about 15 minutes").
+    """
+    rounds = ahead // max(agents_on_duty, 1) + 1
+    minutes = max(5, math.ceil(rounds * median / 5) * 5)
+    return timedelta(minutes=minutes)
+
+
+def last_digits(number: str, count: int = 2) -> str:
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return digits[-count:]
+
+
+def normalise_phone(spoken: str | None) -> str | None:
+    """AMAZON.PhoneNumber gives digits; anything shorter than a real number is refused."""
+    if not spoken:
+        return None
+    digits = "".join(ch for ch in spoken if ch.isdigit())
+    if not 7 <= len(digits) <= 15:
+        return None
+    return ("+" if spoken.strip().startswith("+") else "") + digits

@@ -1,0 +1,493 @@
+"""Callbacks, the team that makes them, and the outbox that tells everyone.
+
+Items::
+
+    PK=OWNER#<owner>    SK=OPEN              the one open callback (a lock)
+    PK=OWNER#<owner>    SK=PREFS             the channel the customer chose last time
+    PK=OWNER#<owner>    SK=CONTACT#<iso>     a finished call: who helped, when
+    PK=CALLBACK#<id>    SK=CALLBACK          GSI1PK=TEAM  GSI1SK=QUEUE#<rank>#<due>#<id>
+    PK=AGENT#<id>       SK=PROFILE           GSI1PK=TEAM  GSI1SK=AGENT#<id>
+    PK=TEAM             SK=STATS             GSI1PK=TEAM  GSI1SK=STATS (handling times)
+    PK=OUTBOX#<id>      SK=EVENT             one notification; the stream delivers it
+
+The queue keys exist only while a callback is open (a sparse index), so one query on
+``GSI1PK=TEAM`` returns the agents, the open queue and the handling times at once. A
+new callback, its lock and its outbox events are written in one transaction: either the
+customer's request exists completely or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from skill.records import (
+    Agent,
+    Callback,
+    CallbackStatus,
+    Contact,
+    Money,
+    QueuedCallback,
+)
+from skill.rules.callbacks import Priority
+from skill.storage.codec import from_item, key, to_item
+from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+TEAM = "TEAM"
+# Outbox events are delivered within seconds; a month is ample for audits of delivery.
+OUTBOX_RETENTION = timedelta(days=30)
+HANDLING_HISTORY = 50
+
+
+class CallbackAlreadyOpen(Exception):
+    """The customer already has an open callback; it is not replaced."""
+
+    def __init__(self, callback_id: str | None) -> None:
+        super().__init__("a callback is already open")
+        self.callback_id = callback_id
+
+
+class CallbackChanged(Exception):
+    """The callback was closed or changed by someone else in the meantime."""
+
+
+@dataclass(frozen=True)
+class OwnerState:
+    open_callback_id: str | None = None
+    channel: str | None = None
+    contacts: list[Contact] = field(default_factory=list)
+
+    @property
+    def last_contact(self) -> Contact | None:
+        return max(self.contacts, key=lambda contact: contact.at, default=None)
+
+
+@dataclass(frozen=True)
+class Team:
+    agents: list[Agent]
+    queue: list[QueuedCallback]
+    handled_minutes: list[float]
+
+    @property
+    def on_duty(self) -> list[Agent]:
+        return [agent for agent in self.agents if agent.on_duty]
+
+    def agent(self, agent_id: str) -> Agent | None:
+        return next((agent for agent in self.agents if agent.agent_id == agent_id), None)
+
+
+@dataclass(frozen=True)
+class OutboxEvent:
+    """One notification: "requested", "assigned", "rescheduled", "cancelled", "completed"."""
+
+    event: str
+    callback_id: str
+    at: datetime
+    agent_id: str
+    channel: str
+    due_at: datetime
+    event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+def queue_sort_key(priority: str, due_at: datetime, callback_id: str) -> str:
+    return f"QUEUE#{Priority(priority).rank}#{_iso(due_at)}#{callback_id}"
+
+
+def _iso(moment: datetime) -> str:
+    # One fixed format (UTC, seconds) so keys sort in time order.
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _owner_pk(owner: str) -> str:
+    return f"OWNER#{owner}"
+
+
+def callback_values(callback: Callback) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "PK": f"CALLBACK#{callback.callback_id}",
+        "SK": "CALLBACK",
+        "kind": "callback",
+        "callback_id": callback.callback_id,
+        "owner": callback.owner,
+        "status": callback.status.value,
+        "requested_at": _iso(callback.requested_at),
+        "due_at": _iso(callback.due_at),
+        "asap": callback.asap,
+        "priority": callback.priority,
+        "reason": callback.reason,
+        "agent_id": callback.agent_id,
+        "agent_name": callback.agent_name,
+        "channel": callback.channel,
+        "locale": callback.locale,
+        "time_zone": callback.time_zone,
+        "phone": callback.phone,
+        "email": callback.email,
+        "customer_id": callback.customer_id,
+        "first_name": callback.first_name,
+        "context": callback.context or None,
+    }
+    if callback.is_open:
+        values[GSI1PK] = TEAM
+        values["GSI1SK"] = queue_sort_key(callback.priority, callback.due_at, callback.callback_id)
+    return values
+
+
+def callback_from(values: dict[str, Any]) -> Callback:
+    return Callback(
+        callback_id=values["callback_id"],
+        owner=values["owner"],
+        status=CallbackStatus(values["status"]),
+        requested_at=datetime.fromisoformat(values["requested_at"]),
+        due_at=datetime.fromisoformat(values["due_at"]),
+        asap=bool(values.get("asap", False)),
+        priority=values.get("priority", Priority.NORMAL.value),
+        reason=values.get("reason", "asked"),
+        agent_id=values["agent_id"],
+        agent_name=values.get("agent_name", ""),
+        channel=values.get("channel", "phone"),
+        locale=values.get("locale", "en-US"),
+        time_zone=values.get("time_zone", "UTC"),
+        phone=values.get("phone"),
+        email=values.get("email"),
+        customer_id=values.get("customer_id"),
+        first_name=values.get("first_name"),
+        context=dict(values.get("context") or {}),
+    )
+
+
+def agent_values(agent: Agent) -> dict[str, Any]:
+    return {
+        "PK": f"AGENT#{agent.agent_id}",
+        "SK": "PROFILE",
+        GSI1PK: TEAM,
+        "GSI1SK": f"AGENT#{agent.agent_id}",
+        "kind": "agent",
+        "agent_id": agent.agent_id,
+        "name": agent.name,
+        "first_name": agent.first_name,
+        "direct_line": agent.direct_line,
+        "email": agent.email,
+        "languages": list(agent.languages),
+        "authority_amount": agent.authority.amount,
+        "authority_currency": agent.authority.currency,
+        "on_duty": agent.on_duty,
+        "role": agent.role,
+    }
+
+
+def agent_from(values: dict[str, Any]) -> Agent:
+    return Agent(
+        agent_id=values["agent_id"],
+        name=values.get("name", ""),
+        first_name=values.get("first_name", ""),
+        direct_line=values.get("direct_line", ""),
+        email=values.get("email", ""),
+        languages=tuple(values.get("languages") or ("en",)),
+        authority=Money(
+            Decimal(values.get("authority_amount", 0)), values.get("authority_currency", "USD")
+        ),
+        on_duty=bool(values.get("on_duty", False)),
+        role=values.get("role", "agent"),
+    )
+
+
+def outbox_values(event: OutboxEvent) -> dict[str, Any]:
+    return {
+        "PK": f"OUTBOX#{event.event_id}",
+        "SK": "EVENT",
+        "kind": "outbox",
+        "event": event.event,
+        "callback_id": event.callback_id,
+        "at": _iso(event.at),
+        "agent_id": event.agent_id,
+        "channel": event.channel,
+        "due_at": _iso(event.due_at),
+        TTL_ATTRIBUTE: int((event.at + OUTBOX_RETENTION).timestamp()),
+    }
+
+
+def _condition_failed(error: ClientError) -> list[bool]:
+    """Per transaction item: did its condition fail?"""
+    reasons = error.response.get("CancellationReasons") or []
+    return [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
+
+
+def _is_cancelled(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "TransactionCanceledException"
+
+
+class CallbackStore:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    # Reading -----------------------------------------------------------------------
+
+    def owner_state(self, owner: str) -> OwnerState:
+        """The lock, the remembered channel and past contacts, in one query."""
+        answer = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": _owner_pk(owner)}},
+            ConsistentRead=True,
+        )
+        open_id: str | None = None
+        channel: str | None = None
+        contacts: list[Contact] = []
+        for raw in answer.get("Items", []):
+            values = from_item(raw)
+            if values["SK"] == "OPEN":
+                open_id = values.get("callback_id")
+            elif values["SK"] == "PREFS":
+                channel = values.get("channel")
+            elif values["SK"].startswith("CONTACT#"):
+                contacts.append(Contact(values["agent_id"], datetime.fromisoformat(values["at"])))
+        return OwnerState(open_id, channel, contacts)
+
+    def team(self) -> Team:
+        """Agents, the open queue and recent handling times: one query on the index."""
+        agents: list[Agent] = []
+        queue: list[QueuedCallback] = []
+        handled: list[float] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": GSI1PK},
+            "ExpressionAttributeValues": {":pk": {"S": TEAM}},
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            for raw in page.get("Items", []):
+                values = from_item(raw)
+                kind = values.get("kind")
+                if kind == "agent":
+                    agents.append(agent_from(values))
+                elif kind == "callback":
+                    queue.append(callback_from(values).queued())
+                elif kind == "stats":
+                    handled = [float(value) for value in values.get("handled_minutes", [])]
+            if "LastEvaluatedKey" not in page:
+                return Team(agents, queue, handled)
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def get(self, callback_id: str) -> Callback | None:
+        answer = self._client.get_item(
+            TableName=self._table,
+            Key=key(f"CALLBACK#{callback_id}", "CALLBACK"),
+            ConsistentRead=True,
+        )
+        item = answer.get("Item")
+        return callback_from(from_item(item)) if item else None
+
+    def outbox(self) -> list[dict[str, Any]]:
+        """All outbox events (tests and the local notifier's catch-up)."""
+        answer = self._client.scan(
+            TableName=self._table,
+            FilterExpression="kind = :kind",
+            ExpressionAttributeValues={":kind": {"S": "outbox"}},
+            ConsistentRead=True,
+        )
+        return [from_item(raw) for raw in answer.get("Items", [])]
+
+    # Writing -----------------------------------------------------------------------
+
+    def create(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
+        """Store a new callback with its lock and events, or raise CallbackAlreadyOpen.
+
+        A retried request (Alexa's or boto3's after a timeout) finds the lock it wrote
+        itself: CallbackAlreadyOpen carries the same callback id, and the caller treats
+        that as success.
+        """
+        owner_pk = _owner_pk(callback.owner)
+        items: list[dict[str, Any]] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(
+                        {"PK": owner_pk, "SK": "OPEN", "callback_id": callback.callback_id}
+                    ),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(callback_values(callback)),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item({"PK": owner_pk, "SK": "PREFS", "channel": callback.channel}),
+                }
+            },
+            *self._outbox_puts(events),
+        ]
+        try:
+            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            if _is_cancelled(error) and any(_condition_failed(error)[:1]):
+                existing = self.owner_state(callback.owner).open_callback_id
+                raise CallbackAlreadyOpen(existing) from error
+            raise
+
+    def cancel(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
+        self._close(callback, CallbackStatus.CANCELLED, now, events)
+
+    def complete(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
+        """The agent reached the customer: close it and remember who helped."""
+        contact = {
+            "Put": {
+                "TableName": self._table,
+                "Item": to_item(
+                    {
+                        "PK": _owner_pk(callback.owner),
+                        "SK": f"CONTACT#{_iso(now)}",
+                        "agent_id": callback.agent_id,
+                        "at": _iso(now),
+                        "callback_id": callback.callback_id,
+                    }
+                ),
+            }
+        }
+        self._close(callback, CallbackStatus.COMPLETED, now, events, extra=[contact])
+
+    def _close(
+        self,
+        callback: Callback,
+        status: CallbackStatus,
+        now: datetime,
+        events: Sequence[OutboxEvent],
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        items: list[dict[str, Any]] = [
+            {
+                "Delete": {
+                    "TableName": self._table,
+                    "Key": key(_owner_pk(callback.owner), "OPEN"),
+                    "ConditionExpression": "callback_id = :id",
+                    "ExpressionAttributeValues": {":id": {"S": callback.callback_id}},
+                }
+            },
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
+                    "UpdateExpression": "SET #status = :status, closed_at = :now "
+                    "REMOVE GSI1PK, GSI1SK",
+                    "ConditionExpression": "#status IN (:waiting, :claimed)",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":status": {"S": status.value},
+                        ":now": {"S": _iso(now)},
+                        ":waiting": {"S": CallbackStatus.WAITING.value},
+                        ":claimed": {"S": CallbackStatus.CLAIMED.value},
+                    },
+                }
+            },
+            *extra,
+            *self._outbox_puts(events),
+        ]
+        self._transact(items)
+
+    def reschedule(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
+        """Store a new time, channel or number for an open callback."""
+        values = callback_values(callback)
+        changed = ("due_at", "asap", "channel", "phone", "email", "GSI1SK")
+        names = {f"#{name}": name for name in changed}
+        present = [name for name in changed if values.get(name) is not None]
+        absent = [name for name in changed if values.get(name) is None]
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in present)
+        if absent:
+            expression += " REMOVE " + ", ".join(f"#{name}" for name in absent)
+        attribute_values = to_item({f":{name}": values[name] for name in present})
+        attribute_values[":waiting"] = {"S": CallbackStatus.WAITING.value}
+        attribute_values[":claimed"] = {"S": CallbackStatus.CLAIMED.value}
+        items: list[dict[str, Any]] = [
+            {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
+                    "UpdateExpression": expression,
+                    "ConditionExpression": "#status IN (:waiting, :claimed)",
+                    "ExpressionAttributeNames": {**names, "#status": "status"},
+                    "ExpressionAttributeValues": attribute_values,
+                }
+            },
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(
+                        {
+                            "PK": _owner_pk(callback.owner),
+                            "SK": "PREFS",
+                            "channel": callback.channel,
+                        }
+                    ),
+                }
+            },
+            *self._outbox_puts(events),
+        ]
+        self._transact(items)
+
+    def _transact(self, items: list[dict[str, Any]]) -> None:
+        try:
+            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ClientError as error:
+            if _is_cancelled(error) and any(_condition_failed(error)):
+                raise CallbackChanged from error
+            raise
+
+    def _outbox_puts(self, events: Sequence[OutboxEvent]) -> list[dict[str, Any]]:
+        return [
+            {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
+            for event in events
+        ]
+
+    # The team (demo data and the console) --------------------------------------------
+
+    def put_agent(self, agent: Agent) -> None:
+        self._client.put_item(TableName=self._table, Item=to_item(agent_values(agent)))
+
+    def add_contact(self, owner: str, contact: Contact) -> None:
+        self._client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "PK": _owner_pk(owner),
+                    "SK": f"CONTACT#{_iso(contact.at)}",
+                    "agent_id": contact.agent_id,
+                    "at": _iso(contact.at),
+                }
+            ),
+        )
+
+    def record_handling_time(self, minutes: float) -> None:
+        """Keep the last handling times for the wait estimate."""
+        answer = self._client.get_item(TableName=self._table, Key=key(TEAM, "STATS"))
+        current = from_item(answer.get("Item", {})).get("handled_minutes", [])
+        history = [*current, Decimal(str(round(minutes, 1)))][-HANDLING_HISTORY:]
+        self._client.put_item(
+            TableName=self._table,
+            Item=to_item(
+                {
+                    "PK": TEAM,
+                    "SK": "STATS",
+                    GSI1PK: TEAM,
+                    "GSI1SK": "STATS",
+                    "kind": "stats",
+                    "handled_minutes": history,
+                }
+            ),
+        )
