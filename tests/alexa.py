@@ -22,6 +22,9 @@ from typing import Any
 EVENTS = Path(__file__).with_name("events")
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-menschmoment"
 TIMESTAMP = "2026-11-23T15:00:00Z"
+# Alexa's APIs are not reachable from tests: a closed local port refuses at once. Tests of
+# the profile and settings APIs serve them locally (tests/fake_alexa_api.py).
+NO_API = "https://127.0.0.1:9"
 
 
 def load_event(name: str) -> dict[str, Any]:
@@ -38,11 +41,14 @@ def envelope(
     new: bool = True,
     session_id: str = "amzn1.echo-api.session.test",
     application_id: str = SKILL_ID,
-    api_endpoint: str = "https://api.amazonalexa.com",
+    api_endpoint: str = NO_API,
+    consent: bool = False,
 ) -> dict[str, Any]:
     user: dict[str, Any] = {"userId": user_id}
     if token:
         user["accessToken"] = token
+    if consent:
+        user["permissions"] = {"consentToken": "test-consent-token"}
     application = {"applicationId": application_id}
     return {
         "version": "1.0",
@@ -153,11 +159,15 @@ class Conversation:
         locale: str = "en-US",
         token: str | None = None,
         user_id: str = "amzn1.ask.account.TESTUSER",
+        api_endpoint: str = NO_API,
+        consent: bool = False,
     ) -> None:
         self.client = client
         self.locale = locale
         self.token = token
         self.user_id = user_id
+        self.api_endpoint = api_endpoint
+        self.consent = consent
         self.attributes: dict[str, Any] = {}
         self.new = True
         self.session_id = f"amzn1.echo-api.session.{uuid.uuid4()}"
@@ -186,6 +196,8 @@ class Conversation:
             attributes=copy.deepcopy(self.attributes),
             new=self.new,
             session_id=self.session_id,
+            api_endpoint=self.api_endpoint,
+            consent=self.consent,
         )
         answer = self.client.post("/alexa", json=body)
         reply = parse_reply(answer.status_code, answer.get_json())

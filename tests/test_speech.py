@@ -188,9 +188,9 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_confirm_number": {"plain": lambda lang: {"digits": "42"}},
         "callback_none": {"plain": lambda lang: {}},
         "callback_cancelled": {
-            "cancelled": lambda lang: {"cancelled": True, "none": False},
-            "closed": lambda lang: {"cancelled": False, "none": False},
-            "none": lambda lang: {"cancelled": False, "none": True},
+            "cancelled": lambda lang: {"cancelled": True, "nothing_booked": False},
+            "closed": lambda lang: {"cancelled": False, "nothing_booked": False},
+            "none": lambda lang: {"cancelled": False, "nothing_booked": True},
         },
         "callback_kept": {"plain": lambda lang: {}},
         "callback_ask_time": {"plain": lambda lang: {}},

@@ -351,7 +351,7 @@ class CallbackAnswerHandler(ServiceHandler):
                 cancelled = cancel(self.services.stores, existing.callback, turn.now)
             except CallbackUnavailable:
                 return flow.failed()
-            return turn.answer("callback_cancelled", cancelled=cancelled, none=False)
+            return turn.answer("callback_cancelled", cancelled=cancelled, nothing_booked=False)
         keep: dict[str, str | None] = dict.fromkeys(SLOTS)
         turn.session["callback_id"] = wanted
         return turn.elicit(INTENT, "time", "callback_ask_time", keep)
@@ -393,7 +393,7 @@ class CancelCallbackHandler(ServiceHandler):
         except STORAGE_ERRORS:
             return flow.failed()
         if existing is None:
-            return turn.answer("callback_cancelled", cancelled=False, none=True)
+            return turn.answer("callback_cancelled", cancelled=False, nothing_booked=True)
         turn.session["awaiting"] = AWAITING_CANCEL
         turn.session["callback_id"] = existing.callback.callback_id
         return turn.answer(

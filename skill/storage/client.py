@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 def client_config(settings: Settings) -> Config:
     # Standard retry mode backs off and respects throttling; few attempts and short
     # timeouts keep a whole turn, retries included, well inside Alexa's ~8 seconds.
+    # ``total_max_attempts`` counts the first try too (``max_attempts`` would not).
     return Config(
-        retries={"mode": "standard", "max_attempts": settings.dynamodb_max_attempts},
+        retries={"mode": "standard", "total_max_attempts": settings.dynamodb_max_attempts},
         connect_timeout=settings.dynamodb_connect_timeout,
         read_timeout=settings.dynamodb_read_timeout,
         tcp_keepalive=True,

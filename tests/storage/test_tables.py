@@ -52,5 +52,5 @@ def test_client_uses_standard_retries_and_short_timeouts() -> None:
     from skill.storage.client import client_config
 
     config = client_config(Settings())
-    assert config.retries == {"mode": "standard", "max_attempts": 3}
+    assert config.retries == {"mode": "standard", "total_max_attempts": 3}
     assert config.connect_timeout <= 1 and config.read_timeout <= 1
