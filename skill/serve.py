@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
+from skill.notifier import LogPublisher, StreamFollower
 from skill.rules.dates import local_today
+from skill.speech import Renderer
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client
+from skill.storage.client import dynamodb_client, dynamodb_streams_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 
 if TYPE_CHECKING:
@@ -30,6 +32,7 @@ class Demo:
     settings: Settings
     stores: Stores
     database: EmbeddedDynamoDB
+    notifier: StreamFollower
 
 
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
@@ -45,8 +48,13 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     create_tables(client, {MAIN_TABLE: settings.table_name})
     stores = Stores.on(client, settings.table_name)
     seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
-    app = create_app(build_skill(settings, stores, clock=clock), verifier=None)
-    return Demo(app=app, settings=settings, stores=stores, database=database)
+    renderer = Renderer()
+    app = create_app(build_skill(settings, stores, clock=clock, renderer=renderer), verifier=None)
+    # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
+    stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    streams = dynamodb_streams_client(settings, local=True)
+    notifier = StreamFollower(streams, stream_arn, stores, renderer, LogPublisher())
+    return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
 
 def serve_demo(settings: Settings, host: str, port: int) -> None:
@@ -55,13 +63,15 @@ def serve_demo(settings: Settings, host: str, port: int) -> None:
     if host not in LOOPBACK:
         raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
     demo = start_demo(settings)
+    demo.notifier.start()
     server = make_server(host, port, demo.app, threaded=True)
     print(
         f"Menschmoment demo on http://{host}:{server.server_port}\n"
         "  POST /alexa   (try: curl -d @tests/events/order_status_linked.json ...)\n"
         "  GET  /healthz\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
-        "unlinked: order 1003 + ZIP 10115",
+        "unlinked: order 1003 + ZIP 10115\n"
+        "  callback events are printed below as [notify ...] lines",
         flush=True,
     )
     try:
@@ -70,6 +80,7 @@ def serve_demo(settings: Settings, host: str, port: int) -> None:
         pass
     finally:
         server.shutdown()
+        demo.notifier.stop()
         demo.database.stop()
 
 

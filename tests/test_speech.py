@@ -196,6 +196,17 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_ask_time": {"plain": lambda lang: {}},
         "callback_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
         "callback_declined": {"plain": lambda lang: {}},
+        "sms_callback": {
+            f"{event}-{offset}": lambda lang, event=event, offset=offset: {
+                "event": event,
+                "agent": "Maria",
+                "day": relative_day(days(offset), TODAY),
+                "hour": 9,
+                "minute": 5,
+            }
+            for event in ("assigned", "rescheduled", "cancelled")
+            for offset in (0, 1, 3)
+        },
     }
 
 

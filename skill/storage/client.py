@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import boto3
 from botocore.config import Config
@@ -34,6 +34,18 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
     return boto3.client(
         "dynamodb",
         # A local endpoint ignores the region, but botocore requires one.
+        region_name=settings.region or "us-east-1",
+        endpoint_url=settings.dynamodb_endpoint,
+        config=client_config(settings),
+        aws_access_key_id=LOCAL_KEY if local else None,
+        aws_secret_access_key=LOCAL_KEY if local else None,
+    )
+
+
+def dynamodb_streams_client(settings: Settings, *, local: bool = False) -> Any:
+    """The table's change stream (the local notifier reads it; in AWS, Lambda does)."""
+    return boto3.client(
+        "dynamodbstreams",
         region_name=settings.region or "us-east-1",
         endpoint_url=settings.dynamodb_endpoint,
         config=client_config(settings),

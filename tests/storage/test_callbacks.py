@@ -1,0 +1,162 @@
+"""The callback store against a real DynamoDB-compatible server: one open per customer."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from skill.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
+from skill.config import Settings
+from skill.demo.data import MARIA, seed
+from skill.records import Callback, CallbackStatus, Contact
+from skill.rules.callbacks import Requested
+from skill.storage import Stores
+from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OutboxEvent
+from tests.conftest import MOMENT
+
+
+def make_callback(callback_id: str, owner: str = "customer:c-x", **changes: Any) -> Callback:
+    values: dict[str, Any] = {
+        "callback_id": callback_id,
+        "owner": owner,
+        "status": CallbackStatus.WAITING,
+        "requested_at": MOMENT,
+        "due_at": MOMENT + timedelta(minutes=10),
+        "asap": True,
+        "priority": "normal",
+        "reason": "asked",
+        "agent_id": MARIA.agent_id,
+        "agent_name": MARIA.name,
+        "channel": "phone",
+        "locale": "en-US",
+        "time_zone": "America/New_York",
+        "phone": "+1 212 555 0142",
+        "context": {"orders": [{"number": "1003", "status": "delayed"}], "words": "Salt & <b>"},
+    }
+    values.update(changes)
+    return Callback(**values)
+
+
+def event(callback: Callback, name: str) -> OutboxEvent:
+    return OutboxEvent(name, callback.callback_id, MOMENT, callback.agent_id, "phone", MOMENT)
+
+
+def test_a_callback_round_trips_with_its_context(stores: Stores) -> None:
+    callback = make_callback("cb-1")
+    stores.callbacks.create(callback, [event(callback, "requested")])
+
+    assert stores.callbacks.get("cb-1") == callback
+    assert stores.callbacks.owner_state("customer:c-x").open_callback_id == "cb-1"
+    assert stores.callbacks.owner_state("customer:c-x").channel == "phone"
+    [queued] = stores.callbacks.team().queue
+    assert queued == callback.queued()
+    [outbox] = stores.callbacks.outbox()
+    assert outbox["event"] == "requested" and outbox["callback_id"] == "cb-1"
+    assert outbox["expires_at"] > MOMENT.timestamp()  # the outbox cleans itself up
+
+
+def test_a_second_open_callback_for_the_same_customer_is_refused(stores: Stores) -> None:
+    first = make_callback("cb-1")
+    stores.callbacks.create(first, [event(first, "requested")])
+    second = make_callback("cb-2")
+
+    with pytest.raises(CallbackAlreadyOpen) as refused:
+        stores.callbacks.create(second, [event(second, "requested")])
+
+    assert refused.value.callback_id == "cb-1"
+    assert stores.callbacks.get("cb-2") is None
+    assert len(stores.callbacks.outbox()) == 1  # the refused one left nothing behind
+
+
+def test_cancel_closes_once(stores: Stores) -> None:
+    callback = make_callback("cb-1")
+    stores.callbacks.create(callback, [])
+    stores.callbacks.cancel(callback, MOMENT, [event(callback, "cancelled")])
+
+    closed = stores.callbacks.get("cb-1")
+    assert closed is not None and closed.status is CallbackStatus.CANCELLED
+    assert stores.callbacks.team().queue == []
+    assert stores.callbacks.owner_state("customer:c-x").open_callback_id is None
+    with pytest.raises(CallbackChanged):
+        stores.callbacks.cancel(callback, MOMENT, [])
+
+
+def test_complete_remembers_who_helped(stores: Stores) -> None:
+    callback = make_callback("cb-1")
+    stores.callbacks.create(callback, [])
+    stores.callbacks.complete(callback, MOMENT, [event(callback, "completed")])
+
+    state = stores.callbacks.owner_state("customer:c-x")
+    assert state.open_callback_id is None
+    assert state.last_contact == Contact(MARIA.agent_id, MOMENT)
+
+
+def test_reschedule_moves_the_queue_entry(stores: Stores) -> None:
+    callback = make_callback("cb-1")
+    stores.callbacks.create(callback, [])
+    later = MOMENT + timedelta(days=1)
+    stores.callbacks.reschedule(replace(callback, due_at=later, asap=False, channel="sms"), [])
+
+    stored = stores.callbacks.get("cb-1")
+    assert stored is not None
+    assert (stored.due_at, stored.asap, stored.channel) == (later, False, "sms")
+    assert stores.callbacks.team().queue[0].due_at == later
+    assert stores.callbacks.owner_state("customer:c-x").channel == "sms"
+
+
+def test_handling_times_feed_the_team_query(stores: Stores) -> None:
+    for minutes in (4, 8, 12):
+        stores.callbacks.record_handling_time(minutes)
+    assert stores.callbacks.team().handled_minutes == [4.0, 8.0, 12.0]
+
+
+def test_concurrent_requests_create_exactly_one_callback(
+    demo_stores: Stores, settings: Settings
+) -> None:
+    """Eight devices of one customer ask at the same moment: one callback, all told it."""
+    start = threading.Barrier(8)
+    results: list[Booking | OpenCallback | BaseException] = []
+
+    def ask(number: int) -> None:
+        request = CallbackRequest(
+            request_id=f"amzn1.echo-api.request.{number}",
+            owner="customer:c-alex",
+            locale="en-US",
+            language="en",
+            time_zone="America/New_York",
+            channel="phone",
+            requested=Requested(),
+            phone="+1 212 555 0142",
+        )
+        start.wait()
+        try:
+            results.append(request_callback(demo_stores, settings, request, MOMENT))
+        except BaseException as error:
+            results.append(error)
+
+    threads = [threading.Thread(target=ask, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert not [r for r in results if isinstance(r, BaseException)], results
+    booked = [r for r in results if isinstance(r, Booking)]
+    told = [r for r in results if isinstance(r, OpenCallback)]
+    assert len(booked) == 1
+    assert len(told) == 7
+    assert {r.callback.callback_id for r in told} == {booked[0].callback.callback_id}
+    assert len(demo_stores.callbacks.team().queue) == 1
+
+
+def test_seeded_demo_team(stores: Stores) -> None:
+    seed(stores, MOMENT.date())
+    team = stores.callbacks.team()
+    assert {agent.first_name for agent in team.on_duty} == {"Maria", "James", "Jonas"}
+    assert stores.callbacks.owner_state("customer:c-alex").last_contact == Contact(
+        MARIA.agent_id, datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
+    )
