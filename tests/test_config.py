@@ -1,0 +1,41 @@
+"""Settings from the environment: wrong values stop the start with a clear message."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.config import ConfigurationError, Settings
+
+
+def test_service_settings_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "SERVICE_HOURS": "Mon-Sat 07:30-22:00",
+            "SERVICE_TIME_ZONE": "Europe/Berlin",
+            "HANDLING_MINUTES": "12",
+            "ALEXA_API_TIMEOUT": "0.8",
+        }
+    )
+    assert settings.service_hours == "Mon-Sat 07:30-22:00"
+    assert settings.service_time_zone == "Europe/Berlin"
+    assert settings.default_handling_minutes == 12
+    assert settings.alexa_api_timeout == 0.8
+
+
+def test_defaults_are_valid() -> None:
+    assert Settings.from_env({}) == Settings()
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"SERVICE_HOURS": "weekdays nine to five"}, "SERVICE_HOURS: cannot read"),
+        ({"SERVICE_TIME_ZONE": "Mars/Olympus"}, "SERVICE_TIME_ZONE: unknown time zone"),
+        ({"DEFAULT_TIME_ZONE": "Berlin"}, "DEFAULT_TIME_ZONE: unknown time zone"),
+        ({"HANDLING_MINUTES": "ten"}, "HANDLING_MINUTES must be a number"),
+        ({"ALEXA_API_TIMEOUT": "-1"}, "ALEXA_API_TIMEOUT must be positive"),
+    ],
+)
+def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(environ)
