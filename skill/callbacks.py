@@ -102,6 +102,28 @@ class OpenCallback:
     ahead: int
 
 
+def callback_id_for(request_id: str) -> str:
+    """Alexa retries a request with the same id; the retry finds its own callback."""
+    return str(uuid.uuid5(_CALLBACK_IDS, request_id))
+
+
+def replay(existing: OpenCallback) -> Booking | None:
+    """The booking as first confirmed, for a retried request; None if the agent left."""
+    if existing.agent is None:
+        return None
+    callback = existing.callback
+    when = Schedule(at=callback.due_at, asap=callback.asap, moved=False)
+    continuity = bool(callback.context.get("continuity"))
+    return Booking(
+        callback,
+        existing.agent,
+        when,
+        callback.due_at - callback.requested_at,
+        continuity,
+        new=False,
+    )
+
+
 def lookup(stores: Stores, owner: str) -> tuple[OwnerState, OpenCallback | None]:
     """What we know about this customer's callbacks, and the open one if any."""
     state = stores.callbacks.owner_state(owner)
@@ -152,7 +174,7 @@ def request_callback(
         zone(request.time_zone),
     )
     callback = Callback(
-        callback_id=str(uuid.uuid5(_CALLBACK_IDS, request.request_id)),
+        callback_id=callback_id_for(request.request_id),
         owner=request.owner,
         status=CallbackStatus.WAITING,
         requested_at=now,

@@ -29,9 +29,11 @@ from skill.callbacks import (
     CallbackRequest,
     CallbackUnavailable,
     OpenCallback,
+    callback_id_for,
     cancel,
     lookup,
     owner_of,
+    replay,
     request_callback,
     reschedule,
     status,
@@ -155,7 +157,10 @@ class CallbackFlow:
         try:
             state, existing = lookup(self.stores, self.owner)
             if existing is not None:
-                return self.change_or_tell(existing)
+                again = (
+                    replay(existing) if existing.callback.callback_id == self._own_id() else None
+                )
+                return self.confirm(again, False) if again else self.change_or_tell(existing)
             account = self.stores.orders.account(self.customer_id) if self.customer_id else None
         except STORAGE_ERRORS:
             return self.failed()
@@ -175,6 +180,12 @@ class CallbackFlow:
         orders = account.orders if account else []
         return self.book(state, channel, phone, email, customer, orders, no_email)
 
+    def _own_id(self) -> str:
+        return callback_id_for(self._request_id())
+
+    def _request_id(self) -> str:
+        return str(getattr(self.turn.request, "request_id", "") or self.turn.now.isoformat())
+
     def book(
         self,
         state: OwnerState,
@@ -188,7 +199,7 @@ class CallbackFlow:
         turn = self.turn
         handover = Handover.from_session(turn.session.get("handover"))
         request = CallbackRequest(
-            request_id=str(getattr(turn.request, "request_id", "") or turn.now.isoformat()),
+            request_id=self._request_id(),
             owner=self.owner,
             locale=turn.locale,
             language=turn.language,

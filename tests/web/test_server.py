@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.alexa import EVENTS, parse_reply
+from tests.alexa import EVENTS, NO_API, parse_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -82,6 +82,17 @@ def test_demo_server_answers_with_the_delay_first(demo_server: str, event: str, 
     assert speech.index("1003") < min(
         (speech.index(n) for n in ("1001", "1002", "1004") if n in speech), default=len(speech)
     )
+
+
+def test_demo_server_books_one_callback_for_a_repeated_request(demo_server: str) -> None:
+    event = json.loads((EVENTS / "callback_linked.json").read_text(encoding="utf-8"))
+    event["context"]["System"]["apiEndpoint"] = NO_API  # no calls to the internet
+    body = json.dumps(event).encode()
+    first = parse_reply(*post(demo_server, body)).speech  # type: ignore[arg-type]
+    again = parse_reply(*post(demo_server, body)).speech  # type: ignore[arg-type]
+    assert first.startswith("Maria, who helped you last time, will call you on the number")
+    # The same request id again (Alexa retrying) is the same booking, not a second one.
+    assert again == first
 
 
 def test_demo_server_refuses_garbage_with_400(demo_server: str) -> None:
