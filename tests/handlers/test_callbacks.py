@@ -139,6 +139,12 @@ def test_text_me_instead_changes_the_channel_and_is_remembered(
     [callback] = stored("callback")
     assert callback["channel"] == "sms"
     assert demo_stores.callbacks.owner_state("customer:c-alex").channel == "sms"
+    # Next time, without saying how, the customer is texted again.
+    conversation = talk(token="demo-alex")
+    conversation.say("CancelCallbackIntent")
+    conversation.say("AMAZON.YesIntent")
+    again = talk(token="demo-alex").say("CallbackIntent")
+    assert "will text you at the number ending in 42" in again.speech
 
 
 def test_a_named_time_outside_hours_is_moved_to_the_next_opening(talk: Talk) -> None:
