@@ -1,0 +1,243 @@
+"""The interaction models: loading them, and checking them before Alexa does.
+
+``python -m skill models check`` runs :func:`check_all`; the tests run it too. A
+problem is reported with the locale and the place, e.g. ``de-DE: intent
+ComplaintIntent: sample "…" uses {orderNumbr}, which is not a slot``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
+HANDLERS_DIR = Path(__file__).resolve().parent / "handlers"
+LOCALES = ("en-US", "en-GB", "de-DE")
+REQUIRED_BUILT_INS = (
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+)
+# Alexa refuses invocation names containing these words, or starting with launch phrases.
+FORBIDDEN_INVOCATION_WORDS = frozenset({"alexa", "amazon", "echo", "skill", "app", "computer"})
+LAUNCH_PHRASES = ("open ", "ask ", "tell ", "launch ", "start ", "begin ", "load ", "run ")
+_INVOCATION = re.compile(r"^[a-zäöüß][a-zäöüß' .]*[a-zäöüß.]$")
+_SAMPLE = re.compile(r"^(?:[^\W\d_]|\{)[\w' .{}-]*$")
+_SLOT_REFERENCE = re.compile(r"\{([^}]*)\}")
+_INTENT_NAME = re.compile(r"""["'](AMAZON\.[A-Za-z]+Intent|[A-Z][A-Za-z]+Intent)["']""")
+
+
+class ModelError(Exception):
+    """A model file cannot be read at all."""
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    type: str
+    samples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Intent:
+    name: str
+    samples: tuple[str, ...]
+    slots: Mapping[str, Slot]
+
+
+@dataclass(frozen=True)
+class SlotValue:
+    id: str
+    name: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Model:
+    locale: str
+    invocation: str
+    intents: Mapping[str, Intent]
+    types: Mapping[str, tuple[SlotValue, ...]]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+
+def path_for(locale: str, directory: Path = MODELS_DIR) -> Path:
+    return directory / f"{locale}.json"
+
+
+def load(locale: str, directory: Path = MODELS_DIR) -> Model:
+    path = path_for(locale, directory)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ModelError(f"{locale}: {path.name} is missing") from error
+    except json.JSONDecodeError as error:
+        raise ModelError(f"{locale}: {path.name} is not valid JSON: {error}") from error
+    try:
+        language = data["interactionModel"]["languageModel"]
+        intents = {
+            intent["name"]: Intent(
+                name=intent["name"],
+                samples=tuple(intent.get("samples", [])),
+                slots={
+                    slot["name"]: Slot(slot["name"], slot["type"], tuple(slot.get("samples", [])))
+                    for slot in intent.get("slots", [])
+                },
+            )
+            for intent in language["intents"]
+        }
+        types = {
+            kind["name"]: tuple(
+                SlotValue(
+                    id=value.get("id") or value["name"]["value"],
+                    name=value["name"]["value"],
+                    synonyms=tuple(value["name"].get("synonyms", [])),
+                )
+                for value in kind.get("values", [])
+            )
+            for kind in language.get("types", [])
+        }
+        invocation = language["invocationName"]
+    except (KeyError, TypeError) as error:
+        raise ModelError(
+            f"{locale}: not in skill-package format (interactionModel.languageModel.…): "
+            f"missing {error}"
+        ) from error
+    return Model(locale, invocation, intents, types, data)
+
+
+def normalise(text: str) -> str:
+    """How Alexa compares utterances: case and spacing do not matter."""
+    return " ".join(text.lower().split())
+
+
+def check(model: Model) -> list[str]:
+    """Problems in one locale's model."""
+    problems: list[str] = []
+    where = model.locale
+
+    def problem(text: str) -> None:
+        problems.append(f"{where}: {text}")
+
+    invocation = model.invocation
+    if not _INVOCATION.match(invocation) or invocation != invocation.strip():
+        problem(f"invocation name {invocation!r}: lower-case letters and spaces only")
+    if len(invocation.split()) < 2:
+        problem(f"invocation name {invocation!r}: needs at least two words")
+    if FORBIDDEN_INVOCATION_WORDS & set(invocation.split()):
+        problem(f"invocation name {invocation!r}: contains a word Alexa reserves")
+    if invocation.startswith(LAUNCH_PHRASES):
+        problem(f"invocation name {invocation!r}: starts with a launch phrase")
+
+    for name in REQUIRED_BUILT_INS:
+        if name not in model.intents:
+            problem(f"built-in {name} is missing")
+
+    seen: dict[str, str] = {}
+    for intent in model.intents.values():
+        if not intent.name.startswith("AMAZON.") and not intent.samples:
+            problem(f"intent {intent.name} has no samples")
+        for slot in intent.slots.values():
+            if not slot.type.startswith("AMAZON.") and slot.type not in model.types:
+                problem(f"intent {intent.name}: slot {slot.name} has undefined type {slot.type}")
+            for sample in slot.samples:
+                _check_references(problem, intent, sample, f"slot {slot.name} sample")
+        for sample in intent.samples:
+            _check_references(problem, intent, sample, "sample")
+            key = normalise(sample)
+            if key in seen and seen[key] != intent.name:
+                problem(f"sample {sample!r} is in both {seen[key]} and {intent.name}")
+            seen.setdefault(key, intent.name)
+            if not _SAMPLE.match(sample) or any(ch.isdigit() for ch in sample):
+                problem(
+                    f"intent {intent.name}: sample {sample!r} may only have words, spaces, "
+                    "apostrophes, periods, hyphens and {slots}; numbers spelled out"
+                )
+
+    for type_name, values in model.types.items():
+        words: dict[str, str] = {}
+        ids = [value.id for value in values]
+        if len(ids) != len(set(ids)):
+            problem(f"slot type {type_name}: duplicate ids")
+        for value in values:
+            for word in (value.name, *value.synonyms):
+                key = normalise(word)
+                if key in words and words[key] != value.id:
+                    problem(
+                        f"slot type {type_name}: {word!r} means both {words[key]} and {value.id}"
+                    )
+                words[key] = value.id
+
+    problems.extend(f"{where}: {text}" for text in _check_dialog(model))
+    return problems
+
+
+def _check_references(problem: Any, intent: Intent, sample: str, what: str) -> None:
+    for reference in _SLOT_REFERENCE.findall(sample):
+        if reference not in intent.slots:
+            problem(f"intent {intent.name}: {what} {sample!r} uses {{{reference}}}, not a slot")
+
+
+def _check_dialog(model: Model) -> Iterable[str]:
+    raw = model.raw["interactionModel"]
+    prompts = {prompt["id"] for prompt in raw.get("prompts", [])}
+    for intent in raw.get("dialog", {}).get("intents", []):
+        name = intent["name"]
+        if name not in model.intents:
+            yield f"dialog intent {name} is not in the language model"
+            continue
+        for slot in intent.get("slots", []):
+            if slot["name"] not in model.intents[name].slots:
+                yield f"dialog intent {name}: slot {slot['name']} is not in the language model"
+            for prompt in slot.get("prompts", {}).values():
+                if prompt not in prompts:
+                    yield f"dialog intent {name}: prompt {prompt} is not defined"
+
+
+def handled_intents(directory: Path = HANDLERS_DIR) -> set[str]:
+    """Intent names the handlers ask for, read from their source."""
+    # The fallback handler takes every intent request nobody else claimed.
+    names: set[str] = {"AMAZON.FallbackIntent"}
+    for path in directory.glob("*.py"):
+        names.update(_INTENT_NAME.findall(path.read_text(encoding="utf-8")))
+    return names
+
+
+def check_all(
+    locales: Iterable[str] = LOCALES,
+    directory: Path = MODELS_DIR,
+    handled: set[str] | None = None,
+) -> list[str]:
+    """Every problem across the locales, including intents missing in one of them."""
+    problems: list[str] = []
+    models: dict[str, Model] = {}
+    for locale in locales:
+        try:
+            models[locale] = load(locale, directory)
+        except ModelError as error:
+            problems.append(str(error))
+    for model in models.values():
+        problems.extend(check(model))
+    handled = handled_intents() if handled is None else handled
+    every = set().union(*(set(model.intents) for model in models.values())) if models else set()
+    for locale, model in models.items():
+        for name in sorted(every - set(model.intents)):
+            problems.append(f"{locale}: intent {name} exists in another locale but not here")
+        for name in sorted(handled - set(model.intents)):
+            problems.append(f"{locale}: handlers expect {name}, which is not in the model")
+        for name in sorted(set(model.intents) - handled):
+            problems.append(f"{locale}: intent {name} has no handler")
+        slots = {name: set(intent.slots) for name, intent in model.intents.items()}
+        for other in models.values():
+            for name, intent in other.intents.items():
+                if name in slots and slots[name] != set(intent.slots):
+                    problems.append(
+                        f"{locale}: intent {name} has other slots than in {other.locale}"
+                    )
+    return sorted(set(problems))
