@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
@@ -24,6 +26,13 @@ alexa_blueprint = Blueprint("alexa", __name__)
 def refuse(reason: str, status: int = 400) -> tuple[Response, int]:
     log.warning("request refused", extra={"reason": reason, "status": status})
     return jsonify(error=reason), status
+
+
+def _where(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "unknown"
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
 
 
 def envelope_problem(envelope: Any) -> str | None:
@@ -60,6 +69,15 @@ def alexa() -> Any:
         return refuse(error.reason)
     except (ValueError, UnicodeDecodeError):
         return refuse("body is not valid JSON")
+    except Exception as error:
+        # A bug in verification must not become a 500 (Alexa's certification counts
+        # that as a failure) nor let the request through. The message may quote the
+        # request, so only the type and the place are logged.
+        log.error(
+            "request verification failed",
+            extra={"error_type": type(error).__name__, "reason": _where(error)},
+        )
+        return refuse("request verification failed")
     problem = envelope_problem(envelope)
     if problem:
         return refuse(problem)
