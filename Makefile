@@ -42,6 +42,11 @@ lint: setup
 typecheck: setup
 	$(VENV)/bin/mypy
 
+# One table of this machine's figures (docs/benchmarks.md says what they mean). Not a
+# test: nothing is asserted, and it takes about half a minute.
+bench: setup
+	$(PY) -m bench.run
+
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
