@@ -47,7 +47,16 @@ def main(argv: list[str] | None = None) -> None:
         f"median (min-max) of {args.rounds} alternating rounds of {args.seconds:g} s per side"
     )
     print()
-    table = [("request", "verified rps", "unverified rps", "verified / unverified")]
+    table = [
+        (
+            "request",
+            "rps verified",
+            "rps unverified",
+            "rps ratio",
+            "server CPU us/req verified",
+            "unverified",
+        )
+    ]
     for row in rows:
         table.append(
             (
@@ -55,9 +64,11 @@ def main(argv: list[str] | None = None) -> None:
                 spread(row.verified_rps, row.verified),
                 spread(row.unverified_rps, row.unverified),
                 f"{row.ratio:.2f}",
+                spread(row.verified_cpu_us, row.verified_cpu),
+                spread(row.unverified_cpu_us, row.unverified_cpu),
             )
         )
-    widths = [max(len(line[column]) for line in table) for column in range(4)]
+    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
     for number, line in enumerate(table):
         print("  ".join(f"{cell:<{width}}" for cell, width in zip(line, widths, strict=True)))
         if number == 0:

@@ -47,11 +47,13 @@ THREADS_PER_WORKER = 4  # skill.serve.run_gunicorn
 
 @dataclass(frozen=True)
 class Row:
-    """Answers per second of each round, verified and unverified, in the order measured."""
+    """Each round's answers per second and server CPU microseconds per answer, by side."""
 
     label: str
     verified: list[float]
     unverified: list[float]
+    verified_cpu: list[float]
+    unverified_cpu: list[float]
 
     @property
     def verified_rps(self) -> float:
@@ -64,6 +66,14 @@ class Row:
     @property
     def ratio(self) -> float:
         return self.verified_rps / self.unverified_rps
+
+    @property
+    def verified_cpu_us(self) -> float:
+        return statistics.median(self.verified_cpu)
+
+    @property
+    def unverified_cpu_us(self) -> float:
+        return statistics.median(self.unverified_cpu)
 
 
 @dataclass(frozen=True)
@@ -128,20 +138,43 @@ def warm_up(port: int, headers: dict[str, str], body: bytes) -> None:
         raise RuntimeError(f"{failed} warm-up requests were not answered with 200")
 
 
-def measure(port: int, headers: dict[str, str], body: bytes, seconds: float) -> float:
-    """Answers per second over ``seconds``, from two load processes; every answer a 200."""
+def _workers_cpu_seconds(master: int) -> float:
+    """User and system CPU time of the gunicorn master's worker processes so far."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # a process that ended while we looked
+        # After the command name: state, ppid, ..., utime (14th field), stime (15th).
+        if int(fields[1]) == master:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def measure(
+    port: int, master: int, headers: dict[str, str], body: bytes, seconds: float
+) -> tuple[float, float]:
+    """Answers per second over ``seconds`` from two load processes (every answer a 200),
+    and the server's CPU microseconds per answer.
+
+    CPU time per answer hardly depends on what else the machine is doing, so it shows
+    the cost of verification even when other load makes the rates jump.
+    """
     processes = 2
     per_process = WORKERS * THREADS_PER_WORKER // processes
     start = time.time() + 0.5  # all load processes begin together
     loads = [Load(port, headers, body, start, seconds, per_process)] * processes
     context = multiprocessing.get_context("fork")
+    cpu_before = _workers_cpu_seconds(master)
     with ProcessPoolExecutor(processes, mp_context=context) as pool:
         results = list(pool.map(_hammer, loads))
+    cpu = _workers_cpu_seconds(master) - cpu_before
     ok = sum(result[0] for result in results)
     failed = sum(result[1] for result in results)
     if failed:
         raise RuntimeError(f"{failed} requests were not answered with 200")
-    return ok / seconds
+    return ok / seconds, cpu / ok * 1e6
 
 
 def verification_cost(seconds: float = 1.0) -> float:
@@ -240,7 +273,7 @@ def run(seconds: float, rounds: int) -> list[Row]:
                 _wait_until_healthy(off_port, off, folder / "off.log")
                 rows = []
                 for label, build in REQUESTS.items():
-                    row = Row(label, [], [])
+                    row = Row(label, [], [], [], [])
                     body = build(datetime.now(UTC))
                     warm_up(on_port, pki.headers(body), body)
                     warm_up(off_port, {}, body)
@@ -249,7 +282,11 @@ def run(seconds: float, rounds: int) -> list[Row]:
                     for _ in range(rounds):
                         # Signed just before use: the timestamp must stay within 150 s.
                         body = build(datetime.now(UTC))
-                        row.verified.append(measure(on_port, pki.headers(body), body, seconds))
-                        row.unverified.append(measure(off_port, {}, body, seconds))
+                        rps, cpu = measure(on_port, on.pid, pki.headers(body), body, seconds)
+                        row.verified.append(rps)
+                        row.verified_cpu.append(cpu)
+                        rps, cpu = measure(off_port, off.pid, {}, body, seconds)
+                        row.unverified.append(rps)
+                        row.unverified_cpu.append(cpu)
                     rows.append(row)
                 return rows
