@@ -55,11 +55,25 @@ def envelope_problem(envelope: Any) -> str | None:
     return None
 
 
+def read_body() -> bytes:
+    """The raw body, or ``RequestEntityTooLarge`` past ``MAX_CONTENT_LENGTH``.
+
+    werkzeug refuses a declared ``Content-Length`` over the limit, but cuts a chunked
+    body off at the limit without a word (it raises only on a read beyond it), so a
+    body without a length that fills the limit counts as too large.
+    """
+    raw = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
+    return raw
+
+
 @alexa_blueprint.post("/alexa")
 def alexa() -> Any:
     """Verify, then hand the envelope to the skill."""
     try:
-        raw = request.get_data(cache=False)
+        raw = read_body()
     except RequestEntityTooLarge:
         return refuse("request body too large", 413)
     verifier = current_app.extensions["menschmoment.verifier"]

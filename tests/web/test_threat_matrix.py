@@ -6,6 +6,7 @@ reaches the skill, and leaves no personal data in the logs; a valid one gets 200
 
 from __future__ import annotations
 
+import http.client
 import json
 import logging
 import subprocess
@@ -211,3 +212,31 @@ def test_real_server_logs_refusals_without_personal_data(live_server: LiveServer
     lines = live_server.log.read_text()
     assert "certificate chain untrusted" in lines and "application id mismatch" in lines
     assert not [secret for secret in PERSONAL if secret in lines]
+
+
+def _chunks(body: bytes, size: int = 16384) -> Iterator[bytes]:
+    for start in range(0, len(body), size):
+        yield body[start : start + size]
+
+
+@pytest.mark.parametrize(("threat", "status"), [("valid", 200), ("body-oversized", 413)])
+def test_real_server_limits_chunked_bodies_too(
+    live_server: LiveServer, threat: str, status: int
+) -> None:
+    # Without a Content-Length the limit is enforced while reading, not up front.
+    headers, body = request(threat, live_server.pki, datetime.now(UTC))
+    connection = http.client.HTTPConnection("127.0.0.1", int(live_server.base.rsplit(":", 1)[1]))
+    try:
+        connection.request(
+            "POST",
+            "/alexa",
+            body=_chunks(body),
+            headers={"Content-Type": "application/json", **headers},
+            encode_chunked=True,
+        )
+        answer = connection.getresponse()
+        assert answer.status == status
+        if status == 413:
+            assert json.loads(answer.read()) == {"error": "request body too large"}
+    finally:
+        connection.close()
