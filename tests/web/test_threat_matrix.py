@@ -29,7 +29,7 @@ from skill.logs import JsonFormatter
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
-from skill.web import create_app
+from skill.web import create_app, verification
 from skill.web.verification import RequestVerifier
 from tests.alexa import SKILL_ID
 from tests.conftest import MOMENT
@@ -121,6 +121,22 @@ def test_a_bug_inside_the_verifier_is_a_400_not_a_500(
     assert len(errors) == 1
     assert getattr(errors[0], "error_type", None) == "RuntimeError"
     assert not [secret for secret in PERSONAL if secret in logged(caplog.records)]
+
+
+def test_a_host_without_trust_roots_refuses_with_400_and_logs_an_error(
+    pki: Pki, skill: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(verification, "_default_trust_roots", lambda: [])
+    verifier = RequestVerifier(skill_id=SKILL_ID, fetch=FakeFetch(pki.chains), clock=lambda: MOMENT)
+    app = create_app(skill, verifier=verifier)
+    headers, body = request("valid", pki, MOMENT)
+    with caplog.at_level(logging.INFO):
+        answer = app.test_client().post("/alexa", data=body, headers=headers)
+    assert answer.status_code == 400
+    assert answer.get_json() == {"error": "request verification failed"}
+    assert [
+        getattr(r, "error_type", None) for r in caplog.records if r.levelno >= logging.ERROR
+    ] == ["RuntimeError"]
 
 
 # --- the real server ----------------------------------------------------------------------------
