@@ -4,10 +4,10 @@ Both servers are ``tests/serve_with_test_ca.py``: the production app under gunic
 started with the same settings and table; one verifies every request against a test CA
 (the certificate chain is cached after the first request of each worker, so every
 request still costs a signature check, URL and timestamp checks and JSON parsing), the
-other verifies nothing, like the demo. A load generator in separate processes keeps
-``connections`` keep-alive connections busy for ``seconds`` on loopback, with one
-pre-signed request per row, and counts the answers. Server workers and load generator
-share the machine's cores.
+other verifies nothing, like the demo. Two load processes keep one keep-alive
+connection per server thread busy on loopback with one pre-signed request per row, in
+alternating rounds, and count the answers; the server's CPU time per answer is read
+from /proc. Server workers and load generator share the machine's cores.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def _process(
     command: list[str], log: Path, env: dict[str, str]
 ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as output:
-        # A pipe as standard input: tests/dynalite.js stops when it closes.
+        # Standard input from a pipe: a server never reads the terminal's.
         process = subprocess.Popen(  # noqa: S603 (our own scripts, fixed arguments)
             command,
             cwd=ROOT,
