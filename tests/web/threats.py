@@ -17,6 +17,10 @@ from tests import pki as test_pki
 from tests.alexa import SKILL_ID, envelope, launch_request
 from tests.pki import Pki, encode, iso
 
+# Past the 150-second window by a margin, so that a slow real server still sees the
+# request outside it; the exact boundary is tested in test_verification.py.
+OUTSIDE_WINDOW = timedelta(seconds=180)
+
 # Personal data in every request of the matrix; none of it may reach a log line.
 USER_ID = "amzn1.ask.account.PRIVATE-USER-4711"
 ACCESS_TOKEN = "private-access-token-4711"
@@ -83,9 +87,9 @@ def request(name: str, pki: Pki, now: datetime) -> tuple[dict[str, str], bytes]:
     body = encode(launch(now))
     match name:
         case "timestamp-too-old":
-            body = encode(launch(now - timedelta(seconds=151)))
+            body = encode(launch(now - OUTSIDE_WINDOW))
         case "timestamp-in-the-future":
-            body = encode(launch(now + timedelta(seconds=151)))
+            body = encode(launch(now + OUTSIDE_WINDOW))
         case "wrong-skill-id":
             body = encode(launch(now, application_id="amzn1.ask.skill.someone-else"))
         case "body-not-json":
