@@ -1,6 +1,6 @@
 # Menschmoment: `make run` starts the local product with demo data, `make test` checks it.
-# Both set up everything they need on a fresh machine: a Python virtualenv, and the
-# Node test tools of package.json (dynalite, a DynamoDB-compatible server for the tests).
+# Both set up everything they need on a fresh machine: a Python virtualenv and, for the
+# tests, the Node tools of package.json (dynalite, a DynamoDB-compatible server).
 
 SHELL := /bin/bash
 VENV := .venv
@@ -27,7 +27,8 @@ node_modules/.package-lock.json: package.json package-lock.json
 
 setup: $(VENV)/.installed node_modules/.package-lock.json
 
-run: setup
+# The demo needs no Node.js.
+run: $(VENV)/.installed
 	$(PY) -m skill serve --demo
 
 test: setup lint typecheck
@@ -44,7 +45,7 @@ typecheck: setup
 
 # One table of this machine's figures (docs/benchmarks.md says what they mean). Not a
 # test: nothing is asserted, and it takes about half a minute.
-bench: setup
+bench: $(VENV)/.installed
 	$(PY) -m bench.run
 
 format: setup
