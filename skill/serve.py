@@ -99,17 +99,31 @@ def production_app(settings: Settings) -> Flask:
 
 
 def serve_production(settings: Settings, host: str, port: int, workers: int) -> None:
-    from gunicorn.app.base import BaseApplication
+    run_gunicorn(production_app(settings), host, port, workers)
 
-    app = production_app(settings)
+
+def run_gunicorn(app: Flask, host: str, port: int, workers: int) -> None:
+    """Serve ``app`` with gunicorn's threaded workers until a signal stops it.
+
+    The app is built before the workers fork, so a configuration error stops the
+    start with one clear message instead of failing in every worker.
+    """
+    from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads overlap the DynamoDB and user-info round trips of a turn.
+            self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
+            # Alexa gives up after about 8 s; a request still running at 10 s is stuck.
             self.cfg.set("timeout", 10)
             self.cfg.set("accesslog", None)
+            # gunicorn 25.1+ opens a control socket at one fixed path per user, which
+            # several servers on one machine would fight over; nothing here uses it.
+            if "control_socket_disable" in self.cfg.settings:
+                self.cfg.set("control_socket_disable", True)
 
         def load(self) -> Flask:
             return app

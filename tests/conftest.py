@@ -1,10 +1,13 @@
-"""Fixtures: an embedded DynamoDB server, a fresh table per test, the skill and the app."""
+"""Fixtures: DynamoDB-compatible servers, a fresh table per test, the skill and the app."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +27,55 @@ from tests.alexa import Conversation
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
 MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
-def dynamodb_endpoint() -> Iterator[str]:
+def moto_endpoint() -> Iterator[str]:
     with EmbeddedDynamoDB() as endpoint:
         yield endpoint
+
+
+@pytest.fixture(scope="session")
+def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """dynalite (npm, installed by ``make setup``): stricter about requests than moto."""
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "dynalite").is_dir():
+        pytest.fail("dynalite is not installed: run `make setup` (npm ci) first")
+    errors = tmp_path_factory.mktemp("dynalite") / "stderr.log"
+    with errors.open("w") as error_file:
+        process = subprocess.Popen(
+            [node, str(ROOT / "tests" / "dynalite.js"), "0"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=error_file,
+            text=True,
+        )
+    with process:
+        assert process.stdout is not None and process.stdin is not None
+        # The script prints its port once it listens: reading the line is the wait.
+        line = process.stdout.readline()
+        if not line.startswith("listening "):
+            process.kill()
+            process.wait()
+            pytest.fail(f"dynalite did not start: {line}{errors.read_text()}")
+        try:
+            yield f"http://127.0.0.1:{int(line.split()[1])}"
+        finally:
+            # Closing its standard input stops the script.
+            process.stdin.close()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+@pytest.fixture
+def dynamodb_endpoint(moto_endpoint: str) -> str:
+    """The server every test uses unless its folder chooses (tests/storage runs both)."""
+    return moto_endpoint
 
 
 @pytest.fixture

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import traceback
+from pathlib import Path
 from typing import Any
 
 from ask_sdk_core.exceptions import AskSdkException
@@ -24,6 +26,13 @@ alexa_blueprint = Blueprint("alexa", __name__)
 def refuse(reason: str, status: int = 400) -> tuple[Response, int]:
     log.warning("request refused", extra={"reason": reason, "status": status})
     return jsonify(error=reason), status
+
+
+def _where(error: BaseException) -> str:
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return "unknown"
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
 
 
 def envelope_problem(envelope: Any) -> str | None:
@@ -46,11 +55,25 @@ def envelope_problem(envelope: Any) -> str | None:
     return None
 
 
+def read_body() -> bytes:
+    """The raw body, or ``RequestEntityTooLarge`` past ``MAX_CONTENT_LENGTH``.
+
+    werkzeug refuses a declared ``Content-Length`` over the limit, but cuts a chunked
+    body off at the limit without a word (it raises only on a read beyond it), so a
+    body without a length that fills the limit counts as too large.
+    """
+    raw = request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(raw) >= limit:
+        raise RequestEntityTooLarge()
+    return raw
+
+
 @alexa_blueprint.post("/alexa")
 def alexa() -> Any:
     """Verify, then hand the envelope to the skill."""
     try:
-        raw = request.get_data(cache=False)
+        raw = read_body()
     except RequestEntityTooLarge:
         return refuse("request body too large", 413)
     verifier = current_app.extensions["menschmoment.verifier"]
@@ -60,6 +83,15 @@ def alexa() -> Any:
         return refuse(error.reason)
     except (ValueError, UnicodeDecodeError):
         return refuse("body is not valid JSON")
+    except Exception as error:
+        # A bug in verification must not become a 500 (Alexa's certification counts
+        # that as a failure) nor let the request through. The message may quote the
+        # request, so only the type and the place are logged.
+        log.error(
+            "request verification failed",
+            extra={"error_type": type(error).__name__, "reason": _where(error)},
+        )
+        return refuse("request verification failed")
     problem = envelope_problem(envelope)
     if problem:
         return refuse(problem)

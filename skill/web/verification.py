@@ -379,7 +379,8 @@ class RequestVerifier:
                 if roots is None:
                     roots = _default_trust_roots()
                 if not roots:
-                    # A deployment problem, not a bad request: let it surface as a 500.
+                    # A deployment problem, not a bad request: the web layer logs it as
+                    # an error (the client still gets its 400).
                     raise RuntimeError("no trust roots available for Alexa request verification")
                 self._store = x509_verification.Store(roots)
             return self._store

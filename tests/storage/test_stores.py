@@ -57,3 +57,12 @@ def test_visits_and_failures_are_keyed_by_a_hash_of_the_user_id(
     items = dynamodb.scan(TableName=settings.table_name)["Items"]
     assert "PRIVATE" not in str(items)
     assert items[0]["visits"] == {"N": "2"}
+
+
+def test_demo_data_seeds_and_reads_back(demo_stores: Stores) -> None:
+    customer_id = demo_stores.tokens.customer_for("demo-alex")
+    assert customer_id == "c-alex"
+    account = demo_stores.orders.account(customer_id)
+    assert account.customer is not None and account.customer.first_name == "Alex"
+    assert sorted(order.number for order in account.orders) == ["1001", "1002", "1003", "1004"]
+    assert demo_stores.orders.account("c-sam").orders == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import socket
 import subprocess
@@ -10,11 +11,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from tests.alexa import EVENTS, NO_API, parse_reply
+from tests.alexa import EVENTS, NO_API, SKILL_ID, parse_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,6 +26,20 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll ``/healthz`` until the server answers; fail with its output if it dies first."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"server did not start:\n{log.read_text()}")
+            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -39,16 +55,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=1) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"demo server did not start:\n{log.read_text()}")
-                time.sleep(0.1)
+        wait_until_healthy(base, process, log)
         yield base
     finally:
         process.terminate()
@@ -126,3 +133,100 @@ def test_production_serve_requires_a_skill_id() -> None:
     )
     assert result.returncode == 2
     assert "SKILL_ID is required" in result.stderr
+
+
+def test_production_serve_requires_a_region_or_endpoint() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "skill", "serve"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "SKILL_ID": "amzn1.ask.skill.test"},
+    )
+    assert result.returncode == 2
+    assert "set AWS_REGION (or DYNAMODB_ENDPOINT)" in result.stderr
+
+
+@pytest.fixture(scope="module")
+def production_server(
+    moto_endpoint: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """``python -m skill serve`` as a shop would run it: gunicorn, Amazon's trust roots."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("production") / "output.log"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SKILL_ID": SKILL_ID,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "DYNAMODB_ENDPOINT": moto_endpoint,
+    }
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "1"],
+            cwd=ROOT,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_healthy(base, process, log)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_production_server_runs_under_gunicorn(production_server: str) -> None:
+    with urllib.request.urlopen(production_server + "/healthz", timeout=5) as answer:
+        assert answer.status == 200
+        assert json.loads(answer.read()) == {"status": "ok"}
+        assert answer.headers["Server"].startswith("gunicorn")
+
+
+def _forged(kind: str) -> tuple[dict[str, str], bytes]:
+    """Forgeries a real server can refuse without downloading Amazon's certificate."""
+    event = json.loads((EVENTS / "launch.json").read_text())
+    event["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    headers = {
+        "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",
+        "Signature-256": base64.b64encode(b"\x00" * 256).decode(),
+    }
+    if kind == "unsigned":
+        headers = {}
+    elif kind == "replayed":
+        event["request"]["timestamp"] = "2026-01-01T00:00:00Z"
+    elif kind == "other-skill":
+        event["context"]["System"]["application"]["applicationId"] = "amzn1.ask.skill.other"
+    elif kind == "foreign-certificate":
+        headers["SignatureCertChainUrl"] = "https://certs.example/echo.api/cert.pem"
+    return headers, json.dumps(event).encode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [
+        ("unsigned", "missing SignatureCertChainUrl header"),
+        ("replayed", "request timestamp outside tolerance"),
+        ("other-skill", "application id mismatch"),
+        ("foreign-certificate", "invalid certificate URL host"),
+    ],
+)
+def test_production_server_refuses_forged_requests(
+    production_server: str, kind: str, reason: str
+) -> None:
+    headers, body = _forged(kind)
+    request = urllib.request.Request(
+        production_server + "/alexa",
+        data=body,
+        headers={"Content-Type": "application/json", **headers},
+    )
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=5)
+    assert refused.value.code == 400
+    assert json.loads(refused.value.read()) == {"error": reason}
+    refused.value.close()

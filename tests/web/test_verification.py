@@ -1,10 +1,14 @@
-"""Threat matrix for Alexa request verification, against a throw-away test PKI."""
+"""Request verification rule by rule, against a throw-away test PKI (``tests/pki.py``).
+
+The same threats over HTTP, through the app and a real server: ``test_threat_matrix.py``.
+"""
 
 from __future__ import annotations
 
 import base64
 import contextlib
 import http.server
+import inspect
 import json
 import logging
 import threading
@@ -15,203 +19,39 @@ from typing import Any, ClassVar
 
 import pytest
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from cryptography.x509.verification import Store
 
 from skill.web import verification
 from skill.web.verification import RequestVerifier, VerificationError, fetch_certificate_chain
+from tests.pki import (
+    BASE,
+    EXPIRED_URL,
+    GARBAGE_URL,
+    LEAF_LIFETIME,
+    NOT_YET_VALID_URL,
+    SHORT_INTERMEDIATE_URL,
+    UNREACHABLE_URL,
+    UNTRUSTED_URL,
+    VALID_URL,
+    WILDCARD_SAN_URL,
+    WRONG_SAN_URL,
+    Pki,
+    encode,
+    iso,
+    make_pki,
+    pem,
+)
 
 NOW = datetime(2026, 11, 23, 10, 0, 0, tzinfo=UTC)
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-000000000001"
-BASE = "https://s3.amazonaws.com/echo.api/"
-VALID_URL = BASE + "echo-api-cert.pem"
-EXPIRED_URL = BASE + "expired.pem"
-NOT_YET_VALID_URL = BASE + "not-yet-valid.pem"
-WRONG_SAN_URL = BASE + "wrong-san.pem"
-WILDCARD_SAN_URL = BASE + "wildcard-san.pem"
-UNTRUSTED_URL = BASE + "untrusted.pem"
-GARBAGE_URL = BASE + "garbage.pem"
-UNREACHABLE_URL = BASE + "missing.pem"
-SHORT_INTERMEDIATE_URL = BASE + "short-intermediate.pem"
-LEAF_NOT_AFTER = NOW + timedelta(days=30)
-
-
-# --- test PKI -----------------------------------------------------------------------------------
-
-
-def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-
-
-def _key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def _ca(
-    subject: str,
-    key: rsa.RSAPrivateKey,
-    issuer: x509.Certificate | None = None,
-    issuer_key: rsa.RSAPrivateKey | None = None,
-    not_after: datetime = NOW + timedelta(days=3650),
-) -> x509.Certificate:
-    """A realistic CA certificate: the web-PKI profile the verifier insists on."""
-    signer = issuer_key or key
-    builder = (
-        x509.CertificateBuilder()
-        .subject_name(_name(subject))
-        .issuer_name(issuer.subject if issuer else _name(subject))
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(NOW - timedelta(days=365))
-        .not_valid_after(not_after)
-        .add_extension(
-            x509.BasicConstraints(ca=True, path_length=None if issuer is None else 0),
-            critical=True,
-        )
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-    )
-    if issuer is not None:
-        builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(signer.public_key()),
-            critical=False,
-        )
-    return builder.sign(signer, hashes.SHA256())
-
-
-def _leaf(
-    key: rsa.RSAPrivateKey,
-    issuer: x509.Certificate,
-    issuer_key: rsa.RSAPrivateKey,
-    *,
-    dns_names: tuple[str, ...] = ("echo-api.amazon.com",),
-    not_before: datetime = NOW - timedelta(days=10),
-    not_after: datetime = LEAF_NOT_AFTER,
-) -> x509.Certificate:
-    return (
-        x509.CertificateBuilder()
-        .subject_name(_name(dns_names[0]))
-        .issuer_name(issuer.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before)
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=False,
-                key_encipherment=True,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(
-            x509.ExtendedKeyUsage(
-                [ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]
-            ),
-            critical=False,
-        )
-        .add_extension(
-            x509.SubjectAlternativeName([x509.DNSName(name) for name in dns_names]),
-            critical=False,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()),
-            critical=False,
-        )
-        .sign(issuer_key, hashes.SHA256())
-    )
-
-
-def _pem(*certs: x509.Certificate) -> bytes:
-    return b"".join(cert.public_bytes(serialization.Encoding.PEM) for cert in certs)
-
-
-@dataclass(frozen=True)
-class Pki:
-    root: x509.Certificate
-    leaf_key: rsa.RSAPrivateKey
-    attacker_key: rsa.RSAPrivateKey
-    chains: dict[str, bytes]
+LEAF_NOT_AFTER = NOW + LEAF_LIFETIME
 
 
 @pytest.fixture(scope="module")
 def pki() -> Pki:
-    root_key, intermediate_key, leaf_key, attacker_key, rogue_key = (_key() for _ in range(5))
-    root = _ca("Test Root CA", root_key)
-    intermediate = _ca("Test Intermediate CA", intermediate_key, root, root_key)
-    rogue_root = _ca("Rogue Root CA", rogue_key)
-    # Same key, different name: an intermediate that expires long before its leaf.
-    short_intermediate = _ca(
-        "Short-lived Intermediate CA",
-        intermediate_key,
-        root,
-        root_key,
-        not_after=NOW + timedelta(days=5),
-    )
-
-    def chain(leaf: x509.Certificate) -> bytes:
-        return _pem(leaf, intermediate)
-
-    return Pki(
-        root=root,
-        leaf_key=leaf_key,
-        attacker_key=attacker_key,
-        chains={
-            VALID_URL: chain(_leaf(leaf_key, intermediate, intermediate_key)),
-            EXPIRED_URL: chain(
-                _leaf(
-                    leaf_key,
-                    intermediate,
-                    intermediate_key,
-                    not_before=NOW - timedelta(days=60),
-                    not_after=NOW - timedelta(days=1),
-                )
-            ),
-            NOT_YET_VALID_URL: chain(
-                _leaf(
-                    leaf_key,
-                    intermediate,
-                    intermediate_key,
-                    not_before=NOW + timedelta(days=1),
-                    not_after=NOW + timedelta(days=60),
-                )
-            ),
-            WRONG_SAN_URL: chain(
-                _leaf(leaf_key, intermediate, intermediate_key, dns_names=("other.example.com",))
-            ),
-            WILDCARD_SAN_URL: chain(
-                _leaf(leaf_key, intermediate, intermediate_key, dns_names=("*.amazon.com",))
-            ),
-            UNTRUSTED_URL: _pem(_leaf(leaf_key, rogue_root, rogue_key), rogue_root),
-            GARBAGE_URL: b"-----BEGIN CERTIFICATE-----\nnot a certificate\n",
-            SHORT_INTERMEDIATE_URL: _pem(
-                _leaf(leaf_key, short_intermediate, intermediate_key), short_intermediate
-            ),
-        },
-    )
+    return make_pki(NOW)
 
 
 # --- collaborators ------------------------------------------------------------------------------
@@ -274,14 +114,6 @@ def envelope(
         else:
             data["session"] = {"new": True, "application": application}
     return data
-
-
-def encode(data: Any) -> bytes:
-    return json.dumps(data).encode("utf-8")
-
-
-def iso(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 MakeHarness = Callable[..., Harness]
@@ -431,7 +263,7 @@ def test_bad_certificate_chain_is_refused(harness: Harness, url: str, reason: st
 def test_chain_without_the_intermediate_is_untrusted(make_harness: MakeHarness, pki: Pki) -> None:
     h = make_harness()
     leaf_only = x509.load_pem_x509_certificates(pki.chains[VALID_URL])[0]
-    h.fetch.chains = {VALID_URL: _pem(leaf_only)}
+    h.fetch.chains = {VALID_URL: pem(leaf_only)}
     body = encode(envelope())
     refused(h, h.headers(body), body, "certificate chain untrusted")
 
@@ -721,7 +553,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         "/big-no-length": (b"x" * 200_000, False),
     }
 
+    # Set when the test ends, so that a handler holding a connection open lets go.
+    release: ClassVar[threading.Event] = threading.Event()
+
     def do_GET(self) -> None:
+        if self.path == "/endless":
+            self._endless()
+            return
+        if self.path == "/silent":
+            self.release.wait(timeout=30)
+            return
         if self.path not in self.payloads:
             self.send_error(404)
             return
@@ -735,6 +576,21 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(payload)
 
+    def _endless(self) -> None:
+        """A hostile server: no Content-Length, and data until the client hangs up."""
+        self.send_response(200)
+        self.end_headers()
+        chunk = b"x" * 65536
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            # Bounded (1 GiB) so a client that never stops cannot keep the test running.
+            for _ in range(16384):
+                if self.release.is_set():
+                    break
+                self.wfile.write(chunk)
+        self.__class__.endless_stopped.set()
+
+    endless_stopped: ClassVar[threading.Event] = threading.Event()
+
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
@@ -743,12 +599,15 @@ class _Handler(http.server.BaseHTTPRequestHandler):
 def local_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     monkeypatch.setenv("NO_PROXY", "*")
     monkeypatch.setenv("no_proxy", "*")
+    _Handler.release.clear()
+    _Handler.endless_stopped.clear()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
+        _Handler.release.set()
         server.shutdown()
         server.server_close()
         thread.join()
@@ -764,6 +623,26 @@ def test_default_fetcher_refuses_bodies_over_64_kib(local_server: str, path: str
         fetch_certificate_chain(local_server + path)
 
 
+def test_default_fetcher_stops_reading_an_endless_body(local_server: str) -> None:
+    with pytest.raises(OSError, match="too large"):
+        fetch_certificate_chain(local_server + "/endless")
+    # The server noticed the hang-up long before its 1 GiB were sent.
+    assert _Handler.endless_stopped.wait(timeout=30)
+    assert not _Handler.release.is_set()
+
+
+def test_default_fetcher_gives_up_on_a_server_that_does_not_answer(local_server: str) -> None:
+    with pytest.raises(OSError, match="timed out"):
+        fetch_certificate_chain(local_server + "/silent", timeout=0.2)
+
+
+def test_default_fetcher_timeout_is_short() -> None:
+    # Alexa waits about 8 s for the whole turn; the first request after a restart
+    # also downloads the chain.
+    default = inspect.signature(fetch_certificate_chain).parameters["timeout"].default
+    assert 0 < default <= 3
+
+
 def test_default_fetcher_errors_are_oserrors(local_server: str) -> None:
     with pytest.raises(OSError, match="404"):
         fetch_certificate_chain(local_server + "/missing")
@@ -771,54 +650,3 @@ def test_default_fetcher_errors_are_oserrors(local_server: str) -> None:
         fetch_certificate_chain("file:///etc/passwd")
     with pytest.raises(OSError, match="ValueError"):
         fetch_certificate_chain("http://[::1")
-
-
-# --- through the web service ---------------------------------------------------------------------
-
-
-@pytest.fixture
-def verified_client(harness: Harness, skill: Any) -> Any:
-    from skill.web import create_app
-    from tests.alexa import envelope as alexa_envelope
-    from tests.alexa import launch_request
-
-    app = create_app(skill, verifier=harness.verifier)
-    app.testing = True
-    request = launch_request()
-    request["timestamp"] = iso(NOW)
-    body = encode(alexa_envelope(request, application_id=SKILL_ID))
-    return app.test_client(), body
-
-
-def test_a_signed_request_is_answered_by_the_skill(harness: Harness, verified_client: Any) -> None:
-    client, body = verified_client
-    answer = client.post("/alexa", data=body, headers=harness.headers(body))
-    assert answer.status_code == 200
-    assert "Welcome to Menschmoment" in answer.get_json()["response"]["outputSpeech"]["ssml"]
-
-
-@pytest.mark.parametrize(
-    ("forge", "reason"),
-    [
-        ("attacker_key", "invalid signature"),
-        ("changed_body", "invalid signature"),
-        ("no_headers", "missing SignatureCertChainUrl header"),
-        ("http_url", "invalid certificate URL scheme"),
-    ],
-)
-def test_a_forged_request_gets_400_and_never_reaches_the_skill(
-    harness: Harness, verified_client: Any, forge: str, reason: str
-) -> None:
-    client, body = verified_client
-    headers = harness.headers(body)
-    if forge == "attacker_key":
-        headers = harness.headers(body, key=harness.pki.attacker_key)
-    elif forge == "changed_body":
-        body = body.replace(b"LaunchRequest", b"SessionEndedRequest")
-    elif forge == "no_headers":
-        headers = {}
-    elif forge == "http_url":
-        headers["SignatureCertChainUrl"] = VALID_URL.replace("https:", "http:")
-    answer = client.post("/alexa", data=body, headers=headers)
-    assert answer.status_code == 400
-    assert answer.get_json() == {"error": reason}

@@ -1,0 +1,66 @@
+"""The production server, trusting a test CA instead of Amazon's: for tests and ``make bench``.
+
+    python -m tests.serve_with_test_ca --chains DIR --port N [--workers N] [--no-verify]
+
+Everything is what ``python -m skill serve`` runs (settings from the environment, the
+skill, the Flask app, gunicorn via ``skill.serve.run_gunicorn``) except the verifier's
+two collaborators, which ``RequestVerifier`` takes as parameters anyway: the trust root
+is ``DIR/root.pem`` and certificate chains are read from ``DIR`` (written by
+``tests.pki.write_chains``) instead of being downloaded. ``--no-verify`` serves the
+same app with no verifier, as the demo does, for the benchmark's comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cryptography import x509
+
+from skill.app import build_skill
+from skill.config import Settings
+from skill.logs import configure_logging
+from skill.serve import run_gunicorn
+from skill.storage import Stores
+from skill.storage.client import dynamodb_client
+from skill.web import create_app
+from skill.web.verification import RequestVerifier
+from tests.pki import BASE
+
+
+class ChainFolder:
+    """A certificate fetcher that reads ``BASE + name`` from ``folder / name``."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+
+    def __call__(self, url: str) -> bytes:
+        name = url.removeprefix(BASE)
+        if name == url or "/" in name or not (self._folder / name).is_file():
+            raise OSError("no such certificate chain")
+        return (self._folder / name).read_bytes()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.serve_with_test_ca")
+    parser.add_argument("--chains", type=Path, required=True)
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-verify", action="store_true")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    configure_logging(settings.log_level)
+    verifier = None
+    if not args.no_verify:
+        roots = x509.load_pem_x509_certificates((args.chains / "root.pem").read_bytes())
+        verifier = RequestVerifier(
+            skill_id=settings.skill_id, trust_roots=roots, fetch=ChainFolder(args.chains)
+        )
+    stores = Stores.on(dynamodb_client(settings), settings.table_name)
+    app = create_app(build_skill(settings, stores), verifier=verifier)
+    run_gunicorn(app, "127.0.0.1", args.port, args.workers)
+
+
+if __name__ == "__main__":
+    main()
