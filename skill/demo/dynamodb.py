@@ -1,30 +1,69 @@
-"""An embedded DynamoDB: moto's server on a loopback port, in this process."""
+"""An embedded DynamoDB: moto's server on a loopback port, in this process.
+
+Real DynamoDB applies each write, condition and transaction atomically. moto's backend
+is plain Python without locks, so two threads of its server can both pass the same
+``attribute_not_exists`` condition. The embedded server therefore handles one request
+at a time: the local product then keeps the guarantees the code relies on ("one open
+callback per customer"), and the tests that fire requests from threads test our code,
+not moto's races.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Iterable
 from types import TracebackType
+from typing import Any
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+class OneAtATime:
+    """WSGI middleware: requests are answered in turn, each completely."""
+
+    def __init__(self, app: WsgiApp) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._lock:
+            return list(self._app(environ, start_response))
 
 
 class EmbeddedDynamoDB:
     """``with EmbeddedDynamoDB() as endpoint:`` gives ``http://127.0.0.1:<port>``."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        from moto.server import ThreadedMotoServer  # web/demo only: never on the Lambda path
+        # web/demo only: never on the Lambda path
+        from moto.moto_server.werkzeug_app import (
+            DomainDispatcherApplication,
+            MotoRequestHandler,
+            create_backend_app,
+        )
+        from werkzeug.serving import make_server
 
-        self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        app = OneAtATime(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(
+            host, port, app, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="embedded-dynamodb", daemon=True
+        )
         self.endpoint = ""
 
     def start(self) -> str:
         # werkzeug logs every request at INFO; the demo's own log is what matters.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        self.endpoint = f"http://{host}:{port}"
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        self.endpoint = f"http://{host!s}:{port}"
         return self.endpoint
 
     def stop(self) -> None:
-        self._server.stop()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
     def __enter__(self) -> str:
         return self.start()

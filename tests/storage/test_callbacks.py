@@ -19,6 +19,11 @@ from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, Outbox
 from tests.conftest import MOMENT
 
 
+# dynalite has no TransactWriteItems; callbacks are written in transactions only, so
+# these run on moto. The plain reads and writes below run on both servers.
+transactional = pytest.mark.parametrize("dynamodb_endpoint", ["moto"], indirect=True)
+
+
 def make_callback(callback_id: str, owner: str = "customer:c-x", **changes: Any) -> Callback:
     values: dict[str, Any] = {
         "callback_id": callback_id,
@@ -45,6 +50,7 @@ def event(callback: Callback, name: str) -> OutboxEvent:
     return OutboxEvent(name, callback.callback_id, MOMENT, callback.agent_id, "phone", MOMENT)
 
 
+@transactional
 def test_a_callback_round_trips_with_its_context(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [event(callback, "requested")])
@@ -59,6 +65,7 @@ def test_a_callback_round_trips_with_its_context(stores: Stores) -> None:
     assert outbox["expires_at"] > MOMENT.timestamp()  # the outbox cleans itself up
 
 
+@transactional
 def test_a_second_open_callback_for_the_same_customer_is_refused(stores: Stores) -> None:
     first = make_callback("cb-1")
     stores.callbacks.create(first, [event(first, "requested")])
@@ -72,6 +79,7 @@ def test_a_second_open_callback_for_the_same_customer_is_refused(stores: Stores)
     assert len(stores.callbacks.outbox()) == 1  # the refused one left nothing behind
 
 
+@transactional
 def test_cancel_closes_once(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])
@@ -85,6 +93,7 @@ def test_cancel_closes_once(stores: Stores) -> None:
         stores.callbacks.cancel(callback, MOMENT, [])
 
 
+@transactional
 def test_complete_remembers_who_helped(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])
@@ -95,6 +104,7 @@ def test_complete_remembers_who_helped(stores: Stores) -> None:
     assert state.last_contact == Contact(MARIA.agent_id, MOMENT)
 
 
+@transactional
 def test_reschedule_moves_the_queue_entry(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])
@@ -114,6 +124,7 @@ def test_handling_times_feed_the_team_query(stores: Stores) -> None:
     assert stores.callbacks.team().handled_minutes == [4.0, 8.0, 12.0]
 
 
+@transactional
 def test_concurrent_requests_create_exactly_one_callback(
     demo_stores: Stores, settings: Settings
 ) -> None:
