@@ -14,6 +14,7 @@ USERINFO_URL           OAuth user-info endpoint for account linking; unset: toke
 USERINFO_ID_FIELD      the field of the user-info answer that is our customer id
 DEFAULT_TIME_ZONE      customers' time zone when Alexa does not tell us one
 SERVICE_PHONE          the phone line we give when the skill itself cannot help
+REMEDY_POLICY          the remedy policy file (default: ``policy/remedies.yaml``)
 LOG_LEVEL              logging level name
 =====================  ==========================================================
 """
@@ -23,6 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 # A customer's day depends on where the device is; until Alexa's settings API tells us,
 # each locale's most likely zone is better than UTC.
@@ -31,6 +33,10 @@ LOCALE_TIME_ZONES: Mapping[str, str] = {
     "en-GB": "Europe/London",
     "de-DE": "Europe/Berlin",
 }
+
+
+# The policy ships with the code, next to the templates.
+DEFAULT_REMEDY_POLICY = Path(__file__).resolve().parent.parent / "policy" / "remedies.yaml"
 
 
 class ConfigurationError(Exception):
@@ -48,6 +54,7 @@ class Settings:
     default_time_zone: str | None = None
     service_phone: str = "+1 800 555 0199"
     log_level: str = "INFO"
+    remedy_policy: Path = DEFAULT_REMEDY_POLICY
     # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
@@ -73,6 +80,7 @@ class Settings:
             or defaults.userinfo_id_field,
             default_time_zone=text("DEFAULT_TIME_ZONE", None),
             service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
+            remedy_policy=Path(text("REMEDY_POLICY", None) or DEFAULT_REMEDY_POLICY),
             log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
         )
 
