@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from skill.storage.complaints import ComplaintStore
+from skill.storage.feedback import FeedbackStore
 from skill.storage.orders import OrderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
@@ -18,6 +20,8 @@ class Stores:
     orders: OrderStore
     tokens: TokenStore
     users: AlexaUserStore
+    complaints: ComplaintStore
+    feedback: FeedbackStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -25,4 +29,6 @@ class Stores:
             orders=OrderStore(client, table),
             tokens=TokenStore(client, table),
             users=AlexaUserStore(client, table),
+            complaints=ComplaintStore(client, table),
+            feedback=FeedbackStore(client, table),
         )
