@@ -18,6 +18,13 @@ from skill.handlers.builtins import (
     StopHandler,
     YesHandler,
 )
+from skill.handlers.complaints import (
+    CommitmentsHandler,
+    ComplaintAnswerHandler,
+    ComplaintHandler,
+    FeedbackHandler,
+    RemedyChoiceHandler,
+)
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.turn import Services
@@ -28,6 +35,8 @@ from skill.interceptors import (
     OneTurnState,
     RememberLastResponse,
 )
+from skill.policy import load_policy
+from skill.rules.remedies import RemedyPolicy
 from skill.speech import Renderer
 from skill.storage import Stores
 
@@ -45,13 +54,17 @@ def build_skill(
     clock: Clock = system_clock,
     identity: Identity | None = None,
     renderer: Renderer | None = None,
+    policy: RemedyPolicy | None = None,
 ) -> CustomSkill:
+    """The skill; the remedy policy file is read and checked here, so a broken one stops
+    the start (:class:`skill.policy.PolicyError` names the line)."""
     services = Services(
         settings=settings,
         stores=stores,
         identity=identity or default_identity(settings, stores),
         renderer=renderer or Renderer(),
         clock=clock,
+        policy=policy or load_policy(settings.remedy_policy),
     )
     builder = SkillBuilder()
     builder.skill_id = settings.skill_id
@@ -63,7 +76,14 @@ def build_skill(
         # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
+        # Yes / no to a complaint's question (the proposed order, the remedies offered).
+        ComplaintAnswerHandler(services),
         OrderStatusHandler(services),
+        ComplaintHandler(services),
+        RemedyChoiceHandler(services),
+        CommitmentsHandler(services),
+        # Anonymous: never looks at who is asking.
+        FeedbackHandler(services),
         LaunchHandler(services),
         HelpHandler(services),
         RepeatHandler(services),

@@ -17,7 +17,9 @@ from skill.rules.orders import describe, worth_mentioning
 log = logging.getLogger(__name__)
 
 # States in which the customer was asked for a slot; help and fallback resume them.
-DIALOGUE_SLOTS = ("orderNumber", "postalCode")
+DIALOGUE_SLOTS = ("orderNumber", "postalCode", "problemType", "description", "feedback")
+# Yes/no questions that stay open through help, fallback and repeat.
+OPEN_QUESTIONS = ("more_orders", "anything_else", "complaint_order", "remedy_choice")
 
 
 class LaunchHandler(ServiceHandler):
@@ -54,7 +56,7 @@ def resume_or_answer(turn: Turn, template: str, **data: Any) -> Response:
     if turn.awaiting in DIALOGUE_SLOTS and pending.get("intent"):
         slots = {str(k): (str(v) if v else None) for k, v in pending.get("slots", {}).items()}
         return turn.elicit(str(pending["intent"]), turn.awaiting, template, slots, **data)
-    if turn.awaiting in ("more_orders", "anything_else"):
+    if turn.awaiting in OPEN_QUESTIONS:
         # Keep the question open: a "yes" after help still means yes.
         turn.session["awaiting"] = turn.awaiting
     return turn.answer(template, **data)
