@@ -105,14 +105,14 @@ def parse_policy(text: str, name: str = "remedies.yaml") -> RemedyPolicy:
         reader.choice(key, RemedyKind, "remedy"): reader.whole(value, f"due_in_days of {name_}")
         for name_, (key, value) in reader.mapping(top["due_in_days"][1], "due_in_days").items()
     }
-    problems_node = top["problems"][1]
+    problems_key, problems_node = top["problems"]
     problems: dict[ProblemType, ProblemRule] = {}
     for _, (key, value) in reader.mapping(problems_node, "problems").items():
         problem = reader.choice(key, ProblemType, "problem type")
         problems[problem] = _problem(reader, value, problem, due_in_days)
     missing = [problem.value for problem in ProblemType if problem not in problems]
     if missing:
-        raise reader.fail(problems_node, f"no rule for problem type {', '.join(missing)}")
+        raise reader.fail(problems_key, f"no rule for problem type {', '.join(missing)}")
     return RemedyPolicy(
         skill_limit=limit,
         complaints_per_order=per_order,

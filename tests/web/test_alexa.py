@@ -25,6 +25,8 @@ def test_healthz(client: FlaskClient) -> None:
         "order_status_linked",
         "order_status_linked_de",
         "order_status_unlinked",
+        "complaint_linked",
+        "commitments_linked",
     ],
 )
 def test_canned_events_are_answered(client: FlaskClient, event: str) -> None:
