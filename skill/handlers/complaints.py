@@ -136,7 +136,15 @@ class Complaints:
     def proceed(self, slots: Slots) -> Response:
         turn = self.turn
         self.state["slots"] = slots
-        problem = _problem(slots["problemType"])
+        raw = slots["problemType"]
+        problem = _problem(raw)
+        if (
+            problem is ProblemType.OTHER
+            and raw != ProblemType.OTHER.value
+            and not slots["description"]
+        ):
+            # Words Alexa could not match to a type are the customer's own description.
+            slots["description"] = raw
         if problem is None:
             return turn.elicit(COMPLAINT, "problemType", "complaint_ask_problem", slots)
         slots["problemType"] = problem.value

@@ -660,3 +660,37 @@ def test_feedback_declined_stores_nothing(talk: Talk, dynamodb: Any, settings: S
     reply = conversation.say("AMAZON.NoIntent")
     assert reply.speech == "No problem. Nothing was stored."
     assert items(dynamodb, settings, "feedback") == []
+
+
+def test_words_that_name_no_known_problem_reach_the_team_as_said(
+    talk: Talk, demo_stores: Stores
+) -> None:
+    reply = talk(token="demo-alex").say("ComplaintIntent", problemType="smells of fish")
+    assert_callback_offer(reply)
+    assert handover(reply)["reason"] == "problem_other"
+    (complaint,) = demo_stores.complaints.history(ALEX).complaints
+    assert complaint.problem is ProblemType.OTHER
+    assert complaint.description == "smells of fish"
+
+
+def test_the_demo_two_complaints_then_what_was_promised(talk: Talk) -> None:
+    late = talk(token="demo-alex")
+    late.say("ComplaintIntent", problemType="late")
+    late.say("AMAZON.YesIntent")
+    late.say("RemedyChoiceIntent", remedy="shipping_refund")
+    damaged = talk(token="demo-alex")
+    damaged.say("ComplaintIntent", problemType="damaged")
+    damaged.say("AMAZON.YesIntent")
+    damaged.say("ComplaintIntent", description="the lid is cracked")
+    damaged.say("RemedyChoiceIntent", remedy="refund")
+
+    reply = talk(token="demo-alex").say("CommitmentStatusIntent")
+    assert (
+        "For order 1003: your shipping refund of 4 dollars 95 will be on your card by Thursday."
+        in reply.speech
+    )
+    assert (
+        "For order 1001: your refund of 49 dollars 90 will be on your card by Thursday."
+        in reply.speech
+    )
+    assert reply.speech.count("I arranged that myself.") == 2
