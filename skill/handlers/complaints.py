@@ -30,7 +30,7 @@ from skill.orders import Outcome, identify, lockout, verify_order
 from skill.records import ComplaintStatus, Order, ProblemType, RemedyKind
 from skill.rules.complaints import about_an_order, describe_commitment, likely_order
 from skill.rules.orders import describe, normalise_order_number
-from skill.rules.remedies import Decision, Escalation, decide
+from skill.rules.remedies import Decision, Escalation, EscalationCause, Priority, decide
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +104,8 @@ def _not_saved(turn: Turn) -> Response:
     )
 
 
-def _money(escalation: Escalation | None) -> tuple[str | None, str | None]:
-    if escalation is None or escalation.amount is None:
+def _money(escalation: Escalation) -> tuple[str | None, str | None]:
+    if escalation.amount is None:
         return None, None
     return str(escalation.amount.amount), escalation.amount.currency
 
@@ -244,9 +244,12 @@ class Complaints:
             today=turn.today,
         )
         decision = assessment.decision
-        if decision.escalation is not None:
-            return self.escalate(assessment.complaint_id, problem, order, description, decision)
-        assert order is not None  # remedies are only ever granted for an order
+        if decision.escalation is not None or order is None:
+            # decide() escalates whenever there is no order; the default only satisfies types.
+            escalation = decision.escalation or Escalation(
+                EscalationCause.NO_ORDER, Priority.NORMAL, None
+            )
+            return self.escalate(assessment.complaint_id, problem, order, description, escalation)
         self.state.update(
             id=assessment.complaint_id,
             problem=problem.value,
@@ -274,10 +277,8 @@ class Complaints:
         problem: ProblemType,
         order: Order | None,
         description: str,
-        decision: Decision,
+        escalation: Escalation,
     ) -> Response:
-        escalation = decision.escalation
-        assert escalation is not None
         try:
             hand_over(
                 self.stores,
@@ -346,6 +347,11 @@ class Complaints:
             _forget(self.turn)
             return Complaints(self.turn, self.services).proceed(dict.fromkeys(SLOTS))
         problem, order, decision = current
+        description = str(self.state.get("description") or "")
+        if not decision.remedies:
+            # The policy changed since the offer: nothing is left to grant, so people decide.
+            escalation = Escalation(EscalationCause.POLICY, Priority.NORMAL, None)
+            return self.escalate(str(self.state["id"]), problem, order, description, escalation)
         if kind is None and len(decision.remedies) == 1:
             kind = decision.remedies[0].kind
         remedy = decision.remedy(kind) if kind is not None else None
@@ -357,7 +363,7 @@ class Complaints:
                 complaint_id=str(self.state["id"]),
                 order=order,
                 problem=problem,
-                description=str(self.state.get("description") or ""),
+                description=description,
                 remedy=remedy,
                 now=self.turn.now,
                 locale=self.turn.locale,
@@ -371,7 +377,11 @@ class Complaints:
             return offer_callback(
                 self.turn,
                 "complaint_escalated",
-                Handover("complaint_escalated", order_number=order.number),
+                Handover(
+                    "complaint_escalated",
+                    order_number=order.number,
+                    complaint_id=recorded.complaint.complaint_id,
+                ),
                 cause="policy",
                 problem=problem.value,
                 order=_speak_order(self.turn, order),
@@ -403,7 +413,10 @@ class Complaints:
             log.error("complaint not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
         _forget(self.turn)
-        most = max((remedy.value for remedy in decision.remedies), key=lambda m: m.amount)
+        # The agent should be able to grant at least what the customer turned down.
+        most = max(
+            (remedy.value for remedy in decision.remedies), key=lambda m: m.amount, default=None
+        )
         return offer_callback(
             self.turn,
             "complaint_declined",
@@ -411,8 +424,8 @@ class Complaints:
                 reason="remedy_declined",
                 order_number=order.number,
                 complaint_id=complaint_id,
-                amount=str(most.amount),
-                currency=most.currency,
+                amount=str(most.amount) if most else None,
+                currency=most.currency if most else None,
             ),
         )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,9 @@ import pytest
 from botocore.exceptions import ClientError
 from flask.testing import FlaskClient
 
+from skill.app import build_skill
 from skill.config import Settings
+from skill.policy import load_policy
 from skill.records import (
     Commitment,
     CommitmentStatus,
@@ -23,7 +26,9 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
+from skill.rules.remedies import ProblemRule
 from skill.storage import Stores
+from skill.web import create_app
 from tests.alexa import Conversation, Reply, envelope, intent_request, parse_reply
 from tests.conftest import MOMENT
 
@@ -694,3 +699,24 @@ def test_the_demo_two_complaints_then_what_was_promised(talk: Talk) -> None:
         in reply.speech
     )
     assert reply.speech.count("I arranged that myself.") == 2
+
+
+def test_a_policy_changed_since_the_offer_grants_nothing_and_hands_over(
+    talk: Talk, settings: Settings, demo_stores: Stores, clock: Any
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    shipped = load_policy(settings.remedy_policy)
+    stricter = replace(
+        shipped, problems={**shipped.problems, ProblemType.LATE: ProblemRule(remedies=())}
+    )
+    app = create_app(
+        build_skill(settings, demo_stores, clock=clock, policy=stricter), verifier=None
+    )
+    conversation.client = app.test_client()
+    reply = conversation.say("RemedyChoiceIntent", remedy="voucher")
+    assert_callback_offer(reply)
+    assert "Done" not in reply.speech
+    history = demo_stores.complaints.history(ALEX)
+    assert history.commitments == []
+    assert [c.status for c in history.complaints] == [ComplaintStatus.WITH_TEAM]
