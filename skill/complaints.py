@@ -17,10 +17,11 @@ from skill.records import (
     ProblemType,
 )
 from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide
+from skill.storage.complaints import History
 
 if TYPE_CHECKING:
     from skill.storage import Stores
-    from skill.storage.complaints import History, Recorded
+    from skill.storage.complaints import Recorded
 
 
 def complaint_id_for(session_id: str, order_number: str | None, problem: ProblemType) -> str:
@@ -128,7 +129,7 @@ def history_for(stores: Stores, customer_id: str, orders: list[str] | None = Non
     history = stores.complaints.history(customer_id)
     if orders is None:
         return history
-    return type(history)(
+    return History(
         complaints=[c for c in history.complaints if c.order_number in orders],
         commitments=[c for c in history.commitments if c.order_number in orders],
     )
