@@ -22,10 +22,10 @@ from skill.handlers.complaints import (
     CommitmentsHandler,
     ComplaintAnswerHandler,
     ComplaintHandler,
-    FeedbackHandler,
     RemedyChoiceHandler,
 )
 from skill.handlers.errors import ApologyHandler
+from skill.handlers.feedback import FeedbackHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity

@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 COMPLAINT = "ComplaintIntent"
 CHOICE = "RemedyChoiceIntent"
 COMMITMENTS = "CommitmentStatusIntent"
-FEEDBACK = "FeedbackIntent"
 SLOTS = ("problemType", "orderNumber", "postalCode", "description")
 # Questions the complaint asks; an answer to one continues the complaint.
 QUESTIONS = ("problemType", "orderNumber", "postalCode", "description", "complaint_order")
@@ -460,6 +459,8 @@ class ComplaintAnswerHandler(ServiceHandler):
     """Yes or no to the complaint's questions: the proposed order, the remedy, the words."""
 
     ANSWERS = ("complaint_order", "remedy_choice", "description", "feedback")
+    # "feedback" is here because "no" to "what would you like to tell us?" is answered
+    # like "no" to "what happened?": nothing to add, nothing stored.
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
@@ -541,20 +542,3 @@ class CommitmentsHandler(ServiceHandler):
             with_team=with_team[:2],
             more=max(0, len(promises) - SPOKEN_AT_ONCE),
         )
-
-
-class FeedbackHandler(ServiceHandler):
-    """Anonymous feedback: stored with no customer or Alexa user id, and the skill says so."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(FEEDBACK)(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = Turn(handler_input, self.services)
-        words = (turn.slot("feedback") or "").strip()
-        if not words:
-            if turn.awaiting == "feedback":
-                return turn.answer("feedback_thanks", stored=False)
-            return turn.elicit(FEEDBACK, "feedback", "feedback_ask", {})
-        self.services.stores.feedback.add(words, turn.language, turn.today)
-        return turn.answer("feedback_thanks", stored=True)

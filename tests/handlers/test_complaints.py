@@ -621,52 +621,6 @@ def test_an_unlinked_customer_verifies_before_hearing_promises(
     assert "1001" not in told.speech
 
 
-# --- anonymous feedback -------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("locale", "words"),
-    [
-        ("en-US", "Thank you. I've passed that on anonymously"),
-        ("de-DE", "Danke. Ich habe das anonym weitergegeben"),
-    ],
-)
-def test_anonymous_feedback_stores_no_identifiers(
-    talk: Talk, locale: str, words: str, dynamodb: Any, settings: Settings, demo_stores: Stores
-) -> None:
-    user_id = "amzn1.ask.account.FEEDBACKGIVER"
-    conversation = talk(token="demo-alex", locale=locale, user_id=user_id)
-    asked = conversation.say("FeedbackIntent")
-    assert elicited(asked, "feedback")
-    assert not asked.end
-    reply = conversation.say("FeedbackIntent", feedback="the app could be faster")
-    assert reply.speech.startswith(words)
-    assert reply.end
-
-    (item,) = items(dynamodb, settings, "feedback")
-    assert item["text"] == {"S": "the app could be faster"}
-    stored = str(item)
-    for identifier in ("c-alex", "demo-alex", "FEEDBACKGIVER", conversation.session_id):
-        assert identifier not in stored
-    assert set(item) == {"PK", "SK", "kind", "text", "language", "day"}
-    # Besides the demo data, nothing else was written: no visit, profile or complaint.
-    others = [
-        item["PK"]["S"]
-        for item in dynamodb.scan(TableName=settings.table_name)["Items"]
-        if item.get("kind", {}).get("S") != "feedback"
-    ]
-    assert all(pk.startswith(("ORDER#", "CUSTOMER#", "TOKEN#")) for pk in others), others
-    assert demo_stores.feedback.on(MOMENT.date()) == ["the app could be faster"]
-
-
-def test_feedback_declined_stores_nothing(talk: Talk, dynamodb: Any, settings: Settings) -> None:
-    conversation = talk()
-    conversation.say("FeedbackIntent")
-    reply = conversation.say("AMAZON.NoIntent")
-    assert reply.speech == "No problem. Nothing was stored."
-    assert items(dynamodb, settings, "feedback") == []
-
-
 def test_words_that_name_no_known_problem_reach_the_team_as_said(
     talk: Talk, demo_stores: Stores
 ) -> None:
