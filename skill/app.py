@@ -25,7 +25,14 @@ from skill.handlers.callbacks import (
     CancelCallbackHandler,
     RequestCallbackHandler,
 )
+from skill.handlers.complaints import (
+    CommitmentsHandler,
+    ComplaintAnswerHandler,
+    ComplaintHandler,
+    RemedyChoiceHandler,
+)
 from skill.handlers.errors import ApologyHandler
+from skill.handlers.feedback import FeedbackHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
@@ -35,6 +42,8 @@ from skill.interceptors import (
     OneTurnState,
     RememberLastResponse,
 )
+from skill.policy import load_policy
+from skill.rules.remedies import RemedyPolicy
 from skill.speech import Renderer
 from skill.storage import Stores
 
@@ -52,13 +61,17 @@ def build_skill(
     clock: Clock = system_clock,
     identity: Identity | None = None,
     renderer: Renderer | None = None,
+    policy: RemedyPolicy | None = None,
 ) -> CustomSkill:
+    """The skill; the remedy policy file is read and checked here, so a broken one stops
+    the start (:class:`skill.policy.PolicyError` names the line)."""
     services = Services(
         settings=settings,
         stores=stores,
         identity=identity or default_identity(settings, stores),
         renderer=renderer or Renderer(),
         clock=clock,
+        policy=policy or load_policy(settings.remedy_policy),
     )
     # Service clients (profile, settings) go through ask-sdk's client, with a timeout.
     builder = CustomSkillBuilder(api_client=TimedApiClient(settings.alexa_api_timeout))
@@ -76,7 +89,14 @@ def build_skill(
         # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
+        # Yes / no to a complaint's question (the proposed order, the remedies offered).
+        ComplaintAnswerHandler(services),
         OrderStatusHandler(services),
+        ComplaintHandler(services),
+        RemedyChoiceHandler(services),
+        CommitmentsHandler(services),
+        # Anonymous: never looks at who is asking.
+        FeedbackHandler(services),
         LaunchHandler(services),
         HelpHandler(services),
         RepeatHandler(services),

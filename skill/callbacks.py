@@ -11,11 +11,21 @@ import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.records import Agent, Callback, CallbackStatus, Customer, Order, OrderStatus
+from skill.records import (
+    Agent,
+    Callback,
+    CallbackStatus,
+    Complaint,
+    Customer,
+    Money,
+    Order,
+    OrderStatus,
+)
 from skill.rules.callbacks import (
     CONTINUITY_WINDOW,
     Priority,
@@ -82,7 +92,8 @@ class CallbackRequest:
     orders: list[Order] = field(default_factory=list)
     handover: Handover | None = None
     misunderstandings: int = 0
-    complaint_words: str | None = None
+    # The complaint this call is about, with the customer's own words.
+    complaint: Complaint | None = None
 
 
 @dataclass(frozen=True)
@@ -160,7 +171,9 @@ def request_callback(
         delayed_order=any(order.status is OrderStatus.DELAYED for order in request.orders),
         repeat_contact=repeat,
     )
-    choice = choose_agent(team.agents, loads(team.queue), last, now, request.language)
+    choice = choose_agent(
+        team.agents, loads(team.queue), last, now, request.language, _need(handover)
+    )
     if choice is None:
         raise CallbackUnavailable("no agents")
     agent, continuity = choice
@@ -220,6 +233,16 @@ def request_callback(
     return Booking(callback, agent, when, wait, continuity, new=True)
 
 
+def _need(handover: Handover | None) -> Money | None:
+    """What the agent must be allowed to grant, from the complaint behind the call."""
+    if handover is None or not handover.amount or not handover.currency:
+        return None
+    try:
+        return Money(Decimal(handover.amount), handover.currency)
+    except InvalidOperation:
+        return None
+
+
 def _wait(team: Team, priority: Priority, now: datetime, settings: Settings) -> timedelta:
     ahead = ahead_of(team.queue, priority, now + ASAP_HORIZON)
     median = median_minutes(team.handled_minutes, settings.default_handling_minutes)
@@ -251,8 +274,14 @@ def _context(request: CallbackRequest, continuity: bool) -> dict[str, object]:
             )
             if value is not None
         }
-    if request.complaint_words:
-        context["customer_words"] = request.complaint_words
+    complaint = request.complaint
+    if complaint is not None:
+        context["complaint"] = {
+            "complaint_id": complaint.complaint_id,
+            "problem": complaint.problem.value,
+            "order_number": complaint.order_number,
+            "customer_words": complaint.description,
+        }
     return context
 
 

@@ -18,6 +18,7 @@ SERVICE_HOURS          when agents call back, e.g. "Mon-Fri 08:00-20:00; Sat 09:
 SERVICE_TIME_ZONE      the time zone of SERVICE_HOURS
 HANDLING_MINUTES       usual length of a callback until there is history (wait estimate)
 ALEXA_API_TIMEOUT      seconds to wait for Alexa's profile and settings APIs
+REMEDY_POLICY          the remedy policy file (default: ``policy/remedies.yaml``)
 LOG_LEVEL              logging level name
 =====================  ==========================================================
 """
@@ -27,6 +28,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
@@ -38,6 +40,10 @@ LOCALE_TIME_ZONES: Mapping[str, str] = {
     "en-GB": "Europe/London",
     "de-DE": "Europe/Berlin",
 }
+
+
+# The policy ships with the code, next to the templates.
+DEFAULT_REMEDY_POLICY = Path(__file__).resolve().parent.parent / "policy" / "remedies.yaml"
 
 
 class ConfigurationError(Exception):
@@ -59,6 +65,7 @@ class Settings:
     service_time_zone: str = "America/New_York"
     default_handling_minutes: int = 10
     alexa_api_timeout: float = 1.5
+    remedy_policy: Path = DEFAULT_REMEDY_POLICY
     # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
@@ -84,6 +91,7 @@ class Settings:
             or defaults.userinfo_id_field,
             default_time_zone=text("DEFAULT_TIME_ZONE", None),
             service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
+            remedy_policy=Path(text("REMEDY_POLICY", None) or DEFAULT_REMEDY_POLICY),
             log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
             service_hours=text("SERVICE_HOURS", defaults.service_hours) or defaults.service_hours,
             service_time_zone=text("SERVICE_TIME_ZONE", defaults.service_time_zone)
@@ -96,7 +104,6 @@ class Settings:
 
     def validate(self) -> Settings:
         """Raise ConfigurationError for settings that cannot work; return self."""
-
         try:
             ServiceHours.parse(self.service_hours)
         except ServiceHoursError as error:

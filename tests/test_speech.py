@@ -5,15 +5,26 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from jinja2.exceptions import UndefinedError
 
 from skill.handlers.callbacks import CallTime, CallView
-from skill.records import Order, OrderStatus
+from skill.records import (
+    CommitmentStatus,
+    Money,
+    Order,
+    OrderStatus,
+    Owner,
+    ProblemType,
+    RemedyKind,
+)
+from skill.rules.complaints import CommitmentView
 from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
+from skill.rules.remedies import Remedy
 from skill.speech import TEMPLATES_DIR, Renderer, Speech
 from tests import factories
 from tests.factories import TODAY, days
@@ -119,6 +130,11 @@ AWAITING = (
     "callback_number",
     "callback_cancel",
     "callback_change",
+    "problemType",
+    "description",
+    "complaint_order",
+    "remedy_choice",
+    "feedback",
 )
 
 
@@ -210,6 +226,126 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
     }
 
 
+PROBLEMS = [problem.value for problem in ProblemType]
+AMOUNTS = [
+    Money(Decimal("49.90"), "USD"),
+    Money(Decimal("1.05"), "EUR"),
+    Money(Decimal("10.00"), "GBP"),
+    Money(Decimal("12.99"), "CHF"),
+]
+
+
+def remedy(kind: RemedyKind, money: Money = AMOUNTS[0], offset: int = 3) -> Remedy:
+    return Remedy(kind, None if kind is RemedyKind.REPLACEMENT else money, money, days(offset))
+
+
+def promise(
+    kind: RemedyKind,
+    offset: int,
+    status: CommitmentStatus = CommitmentStatus.PROMISED,
+    owner: Owner = Owner.SKILL,
+    money: Money = AMOUNTS[0],
+    item: str | None = "wool socks",
+) -> CommitmentView:
+    return CommitmentView(
+        order_number="1001",
+        item=item,
+        kind=kind,
+        amount=None if kind is RemedyKind.REPLACEMENT else money,
+        due=relative_day(days(offset), TODAY),
+        owner=owner,
+        status=status,
+    )
+
+
+def _complaint_variants() -> dict[str, dict[str, Data]]:
+    delayed = lambda lang: describe(ORDERS[0], TODAY, lang)  # noqa: E731
+    kinds = list(RemedyKind)
+    remedies: dict[str, Data] = {}
+    for problem in PROBLEMS:
+        for count in (1, 2, 4):
+            for again in (False, True):
+                remedies[f"{problem}-{count}-again-{again}"] = (
+                    lambda lang, problem=problem, count=count, again=again: {
+                        "problem": problem,
+                        "item": "wool socks",
+                        "remedies": [
+                            remedy(kind, AMOUNTS[i % len(AMOUNTS)]) for i, kind in enumerate(kinds)
+                        ][:count],
+                        "again": again,
+                    }
+                )
+    granted: dict[str, Data] = {
+        f"{kind}-{offset}": (
+            lambda lang, kind=kind, offset=offset: {"commitment": promise(kind, offset)}
+        )
+        for kind in kinds
+        for offset in (0, 1, 3, 9)
+    }
+    escalated: dict[str, Data] = {
+        f"{cause}-{problem}-{'order' if with_order else 'none'}": (
+            lambda lang, cause=cause, problem=problem, with_order=with_order: {
+                "cause": cause,
+                "problem": problem,
+                "order": delayed(lang) if with_order else None,
+            }
+        )
+        for cause in ("over_limit", "repeated", "policy", "no_order")
+        for problem in PROBLEMS
+        for with_order in (True, False)
+    }
+    commitments: dict[str, Data] = {
+        "nothing": lambda lang: {"promises": [], "with_team": [], "more": 0},
+        "all-states": lambda lang: {
+            "promises": [
+                promise(kind, offset, status, owner, money)
+                for kind in kinds
+                for offset in (-2, 0, 2)
+                for status in CommitmentStatus
+                for owner in Owner
+                for money in AMOUNTS[:2]
+            ],
+            "with_team": [delayed(lang), None],
+            "more": 1,
+        },
+        "team-only-more": lambda lang: {"promises": [], "with_team": [delayed(lang)], "more": 4},
+    }
+    return {
+        "commitments": commitments,
+        "complaint_ask_description": {
+            problem: (lambda lang, problem=problem: {"problem": problem}) for problem in PROBLEMS
+        },
+        "complaint_ask_problem": {"plain": lambda lang: {}},
+        "complaint_declined": {"plain": lambda lang: {}},
+        "complaint_escalated": escalated,
+        "complaint_granted": granted,
+        "complaint_not_saved": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
+        "complaint_propose_order": {
+            problem: (lambda lang, problem=problem: {"order": delayed(lang), "problem": problem})
+            for problem in PROBLEMS
+        },
+        "complaint_remedies": remedies,
+        "complaint_unknown_order": {
+            f"{number}-{no_orders}-{locked}": (
+                lambda lang, number=number, no_orders=no_orders, locked=locked: {
+                    "number": number,
+                    "no_orders": no_orders,
+                    "locked": locked,
+                }
+            )
+            for number in (None, "4711")
+            for no_orders in (False, True)
+            for locked in (False, True)
+        },
+        "complaint_which_order": {"plain": lambda lang: {}},
+        "feedback_ask": {"plain": lambda lang: {}},
+        "feedback_thanks": {
+            "stored": lambda lang: {"stored": True},
+            "nothing": lambda lang: {"stored": False},
+        },
+    }
+
+
 # Realistic data for each template, as the handlers pass it (by language, for items).
 VARIANTS: dict[str, dict[str, Data]] = {
     "anything_else": {"plain": lambda lang: {}},
@@ -291,6 +427,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
         "three": lambda lang: {"minutes": 3},
     },
     **_callback_variants(),
+    **_complaint_variants(),
 }
 
 CASES = [

@@ -5,7 +5,8 @@ token           customer
 ==============  =========================================================
 ``demo-alex``   Alex, ZIP 10115: orders 1001 delivered 3 days ago,
                 1002 shipped (arrives in 2 days), 1003 delayed (was due
-                yesterday, now in 4 days), 1004 processing
+                yesterday, now in 4 days), 1004 processing; no complaints
+                yet, so a complaint about 1001 or 1003 gets a remedy
 ``demo-sam``    Sam, ZIP 94110: no orders, no phone number on file
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
@@ -86,6 +87,7 @@ def demo_orders(today: date) -> list[Order]:
             status=OrderStatus.DELIVERED,
             items={"en": "coffee grinder", "de": "Kaffeemühle"},
             total=Money(Decimal("49.90"), "USD"),
+            shipping=Money(Decimal("5.95"), "USD"),
             placed_on=day(-9),
             estimated_delivery=day(-3),
             delivered_on=day(-3),
@@ -98,6 +100,7 @@ def demo_orders(today: date) -> list[Order]:
             status=OrderStatus.SHIPPED,
             items={"en": "rain jacket", "de": "Regenjacke"},
             total=Money(Decimal("89.00"), "USD"),
+            shipping=Money(Decimal("0.00"), "USD"),
             placed_on=day(-2),
             estimated_delivery=day(2),
             carrier="UPS",
@@ -109,6 +112,7 @@ def demo_orders(today: date) -> list[Order]:
             status=OrderStatus.DELAYED,
             items={"en": "running shoes", "de": "Laufschuhe"},
             total=Money(Decimal("119.95"), "USD"),
+            shipping=Money(Decimal("4.95"), "USD"),
             placed_on=day(-8),
             original_estimate=day(-1),
             estimated_delivery=day(4),
@@ -121,6 +125,7 @@ def demo_orders(today: date) -> list[Order]:
             status=OrderStatus.PROCESSING,
             items={"en": "salt & pepper mills", "de": "Salz- & Pfeffermühlen"},
             total=Money(Decimal("34.50"), "USD"),
+            shipping=Money(Decimal("5.95"), "USD"),
             placed_on=day(0),
             customer_id=ALEX.customer_id,
             postal_code=ALEX.postal_code,

@@ -20,9 +20,23 @@ from skill.rules.orders import describe, worth_mentioning
 log = logging.getLogger(__name__)
 
 # States in which the customer was asked for a slot; help and fallback resume them.
-DIALOGUE_SLOTS = ("orderNumber", "postalCode", "phoneNumber", "time")
-# Yes/no questions that stay open through help, repeat and a misunderstanding.
-OPEN_QUESTIONS = ("more_orders", "anything_else", *CALLBACK_QUESTIONS)
+DIALOGUE_SLOTS = (
+    "orderNumber",
+    "postalCode",
+    "problemType",
+    "description",
+    "feedback",
+    "phoneNumber",
+    "time",
+)
+# Yes/no questions that stay open through help, fallback and repeat.
+OPEN_QUESTIONS = (
+    "more_orders",
+    "anything_else",
+    "complaint_order",
+    "remedy_choice",
+    *CALLBACK_QUESTIONS,
+)
 # After this many misunderstandings in a row, a human is offered.
 OFFER_HUMAN_AFTER = 2
 

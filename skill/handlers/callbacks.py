@@ -41,7 +41,7 @@ from skill.callbacks import (
 from skill.handlers.handover import AWAITING_CALLBACK_OFFER, Handover, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.orders import identify
-from skill.records import Agent, Callback, Customer, Order
+from skill.records import Agent, Callback, Complaint, Customer, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
 from skill.rules.dates import Day, relative_day, zone
 from skill.storage.callbacks import OwnerState
@@ -180,6 +180,13 @@ class CallbackFlow:
         orders = account.orders if account else []
         return self.book(state, channel, phone, email, customer, orders, no_email)
 
+    def _complaint(self, handover: Handover | None) -> Complaint | None:
+        """The complaint behind the offer, so the agent reads the customer's own words."""
+        if handover is None or not handover.complaint_id:
+            return None
+        found = self.stores.complaints.get(handover.complaint_id)
+        return found[0] if found else None
+
     def _own_id(self) -> str:
         return callback_id_for(self._request_id())
 
@@ -213,7 +220,7 @@ class CallbackFlow:
             orders=orders,
             handover=handover,
             misunderstandings=int(turn.session.get("misunderstandings", 0) or 0),
-            complaint_words=_text(turn.session.get("complaint_words")),
+            complaint=self._complaint(handover),
         )
         try:
             result = request_callback(self.stores, self.services.settings, request, turn.now, state)
@@ -301,10 +308,6 @@ class CallbackFlow:
         return self.turn.answer(
             "callback_failed", service_phone=self.services.settings.service_phone
         )
-
-
-def _text(value: object) -> str | None:
-    return str(value) if value else None
 
 
 class RequestCallbackHandler(ServiceHandler):

@@ -5,13 +5,18 @@ Session attributes used across handlers (all small, no personal data):
 
 ===================  ============================================================
 ``awaiting``         what the last answer asked for: "orderNumber", "postalCode",
-                     "more_orders", "anything_else" or absent; lives one turn
+                     "more_orders", "anything_else", "problemType", "description",
+                     "complaint_order", "remedy_choice", "feedback",
+                     "callback_offer" or absent; lives one turn
 ``pending``          the intent and slots of an unfinished dialogue; lives one turn
 ``misunderstandings`` consecutive fallbacks in this session
 ``remaining_orders`` order numbers not yet read out
 ``verified_orders``  orders an unlinked customer proved in this session
 ``launched``         the session began with a launch (ask "anything else?")
 ``handover``         why a human was offered (:mod:`skill.handlers.handover`)
+``complaint``        the complaint being taken: its slots so far, the proposed order,
+                     the remedies offered and the complaint id; cleared when it is
+                     settled (:mod:`skill.handlers.complaints`)
 ``last_response``    the last speech and reprompt, for "repeat"
 ===================  ============================================================
 """
@@ -34,6 +39,7 @@ if TYPE_CHECKING:
     from skill.clock import Clock
     from skill.config import Settings
     from skill.identity import Identity
+    from skill.rules.remedies import RemedyPolicy
     from skill.speech import Renderer, Speech
     from skill.storage import Stores
 
@@ -47,6 +53,7 @@ class Services:
     identity: Identity
     renderer: Renderer
     clock: Clock
+    policy: RemedyPolicy
 
 
 SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")
@@ -81,6 +88,7 @@ class Turn:
             user = envelope.session.user
         self.user_id: str = user.user_id if user and user.user_id else "anonymous"
         self.access_token: str | None = user.access_token if user else None
+        self.session_id: str = envelope.session.session_id if envelope.session else ""
 
     @property
     def awaiting(self) -> str | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 
-from skill.records import Agent, Contact, QueuedCallback
+from skill.records import Agent, Contact, Money, QueuedCallback
 
 # A customer who was helped by someone within this window gets that person again.
 CONTINUITY_WINDOW = timedelta(days=30)
@@ -166,20 +166,31 @@ def schedule(
     return Schedule(at=at.astimezone(now.tzinfo), asap=requested.asap, moved=moved)
 
 
+def covers(authority: Money, need: Money | None) -> bool:
+    """May someone with ``authority`` grant ``need`` alone?"""
+    if need is None:
+        return True
+    return authority.currency == need.currency and authority.amount >= need.amount
+
+
 def choose_agent(
     agents: Sequence[Agent],
     loads: Mapping[str, int],
     last_contact: Contact | None,
     now: datetime,
     language: str,
+    need: Money | None = None,
 ) -> tuple[Agent, bool] | None:
     """The named person: continuity first, otherwise the least loaded on duty.
 
-    Returns the agent and whether it is the one who helped last time.
+    Only agents whose authority covers ``need`` (what an escalated complaint may cost)
+    are considered while there are any. Returns the agent and whether it is the one
+    who helped last time.
     """
     if not agents:
         return None
-    speakers = [agent for agent in agents if language in agent.languages] or list(agents)
+    able = [agent for agent in agents if covers(agent.authority, need)] or list(agents)
+    speakers = [agent for agent in able if language in agent.languages] or able
     on_duty = [agent for agent in speakers if agent.on_duty]
     if last_contact is not None and now - last_contact.at <= CONTINUITY_WINDOW:
         for agent in on_duty:

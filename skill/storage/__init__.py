@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skill.storage.callbacks import CallbackStore
+from skill.storage.complaints import ComplaintStore
+from skill.storage.feedback import FeedbackStore
 from skill.storage.orders import OrderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
@@ -20,6 +22,8 @@ class Stores:
     tokens: TokenStore
     users: AlexaUserStore
     callbacks: CallbackStore
+    complaints: ComplaintStore
+    feedback: FeedbackStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -28,4 +32,6 @@ class Stores:
             tokens=TokenStore(client, table),
             users=AlexaUserStore(client, table),
             callbacks=CallbackStore(client, table),
+            complaints=ComplaintStore(client, table),
+            feedback=FeedbackStore(client, table),
         )

@@ -47,6 +47,11 @@ def _order_from(values: dict[str, Any]) -> Order:
         original_estimate=_day(values.get("original_estimate")),
         delivered_on=_day(values.get("delivered_on")),
         carrier=values.get("carrier"),
+        shipping=(
+            Money(Decimal(values["shipping_amount"]), values.get("currency", "USD"))
+            if "shipping_amount" in values
+            else None
+        ),
     )
 
 
@@ -130,6 +135,8 @@ class OrderStore:
             "original_estimate": _iso(order.original_estimate),
             "delivered_on": _iso(order.delivered_on),
             "carrier": order.carrier,
+            # Shipping is paid in the order's currency.
+            "shipping_amount": order.shipping.amount if order.shipping else None,
         }
         self._client.put_item(TableName=self._table, Item=to_item(values))
 

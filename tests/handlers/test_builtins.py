@@ -73,7 +73,9 @@ def test_stop_and_cancel_end_at_once_even_mid_verification(
 def test_help_gives_examples_for_now(talk: Talk) -> None:
     reply = talk(token="demo-alex").say("AMAZON.HelpIntent")
     assert "where is my order?" in reply.speech
-    assert "track order 1002" in reply.speech
+    # Complaints and promises are what else a customer can do now.
+    assert "my package arrived damaged" in reply.speech
+    assert "what did you promise me?" in reply.speech
     assert not reply.end
 
 

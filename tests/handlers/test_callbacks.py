@@ -186,6 +186,57 @@ def test_in_the_middle_of_an_order_verification(talk: Talk) -> None:
     assert elicits(reply, "phoneNumber")
 
 
+def test_in_the_middle_of_a_complaint(
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    conversation = talk(token="demo-alex")
+    asked = conversation.say("ComplaintIntent", problemType="damaged")
+    assert "Is this about order 1001" in asked.speech
+    assert not asked.end
+
+    reply = conversation.say("CallbackIntent")
+
+    assert reply.speech.startswith("Maria, who helped you last time, will call you")
+    assert len(stored("callback")) == 1
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_an_escalated_complaint_books_an_agent_allowed_to_grant_it(
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]], locale: str
+) -> None:
+    conversation = talk(token="demo-alex", locale=locale)
+    offer = conversation.say(
+        "ComplaintIntent", problemType="damaged", orderNumber="1003", description="sole came off"
+    )
+    assert not offer.end
+
+    booked = conversation.say("AMAZON.YesIntent")
+
+    assert booked.speech.startswith("Maria")
+    [callback] = stored("callback")
+    assert callback["agent_id"] == "a-maria"  # 250 dollars of authority; the others 100
+    assert callback["reason"] == "complaint_escalated"
+    assert callback["priority"] == "urgent"
+    context = callback["context"]
+    assert context["handover"]["amount"] == "119.95"
+    assert context["complaint"]["customer_words"] == "sole came off"
+    assert context["complaint"]["order_number"] == "1003"
+    assert context["complaint"]["problem"] == "damaged"
+
+
+def test_declined_remedies_then_yes_to_a_human(
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    conversation.say("AMAZON.NoIntent")  # no to the remedies: the callback offer
+    booked = conversation.say("AMAZON.YesIntent")
+    assert "Maria" in booked.speech
+    [callback] = stored("callback")
+    assert callback["reason"] == "remedy_declined"
+    assert callback["priority"] == "high"
+
+
 def test_after_help(talk: Talk) -> None:
     conversation = talk(token="demo-alex")
     assert "call me back" in conversation.say("AMAZON.HelpIntent").speech

@@ -213,6 +213,28 @@ def test_agents_who_speak_the_customers_language_first() -> None:
     assert chosen is not None and chosen[0].agent_id == "jonas"
 
 
+def test_an_escalated_complaint_goes_to_someone_allowed_to_grant_it() -> None:
+    senior = Agent(
+        agent_id="maria",
+        name="Maria",
+        first_name="Maria",
+        direct_line="+1 800 555 0100",
+        email="maria@example.com",
+        authority=Money(Decimal("250"), "USD"),
+    )
+    team = [agent("james"), senior]
+    need = Money(Decimal("119.95"), "USD")
+    # James has less to do, but may only grant 100 dollars.
+    assert choose_agent(team, {"maria": 3}, None, MONDAY_MORNING, "en", need) == (senior, False)
+    # Continuity gives way to authority too.
+    last = Contact("james", MONDAY_MORNING - timedelta(days=2))
+    assert choose_agent(team, {}, last, MONDAY_MORNING, "en", need) == (senior, False)
+    # Nobody allowed: still a named person rather than none.
+    too_much = Money(Decimal("5000"), "USD")
+    chosen = choose_agent(team, {"maria": 3}, None, MONDAY_MORNING, "en", too_much)
+    assert chosen is not None and chosen[0].agent_id == "james"
+
+
 def test_nobody_on_duty_still_names_someone_and_no_team_names_nobody() -> None:
     off = [agent("priya", on_duty=False)]
     assert choose_agent(off, {}, None, MONDAY_MORNING, "en") == (off[0], False)

@@ -17,11 +17,7 @@ from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OutboxEvent
 from tests.conftest import MOMENT
-
-
-# dynalite has no TransactWriteItems; callbacks are written in transactions only, so
-# these run on moto. The plain reads and writes below run on both servers.
-transactional = pytest.mark.parametrize("dynamodb_endpoint", ["moto"], indirect=True)
+from tests.storage.servers import transactional
 
 
 def make_callback(callback_id: str, owner: str = "customer:c-x", **changes: Any) -> Callback:

@@ -27,6 +27,8 @@ def test_healthz(client: FlaskClient) -> None:
         "order_status_unlinked",
         "callback_linked",
         "callback_linked_de",
+        "complaint_linked",
+        "commitments_linked",
     ],
 )
 def test_canned_events_are_answered(client: FlaskClient, event: str) -> None:

@@ -1,0 +1,135 @@
+"""Use-cases around complaints: deciding, granting a remedy, handing over, looking back."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from skill.records import (
+    Commitment,
+    CommitmentStatus,
+    Complaint,
+    ComplaintStatus,
+    Order,
+    Owner,
+    ProblemType,
+)
+from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide
+from skill.storage.complaints import History
+
+if TYPE_CHECKING:
+    from skill.storage import Stores
+    from skill.storage.complaints import Recorded
+
+
+def complaint_id_for(session_id: str, order_number: str | None, problem: ProblemType) -> str:
+    """The same conversation about the same order and problem is the same complaint.
+
+    Derived, not random: a retried request or a repeated "yes" arrives with the same
+    session, so it finds the complaint already stored instead of creating a second one.
+    """
+    seed = f"{session_id}|{order_number or '-'}|{problem.value}"
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    complaint_id: str
+    decision: Decision
+
+
+def assess(
+    stores: Stores,
+    policy: RemedyPolicy,
+    *,
+    session_id: str,
+    problem: ProblemType,
+    order: Order | None,
+    today: date,
+) -> Assessment:
+    """What the policy allows for this complaint, counting earlier ones about the order."""
+    complaint_id = complaint_id_for(session_id, order.number if order else None, problem)
+    earlier = 0
+    if order is not None:
+        history = stores.complaints.history(order.customer_id)
+        earlier = sum(
+            1
+            for complaint in history.complaints
+            if complaint.order_number == order.number and complaint.complaint_id != complaint_id
+        )
+    return Assessment(complaint_id, decide(policy, problem, order, earlier, today))
+
+
+def hand_over(
+    stores: Stores,
+    *,
+    complaint_id: str,
+    customer_id: str | None,
+    order: Order | None,
+    problem: ProblemType,
+    description: str,
+    now: datetime,
+    locale: str,
+) -> Recorded:
+    """Store the complaint for the team, so the agent has the customer's own words."""
+    complaint = Complaint(
+        complaint_id=complaint_id,
+        customer_id=order.customer_id if order else (customer_id or ""),
+        order_number=order.number if order else None,
+        problem=problem,
+        description=description,
+        status=ComplaintStatus.WITH_TEAM,
+        created_at=now,
+        locale=locale,
+    )
+    return stores.complaints.record(complaint)
+
+
+def grant(
+    stores: Stores,
+    *,
+    complaint_id: str,
+    order: Order,
+    problem: ProblemType,
+    description: str,
+    remedy: Remedy,
+    now: datetime,
+    locale: str,
+) -> Recorded:
+    """Store the complaint and the promise in one transaction; a retry stores nothing new."""
+    complaint = Complaint(
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        problem=problem,
+        description=description,
+        status=ComplaintStatus.RESOLVED,
+        created_at=now,
+        locale=locale,
+    )
+    commitment = Commitment(
+        commitment_id=complaint_id,
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        kind=remedy.kind,
+        amount=remedy.amount,
+        due=remedy.due,
+        owner=Owner.SKILL,
+        status=CommitmentStatus.PROMISED,
+        created_at=now,
+    )
+    return stores.complaints.record(complaint, commitment)
+
+
+def history_for(stores: Stores, customer_id: str, orders: list[str] | None = None) -> History:
+    """The customer's complaints and promises; only those about ``orders`` if given."""
+    history = stores.complaints.history(customer_id)
+    if orders is None:
+        return history
+    return History(
+        complaints=[c for c in history.complaints if c.order_number in orders],
+        commitments=[c for c in history.commitments if c.order_number in orders],
+    )

@@ -1,0 +1,28 @@
+"""Anonymous feedback: no identification, nothing that points back to the person."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.handlers.turn import ServiceHandler, Turn
+
+FEEDBACK = "FeedbackIntent"
+
+
+class FeedbackHandler(ServiceHandler):
+    """Anonymous feedback: stored with no customer or Alexa user id, and the skill says so."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name(FEEDBACK)(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        words = (turn.slot("feedback") or "").strip()
+        if not words:
+            if turn.awaiting == "feedback":
+                return turn.answer("feedback_thanks", stored=False)
+            return turn.elicit(FEEDBACK, "feedback", "feedback_ask", {})
+        self.services.stores.feedback.add(words, turn.language, turn.today)
+        return turn.answer("feedback_thanks", stored=True)

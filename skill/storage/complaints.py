@@ -1,0 +1,245 @@
+"""Complaints and the commitments made for them.
+
+Items::
+
+    PK=COMPLAINT#<id>  SK=COMPLAINT    GSI1PK=CUSTOMER#<id>  GSI1SK=COMPLAINT#<created>#<id>
+    PK=COMPLAINT#<id>  SK=COMMITMENT   GSI1PK=CUSTOMER#<id>  GSI1SK=COMMITMENT#<created>#<id>
+
+A complaint and its commitment are written in one transaction, each on condition that
+it does not exist yet. The complaint id is derived from the conversation, so a retried
+request or a second "yes" hits the same keys and stores nothing new: :meth:`record` then
+returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning with
+``COM``) returns a customer's complaints and commitments together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from skill.records import (
+    Commitment,
+    CommitmentStatus,
+    Complaint,
+    ComplaintStatus,
+    Money,
+    Owner,
+    ProblemType,
+    RemedyKind,
+)
+from skill.storage.codec import from_item, key, to_item
+from skill.storage.tables import GSI1, GSI1PK, GSI1SK
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+
+@dataclass(frozen=True)
+class Recorded:
+    complaint: Complaint
+    commitment: Commitment | None
+    # False when an earlier attempt had stored it already (a retry, a repeated "yes").
+    new: bool
+
+
+@dataclass(frozen=True)
+class History:
+    complaints: list[Complaint]
+    commitments: list[Commitment]
+
+
+def _pk(complaint_id: str) -> str:
+    return f"COMPLAINT#{complaint_id}"
+
+
+def _complaint_values(complaint: Complaint) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "PK": _pk(complaint.complaint_id),
+        "SK": "COMPLAINT",
+        "kind": "complaint",
+        "complaint_id": complaint.complaint_id,
+        "customer_id": complaint.customer_id or None,
+        "order_number": complaint.order_number,
+        "problem": complaint.problem.value,
+        "description": complaint.description or None,
+        "status": complaint.status.value,
+        "created_at": complaint.created_at.isoformat(),
+        "locale": complaint.locale,
+    }
+    if complaint.customer_id:
+        values[GSI1PK] = f"CUSTOMER#{complaint.customer_id}"
+        values[GSI1SK] = f"COMPLAINT#{complaint.created_at.isoformat()}#{complaint.complaint_id}"
+    return values
+
+
+def _commitment_values(commitment: Commitment) -> dict[str, Any]:
+    return {
+        "PK": _pk(commitment.complaint_id),
+        "SK": "COMMITMENT",
+        GSI1PK: f"CUSTOMER#{commitment.customer_id}",
+        GSI1SK: f"COMMITMENT#{commitment.created_at.isoformat()}#{commitment.commitment_id}",
+        "kind": "commitment",
+        "commitment_id": commitment.commitment_id,
+        "complaint_id": commitment.complaint_id,
+        "customer_id": commitment.customer_id,
+        "order_number": commitment.order_number,
+        "remedy": commitment.kind.value,
+        "amount": commitment.amount.amount if commitment.amount else None,
+        "currency": commitment.amount.currency if commitment.amount else None,
+        "due": commitment.due.isoformat(),
+        "owner": commitment.owner.value,
+        "status": commitment.status.value,
+        "created_at": commitment.created_at.isoformat(),
+    }
+
+
+def _complaint_from(values: dict[str, Any]) -> Complaint:
+    return Complaint(
+        complaint_id=values["complaint_id"],
+        customer_id=values.get("customer_id", ""),
+        order_number=values.get("order_number"),
+        problem=ProblemType(values["problem"]),
+        description=values.get("description", ""),
+        status=ComplaintStatus(values["status"]),
+        created_at=datetime.fromisoformat(values["created_at"]),
+        locale=values.get("locale", "en-US"),
+    )
+
+
+def _commitment_from(values: dict[str, Any]) -> Commitment:
+    amount = values.get("amount")
+    return Commitment(
+        commitment_id=values["commitment_id"],
+        complaint_id=values["complaint_id"],
+        customer_id=values["customer_id"],
+        order_number=values["order_number"],
+        kind=RemedyKind(values["remedy"]),
+        amount=Money(Decimal(amount), values["currency"]) if amount is not None else None,
+        due=date.fromisoformat(values["due"]),
+        owner=Owner(values["owner"]),
+        status=CommitmentStatus(values["status"]),
+        created_at=datetime.fromisoformat(values["created_at"]),
+    )
+
+
+# Errors that mean "an earlier attempt already stored this": a failed condition, or
+# DynamoDB seeing the same client token with the retry's slightly different items.
+_ALREADY_STORED = {"TransactionCanceledException", "IdempotentParameterMismatchException"}
+
+
+class ComplaintStore:
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self._client = client
+        self._table = table
+
+    def record(self, complaint: Complaint, commitment: Commitment | None = None) -> Recorded:
+        """Store the complaint and its commitment together, or neither.
+
+        Storage errors other than "already there" propagate: the caller must not confirm.
+        """
+        condition = "attribute_not_exists(PK)"
+        writes: list[Any] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(_complaint_values(complaint)),
+                    "ConditionExpression": condition,
+                }
+            }
+        ]
+        if commitment is not None:
+            writes.append(
+                {
+                    "Put": {
+                        "TableName": self._table,
+                        "Item": to_item(_commitment_values(commitment)),
+                        "ConditionExpression": condition,
+                    }
+                }
+            )
+        try:
+            self._client.transact_write_items(
+                TransactItems=writes,
+                # Real DynamoDB also answers a retry within ten minutes from this token.
+                ClientRequestToken=complaint.complaint_id[:36],
+            )
+        except ClientError as error:
+            if not self._already_stored(error):
+                raise
+            stored = self.get(complaint.complaint_id)
+            if stored is None:
+                raise
+            return Recorded(stored[0], stored[1], new=False)
+        return Recorded(complaint, commitment, new=True)
+
+    @staticmethod
+    def _already_stored(error: ClientError) -> bool:
+        code = error.response.get("Error", {}).get("Code", "")
+        if code not in _ALREADY_STORED:
+            return False
+        if code == "IdempotentParameterMismatchException":
+            return True
+        reasons = error.response.get("CancellationReasons", [])
+        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
+
+    def get(self, complaint_id: str) -> tuple[Complaint, Commitment | None] | None:
+        """A complaint and its commitment, read consistently (one query)."""
+        answer = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": _pk(complaint_id)}},
+            ConsistentRead=True,
+        )
+        complaint: Complaint | None = None
+        commitment: Commitment | None = None
+        for raw in answer.get("Items", []):
+            values = from_item(raw)
+            if values.get("kind") == "complaint":
+                complaint = _complaint_from(values)
+            elif values.get("kind") == "commitment":
+                commitment = _commitment_from(values)
+        return (complaint, commitment) if complaint is not None else None
+
+    def history(self, customer_id: str) -> History:
+        """The customer's complaints and commitments, oldest first, in one query."""
+        complaints: list[Complaint] = []
+        commitments: list[Commitment] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :com)",
+            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": f"CUSTOMER#{customer_id}"},
+                ":com": {"S": "COM"},
+            },
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            for raw in page.get("Items", []):
+                values = from_item(raw)
+                if values.get("kind") == "complaint":
+                    complaints.append(_complaint_from(values))
+                elif values.get("kind") == "commitment":
+                    commitments.append(_commitment_from(values))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        complaints.sort(key=lambda c: (c.created_at, c.complaint_id))
+        commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
+        return History(complaints, commitments)
+
+    def set_commitment_status(self, complaint_id: str, status: CommitmentStatus) -> None:
+        """Mark a promise fulfilled or cancelled (the console and the shop's systems do)."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=key(_pk(complaint_id), "COMMITMENT"),
+            UpdateExpression="SET #status = :status",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":status": {"S": status.value}},
+        )

@@ -1,0 +1,48 @@
+"""Which order a complaint is most likely about."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.records import Order, OrderStatus, ProblemType
+from skill.rules.complaints import likely_order
+from tests.factories import TODAY, days, make_order
+
+DELIVERED_OLD = make_order("1", OrderStatus.DELIVERED, delivered_on=days(-10))
+DELIVERED_NEW = make_order("2", OrderStatus.DELIVERED, delivered_on=days(-1))
+DELAYED = make_order(
+    "3", OrderStatus.DELAYED, original_estimate=days(-2), estimated_delivery=days(3)
+)
+OVERDUE_SHIPPED = make_order("4", OrderStatus.SHIPPED, estimated_delivery=days(-4))
+ON_TIME = make_order("5", OrderStatus.SHIPPED, estimated_delivery=days(2))
+NEWEST = make_order("6", OrderStatus.PROCESSING, placed_on=days(0))
+CANCELLED = make_order("7", OrderStatus.CANCELLED, placed_on=days(1))
+ALL = [DELIVERED_OLD, DELIVERED_NEW, DELAYED, OVERDUE_SHIPPED, ON_TIME, NEWEST, CANCELLED]
+
+
+@pytest.mark.parametrize(
+    ("problem", "orders", "expected"),
+    [
+        # Late: the one overdue the longest, whether marked delayed or not.
+        (ProblemType.LATE, ALL, "4"),
+        (ProblemType.LATE, [DELAYED, ON_TIME], "3"),
+        (ProblemType.LATE, [ON_TIME, DELIVERED_NEW], None),
+        # Damaged or wrong: the most recent delivery.
+        (ProblemType.DAMAGED, ALL, "2"),
+        (ProblemType.WRONG_ITEM, [DELIVERED_OLD, ON_TIME], "1"),
+        (ProblemType.DAMAGED, [ON_TIME, NEWEST], None),
+        # Missing: a recent delivery, else what is overdue.
+        (ProblemType.MISSING, ALL, "2"),
+        (ProblemType.MISSING, [ON_TIME, DELAYED], "3"),
+        # Billing: the most recently placed order that was not cancelled.
+        (ProblemType.BILLING, ALL, "6"),
+        (ProblemType.BILLING, [CANCELLED], "7"),
+        # Service and other need not be about an order.
+        (ProblemType.SERVICE, ALL, None),
+        (ProblemType.OTHER, ALL, None),
+        (ProblemType.LATE, [], None),
+    ],
+)
+def test_likely_order(problem: ProblemType, orders: list[Order], expected: str | None) -> None:
+    found = likely_order(orders, problem, TODAY)
+    assert (found.number if found else None) == expected

@@ -1,0 +1,140 @@
+"""Complaints, commitments and feedback against a real DynamoDB-compatible server."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from skill.config import Settings
+from skill.records import (
+    Commitment,
+    CommitmentStatus,
+    Complaint,
+    ComplaintStatus,
+    Money,
+    Owner,
+    ProblemType,
+    RemedyKind,
+)
+from skill.storage import Stores
+from tests.conftest import MOMENT
+from tests.storage.servers import transactional
+
+
+def complaint(
+    complaint_id: str = "k1", customer: str = "c-1", order: str | None = "77"
+) -> Complaint:
+    return Complaint(
+        complaint_id=complaint_id,
+        customer_id=customer,
+        order_number=order,
+        problem=ProblemType.DAMAGED,
+        description="The lid & <handle> broke",
+        status=ComplaintStatus.RESOLVED,
+        created_at=MOMENT,
+        locale="de-DE",
+    )
+
+
+def commitment(
+    complaint_id: str = "k1", kind: RemedyKind = RemedyKind.REFUND, customer: str = "c-1"
+) -> Commitment:
+    return Commitment(
+        commitment_id=complaint_id,
+        complaint_id=complaint_id,
+        customer_id=customer,
+        order_number="77",
+        kind=kind,
+        amount=None if kind is RemedyKind.REPLACEMENT else Money(Decimal("12.99"), "EUR"),
+        due=date(2026, 11, 26),
+        owner=Owner.SKILL,
+        status=CommitmentStatus.PROMISED,
+        created_at=MOMENT,
+    )
+
+
+@transactional
+def test_complaint_and_commitment_round_trip(stores: Stores) -> None:
+    recorded = stores.complaints.record(complaint(), commitment())
+    assert (recorded.complaint, recorded.commitment) == (complaint(), commitment())
+    assert stores.complaints.get("k1") == (complaint(), commitment())
+    history = stores.complaints.history("c-1")
+    assert history.complaints == [complaint()]
+    assert history.commitments == [commitment()]
+    assert stores.complaints.history("c-2").commitments == []
+
+
+@transactional
+def test_recording_again_stores_nothing_new_and_returns_the_first(
+    stores: Stores, dynamodb: Any, settings: Settings
+) -> None:
+    stores.complaints.record(complaint(), commitment(kind=RemedyKind.REFUND))
+    again = stores.complaints.record(complaint(), commitment(kind=RemedyKind.VOUCHER))
+    assert not again.new
+    assert again.commitment == commitment(kind=RemedyKind.REFUND)
+    assert len(dynamodb.scan(TableName=settings.table_name)["Items"]) == 2
+
+
+@transactional
+def test_a_complaint_for_the_team_has_no_commitment(stores: Stores) -> None:
+    team = complaint("k2", order=None)
+    stores.complaints.record(team)
+    assert stores.complaints.get("k2") == (team, None)
+    assert stores.complaints.history("c-1").commitments == []
+
+
+@transactional
+def test_a_complaint_without_customer_is_kept_out_of_every_history(
+    stores: Stores, dynamodb: Any, settings: Settings
+) -> None:
+    stores.complaints.record(complaint("k3", customer="", order=None))
+    (item,) = dynamodb.scan(TableName=settings.table_name)["Items"]
+    assert "GSI1PK" not in item and "customer_id" not in item
+    assert stores.complaints.get("k3") is not None
+
+
+def test_other_errors_are_not_mistaken_for_a_retry(stores: Stores, dynamodb: Any) -> None:
+    def fail(**kwargs: Any) -> None:
+        raise ClientError({"Error": {"Code": "ValidationException"}}, "TransactWriteItems")
+
+    dynamodb.meta.events.register("before-call.dynamodb.TransactWriteItems", fail)
+    try:
+        with pytest.raises(ClientError):
+            stores.complaints.record(complaint(), commitment())
+    finally:
+        dynamodb.meta.events.unregister("before-call.dynamodb.TransactWriteItems", fail)
+    assert stores.complaints.get("k1") is None
+
+
+@transactional
+def test_history_is_oldest_first_and_status_can_change(stores: Stores) -> None:
+    later = Complaint(**{**complaint("k0").__dict__, "created_at": MOMENT + timedelta(hours=1)})
+    stores.complaints.record(later)
+    stores.complaints.record(complaint("k1"), commitment("k1"))
+    assert [c.complaint_id for c in stores.complaints.history("c-1").complaints] == ["k1", "k0"]
+    stores.complaints.set_commitment_status("k1", CommitmentStatus.FULFILLED)
+    (kept,) = stores.complaints.history("c-1").commitments
+    assert kept.status is CommitmentStatus.FULFILLED
+    with pytest.raises(ClientError):
+        stores.complaints.set_commitment_status("nope", CommitmentStatus.CANCELLED)
+
+
+@transactional
+def test_a_replacement_has_no_amount(stores: Stores) -> None:
+    stores.complaints.record(complaint(), commitment(kind=RemedyKind.REPLACEMENT))
+    (stored,) = stores.complaints.history("c-1").commitments
+    assert stored.amount is None
+
+
+def test_feedback_holds_words_language_and_day_only(
+    stores: Stores, dynamodb: Any, settings: Settings
+) -> None:
+    stores.feedback.add("Mehr Rückrufe am Abend, bitte", "de", MOMENT.date())
+    (item,) = dynamodb.scan(TableName=settings.table_name)["Items"]
+    assert set(item) == {"PK", "SK", "kind", "text", "language", "day"}
+    assert stores.feedback.on(MOMENT.date()) == ["Mehr Rückrufe am Abend, bitte"]
+    assert stores.feedback.on(MOMENT.date() + timedelta(days=1)) == []

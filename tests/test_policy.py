@@ -1,0 +1,169 @@
+"""The remedy policy file: the shipped one is valid, and every mistake names its line."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from skill.app import build_skill
+from skill.config import ConfigurationError, Settings
+from skill.policy import PolicyError, load_policy, parse_policy
+from skill.records import ProblemType, RemedyKind
+from skill.rules.remedies import Priority, RemedyRule
+
+VALID = """\
+skill_limit: 50
+complaints_per_order: 1
+due_in_days:
+  refund: 3
+  replacement: 1
+  shipping_refund: 3
+  voucher: 0
+problems:
+  late:
+    remedies:
+      - shipping_refund
+      - voucher: 5.50
+  damaged:
+    remedies: [replacement, refund]
+  wrong_item:
+    remedies: [replacement]
+  missing:
+    remedies: [refund]
+  billing:
+    remedies: []
+    priority: high
+  service:
+    remedies: []
+  other:
+    remedies: []
+"""
+
+
+def test_the_shipped_policy_is_valid_and_says_what_the_issue_asks() -> None:
+    policy = load_policy(Settings().remedy_policy)
+    assert policy.skill_limit == Decimal("100.00")
+    assert policy.complaints_per_order == 1
+    assert set(policy.problems) == set(ProblemType)
+    late = policy.problems[ProblemType.LATE].remedies
+    assert late == (
+        RemedyRule(RemedyKind.SHIPPING_REFUND),
+        RemedyRule(RemedyKind.VOUCHER, Decimal("10.00")),
+    )
+    for problem in (ProblemType.DAMAGED, ProblemType.WRONG_ITEM, ProblemType.MISSING):
+        kinds = {rule.kind for rule in policy.problems[problem].remedies}
+        assert kinds == {RemedyKind.REPLACEMENT, RemedyKind.REFUND}
+
+
+def test_a_valid_policy_is_read_as_written() -> None:
+    policy = parse_policy(VALID)
+    assert policy.skill_limit == Decimal("50")
+    assert policy.problems[ProblemType.LATE].remedies[1] == RemedyRule(
+        RemedyKind.VOUCHER, Decimal("5.50")
+    )
+    assert policy.problems[ProblemType.BILLING].priority is Priority.HIGH
+    assert policy.problems[ProblemType.SERVICE].priority is Priority.NORMAL
+    assert policy.due_in_days[RemedyKind.REPLACEMENT] == 1
+
+
+def broken(old: str, new: str) -> str:
+    assert old in VALID
+    return VALID.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            broken("skill_limit: 50", "skill_limit: fifty"),
+            "line 1: skill_limit must be an amount like 10.00, not 'fifty'",
+        ),
+        (
+            broken("skill_limit: 50", "skill_limit: -5"),
+            "line 1: skill_limit must be zero or more, not '-5'",
+        ),
+        (
+            broken("complaints_per_order: 1", "complaints_per_order: 1.5"),
+            "line 2: complaints_per_order must be a whole number",
+        ),
+        (
+            broken("  voucher: 0\n", "  voucher: 0\n  coupon: 2\n"),
+            "line 8: unknown remedy 'coupon' (known: refund, replacement, shipping_refund, voucher)",
+        ),
+        (
+            broken("      - voucher: 5.50", "      - voucher"),
+            "line 12: voucher needs an amount, e.g. 'voucher: 10.00'",
+        ),
+        (
+            broken("      - voucher: 5.50", "      - voucher: lots"),
+            "line 12: voucher must be an amount like 10.00, not 'lots'",
+        ),
+        (
+            broken("      - shipping_refund", "      - refund: 4"),
+            "line 11: refund takes its amount from the order",
+        ),
+        (
+            broken("    remedies: [replacement, refund]", "    remedies: [replacement, cake]"),
+            "line 14: unknown remedy 'cake'",
+        ),
+        (
+            broken("    remedies: [replacement, refund]", "    remedies: [refund, refund]"),
+            "line 14: refund is listed twice for damaged",
+        ),
+        (
+            broken("    remedies: [replacement]", "    remedies: replacement"),
+            "line 16: remedies must be a list",
+        ),
+        (
+            broken("    priority: high", "    priority: urgent"),
+            "line 21: unknown priority 'urgent' (known: normal, high)",
+        ),
+        (
+            broken("  other:\n    remedies: []\n", "  othr:\n    remedies: []\n"),
+            "line 24: unknown problem type 'othr'",
+        ),
+        (broken("  other:\n    remedies: []\n", ""), "line 8: no rule for problem type other"),
+        (
+            broken("  service:\n    remedies: []\n", "  service:\n    remdies: []\n"),
+            "line 23: unknown setting 'remdies'",
+        ),
+        (broken("  refund: 3\n", ""), "line 13: due_in_days has no entry for refund"),
+        (broken("complaints_per_order: 1\n", ""), "line 1: 'complaints_per_order' is missing"),
+        (
+            broken("complaints_per_order: 1\n", "complaints_per_order: 1\nskill_limit: 5\n"),
+            "line 3: 'skill_limit' appears twice",
+        ),
+        (broken("  damaged:\n", "  damaged\n"), "line 14: not valid YAML"),
+        ("", "the file is empty"),
+    ],
+)
+def test_a_mistake_names_the_line(text: str, message: str) -> None:
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text, "remedies.yaml")
+    assert str(raised.value).startswith("remedies.yaml"), raised.value
+    assert message in str(raised.value)
+
+
+def test_an_invalid_policy_file_stops_the_skill_from_starting(
+    tmp_path: Path, settings: Settings, stores: Any
+) -> None:
+    path = tmp_path / "remedies.yaml"
+    path.write_text(broken("      - voucher: 5.50", "      - voucher: -1"), encoding="utf-8")
+    with pytest.raises(
+        ConfigurationError, match=r"remedies\.yaml, line 12: voucher must be zero or more"
+    ):
+        build_skill(settings.with_changes(remedy_policy=path), stores)
+
+
+def test_a_missing_policy_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match=r"cannot read the remedy policy nowhere\.yaml"):
+        load_policy(tmp_path / "nowhere.yaml")
+
+
+def test_the_policy_path_comes_from_the_environment(tmp_path: Path) -> None:
+    path = tmp_path / "shop.yaml"
+    assert Settings.from_env({"REMEDY_POLICY": str(path)}).remedy_policy == path
+    assert Settings.from_env({}).remedy_policy == Settings().remedy_policy
