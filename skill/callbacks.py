@@ -290,6 +290,15 @@ def status(stores: Stores, owner: str) -> OpenCallback | None:
     return lookup(stores, owner)[1]
 
 
+def open_callback(stores: Stores, owner: str) -> Callback | None:
+    """Just the open callback, without the queue: enough for a greeting."""
+    state = stores.callbacks.owner_state(owner)
+    if not state.open_callback_id:
+        return None
+    callback = stores.callbacks.get(state.open_callback_id)
+    return callback if callback is not None and callback.is_open else None
+
+
 def _open(stores: Stores, callback_id: str) -> OpenCallback | None:
     callback = stores.callbacks.get(callback_id)
     if callback is None or not callback.is_open:

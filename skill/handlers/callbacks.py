@@ -32,6 +32,7 @@ from skill.callbacks import (
     callback_id_for,
     cancel,
     lookup,
+    open_callback,
     owner_of,
     replay,
     request_callback,
@@ -418,7 +419,7 @@ class CancelCallbackHandler(ServiceHandler):
 def open_callback_view(turn: Turn, customer_id: str | None) -> CallView | None:
     """For the launch greeting: the customer's open callback, if any."""
     try:
-        existing = status(turn.services.stores, owner_of(customer_id, turn.user_id))
+        callback = open_callback(turn.services.stores, owner_of(customer_id, turn.user_id))
     except STORAGE_ERRORS:
         return None  # a greeting never fails over this
-    return view(turn, existing.callback, existing.agent) if existing else None
+    return view(turn, callback, None) if callback else None

@@ -523,3 +523,21 @@ def test_a_retried_request_books_once(
 def _post(client: Any, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     answer = client.post("/alexa", json=body)
     return answer.status_code, answer.get_json()
+
+
+def test_a_callback_costs_four_reads_and_one_transaction(
+    talk: Talk, round_trips: list[str]
+) -> None:
+    reply = talk(token="demo-alex").say("CallbackIntent")
+    assert "Maria" in reply.speech
+    # Token, the customer's callbacks, the account, the team; then one transaction.
+    assert round_trips == ["GetItem", "Query", "Query", "Query", "TransactWriteItems"]
+
+
+def test_the_greeting_reads_the_open_callback_without_the_queue(
+    talk: Talk, round_trips: list[str]
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent")
+    round_trips.clear()
+    talk(token="demo-alex").launch()
+    assert round_trips == ["UpdateItem", "GetItem", "Query", "Query", "GetItem"]
