@@ -8,6 +8,10 @@ token           customer
                 yesterday, now in 4 days), 1004 processing; no complaints
                 yet, so a complaint about 1001 or 1003 gets a remedy
 ``demo-sam``    Sam, ZIP 94110: no orders, no phone number on file
+``demo-ruth``   Ruth, postcode SW1A 1AA, in pounds: 2001 delayed (Royal Mail),
+                2002 delivered 4 days ago
+``demo-lena``   Lena, PLZ 10115, in euros: 3001 delivered 2 days ago,
+                3002 shipped (arrives tomorrow)
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
 
@@ -34,7 +38,29 @@ ALEX = Customer(
     email="alex@example.com",
 )
 SAM = Customer(customer_id="c-sam", first_name="Sam", postal_code="94110", language="en")
-TOKENS = {"demo-alex": ALEX.customer_id, "demo-sam": SAM.customer_id}
+# A British and a German customer, so pounds, euros and postcodes are heard too.
+RUTH = Customer(
+    customer_id="c-ruth",
+    first_name="Ruth",
+    postal_code="SW1A 1AA",
+    language="en",
+    phone="+44 20 7946 0958",
+    email="ruth@example.co.uk",
+)
+LENA = Customer(
+    customer_id="c-lena",
+    first_name="Lena",
+    postal_code="10115",
+    language="de",
+    phone="+49 30 901820 17",
+    email="lena@example.de",
+)
+TOKENS = {
+    "demo-alex": ALEX.customer_id,
+    "demo-sam": SAM.customer_id,
+    "demo-ruth": RUTH.customer_id,
+    "demo-lena": LENA.customer_id,
+}
 
 MARIA = Agent(
     agent_id="a-maria",
@@ -133,13 +159,74 @@ def demo_orders(today: date) -> list[Order]:
     ]
 
 
+def abroad_orders(today: date) -> list[Order]:
+    """Ruth's orders in pounds, Lena's in euros."""
+
+    def day(offset: int) -> date:
+        return today + timedelta(days=offset)
+
+    return [
+        Order(
+            number="2001",
+            status=OrderStatus.DELAYED,
+            items={"en": "wellington boots", "de": "Gummistiefel"},
+            total=Money(Decimal("45.00"), "GBP"),
+            shipping=Money(Decimal("3.99"), "GBP"),
+            placed_on=day(-6),
+            original_estimate=day(-1),
+            estimated_delivery=day(3),
+            carrier="Royal Mail",
+            customer_id=RUTH.customer_id,
+            postal_code=RUTH.postal_code,
+        ),
+        Order(
+            number="2002",
+            status=OrderStatus.DELIVERED,
+            items={"en": "tea pot", "de": "Teekanne"},
+            total=Money(Decimal("24.50"), "GBP"),
+            shipping=Money(Decimal("2.99"), "GBP"),
+            placed_on=day(-10),
+            estimated_delivery=day(-4),
+            delivered_on=day(-4),
+            carrier="Royal Mail",
+            customer_id=RUTH.customer_id,
+            postal_code=RUTH.postal_code,
+        ),
+        Order(
+            number="3001",
+            status=OrderStatus.DELIVERED,
+            items={"en": "bread knife", "de": "Brotmesser"},
+            total=Money(Decimal("29.90"), "EUR"),
+            shipping=Money(Decimal("4.90"), "EUR"),
+            placed_on=day(-7),
+            estimated_delivery=day(-2),
+            delivered_on=day(-2),
+            carrier="DHL",
+            customer_id=LENA.customer_id,
+            postal_code=LENA.postal_code,
+        ),
+        Order(
+            number="3002",
+            status=OrderStatus.SHIPPED,
+            items={"en": "desk lamp", "de": "Schreibtischlampe"},
+            total=Money(Decimal("59.00"), "EUR"),
+            shipping=Money(Decimal("0.00"), "EUR"),
+            placed_on=day(-1),
+            estimated_delivery=day(1),
+            carrier="DHL",
+            customer_id=LENA.customer_id,
+            postal_code=LENA.postal_code,
+        ),
+    ]
+
+
 def seed(stores: Stores, today: date) -> None:
     """Write the demo records; safe to run again (items are overwritten)."""
-    for customer in (ALEX, SAM):
+    for customer in (ALEX, SAM, RUTH, LENA):
         stores.orders.put_customer(customer)
     for token, customer_id in TOKENS.items():
         stores.tokens.put(token, customer_id)
-    for order in demo_orders(today):
+    for order in [*demo_orders(today), *abroad_orders(today)]:
         stores.orders.put_order(order)
     for agent in AGENTS:
         stores.callbacks.put_agent(agent)

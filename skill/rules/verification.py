@@ -19,8 +19,16 @@ LOCK = timedelta(minutes=15)
 MAX_FAILURES = 3
 
 
+# A British postcode comes through a custom slot as spoken: "s. w. one a. one a. a.".
+_SPOKEN_DIGITS = {
+    "zero": "0", "oh": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9",
+}  # fmt: skip
+
+
 def normalise_postal_code(raw: str) -> str:
-    code = "".join(raw.split()).upper()
+    words = raw.replace(".", " ").lower().split()
+    code = "".join(_SPOKEN_DIGITS.get(word, word) for word in words).upper()
     # Alexa's number slot drops leading zeros of US ZIP codes ("02134" -> "2134").
     if code.isdigit() and len(code) < 5:
         code = code.zfill(5)
