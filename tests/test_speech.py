@@ -170,16 +170,18 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
     }
     return {
         "callback_confirmed": {
-            f"{name}-{'moved' if moved else 'on-time'}-{'no-email' if no_email else 'ok'}": (
-                lambda lang, make=make, moved=moved, no_email=no_email: {
+            f"{name}-{'moved' if moved else 'on-time'}-{'no-email' if no_email else 'ok'}-{asap}": (
+                lambda lang, make=make, moved=moved, no_email=no_email, asap=asap: {
                     "call": make(),
                     "moved": moved,
                     "no_email": no_email,
+                    "asap": asap,
                 }
             )
             for name, make in calls.items()
             for moved in (False, True)
             for no_email in (False, True)
+            for asap in (False, True)
         },
         "callback_existing": {
             name: lambda lang, make=make: {"call": make()} for name, make in calls.items()

@@ -239,7 +239,11 @@ class CallbackFlow:
             turn.session["awaiting"] = AWAITING_CHANGE
             turn.session["callback_id"] = booking.callback.callback_id
         return turn.answer(
-            "callback_confirmed", call=call, moved=booking.schedule.moved, no_email=no_email
+            "callback_confirmed",
+            call=call,
+            moved=booking.schedule.moved,
+            asap=booking.schedule.asap,
+            no_email=no_email,
         )
 
     def change_or_tell(self, existing: OpenCallback) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,7 @@ def test_text_me_instead_changes_the_channel_and_is_remembered(
 def test_a_named_time_outside_hours_is_moved_to_the_next_opening(talk: Talk) -> None:
     reply = talk(token="demo-alex").say("CallbackIntent", time="22:00")
     # 22:00 in New York; the team works until 20:00, so tomorrow at eight.
-    assert reply.speech.startswith("Our team is off right now.")
+    assert reply.speech.startswith("Our team is off at that time.")
     assert "will call you on the number ending in 42 tomorrow at 8 am" in reply.speech
     assert not reply.end  # "if another time suits you better, just tell me"
 
@@ -541,3 +542,21 @@ def test_the_greeting_reads_the_open_callback_without_the_queue(
     round_trips.clear()
     talk(token="demo-alex").launch()
     assert round_trips == ["UpdateItem", "GetItem", "Query", "Query", "GetItem"]
+
+
+def test_asap_in_the_evening_is_the_next_morning(
+    settings: Any, demo_stores: Stores, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    from skill.app import build_skill
+    from skill.clock import fixed_clock
+    from skill.web import create_app
+
+    evening = datetime(2026, 11, 24, 1, 30, tzinfo=UTC)  # Monday 20:30 in New York
+    app = create_app(build_skill(settings, demo_stores, clock=fixed_clock(evening)), verifier=None)
+    reply = Conversation(app.test_client(), token="demo-alex").say("CallbackIntent")
+
+    assert reply.speech.startswith(
+        "Our team is off right now. Maria, who helped you last time, will call you on the "
+        "number ending in 42 tomorrow at 8 am."
+    )
+    assert stored("callback")[0]["due_at"] == "2026-11-24T13:00:00Z"
