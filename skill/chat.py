@@ -334,7 +334,7 @@ class Matcher:
     def match(self, text: str, eliciting: tuple[str, str] | None = None) -> Match:
         said = _clean(text)
         if eliciting is not None:
-            found = self._match_slot(said, *eliciting)
+            found = self._match_slot(said, *eliciting, open_slot=False)
             if found is not None:
                 return found
         if said in self._built_ins:
@@ -343,19 +343,29 @@ class Matcher:
             found = self._try(pattern, intent, said)
             if found is not None:
                 return found
+        if eliciting is not None:
+            # Only now may an asked-for custom slot take words outside its list: "talk to
+            # a person" in the middle of a dialogue is a request, not a postcode.
+            found = self._match_slot(said, *eliciting, open_slot=True)
+            if found is not None:
+                return found
         return Match("AMAZON.FallbackIntent")
 
-    def _match_slot(self, said: str, intent_name: str, slot: str) -> Match | None:
+    def _match_slot(
+        self, said: str, intent_name: str, slot: str, *, open_slot: bool
+    ) -> Match | None:
         intent = self.model.intents.get(intent_name)
         if intent is None:
             return None
         for pattern, _ in self._slot_samples.get((intent_name, slot), []):
-            found = self._try(pattern, intent, said)
+            found = self._try(pattern, intent, said, open_slot=slot if open_slot else None)
             if found is not None and slot in found.slots:
                 return found
         return None
 
-    def _try(self, pattern: re.Pattern[str], intent: Intent, said: str) -> Match | None:
+    def _try(
+        self, pattern: re.Pattern[str], intent: Intent, said: str, open_slot: str | None = None
+    ) -> Match | None:
         hit = pattern.match(said)
         if hit is None:
             return None
@@ -364,6 +374,9 @@ class Matcher:
             if raw is None:
                 continue
             value = self.resolve(intent.slots[name].type, raw.strip())
+            if value is None and name == open_slot and intent.slots[name].type in self.model.types:
+                # A custom slot Alexa asked for takes words outside its list too (a postcode).
+                value = SlotMatch(raw.strip())
             if value is None:
                 return None
             slots[name] = value

@@ -1,0 +1,117 @@
+"""The chat matcher resolves what people type the way Alexa resolves what they say."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from skill.chat import Matcher, SlotMatch
+from skill.models import load
+
+ROOT = Path(__file__).resolve().parents[1]
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def english() -> Matcher:
+    return Matcher(load("en-US"), today=lambda: MONDAY)
+
+
+@pytest.fixture(scope="module")
+def german() -> Matcher:
+    return Matcher(load("de-DE"), today=lambda: MONDAY)
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        ("Where is my order?", "OrderStatusIntent"),
+        ("talk to a person", "CallbackIntent"),
+        ("I need a human", "CallbackIntent"),
+        ("cancel my callback", "CancelCallbackIntent"),
+        ("when will I get my call", "CallbackStatusIntent"),
+        ("what did you promise me", "CommitmentStatusIntent"),
+        ("yes please", "AMAZON.YesIntent"),
+        ("nope", "AMAZON.NoIntent"),
+        ("what can I say", "AMAZON.HelpIntent"),
+        ("bye", "AMAZON.StopIntent"),
+        ("say that again", "AMAZON.RepeatIntent"),
+        ("the moon is made of cheese", "AMAZON.FallbackIntent"),
+    ],
+)
+def test_english_intents(english: Matcher, said: str, intent: str) -> None:
+    assert english.match(said).intent == intent
+
+
+def test_slots_are_resolved_like_alexa_does(english: Matcher) -> None:
+    found = english.match("track order one zero zero three zip code 10115")
+    assert found.intent == "OrderStatusIntent"
+    assert found.slots == {"orderNumber": SlotMatch("1003"), "postalCode": SlotMatch("10115")}
+    callback = english.match("call me back tomorrow at 10 am")
+    assert callback.slots == {"day": SlotMatch("2026-11-24"), "time": SlotMatch("10:00")}
+    assert english.match("call me after 5 pm").slots == {"time": SlotMatch("17:00")}
+    # A custom slot carries the id its synonym resolves to, as Alexa's entity resolution.
+    assert english.match("text me instead").slots == {"channel": SlotMatch("text", "sms")}
+    damaged = english.match("my package arrived broken")
+    assert damaged.slots["problemType"] == SlotMatch("broken", "damaged")
+
+
+def test_a_slot_being_asked_for_is_tried_first(english: Matcher) -> None:
+    asked = english.match("10115", eliciting=("OrderStatusIntent", "postalCode"))
+    assert asked.intent == "OrderStatusIntent"
+    assert asked.slots == {"postalCode": SlotMatch("10115")}
+    # Not a number at all: the words go elsewhere, not into the slot.
+    assert english.match("help", eliciting=("OrderStatusIntent", "postalCode")).intent == (
+        "AMAZON.HelpIntent"
+    )
+
+
+def test_a_request_wins_over_an_open_custom_slot(german: Matcher) -> None:
+    said = "ich will mit einem Menschen sprechen"
+    assert german.match(said, eliciting=("ComplaintIntent", "problemType")).intent == (
+        "CallbackIntent"
+    )
+
+
+@pytest.mark.parametrize(
+    ("said", "intent", "slots"),
+    [
+        ("wo ist mein Paket", "OrderStatusIntent", {}),
+        ("ruf mich doch nicht an", "CancelCallbackIntent", {}),
+        ("ja", "AMAZON.YesIntent", {}),
+        (
+            "ruf mich morgen um 10 uhr zurück",
+            "CallbackIntent",
+            {"day": "2026-11-24", "time": "10:00"},
+        ),
+        ("wo ist bestellung drei null null eins", "OrderStatusIntent", {"orderNumber": "3001"}),
+    ],
+)
+def test_german(german: Matcher, said: str, intent: str, slots: dict[str, str]) -> None:
+    found = german.match(said)
+    assert found.intent == intent
+    assert {name: value.value for name, value in found.slots.items()} == slots
+
+
+def test_chat_command_in_a_terminal() -> None:
+    """What the README promises: ``python -m skill chat --token demo-alex``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "skill", "chat", "--token", "demo-alex"],
+        input="where is my order\nyes\nintent CallbackStatusIntent\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    out = done.stdout
+    assert "(OrderStatusIntent)" in out
+    assert "Alexa: Order 1003, your running shoes, is running late" in out
+    assert "(listening" in out
+    assert "Alexa: Order 1001, your coffee grinder" in out
+    assert "(session ends)" in out
+    assert "You don't have a call back booked right now." in out

@@ -1,0 +1,95 @@
+"""Every script under tests/conversations/, through the chat matcher and POST /alexa."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+
+from skill.chat import Answer, Chat, Matcher
+from skill.models import load
+from tests.conftest import MOMENT
+from tests.scripts import Script, ScriptError, all_scripts, parse
+
+LOCALES = ("en-US", "en-GB", "de-DE")
+
+
+def run(script: Script, client: FlaskClient) -> list[str]:
+    """Play the script; returns the failures, each with its line."""
+
+    def post(envelope: dict[str, Any]) -> dict[str, Any]:
+        answer = client.post("/alexa", json=envelope)
+        assert answer.status_code == 200, answer.get_data(as_text=True)
+        body: dict[str, Any] = answer.get_json()
+        return body
+
+    matcher = Matcher(load(script.locale), today=lambda: MOMENT.date())
+    chat = Chat(post, matcher, token=script.token, user_id=script.user, now=lambda: MOMENT)
+    failures: list[str] = []
+    for step in script.steps:
+        answer = chat.say(step.says)
+        failures.extend(_check(script, step.says, answer, step.checks))
+    return failures
+
+
+def _check(
+    script: Script, says: str, answer: Answer, checks: list[tuple[str, str, int]]
+) -> list[str]:
+    card = f"{answer.card_title or ''}: {answer.card_text or ''}"
+    problems = []
+    for key, expected, line in checks:
+        where = f"{script.path.name}:{line} (customer: {says!r})"
+        if key == "alexa" and expected not in answer.speech:
+            problems.append(f"{where}: expected {expected!r} in {answer.speech!r}")
+        elif key == "never" and expected in answer.speech:
+            problems.append(f"{where}: {expected!r} must not be in {answer.speech!r}")
+        elif key == "card" and expected not in card:
+            problems.append(f"{where}: expected {expected!r} in card {card!r}")
+        elif key == "reprompt" and expected not in (answer.reprompt or ""):
+            problems.append(f"{where}: expected {expected!r} in reprompt {answer.reprompt!r}")
+        elif key == "understood" and answer.intent != expected:
+            problems.append(f"{where}: understood as {answer.intent}, not {expected}")
+        elif key == "session" and (expected == "ends") != answer.end:
+            state = "ended" if answer.end else "stayed open"
+            problems.append(f"{where}: the session {state}, expected {expected}")
+    return problems
+
+
+@pytest.mark.parametrize("path", all_scripts(), ids=lambda path: path.stem)
+def test_conversation(path: Path, client: FlaskClient) -> None:
+    script = parse(path)
+    assert script.locale in LOCALES
+    failures = run(script, client)
+    assert not failures, "\n".join(failures)
+
+
+def test_there_are_enough_scripts_in_every_locale() -> None:
+    scripts = [parse(path) for path in all_scripts()]
+    assert len(scripts) >= 60
+    for locale in LOCALES:
+        assert sum(script.locale == locale for script in scripts) >= 12, locale
+
+
+def test_a_broken_script_names_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.txt"
+    broken.write_text("locale: en-US\nalexa: hello\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match=r"broken.txt:2: 'alexa' before any 'customer:'"):
+        parse(broken)
+    broken.write_text("customer: hi\nsession: maybe\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match=r"broken.txt:2: session is 'open' or 'ends'"):
+        parse(broken)
+
+
+def test_a_failing_expectation_is_reported_with_its_line(
+    tmp_path: Path, client: FlaskClient
+) -> None:
+    script = tmp_path / "wrong.txt"
+    script.write_text(
+        "token: demo-alex\ncustomer: where is my order\nalexa: Order 9999\nsession: ends\n",
+        encoding="utf-8",
+    )
+    failures = run(parse(script), client)
+    assert failures[0].startswith("wrong.txt:3 (customer: 'where is my order'): expected")
+    assert "wrong.txt:4" in failures[1]  # the list of orders leaves the session open
