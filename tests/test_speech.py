@@ -378,7 +378,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
         for count in (1, 2)
         for offer in (False, True)
     },
-    "goodbye": {"plain": lambda lang: {}},
+    "goodbye": {f"variant-{n}": (lambda lang, n=n: {"variant": n}) for n in range(4)},
     "help": {
         f"{awaiting}-{'linked' if linked else 'unlinked'}": (
             lambda lang, awaiting=awaiting, linked=linked: {
@@ -396,6 +396,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "highlights": [],
             "linked": False,
             "callback": None,
+            "variant": 0,
         },
         "returning-linked": lambda lang: {
             "returning": True,
@@ -403,6 +404,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "highlights": highlights(lang),
             "linked": True,
             "callback": None,
+            "variant": 1,
         },
         "new-linked-nothing-new": lambda lang: {
             "returning": False,
@@ -410,6 +412,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "highlights": [],
             "linked": True,
             "callback": None,
+            "variant": 2,
         },
         "open-callback": lambda lang: {
             "returning": True,
@@ -417,6 +420,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "highlights": highlights(lang),
             "linked": True,
             "callback": call_view(channel="phone", in_minutes=None),
+            "variant": 5,
         },
     },
     "no_orders": {
@@ -518,7 +522,10 @@ def test_missing_variable_raises(
     ("name", "data"),
     [
         ("order_status", {"missing": None, "offer": None, "follow_up": False}),
-        ("launch", {"returning": True, "name": "Ada", "linked": True, "callback": None}),
+        (
+            "launch",
+            {"returning": True, "name": "Ada", "linked": True, "callback": None, "variant": 0},
+        ),
     ],
 )
 @pytest.mark.parametrize("locale", LOCALES)
@@ -699,7 +706,7 @@ def test_reprompt_present_when_a_question_is_open(
 def test_template_without_reprompt_block_has_none(
     renderer: Renderer, locale: str, name: str
 ) -> None:
-    assert renderer.render(locale, name, name="Ada").reprompt is None
+    assert renderer.render(locale, name, name="Ada", variant=0).reprompt is None
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,17 @@ class Turn:
         value = intent.slots[name].value
         return str(value).strip() if value else None
 
+    @property
+    def variant(self) -> int:
+        """Which wording of an often-heard phrase (greeting, goodbye) to use this time.
+
+        The minute of the turn: varied enough for a returning customer, and the same for
+        everyone in one minute, so an answer never depends on chance.
+        """
+        return self.now.minute
+
     def render(self, template: str, /, **data: Any) -> Speech:
+        data.setdefault("variant", self.variant)
         return self.services.renderer.render(self.locale, template, **data)
 
     def answer(

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
+from skill.app import build_skill
+from skill.clock import fixed_clock
+from skill.config import Settings
 from skill.storage import Stores
+from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 
@@ -149,3 +154,24 @@ def test_navigate_home_asks_what_to_do(talk: Talk) -> None:
     reply = talk(locale="de-DE").say("AMAZON.NavigateHomeIntent")
     assert reply.speech == "Was kann ich für dich tun?"
     assert not reply.end
+
+
+@pytest.mark.parametrize(
+    ("minute", "goodbye", "greeting"),
+    [
+        (0, "Okay. Bye for now.", "Welcome back, Alex."),
+        (1, "All right. Talk to you soon.", "Good to hear from you again, Alex."),
+        (2, "Take care. Bye!", "Hello again, Alex."),
+    ],
+)
+def test_often_heard_phrases_vary_with_the_minute(
+    settings: Settings, demo_stores: Stores, minute: int, goodbye: str, greeting: str
+) -> None:
+    clock = fixed_clock(MOMENT + timedelta(minutes=minute))
+    client = create_app(
+        build_skill(settings, demo_stores, clock=clock), verifier=None
+    ).test_client()
+    conversation = Conversation(client, token="demo-alex")
+    conversation.launch()  # the first visit
+    assert conversation.say("AMAZON.StopIntent").speech == goodbye
+    assert conversation.launch().speech.startswith(greeting)
