@@ -17,6 +17,8 @@ from typing import Any
 MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
 HANDLERS_DIR = Path(__file__).resolve().parent / "handlers"
 LOCALES = ("en-US", "en-GB", "de-DE")
+# People ask in many ways; fewer samples than this and Alexa misses too many of them.
+MIN_SAMPLES = 20
 REQUIRED_BUILT_INS = (
     "AMAZON.HelpIntent",
     "AMAZON.StopIntent",
@@ -141,8 +143,11 @@ def check(model: Model) -> list[str]:
 
     seen: dict[str, str] = {}
     for intent in model.intents.values():
-        if not intent.name.startswith("AMAZON.") and not intent.samples:
-            problem(f"intent {intent.name} has no samples")
+        if not intent.name.startswith("AMAZON.") and len(intent.samples) < MIN_SAMPLES:
+            problem(
+                f"intent {intent.name} has {len(intent.samples)} samples, "
+                f"at least {MIN_SAMPLES} needed"
+            )
         for slot in intent.slots.values():
             if not slot.type.startswith("AMAZON.") and slot.type not in model.types:
                 problem(f"intent {intent.name}: slot {slot.name} has undefined type {slot.type}")

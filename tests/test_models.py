@@ -94,6 +94,7 @@ def test_an_intent_missing_in_one_locale_and_one_without_handler(models: Path) -
     found = problems(models)
     assert "en-GB: intent FeedbackIntent exists in another locale but not here" in found
     assert "de-DE: intent DanceIntent has no handler" in found
+    assert "de-DE: intent DanceIntent has 1 samples, at least 20 needed" in found
 
 
 def test_numerals_and_punctuation_in_samples(models: Path) -> None:
