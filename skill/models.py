@@ -35,6 +35,18 @@ _SLOT_REFERENCE = re.compile(r"\{([^}]*)\}")
 _INTENT_NAME = re.compile(r"""["'](AMAZON\.[A-Za-z]+Intent|[A-Z][A-Za-z]+Intent)["']""")
 
 
+def code_slot_ids() -> dict[str, set[str]]:
+    """Custom slot types whose ids the code reads, and the ids it knows."""
+    from skill.handlers.callbacks import CHANNELS
+    from skill.records import ProblemType, RemedyKind
+
+    return {
+        "ProblemType": {member.value for member in ProblemType},
+        "RemedyType": {member.value for member in RemedyKind},
+        "CallbackChannel": set(CHANNELS),
+    }
+
+
 class ModelError(Exception):
     """A model file cannot be read at all."""
 
@@ -165,6 +177,12 @@ def check(model: Model) -> list[str]:
                     "apostrophes, periods, hyphens and {slots}; numbers spelled out"
                 )
 
+    for type_name, known in code_slot_ids().items():
+        if type_name in model.types:
+            ids = {value.id for value in model.types[type_name]}
+            if ids != known:
+                problem(f"slot type {type_name}: ids {sorted(ids)}, the code knows {sorted(known)}")
+
     for type_name, values in model.types.items():
         words: dict[str, str] = {}
         ids = [value.id for value in values]
@@ -184,9 +202,20 @@ def check(model: Model) -> list[str]:
 
 
 def _check_references(problem: Any, intent: Intent, sample: str, what: str) -> None:
-    for reference in _SLOT_REFERENCE.findall(sample):
+    used = _SLOT_REFERENCE.findall(sample)
+    for reference in used:
         if reference not in intent.slots:
             problem(f"intent {intent.name}: {what} {sample!r} uses {{{reference}}}, not a slot")
+        elif (
+            intent.slots[reference].type == "AMAZON.SearchQuery"
+            and what == "sample"
+            # Alexa wants words around a search query, and no other slot beside it.
+            and (len(used) > 1 or sample.strip() == "{" + reference + "}")
+        ):
+            problem(
+                f"intent {intent.name}: sample {sample!r} needs a carrier phrase and "
+                "no other slot with the search query"
+            )
 
 
 def _check_dialog(model: Model) -> Iterable[str]:

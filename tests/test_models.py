@@ -108,3 +108,16 @@ def test_numerals_and_punctuation_in_samples(models: Path) -> None:
 def test_broken_json_is_named(models: Path) -> None:
     (models / "de-DE.json").write_text("{", encoding="utf-8")
     assert "de-DE: de-DE.json is not valid JSON" in problems(models)
+
+
+def test_slot_ids_must_be_the_ones_the_code_knows(models: Path) -> None:
+    with edit(models, "en-GB") as model:
+        kinds = next(t for t in model["languageModel"]["types"] if t["name"] == "ProblemType")
+        kinds["values"][0]["id"] = "broken"
+    assert "en-GB: slot type ProblemType: ids ['billing', 'broken'" in problems(models)
+
+
+def test_a_search_query_needs_a_carrier_phrase(models: Path) -> None:
+    with edit(models, "en-US") as model:
+        intent(model, "FeedbackIntent")["samples"].append("{feedback}")
+    assert "sample '{feedback}' needs a carrier phrase" in problems(models)
