@@ -179,9 +179,11 @@ def check(model: Model) -> list[str]:
 
     for type_name, known in code_slot_ids().items():
         if type_name in model.types:
-            ids = {value.id for value in model.types[type_name]}
-            if ids != known:
-                problem(f"slot type {type_name}: ids {sorted(ids)}, the code knows {sorted(known)}")
+            given = {value.id for value in model.types[type_name]}
+            if given != known:
+                problem(
+                    f"slot type {type_name}: ids {sorted(given)}, the code knows {sorted(known)}"
+                )
 
     for type_name, values in model.types.items():
         words: dict[str, str] = {}
