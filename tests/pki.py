@@ -39,11 +39,11 @@ def _name(common_name: str) -> x509.Name:
     return x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
 
 
-def _key() -> rsa.RSAPrivateKey:
+def new_key() -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def _ca(
+def ca_certificate(
     subject: str,
     key: rsa.RSAPrivateKey,
     now: datetime,
@@ -89,7 +89,7 @@ def _ca(
     return builder.sign(signer, hashes.SHA256())
 
 
-def _leaf(
+def leaf_certificate(
     key: rsa.RSAPrivateKey,
     issuer: x509.Certificate,
     issuer_key: rsa.RSAPrivateKey,
@@ -173,12 +173,12 @@ def sign(key: rsa.RSAPrivateKey, body: bytes) -> str:
 
 def make_pki(now: datetime) -> Pki:
     """Certificates valid around ``now``, one chain per certificate URL above."""
-    root_key, intermediate_key, leaf_key, attacker_key, rogue_key = (_key() for _ in range(5))
-    root = _ca("Test Root CA", root_key, now)
-    intermediate = _ca("Test Intermediate CA", intermediate_key, now, root, root_key)
-    rogue_root = _ca("Rogue Root CA", rogue_key, now)
+    root_key, intermediate_key, leaf_key, attacker_key, rogue_key = (new_key() for _ in range(5))
+    root = ca_certificate("Test Root CA", root_key, now)
+    intermediate = ca_certificate("Test Intermediate CA", intermediate_key, now, root, root_key)
+    rogue_root = ca_certificate("Rogue Root CA", rogue_key, now)
     # Same key, different name: an intermediate that expires long before its leaf.
-    short_intermediate = _ca(
+    short_intermediate = ca_certificate(
         "Short-lived Intermediate CA",
         intermediate_key,
         now,
@@ -195,7 +195,7 @@ def make_pki(now: datetime) -> Pki:
         not_after: datetime = now + LEAF_LIFETIME,
         dns_names: tuple[str, ...] = ("echo-api.amazon.com",),
     ) -> x509.Certificate:
-        return _leaf(
+        return leaf_certificate(
             leaf_key,
             issuer,
             issuer_key,

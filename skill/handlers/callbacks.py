@@ -308,6 +308,13 @@ class CallbackFlow:
         for name in ("callback", "handover", "callback_id"):
             self.turn.session.pop(name, None)
 
+    def existing(self) -> OpenCallback | Response | None:
+        """The open callback, none, or (storage failing) the honest answer to give."""
+        try:
+            return status(self.stores, self.owner)
+        except STORAGE_ERRORS:
+            return self.failed()
+
     def failed(self) -> Response:
         # Nothing was stored, so nothing is promised: the phone line instead.
         return self.turn.answer(
@@ -385,10 +392,9 @@ class CallbackStatusHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         flow = CallbackFlow(handler_input, turn)
-        try:
-            existing = status(self.services.stores, flow.owner)
-        except STORAGE_ERRORS:
-            return flow.failed()
+        existing = flow.existing()
+        if isinstance(existing, Response):
+            return existing
         if existing is None:
             return offer_callback(turn, "callback_none", Handover(reason="asked"))
         return turn.answer(
@@ -407,10 +413,9 @@ class CancelCallbackHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         flow = CallbackFlow(handler_input, turn)
-        try:
-            existing = status(self.services.stores, flow.owner)
-        except STORAGE_ERRORS:
-            return flow.failed()
+        existing = flow.existing()
+        if isinstance(existing, Response):
+            return existing
         if existing is None:
             return turn.answer("callback_cancelled", cancelled=False, nothing_booked=True)
         turn.session["awaiting"] = AWAITING_CANCEL

@@ -31,21 +31,19 @@ LOCAL_KEY = "local"
 
 def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
     """A client for the configured table; ``local`` adds placeholder credentials."""
-    return boto3.client(
-        "dynamodb",
-        # A local endpoint ignores the region, but botocore requires one.
-        region_name=settings.region or "us-east-1",
-        endpoint_url=settings.dynamodb_endpoint,
-        config=client_config(settings),
-        aws_access_key_id=LOCAL_KEY if local else None,
-        aws_secret_access_key=LOCAL_KEY if local else None,
-    )
+    client: DynamoDBClient = _client("dynamodb", settings, local)
+    return client
 
 
 def dynamodb_streams_client(settings: Settings, *, local: bool = False) -> Any:
     """The table's change stream (the local notifier reads it; in AWS, Lambda does)."""
+    return _client("dynamodbstreams", settings, local)
+
+
+def _client(service: str, settings: Settings, local: bool) -> Any:
     return boto3.client(
-        "dynamodbstreams",
+        service,  # type: ignore[call-overload]
+        # A local endpoint ignores the region, but botocore requires one.
         region_name=settings.region or "us-east-1",
         endpoint_url=settings.dynamodb_endpoint,
         config=client_config(settings),
