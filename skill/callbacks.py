@@ -14,8 +14,6 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import BotoCoreError, ClientError
-
 from skill.records import (
     Agent,
     Callback,
@@ -41,6 +39,7 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.dates import zone
+from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import (
     CallbackAlreadyOpen,
     CallbackChanged,
@@ -61,7 +60,6 @@ log = logging.getLogger(__name__)
 ASAP_HORIZON = timedelta(hours=1)
 # Alexa retries a request with the same id; the callback id follows from it.
 _CALLBACK_IDS = uuid.UUID("6b1f3f4e-2d7a-4c55-9d0e-4d656e736368")
-STORAGE_ERRORS = (ClientError, BotoCoreError)
 
 
 class CallbackUnavailable(Exception):

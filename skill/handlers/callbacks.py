@@ -24,7 +24,6 @@ from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill import alexa_api
 from skill.callbacks import (
-    STORAGE_ERRORS,
     Booking,
     CallbackRequest,
     CallbackUnavailable,
@@ -45,6 +44,7 @@ from skill.orders import identify
 from skill.records import Agent, Callback, Complaint, Customer, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
 from skill.rules.dates import Day, relative_day, zone
+from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import OwnerState
 
 INTENT = "CallbackIntent"
@@ -131,21 +131,14 @@ class CallbackFlow:
             self.wish["channel"] = channel
 
     def _channel_slot(self) -> str | None:
-        intent = getattr(self.turn.request, "intent", None)
-        slot = intent.slots.get("channel") if intent and intent.slots else None
-        if slot is None or not slot.value:
-            return None
-        resolutions = getattr(slot, "resolutions", None)
-        for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-            for match in getattr(authority, "values", None) or []:
-                if match.value and match.value.id in CHANNELS:
-                    return str(match.value.id)
-        spoken = str(slot.value).lower()
-        if "text" in spoken or "sms" in spoken or "nachricht" in spoken:
+        spoken = self.turn.slot_id("channel")
+        if spoken is None or spoken in CHANNELS:
+            return spoken
+        # Words Alexa did not resolve: the closest channel by what they say.
+        lowered = spoken.lower()
+        if "text" in lowered or "sms" in lowered or "nachricht" in lowered:
             return "sms"
-        if "mail" in spoken:
-            return "email"
-        return "phone"
+        return "email" if "mail" in lowered else "phone"
 
     @property
     def requested(self) -> Requested:

@@ -21,7 +21,6 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
-from botocore.exceptions import BotoCoreError, ClientError
 
 from skill.complaints import assess, grant, hand_over, history_for
 from skill.handlers.handover import Handover, offer_callback
@@ -31,6 +30,7 @@ from skill.records import ComplaintStatus, Order, ProblemType, RemedyKind
 from skill.rules.complaints import about_an_order, describe_commitment, likely_order
 from skill.rules.orders import describe, normalise_order_number
 from skill.rules.remedies import Decision, Escalation, EscalationCause, Priority, decide
+from skill.storage import STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -41,23 +41,10 @@ SLOTS = ("problemType", "orderNumber", "postalCode", "description")
 # Questions the complaint asks; an answer to one continues the complaint.
 QUESTIONS = ("problemType", "orderNumber", "postalCode", "description", "complaint_order")
 STATE = "complaint"
-STORAGE_ERRORS = (BotoCoreError, ClientError)
 # How many promises one answer reads out.
 SPOKEN_AT_ONCE = 3
 
 Slots = dict[str, str | None]
-
-
-def _resolved(turn: Turn, name: str) -> str | None:
-    """A custom slot's id when Alexa resolved the words to one, else the words."""
-    intent = getattr(turn.request, "intent", None)
-    slot = intent.slots.get(name) if intent is not None and intent.slots else None
-    resolutions = getattr(slot, "resolutions", None) if slot is not None else None
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        code = getattr(getattr(authority, "status", None), "code", None)
-        if getattr(code, "value", code) == "ER_SUCCESS_MATCH" and authority.values:
-            return str(authority.values[0].value.id)
-    return turn.slot(name)
 
 
 def _problem(raw: str | None) -> ProblemType | None:
@@ -127,7 +114,7 @@ class Complaints:
         if isinstance(kept, dict):
             slots.update({k: (str(v) if v else None) for k, v in kept.items() if k in SLOTS})
         for name in SLOTS:
-            value = _resolved(self.turn, name) if name == "problemType" else self.turn.slot(name)
+            value = self.turn.slot_id(name) if name == "problemType" else self.turn.slot(name)
             if value:
                 slots[name] = value
         return slots
@@ -452,7 +439,7 @@ class RemedyChoiceHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        return Complaints(turn, self.services).choose(_remedy(_resolved(turn, "remedy")))
+        return Complaints(turn, self.services).choose(_remedy(turn.slot_id("remedy")))
 
 
 class ComplaintAnswerHandler(ServiceHandler):

@@ -121,6 +121,17 @@ class Turn:
         """
         return self.now.minute
 
+    def slot_id(self, name: str) -> str | None:
+        """A custom slot's id when Alexa resolved the words to one, else the words."""
+        intent = getattr(self.request, "intent", None)
+        slot = intent.slots.get(name) if intent is not None and intent.slots else None
+        resolutions = getattr(slot, "resolutions", None) if slot is not None else None
+        for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+            code = getattr(getattr(authority, "status", None), "code", None)
+            if getattr(code, "value", code) == "ER_SUCCESS_MATCH" and authority.values:
+                return str(authority.values[0].value.id)
+        return self.slot(name)
+
     def render(self, template: str, /, **data: Any) -> Speech:
         data.setdefault("variant", self.variant)
         return self.services.renderer.render(self.locale, template, **data)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from botocore.exceptions import BotoCoreError, ClientError
+
 from skill.storage.callbacks import CallbackStore
 from skill.storage.complaints import ComplaintStore
 from skill.storage.feedback import FeedbackStore
@@ -14,6 +16,10 @@ from skill.storage.users import AlexaUserStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+
+# What a store raises when DynamoDB could not do it, retries included: the caller must
+# then say so instead of confirming anything.
+STORAGE_ERRORS = (ClientError, BotoCoreError)
 
 
 @dataclass(frozen=True)
