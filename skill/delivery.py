@@ -14,7 +14,7 @@ import logging
 import re
 from typing import Any
 
-from skill.notifier import Notification, Publisher, SnsPublisher
+from skill.notifier import Notification, Publisher
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +27,8 @@ class SmsNumberError(ValueError):
 
 def e164(phone: str) -> str:
     """``"+1 212 555 0142"`` -> ``"+12125550142"``: the form the SMS API accepts."""
-    text = phone.strip()
+    # "+49 (0)30 …": the bracketed trunk zero is dialled at home only.
+    text = phone.strip().replace("(0)", "")
     digits = _NOT_DIGITS.sub("", text)
     if text.startswith("00"):
         digits = digits[2:]
@@ -59,7 +60,7 @@ class SmsPublisher:
 class AwsPublisher:
     """The team's messages to the topic; customers' to SMS when the shop set it up."""
 
-    def __init__(self, team: SnsPublisher, sms: Publisher | None) -> None:
+    def __init__(self, team: Publisher, sms: Publisher | None) -> None:
         self._team = team
         self._sms = sms
 
