@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 python3.12 python3.11 python3; do \
 	"$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: setup run test check lint typecheck format bench clean package lint-template
+.PHONY: setup run test check lint typecheck format bench clean package lint-template skill-package
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (3.13 preferred)"; exit 1; }
@@ -68,6 +68,17 @@ package: setup
 # cfn-lint reads .cfnlintrc.yaml: the template `make package` wrote.
 lint-template: package
 	$(VENV)/bin/cfn-lint
+
+# The ASK CLI skill package (build/skill-package): skill.json with the shop's URLs and
+# the skill's Lambda alias filled in, and the interaction models. README: "Deploying".
+PRIVACY_POLICY_URL ?=
+TERMS_OF_USE_URL ?=
+SKILL_ENDPOINT ?=
+
+skill-package: $(VENV)/.installed
+	rm -rf build/skill-package
+	$(PY) -m skill manifest build build/skill-package --privacy-url "$(PRIVACY_POLICY_URL)" \
+		--terms-url "$(TERMS_OF_USE_URL)" --endpoint "$(SKILL_ENDPOINT)"
 
 format: setup
 	$(VENV)/bin/ruff format .
