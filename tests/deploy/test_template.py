@@ -156,6 +156,16 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
     }  # fmt: skip
 
 
+def test_the_self_hosted_console_gets_a_policy_for_the_tables_items_only(
+    template: dict[str, Any],
+) -> None:
+    assert granted(template, "ConsolePolicy") == {
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query",
+    }  # fmt: skip
+    assert template["Outputs"]["ConsolePolicyArn"]["Value"] == {"Ref": "ConsolePolicy"}
+
+
 def test_sms_permission_exists_only_with_an_origination_identity(
     template: dict[str, Any],
 ) -> None:
@@ -180,6 +190,8 @@ def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
     for name, table in generated.items():
         props = table["Properties"]
         local = tables.definitions()[name]["Properties"]
+        # Customers' data outlives the stack: removing or replacing it keeps the table.
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
         assert props["KeySchema"] == local["KeySchema"]
         assert props["AttributeDefinitions"] == local["AttributeDefinitions"]
         assert props["GlobalSecondaryIndexes"] == local["GlobalSecondaryIndexes"]
