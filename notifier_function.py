@@ -27,7 +27,7 @@ stores = Stores.on(dynamodb_client(settings), settings.table_name)
 publisher = AwsPublisher(
     SnsPublisher(
         boto3.client("sns", region_name=settings.region, config=client_config(settings)),
-        settings.notify_topic_arn or "",
+        settings.team_topic(),
     ),
     SmsPublisher(
         boto3.client(

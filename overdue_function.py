@@ -23,7 +23,7 @@ configure_logging(settings.log_level)
 stores = Stores.on(dynamodb_client(settings), settings.table_name)
 publisher = SnsPublisher(
     boto3.client("sns", region_name=settings.region, config=client_config(settings)),
-    settings.notify_topic_arn or "",
+    settings.team_topic(),
 )
 
 

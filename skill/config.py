@@ -126,6 +126,12 @@ class Settings:
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
+    def team_topic(self) -> str:
+        """The team's topic, which the AWS notifier and sweep cannot work without."""
+        if not self.notify_topic_arn:
+            raise ConfigurationError("NOTIFY_TOPIC_ARN: the team's SNS topic is not set")
+        return self.notify_topic_arn
+
     def time_zone_for(self, locale: str) -> str:
         if self.default_time_zone:
             return self.default_time_zone

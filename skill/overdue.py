@@ -13,7 +13,7 @@ make an hourly schedule remind about each item at most once per day.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from skill.notifier import Notification, Publisher
@@ -49,7 +49,7 @@ def callback_reminder(item: QueuedCallback, team: Team, now: datetime) -> Notifi
     )
 
 
-def commitment_reminder(commitment: Commitment, today_text: str) -> Notification:
+def commitment_reminder(commitment: Commitment, today: date) -> Notification:
     amount = (
         f" of {commitment.amount.amount} {commitment.amount.currency}" if commitment.amount else ""
     )
@@ -59,7 +59,7 @@ def commitment_reminder(commitment: Commitment, today_text: str) -> Notification
         text=(
             f"The {commitment.kind.value.replace('_', ' ')}{amount} promised for order "
             f"{commitment.order_number} (complaint {commitment.complaint_id}) was due "
-            f"{commitment.due.isoformat()} and is not marked done ({today_text}). "
+            f"{commitment.due.isoformat()} and is not marked done (today is {today.isoformat()}). "
             "Carry it out or tell the customer in the console."
         ),
     )
@@ -79,6 +79,6 @@ def sweep(stores: Stores, publisher: Publisher, now: datetime, time_zone: str) -
             sent += 1
     for commitment in broken:
         if stores.reminders.claim(f"commitment#{commitment.commitment_id}", today, now):
-            publisher.publish(commitment_reminder(commitment, f"today is {today.isoformat()}"))
+            publisher.publish(commitment_reminder(commitment, today))
             sent += 1
     return SweepResult(len(late_calls), len(broken), sent)

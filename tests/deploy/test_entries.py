@@ -49,7 +49,11 @@ def test_an_entry_loads_nothing_web_or_test_related_and_only_what_ships(
 
 def test_the_notifier_entry_builds_sms_only_with_an_origination() -> None:
     code = "import notifier_function as n\nprint(type(n.publisher._sms).__name__)"
-    base = {"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1"}
+    base = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_REGION": "eu-west-1",
+        "NOTIFY_TOPIC_ARN": "arn:aws:sns:eu-west-1:123456789012:team",
+    }
     with_sms = {**base, "SMS_ORIGINATION": "arn:aws:sms-voice:eu-west-1:1:pool/p"}
     answers = [
         subprocess.run(
@@ -64,3 +68,14 @@ def test_the_notifier_entry_builds_sms_only_with_an_origination() -> None:
         for env in (base, with_sms)
     ]
     assert answers == ["NoneType", "SmsPublisher"]
+
+
+@pytest.mark.parametrize("entry", ["notifier_function", "overdue_function"])
+def test_without_the_team_topic_the_entry_fails_at_init(entry: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", f"import {entry}"],
+        cwd=ROOT, env={"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "NOTIFY_TOPIC_ARN" in result.stderr
