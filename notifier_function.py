@@ -7,6 +7,7 @@ module level runs in the init phase: settings, templates, the clients.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import boto3
@@ -19,6 +20,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import client_config, dynamodb_client
 
+log = logging.getLogger("notifier")
 settings = Settings.from_env()
 configure_logging(settings.log_level)
 renderer = Renderer()
@@ -40,6 +42,18 @@ publisher = AwsPublisher(
 )
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, int]:
-    # A failure raises: Lambda retries the batch, bisecting it to isolate a bad record.
-    return {"delivered": deliver(event.get("Records", []), stores, renderer, publisher)}
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Deliver the records in order; on a failure, report it and stop.
+
+    A stream shard is ordered: Lambda retries from the first reported record, so what
+    was delivered before it is not delivered twice (ReportBatchItemFailures).
+    """
+    delivered = 0
+    for record in event.get("Records", []):
+        try:
+            delivered += deliver([record], stores, renderer, publisher)
+        except Exception as error:
+            log.warning("notification not delivered", extra={"error_type": type(error).__name__})
+            sequence = record.get("dynamodb", {}).get("SequenceNumber", "")
+            return {"delivered": delivered, "batchItemFailures": [{"itemIdentifier": sequence}]}
+    return {"delivered": delivered, "batchItemFailures": []}

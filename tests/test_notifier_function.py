@@ -86,7 +86,8 @@ def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
         {"eventName": "INSERT", "dynamodb": {"NewImage": to_item({"PK": "X", "kind": "order"})}}
     )
 
-    assert run_handler({"Records": records}, settings, topic) == {"delivered": 2}
+    answer = run_handler({"Records": records}, settings, topic)
+    assert answer == {"delivered": 2, "batchItemFailures": []}
 
     bodies = [
         json.loads(m["Body"])
@@ -100,3 +101,27 @@ def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
     ]
     assert all(b["Message"].startswith("Maria Schneider: callback") for b in bodies)
     assert all("0142" not in b["Message"] for b in bodies)  # no phone number to the team
+
+
+def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
+    talk: Talk, settings: Settings, demo_stores: Stores
+) -> None:
+    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    talk(token="demo-alex").say("CallbackIntent")
+    [requested] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "requested"]
+    broken = {key: value for key, value in requested.items() if key != "callback_id"}
+
+    def record(image: dict[str, Any], sequence: str) -> dict[str, Any]:
+        return {
+            "eventName": "INSERT",
+            "dynamodb": {"NewImage": to_item(image), "SequenceNumber": sequence},
+        }
+
+    records = [record(requested, "100"), record(broken, "200"), record(requested, "300")]
+
+    answer = run_handler({"Records": records}, settings, topic)
+
+    # Lambda retries from 200; 100 was delivered and is not sent again, 300 waits.
+    assert answer == {"delivered": 1, "batchItemFailures": [{"itemIdentifier": "200"}]}
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+    assert len(messages["Messages"]) == 1

@@ -101,6 +101,7 @@ def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     props = mapping["Properties"]
     assert props["EventSourceArn"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
     assert props["FunctionName"] == {"Fn::GetAtt": ["NotifierLambdaFunction", "Arn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
     assert pattern == {
         "eventName": ["INSERT"],
