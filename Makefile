@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 python3.12 python3.11 python3; do \
 	"$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: setup run test check lint typecheck format bench clean
+.PHONY: setup run test check lint typecheck format bench clean package lint-template skill-package
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (3.13 preferred)"; exit 1; }
@@ -48,9 +48,41 @@ typecheck: setup
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
 
+# The deployment artifact and template, offline: no AWS account or credentials. pip
+# fetches the Lambda platform's wheels (arm64, CPython 3.13) of deploy/requirements.txt;
+# deploy/artifact.py zips them with our code; osls writes the CloudFormation template
+# to .serverless/. The skill id here is a stand-in: `osls deploy` gets the real one.
+OSLS := node_modules/.bin/osls
+STAGE ?= dev
+REGION ?= eu-west-1
+SKILL_ID ?= amzn1.ask.skill.00000000-0000-0000-0000-000000000000
+LAMBDA_WHEELS := --platform manylinux2014_aarch64 --only-binary=:all: --python-version 3.13 \
+	--implementation cp --no-deps --no-compile
+
+package: setup
+	rm -rf build/vendor build/menschmoment.zip .serverless
+	$(PY) -m pip install --quiet $(LAMBDA_WHEELS) --target build/vendor -r deploy/requirements.txt
+	$(PY) -m deploy.artifact build/vendor build/menschmoment.zip
+	$(OSLS) package --stage $(STAGE) --region $(REGION) --param skillId=$(SKILL_ID)
+
+# cfn-lint reads .cfnlintrc.yaml: the template `make package` wrote.
+lint-template: package
+	$(VENV)/bin/cfn-lint
+
+# The ASK CLI skill package (build/skill-package): skill.json with the shop's URLs and
+# the skill's Lambda alias filled in, and the interaction models. README: "Deploying".
+PRIVACY_POLICY_URL ?=
+TERMS_OF_USE_URL ?=
+SKILL_ENDPOINT ?=
+
+skill-package: $(VENV)/.installed
+	rm -rf build/skill-package
+	$(PY) -m skill manifest build build/skill-package --privacy-url "$(PRIVACY_POLICY_URL)" \
+		--terms-url "$(TERMS_OF_USE_URL)" --endpoint "$(SKILL_ENDPOINT)"
+
 format: setup
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .mypy_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules build .serverless .pytest_cache .mypy_cache .ruff_cache *.egg-info

@@ -1,4 +1,5 @@
-"""Command line: ``python -m skill serve [--demo]``, ``chat``, ``models check``."""
+"""Command line: ``python -m skill serve [--demo]``, ``chat``, ``models check``,
+``manifest build``."""
 
 from __future__ import annotations
 
@@ -23,10 +24,20 @@ def main(argv: list[str] | None = None) -> None:
     chat.add_argument("--user", default="amzn1.ask.account.CHAT", help="Alexa user id")
     models = commands.add_parser("models", help="interaction model tools")
     models.add_argument("action", choices=("check",))
+    manifest = commands.add_parser("manifest", help="the ASK CLI skill package")
+    manifest.add_argument("action", choices=("build",))
+    manifest.add_argument("out", help="folder to write (skill.json, interactionModels/)")
+    manifest.add_argument("--privacy-url", default="", help="the shop's privacy policy")
+    manifest.add_argument("--terms-url", default="", help="the shop's terms of use")
+    manifest.add_argument("--endpoint", default="", help="the skill's Lambda alias ARN")
+    manifest.add_argument("--manifest", default=None, help="default: skill.json")
+    manifest.add_argument("--models", default=None, help="default: interaction_models/")
     args = parser.parse_args(argv)
 
     if args.command == "models":
         sys.exit(check_models())
+    if args.command == "manifest":
+        sys.exit(build_skill_package(args))
     settings = Settings.from_env()
     configure_logging(settings.log_level)
     from skill import serve as serving
@@ -51,8 +62,32 @@ def check_models() -> int:
     for problem in problems:
         print(problem)
     if not problems:
-        print(f"interaction models OK: {', '.join(LOCALES)}")
+        print(f"interaction models and skill.json OK: {', '.join(LOCALES)}")
     return 1 if problems else 0
+
+
+def build_skill_package(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from skill.models import MANIFEST_FILE, MODELS_DIR, ManifestError, build_package
+
+    values = {
+        "PRIVACY_POLICY_URL": args.privacy_url,
+        "TERMS_OF_USE_URL": args.terms_url,
+        "SKILL_ENDPOINT": args.endpoint,
+    }
+    try:
+        written = build_package(
+            Path(args.out),
+            values,
+            Path(args.manifest) if args.manifest else MANIFEST_FILE,
+            Path(args.models) if args.models else MODELS_DIR,
+        )
+    except ManifestError as error:
+        print(error, file=sys.stderr)
+        return 2
+    print(f"skill package: {written.parent}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -19,6 +19,9 @@ SERVICE_TIME_ZONE      the time zone of SERVICE_HOURS
 HANDLING_MINUTES       usual length of a callback until there is history (wait estimate)
 ALEXA_API_TIMEOUT      seconds to wait for Alexa's profile and settings APIs
 REMEDY_POLICY          the remedy policy file (default: ``policy/remedies.yaml``)
+NOTIFY_TOPIC_ARN       the team's SNS topic (the notifier and overdue functions in AWS)
+SMS_ORIGINATION        End User Messaging SMS phone number, pool or sender id for
+                       customers' texts; unset: customers get no SMS in AWS
 LOG_LEVEL              logging level name
 =====================  ==========================================================
 """
@@ -70,6 +73,8 @@ class Settings:
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.0
+    notify_topic_arn: str | None = None
+    sms_origination: str | None = None
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
 
     @classmethod
@@ -100,6 +105,8 @@ class Settings:
                 _number(env, "HANDLING_MINUTES", defaults.default_handling_minutes)
             ),
             alexa_api_timeout=_number(env, "ALEXA_API_TIMEOUT", defaults.alexa_api_timeout),
+            notify_topic_arn=text("NOTIFY_TOPIC_ARN", None),
+            sms_origination=text("SMS_ORIGINATION", None),
         ).validate()
 
     def validate(self) -> Settings:
@@ -118,6 +125,12 @@ class Settings:
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
+
+    def team_topic(self) -> str:
+        """The team's topic, which the AWS notifier and sweep cannot work without."""
+        if not self.notify_topic_arn:
+            raise ConfigurationError("NOTIFY_TOPIC_ARN: the team's SNS topic is not set")
+        return self.notify_topic_arn
 
     def time_zone_for(self, locale: str) -> str:
         if self.default_time_zone:

@@ -1,8 +1,15 @@
-"""The interaction models: loading them, and checking them before Alexa does.
+"""The interaction models and the skill manifest: loading them, and checking them
+before Alexa does.
 
 ``python -m skill models check`` runs :func:`check_all`; the tests run it too. A
 problem is reported with the locale and the place, e.g. ``de-DE: intent
 ComplaintIntent: sample "…" uses {orderNumbr}, which is not a slot``.
+
+The manifest (``skill.json``, ASK CLI skill-package format) is checked with the models
+it describes: the same locales, example phrases that use each locale's invocation name
+and one of its sample utterances, the permissions the code asks for.
+:func:`build_package` writes the ASK CLI ``skill-package`` folder, with the shop's URLs
+and the Lambda endpoint filled into the manifest's ``${…}`` placeholders.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
+MANIFEST_FILE = Path(__file__).resolve().parent.parent / "skill.json"
 HANDLERS_DIR = Path(__file__).resolve().parent / "handlers"
 LOCALES = ("en-US", "en-GB", "de-DE")
 # People ask in many ways; fewer samples than this and Alexa misses too many of them.
@@ -249,8 +257,10 @@ def check_all(
     locales: Iterable[str] = LOCALES,
     directory: Path = MODELS_DIR,
     handled: set[str] | None = None,
+    manifest: Path | None = MANIFEST_FILE,
 ) -> list[str]:
-    """Every problem across the locales, including intents missing in one of them."""
+    """Every problem across the locales, including intents missing in one of them, and
+    in the manifest (``manifest=None`` checks the models only)."""
     problems: list[str] = []
     models: dict[str, Model] = {}
     for locale in locales:
@@ -276,4 +286,173 @@ def check_all(
                     problems.append(
                         f"{locale}: intent {name} has other slots than in {other.locale}"
                     )
+    if manifest is not None:
+        problems.extend(check_manifest(manifest, models, directory))
     return sorted(set(problems))
+
+
+# The manifest --------------------------------------------------------------------------
+
+# Alexa's customer-profile and device permissions; the skill may ask for no other.
+KNOWN_PERMISSIONS = frozenset(
+    {
+        "alexa::profile:name:read",
+        "alexa::profile:given_name:read",
+        "alexa::profile:email:read",
+        "alexa::profile:mobile_number:read",
+        "alexa::devices:all:address:full:read",
+        "alexa::devices:all:address:country_and_postal_code:read",
+    }
+)
+SOURCE_DIR = Path(__file__).resolve().parent
+_PERMISSION_IN_CODE = re.compile(r"""["'](alexa::[a-z_:]+)["']""")
+_PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
+# How an example phrase starts, per language: wake word, then the launch form. The
+# first phrase opens the skill; the others ask it something (Alexa's certification).
+OPEN_FORMS = {"en": ("open", "start", "launch"), "de": ("öffne", "starte")}
+ASK_FORMS = {"en": ("ask", "tell"), "de": ("frag", "sag", "bitte")}
+# Words Alexa allows between the invocation name and the utterance.
+CONNECTORS = {"en": ("to", "for", "about", "if", "whether", "that"), "de": ("nach", "ob", "dass")}
+
+
+class ManifestError(Exception):
+    """The manifest cannot be read, or cannot be filled in."""
+
+
+def load_manifest(path: Path = MANIFEST_FILE) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))["manifest"]
+    except FileNotFoundError as error:
+        raise ManifestError(f"manifest: {path.name} is missing") from error
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise ManifestError(f"manifest: {path.name} is not a skill manifest: {error}") from error
+    return data
+
+
+def permissions_in_code(directory: Path = SOURCE_DIR) -> set[str]:
+    """Alexa permission names the code asks customers for, read from its source."""
+    return {
+        name
+        for path in directory.rglob("*.py")
+        # This module lists every permission Alexa has; it asks for none.
+        if path.resolve() != Path(__file__).resolve()
+        for name in _PERMISSION_IN_CODE.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def check_manifest(
+    path: Path, models: Mapping[str, Model], directory: Path = MODELS_DIR
+) -> list[str]:
+    """Problems in the manifest, judged against the loaded models of each locale."""
+    try:
+        manifest = load_manifest(path)
+    except ManifestError as error:
+        return [str(error)]
+    problems: list[str] = []
+    publishing = manifest.get("publishingInformation", {}).get("locales", {})
+    privacy = manifest.get("privacyAndCompliance", {}).get("locales", {})
+    for locale in sorted(set(LOCALES) - set(publishing)):
+        problems.append(f"manifest: locale {locale} is missing")
+    for locale in sorted(set(publishing) - set(LOCALES)):
+        problems.append(f"manifest: locale {locale} is not one of ours")
+    for locale in sorted(publishing):
+        if not path_for(locale, directory).is_file():
+            problems.append(f"manifest: {locale} has no interaction model ({locale}.json)")
+    for model_file in sorted(directory.glob("*.json")):
+        if model_file.stem not in publishing:
+            problems.append(f"manifest: {model_file.name} has no locale in the manifest")
+    for locale, info in sorted(publishing.items()):
+        for name in ("name", "summary", "description"):
+            if not str(info.get(name, "")).strip():
+                problems.append(f"manifest: {locale}: {name} is empty")
+        model = models.get(locale)
+        if model is not None:
+            problems.extend(
+                f"manifest: {locale}: {text}"
+                for text in _check_phrases(info.get("examplePhrases", []), model)
+            )
+        urls = privacy.get(locale, {})
+        for name in ("privacyPolicyUrl", "termsOfUseUrl"):
+            value = str(urls.get(name, ""))
+            if not (_PLACEHOLDER.fullmatch(value) or value.startswith("https://")):
+                problems.append(f"manifest: {locale}: {name} must be https:// or ${{…}}")
+    asked = {entry.get("name") for entry in manifest.get("permissions", [])}
+    for name in sorted(str(n) for n in asked - KNOWN_PERMISSIONS):
+        problems.append(f"manifest: permission {name} is not an Alexa permission")
+    for name in sorted(permissions_in_code() - asked):
+        problems.append(f"manifest: the code asks for {name}, which is not in permissions")
+    endpoint = str(manifest.get("apis", {}).get("custom", {}).get("endpoint", {}).get("uri", ""))
+    if not (_PLACEHOLDER.fullmatch(endpoint) or endpoint.startswith("arn:aws:lambda:")):
+        problems.append("manifest: apis.custom.endpoint.uri must be a Lambda ARN or ${…}")
+    return problems
+
+
+def _check_phrases(phrases: list[str], model: Model) -> Iterable[str]:
+    language = model.locale.split("-")[0]
+    if not 1 <= len(phrases) <= 3:
+        yield "examplePhrases: one to three phrases"
+    for index, phrase in enumerate(phrases):
+        forms = OPEN_FORMS[language] if index == 0 else ASK_FORMS[language]
+        starts = [f"alexa, {form} {normalise(model.invocation)}" for form in forms]
+        text = normalise(phrase)
+        start = next((s for s in starts if text == s or text.startswith(s + " ")), None)
+        if start is None:
+            yield f"example phrase {phrase!r} must start with {starts[0].capitalize()!r}"
+            continue
+        rest = text[len(start) :].strip()
+        if index == 0 and not rest:
+            continue
+        if not _matches_a_sample(rest, model, CONNECTORS[language]):
+            yield f"example phrase {phrase!r}: {rest!r} is no sample utterance of the model"
+
+
+def _matches_a_sample(utterance: str, model: Model, connectors: tuple[str, ...]) -> bool:
+    words = utterance.split()
+    candidates = [utterance]
+    if words and words[0] in connectors:
+        candidates.append(" ".join(words[1:]))
+    for intent in model.intents.values():
+        for sample in intent.samples:
+            pattern = _SLOT_REFERENCE.sub("\x00", normalise(sample))
+            if not pattern.replace("\x00", "").strip():
+                continue  # a bare slot would match any words at all
+            regex = re.compile(".+".join(re.escape(part) for part in pattern.split("\x00")))
+            if any(regex.fullmatch(candidate) for candidate in candidates):
+                return True
+    return False
+
+
+def build_package(
+    out: Path,
+    values: Mapping[str, str],
+    manifest: Path = MANIFEST_FILE,
+    directory: Path = MODELS_DIR,
+) -> Path:
+    """Write an ASK CLI ``skill-package`` folder to ``out``; returns its skill.json.
+
+    ``values`` fills the manifest's ``${NAME}`` placeholders. An empty SKILL_ENDPOINT
+    leaves the endpoint out (a first ``ask deploy`` creates the skill before the Lambda
+    exists); any other placeholder left empty is an error.
+    """
+    data = {"manifest": load_manifest(manifest)}
+    custom = data["manifest"].get("apis", {}).get("custom", {})
+    if not values.get("SKILL_ENDPOINT"):
+        custom.pop("endpoint", None)
+
+    def fill(match: re.Match[str]) -> str:
+        value = values.get(match.group(1), "")
+        if not value:
+            raise ManifestError(f"manifest: no value for {match.group(1)}")
+        return value
+
+    text = _PLACEHOLDER.sub(fill, json.dumps(data, ensure_ascii=False, indent=2))
+    models = out / "interactionModels" / "custom"
+    models.mkdir(parents=True, exist_ok=True)
+    for locale in data["manifest"]["publishingInformation"]["locales"]:
+        source = path_for(locale, directory)
+        if not source.is_file():
+            raise ManifestError(f"manifest: {locale} has no interaction model")
+        (models / source.name).write_bytes(source.read_bytes())
+    target = out / "skill.json"
+    target.write_text(text + "\n", encoding="utf-8")
+    return target

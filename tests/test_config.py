@@ -39,3 +39,10 @@ def test_defaults_are_valid() -> None:
 def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env(environ)
+
+
+def test_the_team_topic_is_required_where_it_is_asked_for() -> None:
+    topic = "arn:aws:sns:eu-west-1:123456789012:team"
+    assert Settings.from_env({"NOTIFY_TOPIC_ARN": topic}).team_topic() == topic
+    with pytest.raises(ConfigurationError, match="NOTIFY_TOPIC_ARN"):
+        Settings.from_env({}).team_topic()

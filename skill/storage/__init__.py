@@ -11,6 +11,7 @@ from skill.storage.callbacks import CallbackStore
 from skill.storage.complaints import ComplaintStore
 from skill.storage.feedback import FeedbackStore
 from skill.storage.orders import OrderStore
+from skill.storage.reminders import ReminderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
 
@@ -30,6 +31,7 @@ class Stores:
     callbacks: CallbackStore
     complaints: ComplaintStore
     feedback: FeedbackStore
+    reminders: ReminderStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -40,4 +42,5 @@ class Stores:
             callbacks=CallbackStore(client, table),
             complaints=ComplaintStore(client, table),
             feedback=FeedbackStore(client, table),
+            reminders=ReminderStore(client, table),
         )

@@ -233,6 +233,31 @@ class ComplaintStore:
         commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
         return History(complaints, commitments)
 
+    def open_commitments(self) -> list[Commitment]:
+        """Every promise still marked promised, across customers (the overdue sweep).
+
+        A scan: commitments have no index by state. It reads the whole table, which
+        an hourly sweep of a shop's table affords; a sparse index on open commitments
+        is the step up when the table grows large.
+        """
+        commitments: list[Commitment] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "FilterExpression": "kind = :kind AND #status = :promised",
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": {
+                ":kind": {"S": "commitment"},
+                ":promised": {"S": CommitmentStatus.PROMISED.value},
+            },
+        }
+        while True:
+            page = self._client.scan(**kwargs)
+            commitments.extend(_commitment_from(from_item(raw)) for raw in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return sorted(commitments, key=lambda c: (c.due, c.commitment_id))
+
     def set_commitment_status(self, complaint_id: str, status: CommitmentStatus) -> None:
         """Mark a promise fulfilled or cancelled (the console and the shop's systems do)."""
         self._client.update_item(

@@ -34,8 +34,10 @@ def test_key_names_match_the_definition() -> None:
 def test_serverless_includes_the_same_definition() -> None:
     text = (ROOT / "serverless.yml").read_text()
     config: dict[str, Any] = yaml.load(text, Loader=_CloudFormationLoader)  # noqa: S506 (SafeLoader subclass)
-    assert config["resources"]["Resources"] == "${file(./skill/storage/tables.json)}"
-    assert config["provider"]["environment"]["TABLE_NAME"] == "${self:custom.tableName}"
+    resources = config["resources"]["Resources"]
+    for logical_id in tables.definitions():
+        assert resources[logical_id] == f"${{file(./skill/storage/tables.json):{logical_id}}}"
+    # The generated template itself: tests/deploy/test_template.py.
 
 
 def test_local_tables_have_the_defined_keys_and_index(dynamodb: Any, settings: Settings) -> None:

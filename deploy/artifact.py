@@ -1,0 +1,94 @@
+"""The deployment artifact: one reproducible zip for the three Lambda functions.
+
+``python -m deploy.artifact VENDOR_DIR OUT_ZIP`` (``make package`` runs it after pip
+has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes:
+
+    lambda_function.py, notifier_function.py, overdue_function.py   the entries
+    skill/         without the web service, the demo and the command line
+    templates/     speech (and any page templates: small, and read by name)
+    policy/        the remedy policy the skill loads at init
+    <vendored>     the runtime dependencies, at the root where Lambda imports them
+
+Tests, docs, dev tools and caches stay out. Every entry gets the same timestamp and
+mode and the entries are sorted, so the same sources give the same bytes: osls derives
+the skill's version from the artifact's hash, and an unchanged build then publishes no
+new version (and takes no new SnapStart snapshot).
+"""
+
+from __future__ import annotations
+
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+
+ROOT = Path(__file__).resolve().parent.parent
+ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
+TREES = ("skill", "templates", "policy")
+# Parts of skill/ that only the local web service, the demo or the command line use.
+NOT_ON_LAMBDA = (
+    "skill/web/",
+    "skill/demo/",
+    "skill/serve.py",
+    "skill/chat.py",
+    "skill/__main__.py",
+)
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def _skipped(name: str) -> bool:
+    # pip --target leaves console scripts in bin/; compiled caches are rebuilt anyway;
+    # some libraries ship their own tests (certifi).
+    path = PurePosixPath(name)
+    if {"__pycache__", "tests"} & set(path.parts[:-1]) or path.suffix == ".pyc":
+        return True
+    return name.startswith(NOT_ON_LAMBDA) or name.startswith("bin/")
+
+
+def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
+    """(name in the zip, file on disk), in zip order."""
+    chosen: dict[str, Path] = {}
+    for entry in ENTRIES:
+        chosen[entry] = root / entry
+    for tree in TREES:
+        for path in (root / tree).rglob("*"):
+            if path.is_file():
+                chosen[path.relative_to(root).as_posix()] = path
+    for path in vendor.rglob("*"):
+        if path.is_file():
+            name = path.relative_to(vendor).as_posix()
+            if name in chosen:
+                raise ValueError(f"a vendored file would replace our {name}")
+            chosen[name] = path
+    for name in sorted(chosen):
+        if not _skipped(name):
+            yield name, chosen[name]
+
+
+def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
+    """Write the zip; returns its size in bytes."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name, path in files(vendor, root):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    return out.stat().st_size
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python -m deploy.artifact VENDOR_DIR OUT_ZIP", file=sys.stderr)
+        return 2
+    vendor, out = Path(argv[0]), Path(argv[1])
+    size = build(vendor, out)
+    with zipfile.ZipFile(out) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        count = len(archive.infolist())
+    print(f"{out}: {size / 1e6:.2f} MB zipped, {unpacked / 1e6:.2f} MB unpacked, {count} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,59 @@
+"""AWS Lambda entry of the notifier: new outbox items from the table's stream.
+
+The event source mapping (serverless.yml) passes only outbox INSERTs; each becomes a
+message to the team's topic and, for customers who chose it, an SMS. Everything at
+module level runs in the init phase: settings, templates, the clients.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import boto3
+
+from skill.config import Settings
+from skill.delivery import AwsPublisher, SmsPublisher
+from skill.logs import configure_logging
+from skill.notifier import SnsPublisher, deliver
+from skill.speech import Renderer
+from skill.storage import Stores
+from skill.storage.client import client_config, dynamodb_client
+
+log = logging.getLogger("notifier")
+settings = Settings.from_env()
+configure_logging(settings.log_level)
+renderer = Renderer()
+renderer.warm()
+stores = Stores.on(dynamodb_client(settings), settings.table_name)
+publisher = AwsPublisher(
+    SnsPublisher(
+        boto3.client("sns", region_name=settings.region, config=client_config(settings)),
+        settings.team_topic(),
+    ),
+    SmsPublisher(
+        boto3.client(
+            "pinpoint-sms-voice-v2", region_name=settings.region, config=client_config(settings)
+        ),
+        settings.sms_origination,
+    )
+    if settings.sms_origination
+    else None,
+)
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Deliver the records in order; on a failure, report it and stop.
+
+    A stream shard is ordered: Lambda retries from the first reported record, so what
+    was delivered before it is not delivered twice (ReportBatchItemFailures).
+    """
+    delivered = 0
+    for record in event.get("Records", []):
+        try:
+            delivered += deliver([record], stores, renderer, publisher)
+        except Exception as error:
+            log.warning("notification not delivered", extra={"error_type": type(error).__name__})
+            sequence = record.get("dynamodb", {}).get("SequenceNumber", "")
+            return {"delivered": delivered, "batchItemFailures": [{"itemIdentifier": sequence}]}
+    return {"delivered": delivered, "batchItemFailures": []}

@@ -1,0 +1,74 @@
+"""Where notifications go in AWS: the team's SNS topic, and customers' texts.
+
+Customers' SMS go through AWS End User Messaging SMS from one origination identity (a
+phone number, pool or sender id the shop registered) rather than SNS's direct SMS
+publish: ``sms-voice:SendTextMessage`` can be granted on that one identity, while SNS
+can only grant SMS to phone numbers on every resource (``*``).
+
+The local demo prints instead (:class:`skill.notifier.LogPublisher`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from skill.notifier import Notification, Publisher
+
+log = logging.getLogger(__name__)
+
+_NOT_DIGITS = re.compile(r"[^\d]")
+
+
+class SmsNumberError(ValueError):
+    """A phone number that cannot be written in E.164 form."""
+
+
+def e164(phone: str) -> str:
+    """``"+1 212 555 0142"`` -> ``"+12125550142"``: the form the SMS API accepts."""
+    # "+49 (0)30 …": the bracketed trunk zero is dialled at home only.
+    text = phone.strip().replace("(0)", "")
+    digits = _NOT_DIGITS.sub("", text)
+    if text.startswith("00"):
+        digits = digits[2:]
+    elif not text.startswith("+"):
+        raise SmsNumberError("a phone number for SMS needs its country code")
+    if not 8 <= len(digits) <= 15:
+        raise SmsNumberError("a phone number has 8 to 15 digits")
+    return f"+{digits}"
+
+
+class SmsPublisher:
+    """Texts one customer per notification from the shop's origination identity."""
+
+    def __init__(self, client: Any, origination_identity: str) -> None:
+        self._client = client
+        self._origination = origination_identity
+
+    def publish(self, notification: Notification) -> None:
+        if not notification.phone:
+            raise SmsNumberError("a customer notification without a phone number")
+        self._client.send_text_message(
+            DestinationPhoneNumber=e164(notification.phone),
+            OriginationIdentity=self._origination,
+            MessageBody=notification.text,
+            MessageType="TRANSACTIONAL",
+        )
+
+
+class AwsPublisher:
+    """The team's messages to the topic; customers' to SMS when the shop set it up."""
+
+    def __init__(self, team: Publisher, sms: Publisher | None) -> None:
+        self._team = team
+        self._sms = sms
+
+    def publish(self, notification: Notification) -> None:
+        if notification.audience != "customer":
+            self._team.publish(notification)
+        elif self._sms is None:
+            # The team's message about the same event still goes out; the agent calls.
+            log.info("customer SMS skipped: no SMS origination configured")
+        else:
+            self._sms.publish(notification)

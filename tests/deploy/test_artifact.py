@@ -1,0 +1,122 @@
+"""The deployment zip: what goes in, what stays out, the same bytes twice; and the
+pinned Lambda dependencies are the ones the tests run on, complete."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import zipfile
+from importlib.metadata import PackageNotFoundError, distribution
+from pathlib import Path
+
+import pytest
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+
+from deploy.artifact import build
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
+# What python3.13 on Lambda (arm64) looks like to environment markers.
+LAMBDA = {
+    "python_version": "3.13",
+    "python_full_version": "3.13.0",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "platform_machine": "aarch64",
+    "platform_python_implementation": "CPython",
+    "implementation_name": "cpython",
+    "os_name": "posix",
+    "extra": "",
+}
+FROM_THE_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath"}
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def pins() -> dict[str, str]:
+    lines = [line.strip() for line in REQUIREMENTS.read_text().splitlines()]
+    pairs = [line.split("==") for line in lines if line and not line.startswith("#")]
+    return {canonical(name): version for name, version in pairs}
+
+
+@pytest.fixture
+def vendor(tmp_path: Path) -> Path:
+    """A stand-in for pip's output: a library, its tests, a script, a cache."""
+    root = tmp_path / "vendor"
+    for name, text in {
+        "somelib/__init__.py": "VALUE = 1\n",
+        "somelib/tests/test_somelib.py": "",
+        "somelib/__pycache__/__init__.cpython-313.pyc": "",
+        "somelib-1.0.dist-info/METADATA": "Name: somelib\n",
+        "bin/somelib-cli": "#!/bin/sh\n",
+    }.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
+    vendor: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "package.zip"
+    build(vendor, out)
+    names = set(zipfile.ZipFile(out).namelist())
+
+    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+        assert entry in names
+    assert {"skill/app.py", "skill/notifier.py", "skill/overdue.py"} <= names
+    assert "policy/remedies.yaml" in names
+    assert "templates/en/launch.j2" in names and "templates/de/sms_callback.j2" in names
+    assert {"somelib/__init__.py", "somelib-1.0.dist-info/METADATA"} <= names
+    # Nothing of tests, docs, dev tools, the web service, the demo or caches.
+    for name in names:
+        top = name.split("/")[0]
+        assert top not in {"tests", "docs", "bench", "deploy", "node_modules", "bin"}, name
+        assert "/tests/" not in name and "__pycache__" not in name, name
+        assert not name.startswith(("skill/web/", "skill/demo/")), name
+        assert name not in {"skill/serve.py", "skill/chat.py", "skill/__main__.py"}
+        assert not name.endswith((".md", ".pyc")), name
+
+
+def test_the_same_sources_give_the_same_bytes(vendor: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    build(vendor, first)
+    (vendor / "somelib" / "__init__.py").touch()  # a newer time, the same content
+    build(vendor, second)
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_library_may_not_replace_our_files(vendor: Path, tmp_path: Path) -> None:
+    (vendor / "skill").mkdir()
+    (vendor / "skill" / "app.py").write_text("")
+    with pytest.raises(ValueError, match=r"skill/app\.py"):
+        build(vendor, tmp_path / "package.zip")
+
+
+def test_the_pins_are_the_versions_the_tests_run_on() -> None:
+    for name, version in pins().items():
+        assert distribution(name).version == version, name
+
+
+def test_the_pins_hold_every_runtime_dependency_but_the_runtimes_own_sdk() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [Requirement(text) for text in project["dependencies"]]
+    todo = [r.name for r in wanted if r.marker is None or r.marker.evaluate(LAMBDA)]
+    needed: set[str] = set()
+    while todo:
+        name = canonical(todo.pop())
+        if name in needed or name in FROM_THE_RUNTIME:
+            continue
+        needed.add(name)
+        try:
+            requires = distribution(name).requires or []
+        except PackageNotFoundError:
+            pytest.fail(f"{name} is needed but not installed")
+        for text in requires:
+            requirement = Requirement(text)
+            if requirement.marker is None or Marker(str(requirement.marker)).evaluate(LAMBDA):
+                todo.append(requirement.name)
+    assert set(pins()) == needed

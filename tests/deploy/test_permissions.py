@@ -1,0 +1,89 @@
+"""Each role allows what its function really calls: the DynamoDB operations of real
+conversations, the notifier and the sweep, recorded on moto, against the template."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from skill.notifier import LogPublisher, deliver
+from skill.overdue import sweep
+from skill.speech import Renderer
+from skill.storage import Stores
+from skill.storage.codec import to_item
+from tests.alexa import Conversation
+from tests.conftest import MOMENT
+from tests.deploy.test_template import granted
+
+Talk = Callable[..., Conversation]
+# A transaction is authorised item by item, as the single-item actions.
+TRANSACTION_ITEMS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+}
+
+
+@pytest.fixture
+def actions(dynamodb: Any) -> set[str]:
+    """The IAM actions of every DynamoDB call made through the tests' client."""
+    needed: set[str] = set()
+
+    def record(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                needed.update(TRANSACTION_ITEMS[kind] for kind in item)
+        elif model.name == "TransactGetItems":
+            needed.add("dynamodb:GetItem")
+        else:
+            needed.add(f"dynamodb:{model.name}")
+
+    dynamodb.meta.events.register("provide-client-params.dynamodb", record)
+    return needed
+
+
+def test_the_skill_role_covers_every_conversation_and_nothing_more(
+    talk: Talk, actions: set[str], template: dict[str, Any]
+) -> None:
+    talk(token="demo-alex").say("OrderStatusIntent")
+    guest = talk()
+    guest.say("OrderStatusIntent", orderNumber="1003", postalCode="10115")
+    complaint = talk(token="demo-alex")
+    complaint.say("ComplaintIntent", problemType="late")
+    complaint.say("AMAZON.YesIntent")
+    complaint.say("RemedyChoiceIntent", remedy="shipping_refund")
+    talk(token="demo-alex").say("CommitmentStatusIntent")
+    feedback = talk()
+    feedback.say("FeedbackIntent")
+    feedback.say("FeedbackIntent", feedback="the app could be faster")
+    talk(token="demo-alex").say("CallbackIntent", channel="text")
+    cancel = talk(token="demo-alex")
+    cancel.say("CancelCallbackIntent")
+    cancel.say("AMAZON.YesIntent")
+
+    allowed = granted(template, "SkillRole")
+    assert actions <= allowed, actions - allowed
+    # Nothing granted that none of these conversations needs.
+    assert {a for a in allowed if a.startswith("dynamodb:")} == actions
+
+
+def test_the_notifier_and_sweep_roles_cover_their_calls(
+    talk: Talk, demo_stores: Stores, actions: set[str], template: dict[str, Any]
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent", channel="text")
+    [event] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "assigned"]
+    actions.clear()
+    record = {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(event)}}
+    deliver([record], demo_stores, Renderer(), LogPublisher())
+    notifier = granted(template, "NotifierRole")
+    assert actions and actions <= notifier
+
+    actions.clear()
+    sweep(demo_stores, LogPublisher(), MOMENT + timedelta(days=2), "America/New_York")
+    overdue = granted(template, "OverdueRole")
+    assert actions <= overdue
+    assert {a for a in overdue if a.startswith("dynamodb:")} == actions

@@ -1,0 +1,218 @@
+"""The CloudFormation template osls generates (tests/deploy/conftest.py): resources,
+wiring, IAM without wildcards, the table as defined locally."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from skill.storage import tables
+from tests.deploy.conftest import SKILL_ID
+
+ROOT = Path(__file__).resolve().parents[2]
+FUNCTIONS = {"skill": "SkillLambdaFunction", "notifier": "NotifierLambdaFunction",
+             "overdue": "OverdueLambdaFunction"}  # fmt: skip
+
+
+def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == kind}
+
+
+def strings(value: Any) -> Iterator[str]:
+    """Every literal string inside a value, intrinsic functions included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+
+
+def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(role, statement) for every identity policy in the template."""
+    for name, role in resources(template, "AWS::IAM::Role").items():
+        for policy in role["Properties"].get("Policies", []):
+            for statement in policy["PolicyDocument"]["Statement"]:
+                if "Fn::If" in statement:
+                    # A conditional statement: check what it would be when in force.
+                    statement = statement["Fn::If"][1]
+                yield name, statement
+    for kind in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        for name, policy in resources(template, kind).items():
+            for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+                yield name, statement
+
+
+def listed(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_three_functions_on_python_313_arm64_each_with_its_own_role(
+    template: dict[str, Any],
+) -> None:
+    functions = resources(template, "AWS::Lambda::Function")
+    assert set(functions) == set(FUNCTIONS.values())
+    roles = set()
+    for function in functions.values():
+        props = function["Properties"]
+        assert props["Runtime"] == "python3.13"
+        assert props["Architectures"] == ["arm64"]
+        assert props["MemorySize"] <= 256
+        assert props["RuntimeManagementConfig"] == {"UpdateRuntimeOn": "FunctionUpdate"}
+        roles.add(props["Role"]["Fn::GetAtt"][0])
+    assert len(roles) == 3
+    # No shared default role that every function would get.
+    assert "IamRoleLambdaExecution" not in template["Resources"]
+    handlers = {name: functions[logical]["Properties"]["Handler"]
+                for name, logical in FUNCTIONS.items()}  # fmt: skip
+    assert handlers == {
+        "skill": "lambda_function.handler",
+        "notifier": "notifier_function.handler",
+        "overdue": "overdue_function.handler",
+    }
+    for handler in handlers.values():
+        assert (ROOT / f"{handler.split('.')[0]}.py").is_file()
+
+
+def test_alexa_invokes_the_snapstart_alias_of_this_skill_only(template: dict[str, Any]) -> None:
+    skill = template["Resources"]["SkillLambdaFunction"]["Properties"]
+    assert skill["SnapStart"] == {"ApplyOn": "PublishedVersions"}
+    assert skill["Environment"]["Variables"]["SKILL_ID"] == SKILL_ID
+    [alias] = resources(template, "AWS::Lambda::Alias").items()
+    assert alias[1]["Properties"]["FunctionName"] == {"Ref": "SkillLambdaFunction"}
+    assert "Fn::GetAtt" in alias[1]["Properties"]["FunctionVersion"]
+    alexa = [p["Properties"] for p in resources(template, "AWS::Lambda::Permission").values()
+             if p["Properties"]["Principal"] == "alexa-appkit.amazon.com"]  # fmt: skip
+    assert len(alexa) == 1
+    assert alexa[0]["EventSourceToken"] == SKILL_ID
+    target = alexa[0]["FunctionName"]["Fn::Join"][1]
+    assert target[1] == alias[1]["Properties"]["Name"]  # the alias, not $LATEST
+    assert template["Outputs"]["SkillEndpoint"]["Value"] == {"Ref": alias[0]}
+
+
+def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
+    template: dict[str, Any],
+) -> None:
+    [mapping] = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert props["EventSourceArn"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
+    assert props["FunctionName"] == {"Fn::GetAtt": ["NotifierLambdaFunction", "Arn"]}
+    assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert pattern == {
+        "eventName": ["INSERT"],
+        "dynamodb": {"NewImage": {"kind": {"S": ["outbox"]}}},
+    }
+    topic = {"Ref": "TeamTopic"}
+    notifier = template["Resources"]["NotifierLambdaFunction"]["Properties"]
+    assert notifier["Environment"]["Variables"]["NOTIFY_TOPIC_ARN"] == topic
+
+
+def test_the_overdue_sweep_runs_on_a_schedule(template: dict[str, Any]) -> None:
+    [rule] = resources(template, "AWS::Events::Rule").values()
+    assert rule["Properties"]["ScheduleExpression"].startswith("rate(")
+    [target] = rule["Properties"]["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["OverdueLambdaFunction", "Arn"]}
+
+
+def test_no_wildcard_in_any_action_and_none_in_resources_but_for_logs(
+    template: dict[str, Any],
+) -> None:
+    checked = 0
+    for role, statement in statements(template):
+        assert statement["Effect"] == "Allow", role
+        actions = listed(statement["Action"])
+        assert all("*" not in action for action in actions), (role, actions)
+        logs_only = all(action.startswith("logs:") for action in actions)
+        for text in strings(statement["Resource"]):
+            if "*" in text:
+                assert logs_only, (role, actions, text)
+                # Log streams of the function's own log group, nothing wider.
+                assert text.endswith(":*") and "log-group:/aws/lambda/" in text, text
+        checked += 1
+    assert checked >= 9
+
+
+def granted(template: dict[str, Any], role: str) -> set[str]:
+    return {action for name, s in statements(template) if name == role
+            for action in listed(s["Action"])}  # fmt: skip
+
+
+def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> None:
+    logs = {"logs:CreateLogStream", "logs:PutLogEvents"}
+    assert granted(template, "SkillRole") - logs == {
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query",
+    }  # fmt: skip
+    assert granted(template, "NotifierRole") - logs == {
+        "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
+        "dynamodb:ListStreams", "dynamodb:GetItem", "sns:Publish", "sms-voice:SendTextMessage",
+    }  # fmt: skip
+    assert granted(template, "OverdueRole") - logs == {
+        "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
+    }  # fmt: skip
+
+
+def test_the_self_hosted_console_gets_a_policy_for_the_tables_items_only(
+    template: dict[str, Any],
+) -> None:
+    assert granted(template, "ConsolePolicy") == {
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:Query",
+    }  # fmt: skip
+    assert template["Outputs"]["ConsolePolicyArn"]["Value"] == {"Ref": "ConsolePolicy"}
+
+
+def test_sms_permission_exists_only_with_an_origination_identity(
+    template: dict[str, Any],
+) -> None:
+    policies = template["Resources"]["NotifierRole"]["Properties"]["Policies"]
+    conditional = [s["Fn::If"] for p in policies for s in p["PolicyDocument"]["Statement"]
+                   if "Fn::If" in s]  # fmt: skip
+    assert len(conditional) == 1
+    condition, statement, otherwise = conditional[0]
+    assert statement["Action"] == ["sms-voice:SendTextMessage"]
+    assert statement["Resource"] == [{"Ref": "SmsOrigination"}]
+    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert template["Conditions"][condition] == {
+        "Fn::Not": [{"Fn::Equals": [{"Ref": "SmsOrigination"}, ""]}]
+    }
+
+
+def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
+    template: dict[str, Any],
+) -> None:
+    generated = resources(template, "AWS::DynamoDB::Table")
+    assert set(generated) == set(tables.definitions())
+    for name, table in generated.items():
+        props = table["Properties"]
+        local = tables.definitions()[name]["Properties"]
+        # Customers' data outlives the stack: removing or replacing it keeps the table.
+        assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+        assert props["KeySchema"] == local["KeySchema"]
+        assert props["AttributeDefinitions"] == local["AttributeDefinitions"]
+        assert props["GlobalSecondaryIndexes"] == local["GlobalSecondaryIndexes"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["SSESpecification"] == {"SSEEnabled": True}
+        assert props["TimeToLiveSpecification"] == {
+            "AttributeName": tables.TTL_ATTRIBUTE, "Enabled": True,
+        }  # fmt: skip
+        assert props["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+        assert props["TableName"] == "menschmoment-test"
+
+
+def test_logs_are_kept_for_a_limited_time(template: dict[str, Any]) -> None:
+    groups = resources(template, "AWS::Logs::LogGroup")
+    assert len(groups) == 3
+    assert all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
+
+
+def test_the_team_topic_is_encrypted(template: dict[str, Any]) -> None:
+    [topic] = resources(template, "AWS::SNS::Topic").values()
+    assert topic["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
+    assert topic["Properties"]["TopicName"] == "menschmoment-team-test"

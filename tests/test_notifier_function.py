@@ -1,0 +1,127 @@
+"""The notifier's Lambda entry: stream records in, messages on the team's topic out.
+
+It runs in its own process as Lambda would, its AWS clients pointed at moto (SNS, SQS
+and DynamoDB in one server) through ``AWS_ENDPOINT_URL``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from skill.config import Settings
+from skill.storage import Stores
+from skill.storage.codec import to_item
+from tests.alexa import Conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+Talk = Callable[..., Conversation]
+
+
+def team_inbox(endpoint: str) -> tuple[str, Any, str]:
+    options = {
+        "endpoint_url": endpoint,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "local",
+        "aws_secret_access_key": "local",
+    }
+    sns = boto3.client("sns", **options)
+    sqs = boto3.client("sqs", **options)
+    topic = sns.create_topic(Name="team")["TopicArn"]
+    queue = sqs.create_queue(QueueName="team-inbox")["QueueUrl"]
+    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
+        "QueueArn"
+    ]
+    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
+    return topic, sqs, queue
+
+
+def run_handler(event: dict[str, Any], settings: Settings, topic: str) -> dict[str, Any]:
+    code = (
+        "import json, sys, notifier_function\n"
+        "print(json.dumps(notifier_function.handler(json.load(sys.stdin), None)))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ENDPOINT_URL": str(settings.dynamodb_endpoint),
+        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
+        "TABLE_NAME": settings.table_name,
+        "NOTIFY_TOPIC_ARN": topic,
+        "LOG_LEVEL": "WARNING",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        input=json.dumps(event),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
+    )
+    answer: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return answer
+
+
+def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
+    talk: Talk, settings: Settings, demo_stores: Stores
+) -> None:
+    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    talk(token="demo-alex").say("CallbackIntent")
+    events = sorted(demo_stores.callbacks.outbox(), key=lambda e: e["event"])
+    assert [e["event"] for e in events] == ["assigned", "requested"]
+    records = [{"eventName": "INSERT", "dynamodb": {"NewImage": to_item(e)}} for e in events]
+    # What the stream filter would drop, should it ever get through: no messages.
+    records.append({"eventName": "MODIFY", "dynamodb": {"NewImage": to_item(events[0])}})
+    records.append(
+        {"eventName": "INSERT", "dynamodb": {"NewImage": to_item({"PK": "X", "kind": "order"})}}
+    )
+
+    answer = run_handler({"Records": records}, settings, topic)
+    assert answer == {"delivered": 2, "batchItemFailures": []}
+
+    bodies = [
+        json.loads(m["Body"])
+        for m in sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)[
+            "Messages"
+        ]
+    ]
+    assert sorted(b["Subject"] for b in bodies) == [
+        "Callback assigned: Alex",
+        "Callback requested: Alex",
+    ]
+    assert all(b["Message"].startswith("Maria Schneider: callback") for b in bodies)
+    assert all("0142" not in b["Message"] for b in bodies)  # no phone number to the team
+
+
+def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
+    talk: Talk, settings: Settings, demo_stores: Stores
+) -> None:
+    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    talk(token="demo-alex").say("CallbackIntent")
+    [requested] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "requested"]
+    broken = {key: value for key, value in requested.items() if key != "callback_id"}
+
+    def record(image: dict[str, Any], sequence: str) -> dict[str, Any]:
+        return {
+            "eventName": "INSERT",
+            "dynamodb": {"NewImage": to_item(image), "SequenceNumber": sequence},
+        }
+
+    records = [record(requested, "100"), record(broken, "200"), record(requested, "300")]
+
+    answer = run_handler({"Records": records}, settings, topic)
+
+    # Lambda retries from 200; 100 was delivered and is not sent again, 300 waits.
+    assert answer == {"delivered": 1, "batchItemFailures": [{"itemIdentifier": "200"}]}
+    messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+    assert len(messages["Messages"]) == 1
