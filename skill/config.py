@@ -66,10 +66,13 @@ class Settings:
     default_handling_minutes: int = 10
     alexa_api_timeout: float = 1.5
     remedy_policy: Path = DEFAULT_REMEDY_POLICY
-    # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
+    # boto3: Alexa gives up after about 8 s; one call may take at most 3 attempts of 2 s
+    # plus retry sleeps, and all the calls of one turn share dynamodb_turn_budget
+    # (skill.storage.deadline computes the worst case of a turn from these).
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.0
+    dynamodb_turn_budget: float = 5.0
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
 
     @classmethod

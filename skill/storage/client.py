@@ -8,6 +8,7 @@ import boto3
 from botocore.config import Config
 
 from skill.config import Settings
+from skill.storage.deadline import refuse_late_attempts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -30,8 +31,11 @@ LOCAL_KEY = "local"
 
 
 def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
-    """A client for the configured table; ``local`` adds placeholder credentials."""
-    return boto3.client(
+    """A client for the configured table; ``local`` adds placeholder credentials.
+
+    Within an Alexa turn its attempts keep to the turn's deadline (:mod:`.deadline`).
+    """
+    client = boto3.client(
         "dynamodb",
         # A local endpoint ignores the region, but botocore requires one.
         region_name=settings.region or "us-east-1",
@@ -40,6 +44,9 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
         aws_access_key_id=LOCAL_KEY if local else None,
         aws_secret_access_key=LOCAL_KEY if local else None,
     )
+    attempt = settings.dynamodb_connect_timeout + settings.dynamodb_read_timeout
+    client.meta.events.register("before-send.dynamodb", refuse_late_attempts(attempt))
+    return client
 
 
 def dynamodb_streams_client(settings: Settings, *, local: bool = False) -> Any:

@@ -2,13 +2,22 @@
 
 Alexa user ids are stable identifiers of a person, so the key is their SHA-256:
 ``PK=ALEXAUSER#<sha256>, SK=PROFILE``.
+
+One customer may talk to two devices at once. Visits are counted with atomic updates
+(``ADD``, last visit wins), which cannot lose one another. The verification failures
+are read, changed and written back, so they carry a ``version``: a save names the
+version it read and fails with :class:`VersionConflict` if another device saved in
+between; the caller reads again and re-applies its change instead of overwriting.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from skill.storage.codec import key
 
@@ -18,6 +27,17 @@ if TYPE_CHECKING:
 
 def user_key(user_id: str) -> str:
     return "ALEXAUSER#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+class VersionConflict(Exception):
+    """Another writer saved the profile since it was read."""
+
+
+@dataclass(frozen=True)
+class Failures:
+    moments: list[datetime]
+    # 0 when nothing was saved yet.
+    version: int
 
 
 class AlexaUserStore:
@@ -38,21 +58,46 @@ class AlexaUserStore:
         return datetime.fromisoformat(previous["S"]) if previous else None
 
     def verification_failures(self, user_id: str) -> list[datetime]:
+        return self.failures(user_id).moments
+
+    def failures(self, user_id: str) -> Failures:
+        """The failures and the version they were read at, for a later save."""
         answer = self._client.get_item(
             TableName=self._table,
             Key=key(user_key(user_id), "PROFILE"),
-            ProjectionExpression="verification_failures",
+            ProjectionExpression="verification_failures, version",
             ConsistentRead=True,
         )
-        stored = answer.get("Item", {}).get("verification_failures", {}).get("L", [])
-        return [datetime.fromisoformat(value["S"]) for value in stored]
-
-    def save_verification_failures(self, user_id: str, failures: list[datetime]) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(user_key(user_id), "PROFILE"),
-            UpdateExpression="SET verification_failures = :failures",
-            ExpressionAttributeValues={
-                ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]}
-            },
+        item = answer.get("Item", {})
+        stored = item.get("verification_failures", {}).get("L", [])
+        return Failures(
+            moments=[datetime.fromisoformat(value["S"]) for value in stored],
+            version=int(item.get("version", {}).get("N", "0")),
         )
+
+    def save_verification_failures(
+        self, user_id: str, failures: list[datetime], *, version: int = 0
+    ) -> None:
+        """Save if the profile is still at ``version``; raise VersionConflict if not."""
+        if version == 0:
+            condition = "attribute_not_exists(version)"
+            values: dict[str, Any] = {}
+        else:
+            condition = "version = :read"
+            values = {":read": {"N": str(version)}}
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(user_key(user_id), "PROFILE"),
+                UpdateExpression="SET verification_failures = :failures, version = :next",
+                ConditionExpression=condition,
+                ExpressionAttributeValues={
+                    ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]},
+                    ":next": {"N": str(version + 1)},
+                    **values,
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise VersionConflict(user_key(user_id)) from error
+            raise
