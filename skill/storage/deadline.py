@@ -42,9 +42,9 @@ class StorageDeadlineExceeded(BotoCoreError):
     fmt = "The turn's time for storage is used up"
 
 
-def begin_turn(budget: float, clock: Callable[[], float] = time.monotonic) -> None:
+def begin_turn(budget: float, clock: Callable[[], float] | None = None) -> None:
     """Start the budget of the turn now running on this thread."""
-    _deadline.set(clock() + budget)
+    _deadline.set((clock or time.monotonic)() + budget)
 
 
 def end_turn() -> None:
@@ -52,13 +52,14 @@ def end_turn() -> None:
 
 
 def refuse_late_attempts(
-    attempt_seconds: float, clock: Callable[[], float] = time.monotonic
+    attempt_seconds: float, clock: Callable[[], float] | None = None
 ) -> Callable[..., None]:
     """A ``before-send`` hook: refuse an attempt that could end after the deadline."""
 
     def check(**_: Any) -> None:
         deadline = _deadline.get()
-        if deadline is not None and clock() + attempt_seconds > deadline:
+        now = (clock or time.monotonic)()
+        if deadline is not None and now + attempt_seconds > deadline:
             raise StorageDeadlineExceeded()
 
     return check
