@@ -73,6 +73,9 @@ class Settings:
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.0
     dynamodb_turn_budget: float = 5.0
+    # Lambda says how it initialises: with SnapStart, work done at init is done once and
+    # restored from the snapshot; without, it is paid on every cold start.
+    snap_start: bool = False
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
 
     @classmethod
@@ -88,6 +91,7 @@ class Settings:
             table_name=text("TABLE_NAME", defaults.table_name) or defaults.table_name,
             region=text("AWS_REGION", None) or text("AWS_DEFAULT_REGION", None),
             dynamodb_endpoint=text("DYNAMODB_ENDPOINT", None),
+            snap_start=text("AWS_LAMBDA_INITIALIZATION_TYPE", None) == "snap-start",
             skill_id=text("SKILL_ID", None),
             userinfo_url=text("USERINFO_URL", None),
             userinfo_id_field=text("USERINFO_ID_FIELD", defaults.userinfo_id_field)

@@ -39,3 +39,8 @@ def test_defaults_are_valid() -> None:
 def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigurationError, match=message):
         Settings.from_env(environ)
+
+
+def test_snap_start_is_read_from_lambdas_initialization_type() -> None:
+    assert Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}).snap_start
+    assert not Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}).snap_start
