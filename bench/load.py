@@ -145,9 +145,12 @@ class Session:
         return plain(ssml) if ssml else ""
 
 
-def one_round(port: int, customer: Customer, think: float) -> None:
-    Session(port, customer, think).send(launch_request())
-    Session(port, customer, think).send(intent_request("OrderStatusIntent"))
+def one_round(port: int, customer: Customer, think: float, writes_only: bool) -> None:
+    """Launch, order status, a complaint, a call back booked and cancelled; with
+    ``writes_only`` just the complaint and the booking, whose confirmations are checked."""
+    if not writes_only:
+        Session(port, customer, think).send(launch_request())
+        Session(port, customer, think).send(intent_request("OrderStatusIntent"))
 
     complaint = Session(port, customer, think)
     complaint.send(
@@ -163,19 +166,26 @@ def one_round(port: int, customer: Customer, think: float) -> None:
     customer.callbacks_asked += 1
     if BOOKED in Session(port, customer, think).send(intent_request("CallbackIntent")):
         customer.callbacks_confirmed += 1
-    cancel = Session(port, customer, think)
-    cancel.send(intent_request("CancelCallbackIntent"))
-    cancel.send(intent_request("AMAZON.YesIntent"))
+    if not writes_only:
+        cancel = Session(port, customer, think)
+        cancel.send(intent_request("CancelCallbackIntent"))
+        cancel.send(intent_request("AMAZON.YesIntent"))
 
 
 def talk(
-    port: int, customer: Customer, start: float, end: float, think: float, rounds: int | None
+    port: int,
+    customer: Customer,
+    start: float,
+    end: float,
+    think: float,
+    rounds: int | None,
+    writes_only: bool,
 ) -> None:
     time.sleep(max(0.0, start - time.time()))
     done = 0
     try:
         while time.time() < end and (rounds is None or done < rounds):
-            one_round(port, customer, think)
+            one_round(port, customer, think, writes_only)
             done += 1
     except Exception as error:
         customer.errors.append(f"{type(error).__name__}: {error}")
@@ -232,7 +242,11 @@ def check(
 
 
 def run(
-    customers: int, seconds: float, think: float = THINK_SECONDS, rounds: int | None = None
+    customers: int,
+    seconds: float,
+    think: float = THINK_SECONDS,
+    rounds: int | None = None,
+    writes_only: bool = False,
 ) -> Result:
     """``customers`` talking for ``seconds`` (or ``rounds`` rounds each, if sooner)."""
     people = [Customer(number) for number in range(customers)]
@@ -266,6 +280,7 @@ def run(
                         start + seconds,
                         think,
                         rounds,
+                        writes_only,
                     ),
                 )
                 for person in people

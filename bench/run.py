@@ -161,11 +161,20 @@ def load_rows(result: load.Result) -> list[Row]:
         (
             f"load: {result.customers} customers for {result.seconds:g} s on loopback: "
             f"turns/s, turn ms p95",
-            f"{result.turns / result.seconds:.0f}, {result.p95 * 1000:.0f}",
+            f"{result.turns / result.seconds:.1f}, {result.p95 * 1000:.0f}",
             "",
             "",
             f"{result.server_errors} answers >= 500",
             "no 5xx",
+        ),
+        (
+            f"  turns answered after {ALEXA_WAITS:.0f} s (of {result.turns}); "
+            f"seconds between a customer's turns",
+            f"{result.slow_turns}; {result.think:g}",
+            "",
+            "",
+            "",
+            "",
         ),
         (
             "  confirmed in speech / stored exactly once: callbacks, complaints",
@@ -173,7 +182,7 @@ def load_rows(result: load.Result) -> list[Row]:
             f"{result.confirmed_complaints} / {result.stored_complaints}",
             "",
             "",
-            "",
+            f"{result.stored_unconfirmed} stored, apologised for",
             "all, once",
         ),
     ]
@@ -202,7 +211,10 @@ def main(argv: list[str] | None = None) -> None:
     rows += package_rows()
     rows += web_rows(web.run(args.seconds, args.rounds))
     if args.load_seconds > 0:
-        rows += load_rows(load.run(args.customers, args.load_seconds))
+        result = load.run(args.customers, args.load_seconds)
+        rows += load_rows(result)
+        for problem in result.problems:
+            print(f"load problem: {problem}")
 
     connections = web.WORKERS * web.THREADS_PER_WORKER
     print(f"machine: {machine()}")

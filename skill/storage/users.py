@@ -8,18 +8,22 @@ One customer may talk to two devices at once. Visits are counted with atomic upd
 are read, changed and written back, so they carry a ``version``: a save names the
 version it read and fails with :class:`VersionConflict` if another device saved in
 between; the caller reads again and re-applies its change instead of overwriting.
+
+Nothing here is needed for long: every write sets the table's time-to-live attribute a
+year ahead, so DynamoDB deletes the profile of someone who stopped using the skill.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
 from skill.storage.codec import key
+from skill.storage.tables import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -27,6 +31,13 @@ if TYPE_CHECKING:
 
 def user_key(user_id: str) -> str:
     return "ALEXAUSER#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+PROFILE_RETENTION = timedelta(days=365)
+
+
+def _expiry(moment: datetime) -> dict[str, str]:
+    return {"N": str(int((moment + PROFILE_RETENTION).timestamp()))}
 
 
 class VersionConflict(Exception):
@@ -50,8 +61,12 @@ class AlexaUserStore:
         answer = self._client.update_item(
             TableName=self._table,
             Key=key(user_key(user_id), "PROFILE"),
-            UpdateExpression="SET last_visit = :now ADD visits :one",
-            ExpressionAttributeValues={":now": {"S": now.isoformat()}, ":one": {"N": "1"}},
+            UpdateExpression=f"SET last_visit = :now, {TTL_ATTRIBUTE} = :expires ADD visits :one",
+            ExpressionAttributeValues={
+                ":now": {"S": now.isoformat()},
+                ":one": {"N": "1"},
+                ":expires": _expiry(now),
+            },
             ReturnValues="ALL_OLD",
         )
         previous = answer.get("Attributes", {}).get("last_visit")
@@ -85,11 +100,15 @@ class AlexaUserStore:
         else:
             condition = "version = :read"
             values = {":read": {"N": str(version)}}
+        update = "SET verification_failures = :failures, version = :next"
+        if failures:
+            update += f", {TTL_ATTRIBUTE} = :expires"
+            values[":expires"] = _expiry(max(failures))
         try:
             self._client.update_item(
                 TableName=self._table,
                 Key=key(user_key(user_id), "PROFILE"),
-                UpdateExpression="SET verification_failures = :failures, version = :next",
+                UpdateExpression=update,
                 ConditionExpression=condition,
                 ExpressionAttributeValues={
                     ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]},

@@ -77,3 +77,16 @@ def test_two_devices_guessing_at_once_both_count(stores: Stores, dynamodb: Any) 
     saved = stores.users.failures(USER)
     assert sorted(saved.moments) == [MOMENT + timedelta(seconds=1), MOMENT + timedelta(seconds=2)]
     assert saved.version == 2
+
+
+def test_a_profile_expires_a_year_after_its_last_use(
+    stores: Stores, dynamodb: Any, settings: Any
+) -> None:
+    stores.users.record_visit(USER, MOMENT)
+    [item] = dynamodb.scan(TableName=settings.table_name)["Items"]
+    assert int(item["expires_at"]["N"]) == int((MOMENT + timedelta(days=365)).timestamp())
+
+    later = MOMENT + timedelta(days=30)
+    stores.users.save_verification_failures(USER, [later], version=0)
+    [item] = dynamodb.scan(TableName=settings.table_name)["Items"]
+    assert int(item["expires_at"]["N"]) == int((later + timedelta(days=365)).timestamp())
