@@ -44,7 +44,7 @@ typecheck: setup
 	$(VENV)/bin/mypy
 
 # One table of this machine's figures (docs/benchmarks.md says what they mean). Not a
-# test: nothing is asserted, and it takes about half a minute.
+# test: nothing is asserted, and it takes about four minutes (a minute of it the load).
 bench: $(VENV)/.installed
 	$(PY) -m bench.run
 

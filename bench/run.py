@@ -1,9 +1,13 @@
-"""``make bench``: one table of this machine's figures.
+"""``make bench``: one table of this machine's figures, each beside its baseline.
 
-    python -m bench.run [--seconds N]
+    python -m bench.run [--cold-starts N] [--turns N] [--seconds N] [--rounds N]
+                        [--customers N] [--load-seconds N]
 
-Each figure comes from its own module (``bench/web.py`` for the web service); a new
-figure adds its rows here, so the table stays one table.
+Each figure comes from its own module: ``bench/lambda_process.py`` (cold start, warm
+turns and their DynamoDB requests, memory, a table that never answers),
+``bench/package.py`` (deployment package), ``bench/web.py`` (requests per second) and
+``bench/load.py`` (simulated customers). A new figure adds its rows here, so the table
+stays one table.
 """
 
 from __future__ import annotations
@@ -15,7 +19,13 @@ from pathlib import Path
 
 import gunicorn
 
-from bench import web
+from bench import lambda_process, load, package, web
+from skill.config import Settings
+from skill.storage.deadline import ALEXA_WAITS, turn_time_bound
+
+MB = 1_000_000
+Row = tuple[str, str, str, str, str, str]
+HEADER: Row = ("figure", "Menschmoment", "baseline", "ratio", "DynamoDB requests", "target")
 
 
 def machine() -> str:
@@ -32,56 +42,196 @@ def machine() -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=1.5, help="length of one round")
-    parser.add_argument("--rounds", type=int, default=6, help="rounds per side, alternating")
-    args = parser.parse_args(argv)
-
-    rows = web.run(args.seconds, args.rounds)
-    connections = web.WORKERS * web.THREADS_PER_WORKER
-    print(f"machine: {machine()}")
-    print(
-        f"POST /alexa through gunicorn ({web.WORKERS} workers x {web.THREADS_PER_WORKER} "
-        f"threads), {connections} keep-alive connections on loopback; "
-        f"median (min-max) of {args.rounds} alternating rounds of {args.seconds:g} s per side"
+def spread(median: float, values: list[float], scale: float = 1.0, digits: int = 0) -> str:
+    return (
+        f"{median * scale:.{digits}f} "
+        f"({min(values) * scale:.{digits}f}-{max(values) * scale:.{digits}f})"
     )
-    print()
-    table = [
+
+
+def p50_p95(values: list[float]) -> str:
+    percentile = lambda_process.percentile
+    return f"{percentile(values, 0.5) * 1000:.1f} / {percentile(values, 0.95) * 1000:.1f}"
+
+
+def lambda_rows(figures: lambda_process.Figures) -> list[Row]:
+    median = lambda_process.median
+    cold, base_cold = median(figures.skill_cold), median(figures.baseline_cold)
+    rows: list[Row] = [
         (
-            "request",
-            "rps verified",
-            "rps unverified",
-            "rps ratio",
-            "server CPU us/req verified",
-            "unverified",
+            f"Lambda cold start: import + first LaunchRequest, ms, median (range) "
+            f"of {len(figures.skill_cold)}",
+            spread(cold, figures.skill_cold, 1000),
+            spread(base_cold, figures.baseline_cold, 1000),
+            f"{cold / base_cold:.2f}",
+            "",
+            "<= 1.25",
+        ),
+        (
+            "Lambda process peak memory (VmHWM), MB",
+            f"{figures.skill_peak / MB:.1f}",
+            f"{figures.baseline_peak / MB:.1f}",
+            f"{figures.skill_peak / figures.baseline_peak:.2f}",
+            "",
+            "< 128 MB",
+        ),
+    ]
+    baseline = figures.baseline_turns
+    base_p50 = lambda_process.percentile(baseline, 0.5)
+    targets = {
+        lambda_process.ORDER_STATUS: "<= 2 round trips",
+        lambda_process.CALLBACK: "1 transaction",
+    }
+    for label in (lambda_process.ORDER_STATUS, lambda_process.COMPLAINT, lambda_process.CALLBACK):
+        times = figures.skill_turns[label]
+        rows.append(
+            (
+                f"warm turn, {label}: ms p50 / p95 of {len(times)}",
+                p50_p95(times),
+                p50_p95(baseline),
+                f"{lambda_process.percentile(times, 0.5) / base_p50:.2f}",
+                lambda_process.round_trips(figures.skill_sent[label]),
+                targets.get(label, ""),
+            )
+        )
+    bound = turn_time_bound(Settings())
+    rows.append(
+        (
+            "turn against a DynamoDB that never answers (callback), s",
+            f"{figures.unanswered_seconds:.2f}",
+            f"bound {bound:.1f}",
+            "",
+            "apology" if "sorry" in figures.unanswered_speech.lower() else "NO APOLOGY",
+            f"< {ALEXA_WAITS:.0f} s",
+        )
+    )
+    return rows
+
+
+def package_rows() -> list[Row]:
+    skill, baseline = package.skill_package(), package.baseline_package()
+    return [
+        (
+            "deployment package, zipped, MB",
+            f"{skill.bytes / MB:.1f}",
+            f"{baseline.bytes / MB:.1f}",
+            f"{skill.bytes / baseline.bytes:.2f}",
+            "",
+            "small",
         )
     ]
+
+
+def web_rows(rows: list[web.Row]) -> list[Row]:
+    table: list[Row] = []
     for row in rows:
-        table.append(
+        table += [
             (
-                row.label,
+                f"web rps, {row.label}: verified (baseline: unverified)",
                 spread(row.verified_rps, row.verified),
                 spread(row.unverified_rps, row.unverified),
                 f"{row.ratio:.2f}",
+                "",
+                "",
+            ),
+            (
+                "  server CPU us/request: verified (baseline: unverified)",
                 spread(row.verified_cpu_us, row.verified_cpu),
                 spread(row.unverified_cpu_us, row.unverified_cpu),
-            )
+                f"{row.verified_cpu_us / row.unverified_cpu_us:.2f}",
+                "",
+                "",
+            ),
+        ]
+    table.append(
+        (
+            "  RequestVerifier.verify alone, in process, us/request",
+            f"{web.verification_cost():.0f}",
+            "",
+            "",
+            "",
+            "",
         )
-    widths = [max(len(line[column]) for line in table) for column in range(len(table[0]))]
-    for number, line in enumerate(table):
-        print("  ".join(f"{cell:<{width}}" for cell, width in zip(line, widths, strict=True)))
+    )
+    return table
+
+
+def load_rows(result: load.Result) -> list[Row]:
+    return [
+        (
+            f"load: {result.customers} customers for {result.seconds:g} s on loopback: "
+            f"turns/s, turn ms p95",
+            f"{result.turns / result.seconds:.1f}, {result.p95 * 1000:.0f}",
+            "",
+            "",
+            f"{result.server_errors} answers >= 500",
+            "no 5xx",
+        ),
+        (
+            f"  turns answered after {ALEXA_WAITS:.0f} s (of {result.turns}); "
+            f"seconds between a customer's turns",
+            f"{result.slow_turns}; {result.think:g}",
+            "",
+            "",
+            "",
+            "",
+        ),
+        (
+            "  confirmed in speech / stored exactly once: callbacks, complaints",
+            f"{result.confirmed_callbacks} / {result.stored_callbacks}, "
+            f"{result.confirmed_complaints} / {result.stored_complaints}",
+            "",
+            "",
+            f"{result.stored_unconfirmed} stored, apologised for",
+            "all, once",
+        ),
+    ]
+
+
+def print_table(rows: list[Row]) -> None:
+    widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
+    for number, row in enumerate(rows):
+        print("  ".join(f"{cell:<{width}}" for cell, width in zip(row, widths, strict=True)))
         if number == 0:
             print("  ".join("-" * width for width in widths))
-    print()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--cold-starts", type=int, default=9, help="fresh processes per side")
+    parser.add_argument("--turns", type=int, default=30, help="warm turns per main intent")
+    parser.add_argument("--seconds", type=float, default=1.5, help="length of one web round")
+    parser.add_argument("--rounds", type=int, default=6, help="web rounds per side, alternating")
+    parser.add_argument("--customers", type=int, default=50, help="simulated customers")
+    parser.add_argument("--load-seconds", type=float, default=60.0, help="length of the load")
+    args = parser.parse_args(argv)
+
+    rows: list[Row] = [HEADER]
+    rows += lambda_rows(lambda_process.run(args.cold_starts, args.turns))
+    rows += package_rows()
+    rows += web_rows(web.run(args.seconds, args.rounds))
+    if args.load_seconds > 0:
+        result = load.run(args.customers, args.load_seconds)
+        rows += load_rows(result)
+        for problem in result.problems:
+            print(f"load problem: {problem}")
+
+    connections = web.WORKERS * web.THREADS_PER_WORKER
+    print(f"machine: {machine()}")
     print(
-        f"RequestVerifier.verify alone, in one process, chain cached: "
-        f"{web.verification_cost():.0f} microseconds per request"
+        "Lambda figures: fresh interpreters running lambda_function or the baseline "
+        "bench/hello.py (ask-sdk-core + boto3, one GetItem per launch) against the "
+        "embedded DynamoDB; warm-turn baseline: the hello launch."
     )
-
-
-def spread(median: float, values: list[float]) -> str:
-    return f"{median:.0f} ({min(values):.0f}-{max(values):.0f})"
+    print(f"deployment package: {package.skill_package().source}")
+    print(
+        f"web: POST /alexa through gunicorn ({web.WORKERS} workers x "
+        f"{web.THREADS_PER_WORKER} threads), {connections} keep-alive connections on "
+        f"loopback; median (min-max) of {args.rounds} alternating rounds of "
+        f"{args.seconds:g} s per side"
+    )
+    print()
+    print_table(rows)
 
 
 if __name__ == "__main__":

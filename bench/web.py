@@ -197,7 +197,7 @@ def verification_cost(seconds: float = 1.0) -> float:
     return elapsed / count * 1e6
 
 
-def _free_port() -> int:
+def free_port() -> int:
     import socket
 
     with socket.socket() as sock:
@@ -206,7 +206,7 @@ def _free_port() -> int:
         return port
 
 
-def _wait_until_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -219,7 +219,7 @@ def _wait_until_healthy(port: int, process: subprocess.Popen[bytes], log: Path) 
 
 
 @contextmanager
-def _process(
+def server_process(
     command: list[str], log: Path, env: dict[str, str]
 ) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as output:
@@ -240,6 +240,19 @@ def _process(
             process.wait(timeout=10)
 
 
+def server_environment(endpoint: str, table: str) -> dict[str, str]:
+    """The production server's settings, on a local table."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SKILL_ID": SKILL_ID,
+        "TABLE_NAME": table,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "DYNAMODB_ENDPOINT": endpoint,
+    }
+
+
 def run(seconds: float, rounds: int) -> list[Row]:
     with tempfile.TemporaryDirectory(prefix="menschmoment-bench-") as temp:
         folder = Path(temp)
@@ -251,26 +264,18 @@ def run(seconds: float, rounds: int) -> list[Row]:
             client = dynamodb_client(settings, local=True)
             create_tables(client, {MAIN_TABLE: table})
             seed(Stores.on(client, table), datetime.now(UTC).date())
-            env = {
-                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-                "SKILL_ID": SKILL_ID,
-                "TABLE_NAME": table,
-                "AWS_REGION": "us-east-1",
-                "AWS_ACCESS_KEY_ID": "local",
-                "AWS_SECRET_ACCESS_KEY": "local",
-                "DYNAMODB_ENDPOINT": endpoint,
-            }
+            env = server_environment(endpoint, table)
             command = [sys.executable, "-m", "tests.serve_with_test_ca", "--chains", temp]
             command += ["--workers", str(WORKERS)]
-            on_port, off_port = _free_port(), _free_port()
+            on_port, off_port = free_port(), free_port()
             with (
-                _process([*command, "--port", str(on_port)], folder / "on.log", env) as on,
-                _process(
+                server_process([*command, "--port", str(on_port)], folder / "on.log", env) as on,
+                server_process(
                     [*command, "--port", str(off_port), "--no-verify"], folder / "off.log", env
                 ) as off,
             ):
-                _wait_until_healthy(on_port, on, folder / "on.log")
-                _wait_until_healthy(off_port, off, folder / "off.log")
+                wait_until_healthy(on_port, on, folder / "on.log")
+                wait_until_healthy(off_port, off, folder / "off.log")
                 rows = []
                 for label, build in REQUESTS.items():
                     row = Row(label, [], [], [], [])

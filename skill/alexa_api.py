@@ -14,8 +14,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from ask_sdk_core.api_client import DefaultApiClient
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model.services import ApiClient, ApiClientRequest, ApiClientResponse
 
 from skill.rules.dates import known_zone
 
@@ -24,15 +24,34 @@ log = logging.getLogger(__name__)
 MOBILE_NUMBER_PERMISSION = "alexa::profile:mobile_number:read"
 
 
-class TimedApiClient(DefaultApiClient):  # type: ignore[misc]
-    """ask-sdk's HTTPS client, with a timeout on every call."""
+class TimedApiClient(ApiClient):  # type: ignore[misc]
+    """ask-sdk's HTTPS client, with a timeout on every call, made when first used.
+
+    ``DefaultApiClient`` imports requests, about a tenth of a second of every Lambda
+    cold start, while most turns never call Alexa's APIs.
+    """
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
+        self._client: ApiClient | None = None
 
-    def _resolve_method(self, request: Any) -> Callable[..., Any]:
-        method = super()._resolve_method(request)
-        return functools.partial(method, timeout=self.timeout)
+    def invoke(self, request: ApiClientRequest) -> ApiClientResponse:
+        if self._client is None:
+            self._client = _default_client_with_timeout(self.timeout)
+        response: ApiClientResponse = self._client.invoke(request)
+        return response
+
+
+def _default_client_with_timeout(timeout: float) -> ApiClient:
+    # Imported here, not at the top: see TimedApiClient.
+    from ask_sdk_core.api_client import DefaultApiClient
+
+    class Timed(DefaultApiClient):  # type: ignore[misc]
+        def _resolve_method(self, request: Any) -> Callable[..., Any]:
+            method = super()._resolve_method(request)
+            return functools.partial(method, timeout=timeout)
+
+    return Timed()
 
 
 def _consented(handler_input: HandlerInput) -> bool:

@@ -37,7 +37,9 @@ from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderS
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
 from skill.interceptors import (
+    BeginStorageDeadline,
     CountMisunderstandings,
+    EndStorageDeadline,
     LogRequest,
     OneTurnState,
     RememberLastResponse,
@@ -110,8 +112,10 @@ def build_skill(
     for handler in handlers:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler(services))
+    builder.add_global_request_interceptor(BeginStorageDeadline(settings.dynamodb_turn_budget))
     builder.add_global_request_interceptor(LogRequest())
     builder.add_global_request_interceptor(OneTurnState())
     builder.add_global_response_interceptor(CountMisunderstandings())
     builder.add_global_response_interceptor(RememberLastResponse())
+    builder.add_global_response_interceptor(EndStorageDeadline())
     return builder.create()

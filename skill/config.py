@@ -69,12 +69,18 @@ class Settings:
     default_handling_minutes: int = 10
     alexa_api_timeout: float = 1.5
     remedy_policy: Path = DEFAULT_REMEDY_POLICY
-    # boto3: Alexa gives up after about 8 s, so a turn may spend at most ~3 s on storage.
+    # boto3: Alexa gives up after about 8 s; one call may take at most 3 attempts of 2 s
+    # plus retry sleeps, and all the calls of one turn share dynamodb_turn_budget
+    # (skill.storage.deadline computes the worst case of a turn from these).
     dynamodb_max_attempts: int = 3
     dynamodb_connect_timeout: float = 1.0
     dynamodb_read_timeout: float = 1.0
     notify_topic_arn: str | None = None
     sms_origination: str | None = None
+    dynamodb_turn_budget: float = 5.0
+    # Lambda says how it initialises: with SnapStart, work done at init is done once and
+    # restored from the snapshot; without, it is paid on every cold start.
+    snap_start: bool = False
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
 
     @classmethod
@@ -90,6 +96,7 @@ class Settings:
             table_name=text("TABLE_NAME", defaults.table_name) or defaults.table_name,
             region=text("AWS_REGION", None) or text("AWS_DEFAULT_REGION", None),
             dynamodb_endpoint=text("DYNAMODB_ENDPOINT", None),
+            snap_start=text("AWS_LAMBDA_INITIALIZATION_TYPE", None) == "snap-start",
             skill_id=text("SKILL_ID", None),
             userinfo_url=text("USERINFO_URL", None),
             userinfo_id_field=text("USERINFO_ID_FIELD", defaults.userinfo_id_field)

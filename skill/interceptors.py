@@ -1,4 +1,5 @@
-"""Work done around every turn: safe logging, one-turn state, and the last answer."""
+"""Work done around every turn: safe logging, one-turn state, the storage deadline,
+and the last answer."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from ask_sdk_core.dispatch_components import (
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
+
+from skill.storage import deadline
 
 log = logging.getLogger("skill.turns")
 
@@ -40,6 +43,26 @@ class LogRequest(AbstractRequestInterceptor):  # type: ignore[misc]
                 "locale": getattr(request, "locale", None),
             },
         )
+
+
+class BeginStorageDeadline(AbstractRequestInterceptor):  # type: ignore[misc]
+    """The turn's DynamoDB calls share one time budget (:mod:`skill.storage.deadline`)."""
+
+    def __init__(self, budget: float) -> None:
+        self.budget = budget
+
+    def process(self, handler_input: HandlerInput) -> None:
+        deadline.begin_turn(self.budget)
+
+
+class EndStorageDeadline(AbstractResponseInterceptor):  # type: ignore[misc]
+    """The thread may serve the console next: its calls have no Alexa deadline.
+
+    A turn that raised skips response interceptors; the apology handler ends it then.
+    """
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        deadline.end_turn()
 
 
 class OneTurnState(AbstractRequestInterceptor):  # type: ignore[misc]

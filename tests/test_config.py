@@ -46,3 +46,8 @@ def test_the_team_topic_is_required_where_it_is_asked_for() -> None:
     assert Settings.from_env({"NOTIFY_TOPIC_ARN": topic}).team_topic() == topic
     with pytest.raises(ConfigurationError, match="NOTIFY_TOPIC_ARN"):
         Settings.from_env({}).team_topic()
+
+
+def test_snap_start_is_read_from_lambdas_initialization_type() -> None:
+    assert Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}).snap_start
+    assert not Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}).snap_start

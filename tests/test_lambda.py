@@ -35,6 +35,8 @@ def test_importing_lambda_function_pulls_in_nothing_web_or_test_related() -> Non
     loaded = set(json.loads(run(code, {"AWS_REGION": "eu-west-1"})))
     assert "ask_sdk_core" in loaded and "boto3" in loaded
     assert loaded & WEB_OR_TEST_ONLY == set()
+    # Only a turn that calls Alexa's APIs needs an HTTP client (skill.alexa_api).
+    assert "requests" not in loaded
 
 
 def test_lambda_handler_answers_an_order_status_event(

@@ -9,6 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.handlers.turn import Services, Turn
+from skill.storage import deadline
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +22,8 @@ class ApologyHandler(AbstractExceptionHandler):  # type: ignore[misc]
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
+        # The response interceptors, which end the storage deadline, did not run.
+        deadline.end_turn()
         request = handler_input.request_envelope.request
         # The request id lets us find the turn; the exception's text may hold customer
         # data (slot values in a ValueError, say), so only its type is logged here.

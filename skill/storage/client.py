@@ -8,6 +8,7 @@ import boto3
 from botocore.config import Config
 
 from skill.config import Settings
+from skill.storage.deadline import refuse_late_attempts
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -30,8 +31,13 @@ LOCAL_KEY = "local"
 
 
 def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
-    """A client for the configured table; ``local`` adds placeholder credentials."""
+    """A client for the configured table; ``local`` adds placeholder credentials.
+
+    Within an Alexa turn its attempts keep to the turn's deadline (:mod:`.deadline`).
+    """
     client: DynamoDBClient = _client("dynamodb", settings, local)
+    attempt = settings.dynamodb_connect_timeout + settings.dynamodb_read_timeout
+    client.meta.events.register("before-send.dynamodb", refuse_late_attempts(attempt))
     return client
 
 

@@ -2,15 +2,28 @@
 
 Alexa user ids are stable identifiers of a person, so the key is their SHA-256:
 ``PK=ALEXAUSER#<sha256>, SK=PROFILE``.
+
+One customer may talk to two devices at once. Visits are counted with atomic updates
+(``ADD``, last visit wins), which cannot lose one another. The verification failures
+are read, changed and written back, so they carry a ``version``: a save names the
+version it read and fails with :class:`VersionConflict` if another device saved in
+between; the caller reads again and re-applies its change instead of overwriting.
+
+Nothing here is needed for long: every write sets the table's time-to-live attribute a
+year ahead, so DynamoDB deletes the profile of someone who stopped using the skill.
 """
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from skill.storage.codec import key
+from skill.storage.tables import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -18,6 +31,24 @@ if TYPE_CHECKING:
 
 def user_key(user_id: str) -> str:
     return "ALEXAUSER#" + hashlib.sha256(user_id.encode("utf-8")).hexdigest()
+
+
+PROFILE_RETENTION = timedelta(days=365)
+
+
+def _expiry(moment: datetime) -> dict[str, str]:
+    return {"N": str(int((moment + PROFILE_RETENTION).timestamp()))}
+
+
+class VersionConflict(Exception):
+    """Another writer saved the profile since it was read."""
+
+
+@dataclass(frozen=True)
+class Failures:
+    moments: list[datetime]
+    # 0 when nothing was saved yet.
+    version: int
 
 
 class AlexaUserStore:
@@ -30,29 +61,62 @@ class AlexaUserStore:
         answer = self._client.update_item(
             TableName=self._table,
             Key=key(user_key(user_id), "PROFILE"),
-            UpdateExpression="SET last_visit = :now ADD visits :one",
-            ExpressionAttributeValues={":now": {"S": now.isoformat()}, ":one": {"N": "1"}},
+            UpdateExpression=f"SET last_visit = :now, {TTL_ATTRIBUTE} = :expires ADD visits :one",
+            ExpressionAttributeValues={
+                ":now": {"S": now.isoformat()},
+                ":one": {"N": "1"},
+                ":expires": _expiry(now),
+            },
             ReturnValues="ALL_OLD",
         )
         previous = answer.get("Attributes", {}).get("last_visit")
         return datetime.fromisoformat(previous["S"]) if previous else None
 
     def verification_failures(self, user_id: str) -> list[datetime]:
+        return self.failures(user_id).moments
+
+    def failures(self, user_id: str) -> Failures:
+        """The failures and the version they were read at, for a later save."""
         answer = self._client.get_item(
             TableName=self._table,
             Key=key(user_key(user_id), "PROFILE"),
-            ProjectionExpression="verification_failures",
+            ProjectionExpression="verification_failures, version",
             ConsistentRead=True,
         )
-        stored = answer.get("Item", {}).get("verification_failures", {}).get("L", [])
-        return [datetime.fromisoformat(value["S"]) for value in stored]
-
-    def save_verification_failures(self, user_id: str, failures: list[datetime]) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(user_key(user_id), "PROFILE"),
-            UpdateExpression="SET verification_failures = :failures",
-            ExpressionAttributeValues={
-                ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]}
-            },
+        item = answer.get("Item", {})
+        stored = item.get("verification_failures", {}).get("L", [])
+        return Failures(
+            moments=[datetime.fromisoformat(value["S"]) for value in stored],
+            version=int(item.get("version", {}).get("N", "0")),
         )
+
+    def save_verification_failures(
+        self, user_id: str, failures: list[datetime], *, version: int = 0
+    ) -> None:
+        """Save if the profile is still at ``version``; raise VersionConflict if not."""
+        if version == 0:
+            condition = "attribute_not_exists(version)"
+            values: dict[str, Any] = {}
+        else:
+            condition = "version = :read"
+            values = {":read": {"N": str(version)}}
+        update = "SET verification_failures = :failures, version = :next"
+        if failures:
+            update += f", {TTL_ATTRIBUTE} = :expires"
+            values[":expires"] = _expiry(max(failures))
+        try:
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(user_key(user_id), "PROFILE"),
+                UpdateExpression=update,
+                ConditionExpression=condition,
+                ExpressionAttributeValues={
+                    ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]},
+                    ":next": {"N": str(version + 1)},
+                    **values,
+                },
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                raise VersionConflict(user_key(user_id)) from error
+            raise

@@ -44,13 +44,16 @@ def envelope_problem(envelope: Any) -> str | None:
         return "not an Alexa request envelope"
     if not isinstance(body.get("type"), str) or not isinstance(body.get("requestId"), str):
         return "not an Alexa request envelope"
+    # Alexa always sends context.System with the application; ask-sdk reads both before
+    # any handler runs (the application id, the API endpoint and token).
     context = envelope.get("context")
-    if context is not None and not isinstance(context, dict):
+    system = context.get("System") if isinstance(context, dict) else None
+    if not isinstance(system, dict) or not isinstance(system.get("application"), dict):
+        return "not an Alexa request envelope"
+    if not isinstance(system["application"].get("applicationId"), str):
         return "not an Alexa request envelope"
     session = envelope.get("session")
     if session is not None and not isinstance(session, dict):
-        return "not an Alexa request envelope"
-    if context is None and session is None:
         return "not an Alexa request envelope"
     return None
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from botocore.awsrequest import AWSResponse
 
 from skill.storage import Stores
 from skill.storage.codec import from_item
 from tests.alexa import Conversation, Reply
 from tests.fake_alexa_api import FakeAlexaApi
+from tests.faults import THROTTLING, FaultyTable, simulate_time
 
 Talk = Callable[..., Conversation]
 UNLINKED = "amzn1.ask.account.UNLINKED"
@@ -460,45 +460,20 @@ def test_launch_mentions_the_open_callback_first(talk: Talk) -> None:
 # Honest failure --------------------------------------------------------------------
 
 
-class _Body:
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        yield self.data
-
-
-def throttle(operation: str, dynamodb: Any) -> list[str]:
-    """Every ``operation`` sent over HTTP answers 400 throttling; returns the attempts."""
-    attempts: list[str] = []
-
-    def answer(**kwargs: Any) -> AWSResponse | None:
-        if not kwargs["event_name"].endswith(operation):
-            return None
-        attempts.append(operation)
-        body = b'{"__type":"com.amazonaws.dynamodb.v20120810#ThrottlingException","message":"x"}'
-        return AWSResponse(
-            kwargs["request"].url,
-            400,
-            {"Content-Type": "application/x-amz-json-1.0"},
-            _Body(body),  # type: ignore[arg-type]
-        )
-
-    dynamodb.meta.events.register(f"before-send.dynamodb.{operation}", answer)
-    return attempts
-
-
 def test_a_throttled_table_is_admitted_and_nothing_is_half_written(
     talk: Talk,
     stored: Callable[[str], list[dict[str, Any]]],
     dynamodb: Any,
     settings: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    attempts = throttle("TransactWriteItems", dynamodb)
+    simulate_time(monkeypatch)  # retry sleeps add up without waiting
+    table = FaultyTable(dynamodb)
+    table.fail("TransactWriteItems", THROTTLING)
 
     reply = talk(token="demo-alex").say("CallbackIntent")
 
-    assert len(attempts) == settings.dynamodb_max_attempts  # bounded retries
+    assert len(table.attempts) == settings.dynamodb_max_attempts  # bounded retries
     assert reply.speech.startswith("I'm sorry, I couldn't book the call back just now")
     assert "+1 800 555 0199" in reply.speech
     assert "Maria" not in reply.speech

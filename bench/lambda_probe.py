@@ -1,0 +1,85 @@
+"""One Lambda process, measured from the inside: ``python -m bench.lambda_probe MODULE STEPS``.
+
+Run in a fresh interpreter by :mod:`bench.lambda_process`. It imports ``MODULE`` (the
+Lambda entry: ``lambda_function`` or the baseline ``bench.hello``) and calls its
+``handler`` with each event of the JSON file ``STEPS``, as Lambda would: the first call
+answers in the same process right after the import, a cold start; the rest are warm.
+It counts the DynamoDB requests each call sends (botocore's ``before-send``, retries
+included) and prints one JSON object: per step the time, the requests by operation and
+the first words spoken, and the process's peak resident memory.
+
+Nothing from the skill or the tests is imported here before ``MODULE``: what the
+process holds is what the Lambda would hold.
+"""
+
+from __future__ import annotations
+
+import time
+
+START = time.perf_counter()
+
+import importlib  # noqa: E402 (after the clock starts: imports are part of a cold start)
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+import boto3  # noqa: E402
+
+
+def main() -> None:
+    module_name, steps_file = sys.argv[1], sys.argv[2]
+    with open(steps_file, encoding="utf-8") as source:
+        steps: list[dict[str, Any]] = json.load(source)
+    sent: list[str] = []
+
+    def count(**kwargs: Any) -> None:
+        sent.append(kwargs["event_name"].rsplit(".", 1)[-1])
+
+    # Clients copy the session's hooks when they are made: register before the import.
+    boto3.setup_default_session()
+    assert boto3.DEFAULT_SESSION is not None
+    boto3.DEFAULT_SESSION.events.register("before-send.dynamodb", count)
+
+    module = importlib.import_module(module_name)
+    results = []
+    attributes: dict[str, Any] = {}
+    started = START
+    for number, step in enumerate(steps):
+        event = step["event"]
+        event["request"]["requestId"] = f"amzn1.echo-api.request.bench-{number}"
+        if step.get("continue"):
+            event["session"]["attributes"] = attributes
+            event["session"]["new"] = False
+        sent.clear()
+        answer = module.handler(event, None)
+        elapsed = time.perf_counter() - started
+        attributes = answer.get("sessionAttributes") or {}
+        ssml = answer["response"].get("outputSpeech", {}).get("ssml", "")
+        results.append(
+            {"label": step["label"], "seconds": elapsed, "sent": list(sent), "speech": ssml[:160]}
+        )
+        started = time.perf_counter()
+    print(json.dumps({"steps": results, "peak_rss_bytes": peak_rss_bytes()}))
+
+
+def peak_rss_bytes() -> int:
+    """The process's resident-memory high-water mark.
+
+    ``getrusage``'s ``ru_maxrss`` survives ``execve`` on Linux: a child started from a
+    big parent (the bench, with its embedded DynamoDB) reports the parent's size at the
+    fork. ``VmHWM`` in /proc belongs to this program's own address space; getrusage is
+    the fallback where /proc is missing.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024  # kB
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # KiB on Linux
+
+
+if __name__ == "__main__":
+    main()

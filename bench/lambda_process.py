@@ -1,0 +1,286 @@
+"""The Lambda side: cold start, warm turns with their DynamoDB requests, peak memory,
+and a turn against a DynamoDB that never answers.
+
+Every figure comes from fresh interpreters running :mod:`bench.lambda_probe`, against
+the embedded DynamoDB (moto, one request at a time) seeded with the demo data, the
+skill as Lambda runs it (``lambda_function``) next to the baseline (``bench.hello``).
+Cold starts alternate between the two, so other load on the machine weighs on both.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from skill.config import Settings
+from skill.demo.data import ALEX, demo_orders, seed
+from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.storage import Stores
+from skill.storage.client import dynamodb_client
+from skill.storage.tables import MAIN_TABLE, create_tables
+from tests.alexa import SKILL_ID, envelope, intent_request, launch_request
+
+ROOT = Path(__file__).resolve().parent.parent
+SKILL, BASELINE = "lambda_function", "bench.hello"
+READS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem"})
+TRANSACTIONS = frozenset({"TransactWriteItems", "TransactGetItems"})
+# The warm turns per main intent: the label in the table, and the words that show the
+# turn did what it is measured for (a failure would be fast and prove nothing).
+ORDER_STATUS = "order status"
+COMPLAINT = "complaint: remedy chosen, stored"
+CALLBACK = "callback: booked"
+MAIN_TURNS = {ORDER_STATUS: "1003", COMPLAINT: "Done", CALLBACK: "will call you"}
+
+
+@dataclass
+class Process:
+    """What one fresh process measured."""
+
+    cold_seconds: float
+    peak_rss_bytes: int
+    turns: dict[str, list[float]] = field(default_factory=dict)
+    sent: dict[str, list[list[str]]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Figures:
+    skill_cold: list[float]
+    baseline_cold: list[float]
+    skill_peak: int
+    baseline_peak: int
+    skill_turns: dict[str, list[float]]
+    skill_sent: dict[str, list[list[str]]]
+    baseline_turns: list[float]
+    unanswered_seconds: float
+    unanswered_speech: str
+
+
+DEMO_TOKEN = "demo-alex"  # noqa: S105 (the demo's documented account-linking token)
+
+
+def _linked(request: dict[str, Any], session_id: str, token: str = DEMO_TOKEN) -> dict[str, Any]:
+    return envelope(request, token=token, session_id=session_id)
+
+
+def complaining_customers(stores: Stores, today: date, count: int) -> None:
+    """Customers like Alex, each with one late order: a second complaint about the same
+    order goes to an agent, so each measured complaint needs an order of its own."""
+    late = next(order for order in demo_orders(today) if order.number == "1003")
+    for number in range(count):
+        customer = replace(ALEX, customer_id=f"c-bench-{number}")
+        stores.orders.put_customer(customer)
+        stores.tokens.put(f"bench-{number}", customer.customer_id)
+        stores.orders.put_order(
+            replace(late, number=str(7000 + number), customer_id=customer.customer_id)
+        )
+
+
+def skill_steps(turns: int) -> list[dict[str, Any]]:
+    """A cold launch, then ``turns`` rounds of order status, complaint and callback."""
+    steps: list[dict[str, Any]] = [
+        {"label": "cold", "event": _linked(launch_request(), "amzn1.echo-api.session.cold")}
+    ]
+    for number in range(turns):
+        session = f"amzn1.echo-api.session.bench-{number}-{uuid.uuid4().hex[:8]}"
+        steps += [
+            {"label": ORDER_STATUS, "event": _linked(intent_request("OrderStatusIntent"), session)},
+            {
+                "label": "complaint: offer",
+                "event": _linked(
+                    intent_request(
+                        "ComplaintIntent", problemType="late", orderNumber=str(7000 + number)
+                    ),
+                    session + "-c",
+                    token=f"bench-{number}",
+                ),
+            },
+            {
+                "label": COMPLAINT,
+                "event": _linked(
+                    intent_request("RemedyChoiceIntent", remedy="shipping_refund"),
+                    session + "-c",
+                    token=f"bench-{number}",
+                ),
+                "continue": True,
+            },
+            {"label": CALLBACK, "event": _linked(intent_request("CallbackIntent"), session + "-b")},
+            {
+                "label": "callback: cancel asked",
+                "event": _linked(intent_request("CancelCallbackIntent"), session + "-x"),
+            },
+            {
+                "label": "callback: cancelled",
+                "event": _linked(intent_request("AMAZON.YesIntent"), session + "-x"),
+                "continue": True,
+            },
+        ]
+    return steps
+
+
+def baseline_steps(turns: int) -> list[dict[str, Any]]:
+    return [
+        {"label": "cold" if number == 0 else "launch", "event": _linked(launch_request(), "s")}
+        for number in range(turns + 1)
+    ]
+
+
+def probe(module: str, steps: list[dict[str, Any]], env: dict[str, str]) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(steps, file)
+    try:
+        done = subprocess.run(  # noqa: S603 (our own probe, fixed arguments)
+            [sys.executable, "-m", "bench.lambda_probe", module, file.name],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.unlink(file.name)
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} failed:\n{done.stderr[-3000:]}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _process(result: dict[str, Any]) -> Process:
+    steps = result["steps"]
+    measured = Process(cold_seconds=steps[0]["seconds"], peak_rss_bytes=result["peak_rss_bytes"])
+    for step in steps[1:]:
+        expected = MAIN_TURNS.get(step["label"])
+        if expected and expected not in step["speech"]:
+            raise RuntimeError(f"{step['label']} did not succeed: {step['speech']}")
+        measured.turns.setdefault(step["label"], []).append(step["seconds"])
+        measured.sent.setdefault(step["label"], []).append(step["sent"])
+    return measured
+
+
+def round_trips(sent: list[list[str]]) -> str:
+    """Reads / writes / transactions per turn, as the most frequent split (and range)."""
+    splits = [
+        (
+            sum(op in READS for op in ops),
+            sum(op not in READS and op not in TRANSACTIONS for op in ops),
+            sum(op in TRANSACTIONS for op in ops),
+        )
+        for ops in sent
+    ]
+    common, _ = Counter(splits).most_common(1)[0]
+    text = "{} reads, {} writes, {} transactions".format(*common)
+    if len(set(splits)) > 1:
+        text += f" (in {Counter(splits)[common]} of {len(splits)} turns)"
+    return text
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+@contextmanager
+def _silent_dynamodb() -> Iterator[str]:
+    """An endpoint that accepts connections and never answers: a hung table."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    finally:
+        stop.set()
+        thread.join()
+        for connection in held:
+            connection.close()
+        server.close()
+
+
+def _environment(endpoint: str, table: str) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SKILL_ID": SKILL_ID,
+        "TABLE_NAME": table,
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "DYNAMODB_ENDPOINT": endpoint,
+        # Like Lambda: no bytecode written next to the code (it is read-only there).
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+
+
+def run(cold_starts: int, turns: int) -> Figures:
+    skill_cold: list[float] = []
+    baseline_cold: list[float] = []
+    skill: Process | None = None
+    baseline: Process | None = None
+    with EmbeddedDynamoDB() as endpoint:
+        table = f"bench-{uuid.uuid4().hex[:8]}"
+        settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
+        client = dynamodb_client(settings, local=True)
+        create_tables(client, {MAIN_TABLE: table})
+        stores = Stores.on(client, table)
+        seed(stores, datetime.now(UTC).date())
+        complaining_customers(stores, datetime.now(UTC).date(), turns)
+        env = _environment(endpoint, table)
+        # Bytecode compiled once, as in a deployed package, before any process is timed.
+        probe(SKILL, skill_steps(0), env)
+        probe(BASELINE, baseline_steps(0), env)
+        for number in range(cold_starts):
+            # One process of each side measures the warm turns too; the rest only start.
+            warm = turns if number == 0 else 0
+            measured = _process(probe(SKILL, skill_steps(warm), env))
+            skill_cold.append(measured.cold_seconds)
+            skill = skill or measured
+            measured = _process(probe(BASELINE, baseline_steps(warm), env))
+            baseline_cold.append(measured.cold_seconds)
+            baseline = baseline or measured
+    assert skill is not None and baseline is not None
+    with _silent_dynamodb() as silent:
+        steps = [
+            {"label": "cold", "event": _linked(launch_request(), "amzn1.echo-api.session.hung")},
+            {"label": "hung", "event": _linked(intent_request("CallbackIntent"), "hung-2")},
+        ]
+        hung = probe(SKILL, steps, _environment(silent, "hung"))["steps"][1]
+    return Figures(
+        skill_cold=skill_cold,
+        baseline_cold=baseline_cold,
+        skill_peak=skill.peak_rss_bytes,
+        baseline_peak=baseline.peak_rss_bytes,
+        skill_turns=skill.turns,
+        skill_sent=skill.sent,
+        baseline_turns=baseline.turns["launch"],
+        unanswered_seconds=hung["seconds"],
+        unanswered_speech=hung["speech"],
+    )
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)

@@ -1,0 +1,118 @@
+"""DynamoDB faults for tests, injected where the HTTP request would leave the client.
+
+botocore emits ``before-send`` just before an attempt goes on the wire; a hook that
+returns a response answers in the table's place, and one that raises acts as the
+network. So the client's own retry mode, timeouts and error parsing all run as in
+production::
+
+    table = FaultyTable(dynamodb)
+    table.fail("TransactWriteItems", THROTTLING)
+    ...                      # every attempt of that operation is now throttled
+    assert len(table.attempts) == settings.dynamodb_max_attempts
+
+Time is simulated (:class:`SimulatedTime`): retry sleeps and timed-out attempts add to
+it instead of waiting, so a test can add up how long a turn would have taken without
+taking that long and without timing anything.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import botocore.endpoint
+import pytest
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ReadTimeoutError
+
+from skill.storage import deadline
+
+
+@dataclass(frozen=True)
+class Fault:
+    name: str
+    status: int = 0  # 0: no answer at all, the read times out
+    error_type: str = ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+THROTTLING = Fault("throttling", 400, "com.amazonaws.dynamodb.v20120810#ThrottlingException")
+SERVER_ERROR = Fault("server error", 500, "com.amazonaws.dynamodb.v20120810#InternalServerError")
+TIMEOUT = Fault("timeout")
+FAULTS = (THROTTLING, SERVER_ERROR, TIMEOUT)
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Iterator[bytes]:
+        yield self.data
+
+
+class SimulatedTime:
+    """``time`` for botocore's retry sleeps and the storage deadline: sleeping adds."""
+
+    def __init__(self) -> None:
+        self.elapsed = 0.0
+
+    def monotonic(self) -> float:
+        return time.monotonic() + self.elapsed
+
+    def sleep(self, seconds: float) -> None:
+        self.elapsed += seconds
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+
+@dataclass
+class FaultyTable:
+    """Faults on chosen operations of one client; ``attempts`` lists every faulted try."""
+
+    dynamodb: Any
+    clock: SimulatedTime | None = None
+    # A timed-out attempt waited this long (connect plus read timeout, the worst case).
+    attempt_seconds: float = 2.0
+    attempts: list[str] = field(default_factory=list)
+    _faults: dict[str, Fault] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.dynamodb.meta.events.register("before-send.dynamodb", self._answer)
+
+    def fail(self, operation: str, fault: Fault) -> None:
+        self._faults[operation] = fault
+
+    def heal(self) -> None:
+        self._faults.clear()
+
+    def _answer(self, **kwargs: Any) -> AWSResponse | None:
+        operation = kwargs["event_name"].rsplit(".", 1)[-1]
+        fault = self._faults.get(operation)
+        if fault is None:
+            return None
+        self.attempts.append(operation)
+        if fault.status == 0:
+            if self.clock is not None:
+                self.clock.sleep(self.attempt_seconds)
+            raise ReadTimeoutError(endpoint_url=kwargs["request"].url)
+        body = json.dumps({"__type": fault.error_type, "message": "injected"}).encode()
+        return AWSResponse(
+            kwargs["request"].url,
+            fault.status,
+            {"Content-Type": "application/x-amz-json-1.0"},
+            _Body(body),  # type: ignore[arg-type]
+        )
+
+
+def simulate_time(monkeypatch: pytest.MonkeyPatch) -> SimulatedTime:
+    """Retry sleeps and the storage deadline run on simulated time from now on."""
+    clock = SimulatedTime()
+    monkeypatch.setattr(botocore.endpoint, "time", clock)
+    monkeypatch.setattr(deadline, "time", clock)
+    return clock

@@ -1,0 +1,28 @@
+"""50 simulated customers at once against the production web service on loopback.
+
+``make bench`` runs them for 60 seconds at a person's pace, each round a launch, order
+status, a complaint settled, a call back booked and cancelled (bench/load.py). Here the
+same 50 customers each make just the turns that write and confirm, a complaint (two
+turns) and a call back (one), 3 seconds apart: bounded by the round rather than by the
+clock, so the suite stays short while the 150 turns still arrive concurrently.
+"""
+
+from __future__ import annotations
+
+from bench import load
+
+CUSTOMERS = 50
+TURNS_PER_ROUND = 3
+
+
+def test_fifty_customers_at_once_get_no_5xx_and_every_confirmation_is_stored_once() -> None:
+    result = load.run(CUSTOMERS, seconds=120, think=3.0, rounds=1, writes_only=True)
+
+    assert result.problems == []
+    assert result.turns == CUSTOMERS * TURNS_PER_ROUND
+    assert result.server_errors == 0
+    # Every customer heard a complaint confirmed (their first is granted) and it is
+    # stored exactly once; the callbacks confirmed are each stored once.
+    assert result.confirmed_complaints == result.stored_complaints == CUSTOMERS
+    assert result.confirmed_callbacks > 0
+    assert result.stored_callbacks == result.confirmed_callbacks
