@@ -34,6 +34,7 @@ from skill.handlers.complaints import (
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.feedback import FeedbackHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.privacy import DeleteMyDataHandler, EraseAnswerHandler, MyDataHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
 from skill.interceptors import (
@@ -88,6 +89,10 @@ def build_skill(
         CallbackStatusHandler(services),
         CancelCallbackHandler(services),
         CallbackAnswerHandler(services),
+        # The customer's data: told, and erased only after a yes.
+        MyDataHandler(services),
+        DeleteMyDataHandler(services),
+        EraseAnswerHandler(services),
         # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),

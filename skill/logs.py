@@ -14,6 +14,8 @@ from typing import Any
 FIELDS = ("request_id", "request_type", "intent", "locale", "reason", "error_type", "status")
 # Opaque ids made by Alexa: masking their digit runs would only break tracing.
 UNMASKED = frozenset({"request_id"})
+# Libraries whose debug output quotes whole requests and answers: warnings only.
+LIBRARIES = ("botocore", "boto3", "urllib3", "werkzeug")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _LONG_DIGITS = re.compile(r"\+?\d[\d ()-]{5,}\d")
 
@@ -47,5 +49,5 @@ def configure_logging(level: str = "INFO") -> None:
     # Lambda installs its own handler; replace it so every line goes through the mask.
     root.handlers = [handler]
     root.setLevel(level)
-    for noisy in ("botocore", "boto3", "urllib3", "werkzeug"):
+    for noisy in LIBRARIES:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

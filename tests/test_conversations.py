@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from skill.chat import Answer, Chat, Matcher
+from skill.logs import LIBRARIES, JsonFormatter
 from skill.models import load
 from tests.conftest import MOMENT
 from tests.scripts import Script, ScriptError, all_scripts, parse
@@ -57,12 +59,30 @@ def _check(
     return problems
 
 
+# What the demo customers are, and what they say in the scripts: none of it may appear
+# in a log line as production writes it.
+PERSONAL = (
+    "Alex", "Ruth", "Lena", "Sam ", "10115", "94110", "SW1A", "0142", "0958", "5550187",
+    "5550188", "12345678", "@example", "demo-alex", "demo-ruth", "demo-lena", "the lid",
+    "der griff", "lovely service", "die app ist super", "the app could be faster",
+)  # fmt: skip
+
+
 @pytest.mark.parametrize("path", all_scripts(), ids=lambda path: path.stem)
-def test_conversation(path: Path, client: FlaskClient) -> None:
+def test_conversation(path: Path, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
     script = parse(path)
     assert script.locale in LOCALES
+    # Logging as configure_logging() sets it up in production, at its most talkative.
+    caplog.set_level(logging.DEBUG)
+    for library in LIBRARIES:
+        caplog.set_level(logging.WARNING, logger=library)
     failures = run(script, client)
     assert not failures, "\n".join(failures)
+    formatter = JsonFormatter()
+    lines = [formatter.format(record) for record in caplog.records]
+    assert any('"message": "turn"' in line for line in lines)  # the turns were logged
+    leaks = [(word, line) for line in lines for word in PERSONAL if word in line]
+    assert not leaks, leaks
 
 
 def test_there_are_enough_scripts_in_every_locale() -> None:

@@ -12,6 +12,7 @@ import pytest
 from jinja2.exceptions import UndefinedError
 
 from skill.handlers.callbacks import CallTime, CallView
+from skill.privacy import Erased, Summary
 from skill.records import (
     CommitmentStatus,
     Money,
@@ -433,6 +434,26 @@ VARIANTS: dict[str, dict[str, Data]] = {
         "three": lambda lang: {"minutes": 3},
     },
     **_callback_variants(),
+    "my_data": {
+        "nothing-unlinked": lambda lang: {
+            "known": Summary(False, None, 0, 0, 0, False, None, False)
+        },
+        "everything": lambda lang: {
+            "known": Summary(True, "Zo\u00eb & Max", 2, 1, 3, True, "sms", True)
+        },
+        "one-of-each": lambda lang: {"known": Summary(True, None, 1, 1, 1, False, "phone", False)},
+        "visits-only": lambda lang: {"known": Summary(False, None, 0, 0, 0, False, None, True)},
+    },
+    "erase_confirm": {
+        "linked": lambda lang: {"linked": True},
+        "unlinked": lambda lang: {"linked": False},
+    },
+    "erased": {
+        f"kept-{kept}": (lambda lang, kept=kept: {"erased": Erased(2, kept, 1)})
+        for kept in (0, 1, 2)
+    },
+    "erase_kept": {"plain": lambda lang: {}},
+    "erase_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
     **_complaint_variants(),
 }
 

@@ -36,6 +36,7 @@ OPEN_QUESTIONS = (
     "complaint_order",
     "remedy_choice",
     *CALLBACK_QUESTIONS,
+    "erase_data",
 )
 # After this many misunderstandings in a row, a human is offered.
 OFFER_HUMAN_AFTER = 2

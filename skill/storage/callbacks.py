@@ -5,6 +5,7 @@ Items::
     PK=OWNER#<owner>    SK=OPEN              the one open callback (a lock)
     PK=OWNER#<owner>    SK=PREFS             the channel the customer chose last time
     PK=OWNER#<owner>    SK=CONTACT#<iso>     a finished call: who helped, when
+    PK=OWNER#<owner>    SK=CALLBACK#<id>     every callback of this customer (for erasure)
     PK=CALLBACK#<id>    SK=CALLBACK          GSI1PK=TEAM  GSI1SK=QUEUE#<rank>#<due>#<id>
     PK=AGENT#<id>       SK=PROFILE           GSI1PK=TEAM  GSI1SK=AGENT#<id>
     PK=TEAM             SK=STATS             GSI1PK=TEAM  GSI1SK=STATS (handling times)
@@ -18,6 +19,7 @@ customer's request exists completely or not at all.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +48,7 @@ TEAM = "TEAM"
 # Outbox events are delivered within seconds; a month is ample for audits of delivery.
 OUTBOX_RETENTION = timedelta(days=30)
 HANDLING_HISTORY = 50
+CLOSED_RETENTION = timedelta(days=365)
 
 
 class CallbackAlreadyOpen(Exception):
@@ -65,6 +68,7 @@ class OwnerState:
     open_callback_id: str | None = None
     channel: str | None = None
     contacts: list[Contact] = field(default_factory=list)
+    callback_ids: list[str] = field(default_factory=list)
 
     @property
     def last_contact(self) -> Contact | None:
@@ -243,6 +247,7 @@ class CallbackStore:
         open_id: str | None = None
         channel: str | None = None
         contacts: list[Contact] = []
+        callback_ids: list[str] = []
         for raw in answer.get("Items", []):
             values = from_item(raw)
             if values["SK"] == "OPEN":
@@ -251,7 +256,9 @@ class CallbackStore:
                 channel = values.get("channel")
             elif values["SK"].startswith("CONTACT#"):
                 contacts.append(Contact(values["agent_id"], datetime.fromisoformat(values["at"])))
-        return OwnerState(open_id, channel, contacts)
+            elif values["SK"].startswith("CALLBACK#"):
+                callback_ids.append(str(values["callback_id"]))
+        return OwnerState(open_id, channel, contacts, callback_ids)
 
     def team(self) -> Team:
         """Agents, the open queue and recent handling times: one query on the index."""
@@ -332,6 +339,19 @@ class CallbackStore:
                     "Item": to_item({"PK": owner_pk, "SK": "PREFS", "channel": callback.channel}),
                 }
             },
+            # So everything about one customer can be found again (and erased on request).
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(
+                        {
+                            "PK": owner_pk,
+                            "SK": f"CALLBACK#{callback.callback_id}",
+                            "callback_id": callback.callback_id,
+                        }
+                    ),
+                }
+            },
             *self._outbox_puts(events),
         ]
         try:
@@ -384,13 +404,16 @@ class CallbackStore:
                 "Update": {
                     "TableName": self._table,
                     "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
-                    "UpdateExpression": "SET #status = :status, closed_at = :now "
-                    "REMOVE GSI1PK, GSI1SK",
+                    "UpdateExpression": "SET #status = :status, closed_at = :now, "
+                    f"{TTL_ATTRIBUTE} = :expires REMOVE GSI1PK, GSI1SK",
                     "ConditionExpression": "#status IN (:waiting, :claimed)",
                     "ExpressionAttributeNames": {"#status": "status"},
                     "ExpressionAttributeValues": {
                         ":status": {"S": status.value},
                         ":now": {"S": _iso(now)},
+                        # A closed callback is kept a year for the team's figures, then
+                        # DynamoDB deletes it.
+                        ":expires": {"N": str(int((now + CLOSED_RETENTION).timestamp()))},
                         ":waiting": {"S": CallbackStatus.WAITING.value},
                         ":claimed": {"S": CallbackStatus.CLAIMED.value},
                     },
@@ -454,6 +477,48 @@ class CallbackStore:
             {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
             for event in events
         ]
+
+    def forget(self, owner: str, now: datetime) -> int:
+        """Erase what the callbacks keep about a customer; returns the callbacks touched.
+
+        An open callback is cancelled first (its outbox event tells the agent). Each
+        callback keeps its bare facts (when, who, which channel) for the team's figures,
+        without number, address, name or what the customer said; the customer's own
+        items (lock, preference, contacts) are deleted.
+        """
+        state = self.owner_state(owner)
+        if state.open_callback_id:
+            callback = self.get(state.open_callback_id)
+            if callback is not None and callback.is_open:
+                event = OutboxEvent(
+                    "cancelled", callback.callback_id, now, callback.agent_id,
+                    callback.channel, now,
+                )  # fmt: skip
+                # Closed meanwhile by an agent: nothing left to cancel.
+                with contextlib.suppress(CallbackChanged):
+                    self.cancel(callback, now, [event])
+        for callback_id in state.callback_ids:
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(f"CALLBACK#{callback_id}", "CALLBACK"),
+                UpdateExpression="SET #owner = :erased REMOVE phone, email, first_name, "
+                "customer_id, #context",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeNames={"#owner": "owner", "#context": "context"},
+                ExpressionAttributeValues={":erased": {"S": "erased"}},
+            )
+        answer = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk",
+            ExpressionAttributeValues={":pk": {"S": _owner_pk(owner)}},
+            ProjectionExpression="PK, SK",
+            ConsistentRead=True,
+        )
+        for item in answer.get("Items", []):
+            self._client.delete_item(
+                TableName=self._table, Key={"PK": item["PK"], "SK": item["SK"]}
+            )
+        return len(state.callback_ids)
 
     # The team (demo data and the console) --------------------------------------------
 

@@ -115,7 +115,7 @@ def _commitment_from(values: dict[str, Any]) -> Commitment:
     return Commitment(
         commitment_id=values["commitment_id"],
         complaint_id=values["complaint_id"],
-        customer_id=values["customer_id"],
+        customer_id=values.get("customer_id", ""),
         order_number=values["order_number"],
         kind=RemedyKind(values["remedy"]),
         amount=Money(Decimal(amount), values["currency"]) if amount is not None else None,
@@ -268,3 +268,35 @@ class ComplaintStore:
             ExpressionAttributeNames={"#status": "status"},
             ExpressionAttributeValues={":status": {"S": status.value}},
         )
+
+    def forget(self, customer_id: str) -> tuple[int, int]:
+        """Erase the customer's complaints; returns (deleted, kept anonymised).
+
+        A promise still open stays, as an obligation to an order without a customer:
+        the refund is still owed. The complaint behind it keeps its problem and order
+        but loses the customer's words. Everything else about them is deleted.
+        """
+        history = self.history(customer_id)
+        open_ones = {
+            c.complaint_id for c in history.commitments if c.status is CommitmentStatus.PROMISED
+        }
+        deleted = kept = 0
+        for complaint in history.complaints:
+            if complaint.complaint_id in open_ones:
+                for sk, extra in (("COMPLAINT", ", description"), ("COMMITMENT", "")):
+                    self._client.update_item(
+                        TableName=self._table,
+                        Key=key(_pk(complaint.complaint_id), sk),
+                        UpdateExpression=f"SET anonymised = :yes REMOVE customer_id, "
+                        f"{GSI1PK}, {GSI1SK}{extra}",
+                        ConditionExpression="attribute_exists(PK)",
+                        ExpressionAttributeValues={":yes": {"BOOL": True}},
+                    )
+                kept += 1
+            else:
+                for sk in ("COMPLAINT", "COMMITMENT"):
+                    self._client.delete_item(
+                        TableName=self._table, Key=key(_pk(complaint.complaint_id), sk)
+                    )
+                deleted += 1
+        return deleted, kept

@@ -120,3 +120,17 @@ class AlexaUserStore:
             if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
                 raise VersionConflict(user_key(user_id)) from error
             raise
+
+    def remembers(self, user_id: str) -> bool:
+        """Is anything stored about this Alexa user?"""
+        answer = self._client.get_item(
+            TableName=self._table,
+            Key=key(user_key(user_id), "PROFILE"),
+            ProjectionExpression="PK",
+            ConsistentRead=True,
+        )
+        return "Item" in answer
+
+    def forget(self, user_id: str) -> None:
+        """Delete what we remember of this Alexa user (visits, failed checks)."""
+        self._client.delete_item(TableName=self._table, Key=key(user_key(user_id), "PROFILE"))

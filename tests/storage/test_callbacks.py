@@ -76,13 +76,17 @@ def test_a_second_open_callback_for_the_same_customer_is_refused(stores: Stores)
 
 
 @transactional
-def test_cancel_closes_once(stores: Stores) -> None:
+def test_cancel_closes_once(stores: Stores, dynamodb: Any, settings: Settings) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])
     stores.callbacks.cancel(callback, MOMENT, [event(callback, "cancelled")])
 
     closed = stores.callbacks.get("cb-1")
     assert closed is not None and closed.status is CallbackStatus.CANCELLED
+    stored = dynamodb.get_item(
+        TableName=settings.table_name, Key={"PK": {"S": "CALLBACK#cb-1"}, "SK": {"S": "CALLBACK"}}
+    )["Item"]
+    assert int(stored["expires_at"]["N"]) == int((MOMENT + timedelta(days=365)).timestamp())
     assert stores.callbacks.team().queue == []
     assert stores.callbacks.owner_state("customer:c-x").open_callback_id is None
     with pytest.raises(CallbackChanged):

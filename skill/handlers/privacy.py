@@ -1,0 +1,64 @@
+"""Customers' control over their data: "what do you know about me", "delete my data"."""
+
+from __future__ import annotations
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.handlers.turn import ServiceHandler, Turn
+from skill.orders import identify
+from skill.privacy import erase, summary
+from skill.storage import STORAGE_ERRORS
+
+AWAITING_ERASE = "erase_data"
+
+
+class MyDataHandler(ServiceHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("MyDataIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        customer_id = identify(self.services.identity, turn.access_token)
+        try:
+            known = summary(self.services.stores, customer_id, turn.user_id)
+        except STORAGE_ERRORS:
+            return turn.answer("error", service_phone=self.services.settings.service_phone)
+        return turn.answer("my_data", known=known)
+
+
+class DeleteMyDataHandler(ServiceHandler):
+    """Asks first: erasing cannot be undone."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("DeleteMyDataIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        turn.session["awaiting"] = AWAITING_ERASE
+        return turn.answer("erase_confirm", linked=bool(turn.access_token))
+
+
+class EraseAnswerHandler(ServiceHandler):
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        answered = handler_input.attributes_manager.request_attributes.get("awaiting")
+        return answered == AWAITING_ERASE and bool(
+            is_intent_name("AMAZON.YesIntent")(handler_input)
+            or is_intent_name("AMAZON.NoIntent")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        if is_intent_name("AMAZON.NoIntent")(handler_input):
+            return turn.answer("erase_kept")
+        customer_id = identify(self.services.identity, turn.access_token)
+        try:
+            erased = erase(self.services.stores, customer_id, turn.user_id, turn.now)
+        except STORAGE_ERRORS:
+            # Partly erased at most; saying so, and asking again, finishes the job.
+            return turn.answer("erase_failed", service_phone=self.services.settings.service_phone)
+        # Nothing of this conversation should outlive it either.
+        for name in list(turn.session):
+            turn.session.pop(name, None)
+        return turn.answer("erased", erased=erased)

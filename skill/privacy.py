@@ -1,0 +1,77 @@
+"""What the skill keeps about a customer, told on request and erased on request.
+
+"What do you know about me" answers from the same stores that would be erased, so the
+summary cannot promise less than the erasure does. The shop's own records (the
+customer's profile and orders, the account-linking token) belong to the shop and are
+not the skill's to delete; the summary says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from skill.callbacks import owner_of
+from skill.records import CommitmentStatus
+
+if TYPE_CHECKING:
+    from skill.storage import Stores
+
+
+@dataclass(frozen=True)
+class Summary:
+    linked: bool
+    first_name: str | None
+    complaints: int
+    open_promises: int
+    callbacks: int
+    open_callback: bool
+    channel: str | None  # how they chose to be reached last time
+    remembers_visits: bool
+
+
+@dataclass(frozen=True)
+class Erased:
+    complaints_deleted: int
+    promises_kept: int  # open promises kept without the customer's name
+    callbacks: int
+
+
+def summary(stores: Stores, customer_id: str | None, user_id: str) -> Summary:
+    state = stores.callbacks.owner_state(owner_of(customer_id, user_id))
+    first_name = None
+    complaints = promises = 0
+    if customer_id:
+        account = stores.orders.account(customer_id)
+        first_name = account.customer.first_name if account.customer else None
+        history = stores.complaints.history(customer_id)
+        complaints = len(history.complaints)
+        promises = sum(c.status is CommitmentStatus.PROMISED for c in history.commitments)
+    return Summary(
+        linked=customer_id is not None,
+        first_name=first_name,
+        complaints=complaints,
+        open_promises=promises,
+        callbacks=len(state.callback_ids),
+        open_callback=state.open_callback_id is not None,
+        channel=state.channel,
+        remembers_visits=stores.users.remembers(user_id),
+    )
+
+
+def erase(stores: Stores, customer_id: str | None, user_id: str, now: datetime) -> Erased:
+    """Erase the skill's data about this customer and this Alexa user.
+
+    Each step can be repeated: a second request after a failure halfway finishes the job
+    and erases nothing twice.
+    """
+    callbacks = stores.callbacks.forget(owner_of(customer_id, user_id), now)
+    if customer_id:
+        # Also what this device asked for before the account was linked.
+        callbacks += stores.callbacks.forget(owner_of(None, user_id), now)
+        deleted, kept = stores.complaints.forget(customer_id)
+    else:
+        deleted = kept = 0
+    stores.users.forget(user_id)
+    return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)
