@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,8 @@ def _check(
 # What the demo customers are, and what they say in the scripts: none of it may appear
 # in a log line as production writes it.
 PERSONAL = (
-    "Alex", "Ruth", "Lena", "Sam ", "10115", "94110", "SW1A", "0142", "0958", "5550187",
-    "5550188", "12345678", "@example", "demo-alex", "demo-ruth", "demo-lena", "the lid",
+    "Alex", "Ruth", "Lena", "Sam", "10115", "94110", "SW1A", "0142", "0958", "5550187",
+    "5550188", "12345678", "example.com", "demo-alex", "demo-ruth", "demo-lena", "the lid",
     "der griff", "lovely service", "die app ist super", "the app could be faster",
 )  # fmt: skip
 
@@ -73,15 +74,16 @@ def test_conversation(path: Path, client: FlaskClient, caplog: pytest.LogCapture
     script = parse(path)
     assert script.locale in LOCALES
     # Logging as configure_logging() sets it up in production, at its most talkative.
-    caplog.set_level(logging.DEBUG)
+    # (set_level also sets the capturing handler's level, so the root's DEBUG comes last.)
     for library in LIBRARIES:
         caplog.set_level(logging.WARNING, logger=library)
+    caplog.set_level(logging.DEBUG)
     failures = run(script, client)
     assert not failures, "\n".join(failures)
     formatter = JsonFormatter()
     lines = [formatter.format(record) for record in caplog.records]
     assert any('"message": "turn"' in line for line in lines)  # the turns were logged
-    leaks = [(word, line) for line in lines for word in PERSONAL if word in line]
+    leaks = [(word, line) for line in lines for word in PERSONAL if re.search(rf"\b{word}\b", line)]
     assert not leaks, leaks
 
 
