@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from skill.storage.agents import LoginStore
+from skill.storage.audit import AuditStore
 from skill.storage.callbacks import CallbackStore
 from skill.storage.complaints import ComplaintStore
 from skill.storage.feedback import FeedbackStore
@@ -24,6 +26,8 @@ class Stores:
     callbacks: CallbackStore
     complaints: ComplaintStore
     feedback: FeedbackStore
+    logins: LoginStore
+    audit: AuditStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -34,4 +38,6 @@ class Stores:
             callbacks=CallbackStore(client, table),
             complaints=ComplaintStore(client, table),
             feedback=FeedbackStore(client, table),
+            logins=LoginStore(client, table),
+            audit=AuditStore(client, table),
         )
