@@ -342,7 +342,12 @@ def _complaint_for(
 
 def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
     """Mark a promise kept; only an agent whose authority covers its amount may."""
-    if commitment.amount is not None and not covers(act.agent.authority, commitment.amount):
+    value = commitment.amount
+    if value is None:
+        # A replacement is worth the order's total, as when it was granted.
+        order = act.stores.orders.get(commitment.order_number)
+        value = order.total if order is not None else None
+    if not covers(act.agent.authority, value):
         raise ActionRefused("This promise is above your authority.")
     detail = f"commitment {commitment.commitment_id}"
     extra = act.records("fulfil", callback.callback_id if callback else None, detail)

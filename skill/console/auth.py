@@ -28,8 +28,12 @@ from skill.storage.audit import AuditEntry
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
-# Checked when the login name is unknown, so both answers take the same time.
-_UNKNOWN_LOGIN_HASH = generate_password_hash(secrets.token_hex(16))
+
+
+@functools.cache
+def _unknown_login_hash() -> str:
+    """Checked when the login name is unknown, so both answers take the same time."""
+    return generate_password_hash(secrets.token_hex(16))
 
 
 def csrf_token() -> str:
@@ -123,7 +127,7 @@ def login_post() -> Any:
     password = request.form.get("password", "")
     stored = console.stores.logins.get(name) if name else None
     if stored is None:
-        check_password_hash(_UNKNOWN_LOGIN_HASH, password)
+        check_password_hash(_unknown_login_hash(), password)
         return page("login", status=401, failed=True, login_name=name)
     if locked_until(stored.failures, now) is not None:
         # Paused: not even a right password opens it, so guessing gains nothing.

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,23 +13,45 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from skill.clock import Clock
 from skill.config import Settings
 from skill.console import Console
-from skill.demo.data import seed_logins
+from skill.demo.data import DEMO_LOGINS, seed_logins
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.web import create_app
+from tests.conftest import MOMENT
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
 
 
+class MovableClock:
+    """The console's clock; tests move it forward (lockouts, overdue callbacks)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
 @pytest.fixture
-def console_app(skill: Any, settings: Settings, demo_stores: Stores, clock: Clock) -> Flask:
+def console_clock() -> MovableClock:
+    return MovableClock(MOMENT)
+
+
+@pytest.fixture
+def console_app(
+    skill: Any, settings: Settings, demo_stores: Stores, console_clock: MovableClock
+) -> Flask:
     seed_logins(demo_stores)
-    console = Console(demo_stores, settings, Renderer(), clock, load_policy(settings.remedy_policy))
+    console = Console(
+        demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
+    )
     app = create_app(skill, verifier=None, console=console)
     app.testing = True
     return app
@@ -74,11 +98,17 @@ class Agent:
 
 @pytest.fixture
 def agent(console_app: Flask) -> Callable[[str], Agent]:
-    """``agent("maria")``: a browser signed in as that demo login."""
+    """``agent("maria")``: a browser signed in as that demo agent.
+
+    The session is written directly, as a sign-in would leave it: scrypt makes each real
+    sign-in cost a tenth of a second, and test_auth.py covers signing in itself.
+    """
 
     def sign_in(login: str) -> Agent:
         browser = Agent(console_app.test_client())
-        assert browser.login(login).status_code == 302
+        with browser.client.session_transaction() as session:
+            session["agent_id"] = DEMO_LOGINS[login].agent_id
+            session["csrf"] = browser.csrf = secrets.token_urlsafe(32)
         return browser
 
     return sign_in
