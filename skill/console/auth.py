@@ -29,7 +29,6 @@ log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
 
-
 @functools.cache
 def _unknown_login_hash() -> str:
     """Checked when the login name is unknown, so both answers take the same time."""
