@@ -130,6 +130,8 @@ class Renderer:
     def warm(self) -> None:
         """Compile every template now (Lambda init, so SnapStart's snapshot holds them)."""
         for name in self.env.list_templates(extensions=["j2"]):
-            self.env.get_template(name)
+            # Console pages are served by the web service, never by the Lambda.
+            if not name.startswith("console/"):
+                self.env.get_template(name)
         for locale in ("en-US", "en-GB", "de-DE"):
             self.macros(locale)
