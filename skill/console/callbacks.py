@@ -35,6 +35,18 @@ from skill.rules.dates import local_today, zone
 from skill.rules.remedies import status_on
 from skill.storage.audit import AuditEntry
 
+# What the page says after an action; only these words, never text from the address.
+DONE = {
+    "claimed": "You have this callback now.",
+    "reached": "Outcome recorded: reached.",
+    "no_answer": "No answer recorded; a retry is scheduled.",
+    "resolved": "Resolved: the callback is completed.",
+    "rescheduled": "Rescheduled.",
+    "handed_over": "Handed over.",
+    "granted": "Promise made; the customer hears it when they ask.",
+    "kept": "Promise marked as kept.",
+}
+
 
 @dataclass(frozen=True)
 class Phone:
@@ -130,7 +142,7 @@ def _conflict(callback_id: str, error: ActionConflict) -> Response:
 @login_required
 def callback_page(callback_id: str) -> Response:
     """Everything about one callback, and what can be done with it."""
-    done = request.args.get("done", "")[:100]
+    done = DONE.get(request.args.get("done", ""), "")
     return detail(_callback(callback_id), done=done)
 
 
@@ -196,7 +208,7 @@ def handover_post(callback_id: str) -> Response:
         return _refused(callback, error)
     except ActionConflict as error:
         return _conflict(callback_id, error)
-    return _done(callback_id, "handed over")
+    return _done(callback_id, "handed_over")
 
 
 @console_blueprint.post("/callbacks/<callback_id>/grant")
@@ -221,7 +233,7 @@ def grant_post(callback_id: str) -> Response:
         grant(_act(), console.policy, callback, order, kind, amount, today)
     except ActionRefused as error:
         return _refused(callback, error)
-    return _done(callback_id, "promise made")
+    return _done(callback_id, "granted")
 
 
 @console_blueprint.post("/commitments/<complaint_id>/fulfil")
@@ -241,7 +253,7 @@ def fulfil_post(complaint_id: str) -> Response:
             return _refused(callback, error)
         abort(403, description=error.reason)
     if callback is not None:
-        return _done(callback.callback_id, "promise kept")
+        return _done(callback.callback_id, "kept")
     return redirect(url_for("console.promises_page"), code=303)  # type: ignore[return-value]
 
 

@@ -139,7 +139,7 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     page.screenshot(path=str(SCREENSHOTS / "queue.png"), full_page=True)
 
     row.get_by_role("button", name="Claim the callback for Alex").click()
-    expect(page.get_by_text("Done: claimed.")).to_be_visible()
+    expect(page.get_by_text("You have this callback now.")).to_be_visible()
     phone = page.locator("a.tel")
     expect(phone).to_have_attribute("href", "tel:+12125550142")
     expect(phone).to_have_text("+1 212 555 0142")
@@ -148,14 +148,14 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     page.get_by_label("Remedy", exact=True).select_option("voucher")
     page.get_by_label("Amount", exact=False).fill("10")
     page.get_by_role("button", name="Promise it").click()
-    expect(page.get_by_text("Done: promise made.")).to_be_visible()
+    expect(page.get_by_text("Promise made; the customer hears it")).to_be_visible()
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text("voucher 10 USD")
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)
 
     page.get_by_label("Resolved").check()
     page.locator("#outcome-note").fill("Voucher given, customer happy")
     page.get_by_role("button", name="Record outcome").click()
-    expect(page.get_by_text("Done: resolved.")).to_be_visible()
+    expect(page.get_by_text("Resolved: the callback is completed.")).to_be_visible()
     expect(page.locator("a.tel")).to_have_count(0)  # no longer held: no number
 
     page.get_by_role("button", name="Sign out").click()

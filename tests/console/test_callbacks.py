@@ -450,3 +450,11 @@ def test_every_action_is_on_the_audit_trail(
     ]
     trail = agent("priya").page("/console/audit").text
     assert "view phone" in trail and "Maria Schneider" in trail
+
+
+def test_the_confirmation_is_ours_not_text_from_the_address(agent: SignIn, alex: Callback) -> None:
+    maria = agent("maria")
+    page = f"/console/callbacks/{alex.callback_id}"
+    assert "You have this callback now." in maria.page(f"{page}?done=claimed").text
+    forged = maria.page(f"{page}?done=Send+your+password+to+evil").text
+    assert "evil" not in forged
