@@ -349,10 +349,24 @@ def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
         value = order.total if order is not None else None
     if not covers(act.agent.authority, value):
         raise ActionRefused("This promise is above your authority.")
-    detail = f"commitment {commitment.commitment_id}"
-    extra = act.records("fulfil", callback.callback_id if callback else None, detail)
+    what = f"{commitment.kind.value.replace('_', ' ')} for order {commitment.order_number}"
+    if commitment.amount is not None:
+        what += f" ({commitment.amount.amount} {commitment.amount.currency})"
+    extra = act.records("fulfil", callback.callback_id if callback else None, what)
     if callback is not None:
-        extra.append(act.stores.callbacks.outbox_put(act.event("fulfilled", callback)))
+        event = act.event("fulfilled", callback)
+    else:
+        event = OutboxEvent(
+            "promise_kept",
+            "",
+            act.now,
+            act.agent.agent_id,
+            "",
+            act.now,
+            event_id=f"{act.action_id}.promise_kept",
+            detail=f"{what}: kept, marked by {act.agent.name}.",
+        )
+    extra.append(act.stores.callbacks.outbox_put(event))
     try:
         act.stores.complaints.set_commitment_status(
             commitment.complaint_id,

@@ -97,6 +97,9 @@ class OutboxEvent:
     channel: str
     due_at: datetime
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # For events without a callback (a promise kept from the console's overview): what
+    # the team is told. Never personal data: remedy, amount, order number.
+    detail: str = ""
 
 
 def queue_sort_key(priority: str, due_at: datetime, callback_id: str) -> str:
@@ -233,6 +236,7 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
         "agent_id": event.agent_id,
         "channel": event.channel,
         "due_at": _iso(event.due_at),
+        "detail": event.detail or None,
         TTL_ATTRIBUTE: int((event.at + OUTBOX_RETENTION).timestamp()),
     }
 

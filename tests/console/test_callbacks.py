@@ -458,3 +458,40 @@ def test_the_confirmation_is_ours_not_text_from_the_address(agent: SignIn, alex:
     assert "You have this callback now." in maria.page(f"{page}?done=claimed").text
     forged = maria.page(f"{page}?done=Send+your+password+to+evil").text
     assert "evil" not in forged
+
+
+def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview(
+    agent: SignIn,
+    escalated: Callback,
+    demo_stores: Stores,
+    settings: Any,
+    dynamodb: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from skill.notifier import LogPublisher, StreamFollower
+    from skill.speech import Renderer
+    from skill.storage.client import dynamodb_streams_client
+
+    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    notifier = StreamFollower(
+        dynamodb_streams_client(settings, local=True), arn, demo_stores, Renderer(), LogPublisher()
+    )
+    notifier.poll_once()  # the booking itself is not news here
+    capsys.readouterr()
+
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    maria.act(escalated.callback_id, "grant", order="1003", remedy="shipping_refund")
+    form = action_id_in(maria.page("/console/promises").text)
+    [promise] = demo_stores.complaints.open_promises()
+    maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    notifier.poll_once()
+
+    printed = capsys.readouterr().out
+    assert "[notify team] Callback claimed: Alex" in printed
+    assert "[notify team] Callback granted: Alex" in printed
+    assert (
+        "[notify team] Promise kept: shipping refund for order 1003 (4.95 USD): kept, "
+        "marked by Maria Schneider." in printed
+    )
+    assert "0142" not in printed
