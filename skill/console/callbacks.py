@@ -94,6 +94,11 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
     orders: list[Order] = []
     complaints = []
     commitments: list[tuple[Commitment, str]] = []
+    if not callback.customer_id:
+        # An unlinked caller: the orders they proved theirs in the conversation.
+        verified = callback.context.get("orders")
+        numbers = [str(o.get("number")) for o in verified] if isinstance(verified, list) else []
+        orders = [o for n in numbers if (o := stores.orders.get(n)) is not None]
     if callback.customer_id:
         orders = stores.orders.account(callback.customer_id).orders
         history = stores.complaints.history(callback.customer_id)

@@ -602,6 +602,14 @@ class CallbackStore:
 
     # The team (demo data and the console) --------------------------------------------
 
+    def agent(self, agent_id: str) -> Agent | None:
+        """One agent's profile (the console's signed-in agent, on every request)."""
+        answer = self._client.get_item(
+            TableName=self._table, Key=key(f"AGENT#{agent_id}", "PROFILE"), ConsistentRead=True
+        )
+        item = answer.get("Item")
+        return agent_from(from_item(item)) if item else None
+
     def put_agent(self, agent: Agent) -> None:
         self._client.put_item(TableName=self._table, Item=to_item(agent_values(agent)))
 

@@ -436,6 +436,7 @@ def test_every_action_is_on_the_audit_trail(
 ) -> None:
     maria = agent("maria")
     maria.act(alex.callback_id, "claim")
+    maria.page(f"/console/callbacks/{alex.callback_id}")  # she sees the number
     maria.act(alex.callback_id, "outcome", outcome="reached", note="a")
     maria.act(alex.callback_id, "outcome", outcome="no_answer", note="b")
     maria.act(alex.callback_id, "reschedule", when="2026-11-24T10:00")
@@ -495,3 +496,25 @@ def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview
         "marked by Maria Schneider." in printed
     )
     assert "0142" not in printed
+
+
+def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(
+    agent: SignIn, demo_stores: Stores
+) -> None:
+    from tests.console.test_queue import book
+
+    book(demo_stores, "guest", context={"orders": [{"number": "1003", "status": "delayed"}]})
+    james = agent("james")
+    james.act("guest", "claim")
+    page = james.page("/console/callbacks/guest").text
+    assert "running shoes" in page
+    assert "coffee grinder" not in page
+
+    refused = james.act("guest", "grant", order="1001", remedy="voucher", amount="10")
+    assert refused.status_code == 403
+    assert "not this customer" in refused.text
+    assert (
+        james.act("guest", "grant", order="1003", remedy="voucher", amount="10").status_code == 303
+    )
+    [promise] = demo_stores.complaints.open_promises()
+    assert (promise.order_number, promise.customer_id) == ("1003", "c-alex")

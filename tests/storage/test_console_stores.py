@@ -104,3 +104,11 @@ def test_open_promises_earliest_due_first_and_kept_ones_leave(stores: Stores) ->
         stores.complaints.set_commitment_status(
             "late", CommitmentStatus.FULFILLED, expected=CommitmentStatus.PROMISED
         )
+
+
+def test_one_agent_is_read_by_id(stores: Stores) -> None:
+    from skill.demo.data import PRIYA
+
+    stores.callbacks.put_agent(PRIYA)
+    assert stores.callbacks.agent("a-priya") == PRIYA
+    assert stores.callbacks.agent("a-nobody") is None
