@@ -106,7 +106,7 @@ class Act:
 def _conflict(stores: Stores, callback_id: str) -> ActionConflict:
     current = stores.callbacks.get(callback_id)
     holder = current.claimed_by if current and current.status is CallbackStatus.CLAIMED else None
-    return ActionConflict(stores.callbacks.team().agent(holder) if holder else None)
+    return ActionConflict(stores.callbacks.agent(holder) if holder else None)
 
 
 def claim(act: Act, callback: Callback) -> None:

@@ -140,7 +140,9 @@ def _refused(callback: Callback, error: ActionRefused) -> Response:
 
 def _conflict(callback_id: str, error: ActionConflict) -> Response:
     fresh = _callback(callback_id)
-    return detail(fresh, status=409, conflict=error.holder.name if error.holder else "someone")
+    if error.holder is not None:
+        return detail(fresh, status=409, conflict=f"{error.holder.name} has this callback now.")
+    return detail(fresh, status=409, conflict="This callback was closed or changed meanwhile.")
 
 
 @console_blueprint.get("/callbacks/<callback_id>")

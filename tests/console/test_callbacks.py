@@ -518,3 +518,17 @@ def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(
     )
     [promise] = demo_stores.complaints.open_promises()
     assert (promise.order_number, promise.customer_id) == ("1003", "c-alex")
+
+
+def test_acting_on_a_callback_the_customer_cancelled_meanwhile(
+    agent: SignIn, alex: Callback, talk: Talk
+) -> None:
+    maria = agent("maria")
+    form = maria.action_id(f"/console/callbacks/{alex.callback_id}")
+    conversation = talk(token="demo-alex")
+    conversation.say("CancelCallbackIntent")
+    conversation.say("AMAZON.YesIntent")
+
+    response = maria.post(f"/console/callbacks/{alex.callback_id}/claim", form)
+    assert response.status_code == 409
+    assert "This callback was closed or changed meanwhile." in response.text
