@@ -1,6 +1,7 @@
 # Menschmoment: `make run` starts the local product with demo data, `make test` checks it.
 # Both set up everything they need on a fresh machine: a Python virtualenv and, for the
-# tests, the Node tools of package.json (dynalite, a DynamoDB-compatible server).
+# tests, the Node tools of package.json (dynalite, a DynamoDB-compatible server) and
+# Debian's chromium, which the console's browser tests drive through Playwright.
 
 SHELL := /bin/bash
 VENV := .venv
@@ -25,7 +26,14 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --prefer-offline --no-audit --no-fund
 	touch $@
 
-setup: $(VENV)/.installed node_modules/.package-lock.json
+# Playwright's own browser download needs the internet; Debian's package does not.
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM):
+	@command -v apt-get >/dev/null || { echo "chromium is needed at $(CHROMIUM) for the browser tests"; exit 1; }
+	if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
+	else sudo apt-get update && sudo apt-get install -y chromium; fi
+
+setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM)
 
 # The demo needs no Node.js.
 run: $(VENV)/.installed

@@ -23,6 +23,8 @@ NOTIFY_TOPIC_ARN       the team's SNS topic (the notifier and overdue functions 
 SMS_ORIGINATION        End User Messaging SMS phone number, pool or sender id for
                        customers' texts; unset: customers get no SMS in AWS
 LOG_LEVEL              logging level name
+CONSOLE_SECRET         key that signs the agent console's session cookie; unset: a
+                       random key per start (every restart signs agents out)
 =====================  ==========================================================
 """
 
@@ -64,6 +66,7 @@ class Settings:
     default_time_zone: str | None = None
     service_phone: str = "+1 800 555 0199"
     log_level: str = "INFO"
+    console_secret: str | None = None
     service_hours: str = "Mon-Fri 08:00-20:00; Sat 09:00-14:00"
     service_time_zone: str = "America/New_York"
     default_handling_minutes: int = 10
@@ -104,6 +107,7 @@ class Settings:
             default_time_zone=text("DEFAULT_TIME_ZONE", None),
             service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
             remedy_policy=Path(text("REMEDY_POLICY", None) or DEFAULT_REMEDY_POLICY),
+            console_secret=text("CONSOLE_SECRET", None),
             log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
             service_hours=text("SERVICE_HOURS", defaults.service_hours) or defaults.service_hours,
             service_time_zone=text("SERVICE_TIME_ZONE", defaults.service_time_zone)

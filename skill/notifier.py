@@ -92,7 +92,13 @@ def deliver(
         values = from_item(image)
         if values.get("kind") != "outbox":
             continue
-        callback = stores.callbacks.get(str(values["callback_id"]))
+        if not values.get("callback_id") and values.get("detail"):
+            # About a promise, not a callback (kept from the console's overview).
+            name = str(values.get("event", "")).replace("_", " ")
+            publisher.publish(Notification("team", name.capitalize(), str(values["detail"])))
+            delivered += 1
+            continue
+        callback = stores.callbacks.get(str(values.get("callback_id", "")))
         if callback is None:
             log.warning("outbox event without callback", extra={"event": values.get("event")})
             continue

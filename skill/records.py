@@ -103,6 +103,16 @@ OPEN_CALLBACK_STATES = frozenset({CallbackStatus.WAITING, CallbackStatus.CLAIMED
 
 
 @dataclass(frozen=True)
+class CallbackNote:
+    """What an agent wrote down about a callback (an outcome, a hand-over)."""
+
+    at: datetime
+    agent_id: str
+    kind: str  # "reached", "no_answer", "resolved", "handover", "rescheduled", "granted"
+    text: str
+
+
+@dataclass(frozen=True)
 class Callback:
     """A customer's request to be called (or texted, or mailed) by a named person."""
 
@@ -125,6 +135,11 @@ class Callback:
     first_name: str | None = None
     # Everything the agent needs so the customer never repeats themselves.
     context: dict[str, object] = field(default_factory=dict)
+    # Set by the console: who holds the request now, since when, what happened.
+    claimed_by: str | None = None
+    claimed_at: datetime | None = None
+    attempts: int = 0
+    notes: tuple[CallbackNote, ...] = ()
 
     @property
     def is_open(self) -> bool:

@@ -11,6 +11,7 @@ from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
 from skill.notifier import LogPublisher, StreamFollower
+from skill.policy import load_policy
 from skill.rules.dates import local_today
 from skill.speech import Renderer
 from skill.storage import Stores
@@ -37,7 +38,8 @@ class Demo:
 
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
-    from skill.demo.data import seed
+    from skill.console import Console
+    from skill.demo.data import seed, seed_console
     from skill.demo.dynamodb import EmbeddedDynamoDB
     from skill.web import create_app
 
@@ -48,8 +50,13 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     create_tables(client, {MAIN_TABLE: settings.table_name})
     stores = Stores.on(client, settings.table_name)
     seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
+    seed_console(stores, clock())
     renderer = Renderer()
-    app = create_app(build_skill(settings, stores, clock=clock, renderer=renderer), verifier=None)
+    policy = load_policy(settings.remedy_policy)
+    skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy)
+    # Plain HTTP on loopback: a Secure cookie would never be sent back.
+    console = Console(stores, settings, renderer, clock, policy, secure_cookies=False)
+    app = create_app(skill, verifier=None, console=console)
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
@@ -69,6 +76,7 @@ def serve_demo(settings: Settings, host: str, port: int) -> None:
         f"Menschmoment demo on http://{host}:{server.server_port}\n"
         "  POST /alexa   (try: curl -d @tests/events/order_status_linked.json ...)\n"
         "  GET  /healthz\n"
+        "  GET  /console (agent console; logins maria, james, jonas, priya; see README)\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines",
@@ -92,9 +100,15 @@ def production_app(settings: Settings) -> Flask:
         raise ConfigurationError("SKILL_ID is required: every request is checked against it")
     if not settings.region and not settings.dynamodb_endpoint:
         raise ConfigurationError("set AWS_REGION (or DYNAMODB_ENDPOINT) for the table")
+    from skill.console import Console
+
     stores = Stores.on(dynamodb_client(settings), settings.table_name)
+    renderer = Renderer()
+    policy = load_policy(settings.remedy_policy)
     return create_app(
-        build_skill(settings, stores), verifier=RequestVerifier(skill_id=settings.skill_id)
+        build_skill(settings, stores, renderer=renderer, policy=policy),
+        verifier=RequestVerifier(skill_id=settings.skill_id),
+        console=Console(stores, settings, renderer, system_clock, policy),
     )
 
 

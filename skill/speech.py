@@ -111,6 +111,14 @@ class Renderer:
             card_text=plain_text(parts["card"]) if parts["card"] else None,
         )
 
+    def page(self, name: str, /, **data: Any) -> str:
+        """A console page, ``templates/console/<name>.html.j2``, as HTML.
+
+        The same environment as speech: autoescaping is on for every template, so a
+        customer's words such as ``<script>`` are shown as text.
+        """
+        return self.env.get_template(f"console/{name}.html.j2").render(**data)
+
     def macros(self, locale: str) -> Any:
         """The ``_macros.j2`` of the locale's language, bound to the locale."""
         module = self._macros.get(locale)
@@ -122,6 +130,8 @@ class Renderer:
     def warm(self) -> None:
         """Compile every template now (Lambda init, so SnapStart's snapshot holds them)."""
         for name in self.env.list_templates(extensions=["j2"]):
-            self.env.get_template(name)
+            # Console pages are served by the web service, never by the Lambda.
+            if not name.startswith("console/"):
+                self.env.get_template(name)
         for locale in ("en-US", "en-GB", "de-DE"):
             self.macros(locale)

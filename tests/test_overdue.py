@@ -66,7 +66,7 @@ def test_a_promise_past_its_day_is_reminded_until_it_is_fulfilled(
     conversation.say("ComplaintIntent", problemType="late")
     conversation.say("AMAZON.YesIntent")
     conversation.say("RemedyChoiceIntent", remedy="shipping_refund")
-    [promise] = demo_stores.complaints.open_commitments()
+    [promise] = demo_stores.complaints.open_promises()
     publisher = LogPublisher()
 
     on_the_day = sweep(demo_stores, publisher, _noon(promise.due), ZONE)

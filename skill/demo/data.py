@@ -18,15 +18,34 @@ token           customer
 Alex's phone number on file ends in 42, and Maria helped Alex five days ago, so Alex's
 call back goes to Maria. The team: Maria (English and German), James (English), Jonas
 (German and English), and Priya, who is not on duty.
+
+The console (:func:`seed_console`, only for ``make run``): logins ``maria``, ``james``,
+``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Sam waits for
+a call from James about a complaint, and a German guest's SMS callback is overdue.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cache
+
+from werkzeug.security import generate_password_hash
 
 from skill.callbacks import owner_of
-from skill.records import Agent, Contact, Customer, Money, Order, OrderStatus
+from skill.records import (
+    Agent,
+    Callback,
+    CallbackStatus,
+    Complaint,
+    ComplaintStatus,
+    Contact,
+    Customer,
+    Money,
+    Order,
+    OrderStatus,
+    ProblemType,
+)
 from skill.storage import Stores
 
 ALEX = Customer(
@@ -234,3 +253,82 @@ def seed(stores: Stores, today: date) -> None:
     stores.callbacks.add_contact(
         owner_of(ALEX.customer_id, ""), Contact(MARIA.agent_id, five_days_ago)
     )
+
+
+# Console logins: login name -> agent. The passwords are "<login>-demo".
+DEMO_LOGINS = {"maria": MARIA, "james": JAMES, "jonas": JONAS, "priya": PRIYA}
+
+
+@cache
+def _demo_password_hash(login: str) -> str:
+    # Hashing is deliberately slow (scrypt); once per process is enough for the demo.
+    return generate_password_hash(f"{login}-demo")
+
+
+def seed_logins(stores: Stores) -> None:
+    for login, agent in DEMO_LOGINS.items():
+        stores.logins.put(login, agent.agent_id, _demo_password_hash(login))
+
+
+def seed_console(stores: Stores, now: datetime) -> None:
+    """Console logins and two waiting callbacks, so the queue has something to show."""
+    seed_logins(stores)
+    sam_words = "I was on hold for 40 minutes and then the line went dead. <Not great.>"
+    complaint = Complaint(
+        complaint_id="demo-sam-service",
+        customer_id=SAM.customer_id,
+        order_number=None,
+        problem=ProblemType.SERVICE,
+        description=sam_words,
+        status=ComplaintStatus.WITH_TEAM,
+        created_at=now - timedelta(minutes=20),
+    )
+    stores.complaints.record(complaint)
+    sam = Callback(
+        callback_id="demo-sam",
+        owner=owner_of(SAM.customer_id, ""),
+        status=CallbackStatus.WAITING,
+        requested_at=now - timedelta(minutes=20),
+        due_at=now + timedelta(minutes=25),
+        asap=True,
+        priority="normal",
+        reason="complaint_with_team",
+        agent_id=JAMES.agent_id,
+        agent_name=JAMES.name,
+        channel="phone",
+        locale="en-US",
+        time_zone="America/Los_Angeles",
+        phone="+1 415 555 0187",
+        customer_id=SAM.customer_id,
+        first_name=SAM.first_name,
+        context={
+            "language": "en",
+            "misunderstandings": 1,
+            "continuity": False,
+            "orders": [],
+            "complaint": {
+                "complaint_id": complaint.complaint_id,
+                "problem": complaint.problem.value,
+                "customer_words": sam_words,
+            },
+        },
+    )
+    guest = Callback(
+        callback_id="demo-guest",
+        owner="alexa:demo-guest",
+        status=CallbackStatus.WAITING,
+        requested_at=now - timedelta(minutes=40),
+        due_at=now - timedelta(minutes=5),
+        asap=True,
+        priority="high",
+        reason="verification_locked",
+        agent_id=JONAS.agent_id,
+        agent_name=JONAS.name,
+        channel="sms",
+        locale="de-DE",
+        time_zone="Europe/Berlin",
+        phone="+49 30 5550 1277",
+        context={"language": "de", "misunderstandings": 2, "continuity": False, "orders": []},
+    )
+    for callback in (sam, guest):
+        stores.callbacks.create(callback, [])

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from skill.storage.agents import LoginStore
+from skill.storage.audit import AuditStore
 from skill.storage.callbacks import CallbackStore
 from skill.storage.complaints import ComplaintStore
 from skill.storage.feedback import FeedbackStore
@@ -32,6 +34,8 @@ class Stores:
     complaints: ComplaintStore
     feedback: FeedbackStore
     reminders: ReminderStore
+    logins: LoginStore
+    audit: AuditStore
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
@@ -43,4 +47,6 @@ class Stores:
             complaints=ComplaintStore(client, table),
             feedback=FeedbackStore(client, table),
             reminders=ReminderStore(client, table),
+            logins=LoginStore(client, table),
+            audit=AuditStore(client, table),
         )

@@ -32,6 +32,7 @@ from botocore.exceptions import ClientError
 from skill.records import (
     Agent,
     Callback,
+    CallbackNote,
     CallbackStatus,
     Contact,
     Money,
@@ -100,6 +101,9 @@ class OutboxEvent:
     channel: str
     due_at: datetime
     event_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # For events without a callback (a promise kept from the console's overview): what
+    # the team is told. Never personal data: remedy, amount, order number.
+    detail: str = ""
 
 
 def queue_sort_key(priority: str, due_at: datetime, callback_id: str) -> str:
@@ -138,6 +142,10 @@ def callback_values(callback: Callback) -> dict[str, Any]:
         "customer_id": callback.customer_id,
         "first_name": callback.first_name,
         "context": callback.context or None,
+        "claimed_by": callback.claimed_by,
+        "claimed_at": _iso(callback.claimed_at) if callback.claimed_at else None,
+        "attempts": callback.attempts or None,
+        "notes": [_note_values(note) for note in callback.notes] or None,
     }
     if callback.is_open:
         values[GSI1PK] = TEAM
@@ -165,6 +173,23 @@ def callback_from(values: dict[str, Any]) -> Callback:
         customer_id=values.get("customer_id"),
         first_name=values.get("first_name"),
         context=dict(values.get("context") or {}),
+        claimed_by=values.get("claimed_by"),
+        claimed_at=datetime.fromisoformat(values["claimed_at"]) if "claimed_at" in values else None,
+        attempts=int(values.get("attempts", 0)),
+        notes=tuple(_note_from(note) for note in values.get("notes") or ()),
+    )
+
+
+def _note_values(note: CallbackNote) -> dict[str, Any]:
+    return {"at": _iso(note.at), "agent_id": note.agent_id, "kind": note.kind, "text": note.text}
+
+
+def _note_from(values: dict[str, Any]) -> CallbackNote:
+    return CallbackNote(
+        at=datetime.fromisoformat(values["at"]),
+        agent_id=values.get("agent_id", ""),
+        kind=values.get("kind", ""),
+        text=values.get("text", ""),
     )
 
 
@@ -215,6 +240,7 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
         "agent_id": event.agent_id,
         "channel": event.channel,
         "due_at": _iso(event.due_at),
+        "detail": event.detail or None,
         TTL_ATTRIBUTE: int((event.at + OUTBOX_RETENTION).timestamp()),
     }
 
@@ -365,8 +391,17 @@ class CallbackStore:
     def cancel(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
         self._close(callback, CallbackStatus.CANCELLED, now, events)
 
-    def complete(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
-        """The agent reached the customer: close it and remember who helped."""
+    def complete(
+        self,
+        callback: Callback,
+        now: datetime,
+        events: Sequence[OutboxEvent],
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """The agent reached the customer: close it and remember who helped.
+
+        ``extra``: further transaction items (the console's audit entry and form guard).
+        """
         contact = {
             "Put": {
                 "TableName": self._table,
@@ -381,7 +416,7 @@ class CallbackStore:
                 ),
             }
         }
-        self._close(callback, CallbackStatus.COMPLETED, now, events, extra=[contact])
+        self._close(callback, CallbackStatus.COMPLETED, now, events, extra=[contact, *extra])
 
     def _close(
         self,
@@ -472,6 +507,10 @@ class CallbackStore:
                 raise CallbackChanged from error
             raise
 
+    def outbox_put(self, event: OutboxEvent) -> dict[str, Any]:
+        """The transaction item for one event, for writes that other stores make."""
+        return {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
+
     def _outbox_puts(self, events: Sequence[OutboxEvent]) -> list[dict[str, Any]]:
         return [
             {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
@@ -520,7 +559,121 @@ class CallbackStore:
             )
         return len(state.callback_ids)
 
+    # The console ----------------------------------------------------------------------
+
+    def open_callbacks(self) -> list[Callback]:
+        """The open queue, by priority and then due time: the index's own order."""
+        callbacks: list[Callback] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :queue)",
+            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": "GSI1SK"},
+            "ExpressionAttributeValues": {":pk": {"S": TEAM}, ":queue": {"S": "QUEUE#"}},
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            callbacks.extend(callback_from(from_item(raw)) for raw in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return callbacks
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    def claim(
+        self,
+        callback_id: str,
+        agent: Agent,
+        now: datetime,
+        events: Sequence[OutboxEvent],
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Make ``agent`` the one owner of a waiting callback, or raise CallbackChanged.
+
+        The condition is the whole guarantee: of two agents claiming at once, DynamoDB
+        lets exactly one update pass. The claimer becomes the customer's named contact.
+        """
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": key(f"CALLBACK#{callback_id}", "CALLBACK"),
+                "UpdateExpression": "SET #status = :claimed, claimed_by = :me, claimed_at = :now, "
+                "agent_id = :me, agent_name = :name",
+                "ConditionExpression": "#status = :waiting",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": {
+                    ":claimed": {"S": CallbackStatus.CLAIMED.value},
+                    ":waiting": {"S": CallbackStatus.WAITING.value},
+                    ":me": {"S": agent.agent_id},
+                    ":name": {"S": agent.name},
+                    ":now": {"S": _iso(now)},
+                },
+            }
+        }
+        self._transact([update, *extra, *self._outbox_puts(events)])
+
+    def update_held(
+        self,
+        callback: Callback,
+        holder: str,
+        note: CallbackNote,
+        events: Sequence[OutboxEvent],
+        extra: Sequence[dict[str, Any]] = (),
+        *,
+        due_at: datetime | None = None,
+        attempt: bool = False,
+        hand_to: Agent | None = None,
+    ) -> None:
+        """Change a callback that ``holder`` has claimed, adding ``note``.
+
+        ``due_at`` moves it (a retry or a new time); ``hand_to`` gives it to a colleague,
+        who becomes the named contact and finds it waiting in the queue.
+        Raises CallbackChanged if ``holder`` no longer holds it.
+        """
+        sets = ["notes = list_append(if_not_exists(notes, :none), :note)"]
+        values: dict[str, Any] = {
+            ":none": {"L": []},
+            ":note": {"L": [{"M": to_item(_note_values(note))}]},
+            ":claimed": {"S": CallbackStatus.CLAIMED.value},
+            ":holder": {"S": holder},
+        }
+        removes: list[str] = []
+        if due_at is not None:
+            sets += ["due_at = :due", "GSI1SK = :rank"]
+            values[":due"] = {"S": _iso(due_at)}
+            values[":rank"] = {"S": queue_sort_key(callback.priority, due_at, callback.callback_id)}
+        if attempt:
+            sets.append("attempts = if_not_exists(attempts, :zero) + :one")
+            values[":zero"] = {"N": "0"}
+            values[":one"] = {"N": "1"}
+        if hand_to is not None:
+            sets += ["#status = :waiting", "agent_id = :to", "agent_name = :to_name"]
+            removes += ["claimed_by", "claimed_at"]
+            values[":waiting"] = {"S": CallbackStatus.WAITING.value}
+            values[":to"] = {"S": hand_to.agent_id}
+            values[":to_name"] = {"S": hand_to.name}
+        expression = "SET " + ", ".join(sets)
+        if removes:
+            expression += " REMOVE " + ", ".join(removes)
+        update = {
+            "Update": {
+                "TableName": self._table,
+                "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
+                "UpdateExpression": expression,
+                "ConditionExpression": "#status = :claimed AND claimed_by = :holder",
+                "ExpressionAttributeNames": {"#status": "status"},
+                "ExpressionAttributeValues": values,
+            }
+        }
+        self._transact([update, *extra, *self._outbox_puts(events)])
+
     # The team (demo data and the console) --------------------------------------------
+
+    def agent(self, agent_id: str) -> Agent | None:
+        """One agent's profile (the console's signed-in agent, on every request)."""
+        answer = self._client.get_item(
+            TableName=self._table, Key=key(f"AGENT#{agent_id}", "PROFILE"), ConsistentRead=True
+        )
+        item = answer.get("Item")
+        return agent_from(from_item(item)) if item else None
 
     def put_agent(self, agent: Agent) -> None:
         self._client.put_item(TableName=self._table, Item=to_item(agent_values(agent)))

@@ -5,6 +5,8 @@ Items::
     PK=COMPLAINT#<id>  SK=COMPLAINT    GSI1PK=CUSTOMER#<id>  GSI1SK=COMPLAINT#<created>#<id>
     PK=COMPLAINT#<id>  SK=COMMITMENT   GSI1PK=CUSTOMER#<id>  GSI1SK=COMMITMENT#<created>#<id>
 
+    (open promises also carry GSI2PK=PROMISES  GSI2SK=<due>#<id>: the team's overview)
+
 A complaint and its commitment are written in one transaction, each on condition that
 it does not exist yet. The complaint id is derived from the conversation, so a retried
 request or a second "yes" hits the same keys and stores nothing new: :meth:`record` then
@@ -14,6 +16,7 @@ returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,7 +35,7 @@ from skill.records import (
     RemedyKind,
 )
 from skill.storage.codec import from_item, key, to_item
-from skill.storage.tables import GSI1, GSI1PK, GSI1SK
+from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -76,8 +79,11 @@ def _complaint_values(complaint: Complaint) -> dict[str, Any]:
     return values
 
 
+PROMISES = "PROMISES"
+
+
 def _commitment_values(commitment: Commitment) -> dict[str, Any]:
-    return {
+    values: dict[str, Any] = {
         "PK": _pk(commitment.complaint_id),
         "SK": "COMMITMENT",
         GSI1PK: f"CUSTOMER#{commitment.customer_id}",
@@ -95,6 +101,11 @@ def _commitment_values(commitment: Commitment) -> dict[str, Any]:
         "status": commitment.status.value,
         "created_at": commitment.created_at.isoformat(),
     }
+    if commitment.status is CommitmentStatus.PROMISED:
+        # Sparse: a kept or cancelled promise leaves the team's overview.
+        values[GSI2PK] = PROMISES
+        values[GSI2SK] = f"{commitment.due.isoformat()}#{commitment.commitment_id}"
+    return values
 
 
 def _complaint_from(values: dict[str, Any]) -> Complaint:
@@ -233,41 +244,107 @@ class ComplaintStore:
         commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
         return History(complaints, commitments)
 
-    def open_commitments(self) -> list[Commitment]:
-        """Every promise still marked promised, across customers (the overdue sweep).
+    def set_commitment_status(
+        self,
+        complaint_id: str,
+        status: CommitmentStatus,
+        *,
+        expected: CommitmentStatus | None = None,
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """Mark a promise fulfilled or cancelled (the console and the shop's systems do).
 
-        A scan: commitments have no index by state. It reads the whole table, which
-        an hourly sweep of a shop's table affords; a sparse index on open commitments
-        is the step up when the table grows large.
+        ``expected``: only if it is still in this state (ConditionalCheckFailed
+        otherwise, or TransactionCanceledException with ``extra`` items).
         """
-        commitments: list[Commitment] = []
+        condition = "attribute_exists(PK)"
+        values: dict[str, Any] = {":status": {"S": status.value}}
+        if expected is not None:
+            condition += " AND #status = :expected"
+            values[":expected"] = {"S": expected.value}
+        expression = "SET #status = :status"
+        if status is not CommitmentStatus.PROMISED:
+            expression += " REMOVE GSI2PK, GSI2SK"
+        update: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": key(_pk(complaint_id), "COMMITMENT"),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            "ExpressionAttributeNames": {"#status": "status"},
+            "ExpressionAttributeValues": values,
+        }
+        if not extra:
+            self._client.update_item(**update)
+            return
+        writes: list[Any] = [{"Update": update}, *extra]
+        self._client.transact_write_items(TransactItems=writes)
+
+    def promise(
+        self,
+        complaint: Complaint,
+        commitment: Commitment,
+        *,
+        existing_complaint: bool,
+        extra: Sequence[dict[str, Any]] = (),
+    ) -> None:
+        """An agent's promise: the commitment, and the complaint now resolved, together.
+
+        With ``existing_complaint`` the customer's complaint (the one the callback is
+        about) gets the commitment and is marked resolved, on condition that it has no
+        promise yet; otherwise a new complaint is stored with it. ``extra`` items (the
+        audit entry, the form guard) go in the same transaction. A failed condition
+        raises ClientError (TransactionCanceledException).
+        """
+        if existing_complaint:
+            first: dict[str, Any] = {
+                "Update": {
+                    "TableName": self._table,
+                    "Key": key(_pk(complaint.complaint_id), "COMPLAINT"),
+                    "UpdateExpression": "SET #status = :resolved",
+                    "ConditionExpression": "attribute_exists(PK)",
+                    "ExpressionAttributeNames": {"#status": "status"},
+                    "ExpressionAttributeValues": {
+                        ":resolved": {"S": ComplaintStatus.RESOLVED.value}
+                    },
+                }
+            }
+        else:
+            first = {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(_complaint_values(complaint)),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            }
+        writes: list[Any] = [
+            first,
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": to_item(_commitment_values(commitment)),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            *extra,
+        ]
+        self._client.transact_write_items(TransactItems=writes)
+
+    def open_promises(self) -> list[Commitment]:
+        """Every promise not yet kept, across all customers, the earliest due first."""
+        promises: list[Commitment] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
-            "FilterExpression": "kind = :kind AND #status = :promised",
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": {
-                ":kind": {"S": "commitment"},
-                ":promised": {"S": CommitmentStatus.PROMISED.value},
-            },
+            "IndexName": GSI2,
+            "KeyConditionExpression": "#pk = :pk",
+            "ExpressionAttributeNames": {"#pk": GSI2PK},
+            "ExpressionAttributeValues": {":pk": {"S": PROMISES}},
         }
         while True:
-            page = self._client.scan(**kwargs)
-            commitments.extend(_commitment_from(from_item(raw)) for raw in page.get("Items", []))
+            page = self._client.query(**kwargs)
+            promises.extend(_commitment_from(from_item(raw)) for raw in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
-                break
+                return promises
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
-        return sorted(commitments, key=lambda c: (c.due, c.commitment_id))
-
-    def set_commitment_status(self, complaint_id: str, status: CommitmentStatus) -> None:
-        """Mark a promise fulfilled or cancelled (the console and the shop's systems do)."""
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(_pk(complaint_id), "COMMITMENT"),
-            UpdateExpression="SET #status = :status",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={":status": {"S": status.value}},
-        )
 
     def forget(self, customer_id: str) -> tuple[int, int]:
         """Erase the customer's complaints; returns (deleted, kept anonymised).

@@ -23,6 +23,8 @@ DEFINITION_FILE = Path(__file__).with_name("tables.json")
 MAIN_TABLE = "MainTable"
 PK, SK = "PK", "SK"
 GSI1, GSI1PK, GSI1SK = "GSI1", "GSI1PK", "GSI1SK"
+# Sparse: only open promises carry these keys (the console's promises overview).
+GSI2, GSI2PK, GSI2SK = "GSI2", "GSI2PK", "GSI2SK"
 TTL_ATTRIBUTE = "expires_at"
 
 log = logging.getLogger(__name__)

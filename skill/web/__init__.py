@@ -1,4 +1,4 @@
-"""The web service: ``POST /alexa`` for Alexa, ``GET /healthz``; the console joins later."""
+"""The web service: ``POST /alexa`` for Alexa, ``GET /healthz``, the console at ``/console``."""
 
 from __future__ import annotations
 
@@ -11,17 +11,27 @@ from skill.web.alexa import alexa_blueprint
 if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
+    from skill.console import Console
     from skill.web.verification import RequestVerifier
 
 # Alexa's requests are a few kilobytes; anything near this is not from Alexa.
 MAX_BODY_BYTES = 128 * 1024
 
 
-def create_app(skill: CustomSkill, *, verifier: RequestVerifier | None) -> Flask:
-    """``verifier=None`` only for the loopback demo: every request is then trusted."""
+def create_app(
+    skill: CustomSkill, *, verifier: RequestVerifier | None, console: Console | None = None
+) -> Flask:
+    """``verifier=None`` only for the loopback demo: every request is then trusted.
+
+    With ``console``, the agent console is served under ``/console``.
+    """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.extensions["menschmoment.skill"] = skill
     app.extensions["menschmoment.verifier"] = verifier
     app.register_blueprint(alexa_blueprint)
+    if console is not None:
+        from skill.console import install
+
+        install(app, console)
     return app

@@ -39,4 +39,4 @@ def test_open_commitments_are_the_promised_ones_of_every_customer(stores: Stores
     stores.complaints.record(complaint("k4", customer="c-3"))  # nothing promised
     stores.complaints.set_commitment_status("k3", CommitmentStatus.FULFILLED)
 
-    assert [c.commitment_id for c in stores.complaints.open_commitments()] == ["k1", "k2"]
+    assert [c.commitment_id for c in stores.complaints.open_promises()] == ["k1", "k2"]

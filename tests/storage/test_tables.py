@@ -25,9 +25,11 @@ _CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: su
 def test_key_names_match_the_definition() -> None:
     props = tables.definitions()[tables.MAIN_TABLE]["Properties"]
     assert [k["AttributeName"] for k in props["KeySchema"]] == [tables.PK, tables.SK]
-    index = props["GlobalSecondaryIndexes"][0]
-    assert index["IndexName"] == tables.GSI1
-    assert [k["AttributeName"] for k in index["KeySchema"]] == [tables.GSI1PK, tables.GSI1SK]
+    first, second = props["GlobalSecondaryIndexes"]
+    assert first["IndexName"] == tables.GSI1
+    assert [k["AttributeName"] for k in first["KeySchema"]] == [tables.GSI1PK, tables.GSI1SK]
+    assert second["IndexName"] == tables.GSI2
+    assert [k["AttributeName"] for k in second["KeySchema"]] == [tables.GSI2PK, tables.GSI2SK]
     assert props["TimeToLiveSpecification"]["AttributeName"] == tables.TTL_ATTRIBUTE
 
 
@@ -44,7 +46,8 @@ def test_local_tables_have_the_defined_keys_and_index(dynamodb: Any, settings: S
     described = dynamodb.describe_table(TableName=settings.table_name)["Table"]
     props = tables.definitions()[tables.MAIN_TABLE]["Properties"]
     assert described["KeySchema"] == props["KeySchema"]
-    assert [i["IndexName"] for i in described["GlobalSecondaryIndexes"]] == [tables.GSI1]
+    names = sorted(i["IndexName"] for i in described["GlobalSecondaryIndexes"])
+    assert names == [tables.GSI1, tables.GSI2]
 
 
 # dynalite has neither streams nor the time-to-live API: it accepts the stream

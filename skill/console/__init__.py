@@ -1,0 +1,80 @@
+"""The agent console: a Flask blueprint under ``/console`` in the same web service.
+
+Agents sign in, see the queue, claim a callback, call the customer and act: record the
+outcome, grant a remedy within their authority, keep promises, reschedule or hand over.
+Every page is server-rendered from ``templates/console/`` through the one jinja2
+environment (:class:`skill.speech.Renderer`), so autoescaping covers it.
+
+Modules: :mod:`.auth` (sign-in, session, CSRF, roles), :mod:`.queue` (the queue and
+"my callbacks"), :mod:`.callbacks` (a callback's page and the actions on it),
+:mod:`.actions` (those actions as use-cases over the stores, without Flask),
+:mod:`.overview` (promises across the team, the audit trail).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flask import Blueprint, Flask, current_app
+
+if TYPE_CHECKING:
+    from skill.clock import Clock
+    from skill.config import Settings
+    from skill.rules.remedies import RemedyPolicy
+    from skill.speech import Renderer
+    from skill.storage import Stores
+
+console_blueprint = Blueprint(
+    "console",
+    __name__,
+    url_prefix="/console",
+    static_folder=str(Path(__file__).with_name("static")),
+    static_url_path="/static",
+)
+# An agent's working day; after it the session cookie is no longer accepted.
+SESSION_LIFETIME = timedelta(hours=10)
+
+
+@dataclass(frozen=True)
+class Console:
+    """What the console's views work with."""
+
+    stores: Stores
+    settings: Settings
+    renderer: Renderer
+    clock: Clock
+    policy: RemedyPolicy
+    # The loopback demo serves plain HTTP, where a Secure cookie would never come back.
+    secure_cookies: bool = True
+
+
+def install(app: Flask, console: Console) -> None:
+    """Serve the console from ``app``: session cookie settings and the blueprint."""
+    # Without a configured key, one per start: gunicorn builds the app before forking,
+    # so all workers share it; a restart signs agents out.
+    app.secret_key = console.settings.console_secret or secrets.token_hex(32)
+    app.config.update(
+        SESSION_COOKIE_NAME="menschmoment_console",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=console.secure_cookies,
+        SESSION_COOKIE_PATH="/console",
+        PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+    )
+    app.extensions["menschmoment.console"] = console
+    # The view modules register their routes on the blueprint when imported.
+    import skill.console.auth
+    import skill.console.callbacks
+    import skill.console.overview
+    import skill.console.queue  # noqa: F401
+
+    app.register_blueprint(console_blueprint)
+
+
+def services() -> Console:
+    console: Console = current_app.extensions["menschmoment.console"]
+    return console

@@ -1,0 +1,389 @@
+"""What agents do to a callback, as use-cases over the stores (no Flask here).
+
+Each action is one DynamoDB transaction: the change, its outbox event, the audit entry
+and the guard of the form's action id. A double click sends the same action id twice;
+the guard's condition fails the second time and nothing is applied again, which the
+functions below report as done (:func:`repeated`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from skill.records import (
+    Agent,
+    Callback,
+    CallbackNote,
+    CallbackStatus,
+    Commitment,
+    CommitmentStatus,
+    Complaint,
+    ComplaintStatus,
+    Money,
+    Order,
+    Owner,
+    ProblemType,
+    RemedyKind,
+)
+from skill.rules.callbacks import ServiceHours, covers
+from skill.rules.dates import zone
+from skill.storage.audit import AuditEntry
+from skill.storage.callbacks import CallbackChanged, OutboxEvent
+
+if TYPE_CHECKING:
+    from skill.config import Settings
+    from skill.rules.remedies import RemedyPolicy
+    from skill.storage import Stores
+
+# No answer: try again after this long (within service hours).
+RETRY_AFTER = timedelta(minutes=30)
+
+
+class Outcome(StrEnum):
+    REACHED = "reached"  # spoke to the customer; more to do
+    NO_ANSWER = "no_answer"  # a retry is scheduled
+    RESOLVED = "resolved"  # done: the callback is completed
+
+
+class ActionRefused(Exception):
+    """The agent may not do this (not theirs, above their authority); says why."""
+
+    def __init__(self, reason: str, colleagues: list[Agent] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        # Above the limit: who could grant it instead.
+        self.colleagues = colleagues or []
+
+
+class ActionConflict(Exception):
+    """Someone changed it first; ``holder`` has the callback now, if anyone."""
+
+    def __init__(self, holder: Agent | None) -> None:
+        super().__init__("changed meanwhile")
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class Act:
+    """Who does what, when, under which form action id."""
+
+    stores: Stores
+    agent: Agent
+    now: datetime
+    action_id: str
+
+    def records(
+        self, action: str, callback_id: str | None, detail: str = ""
+    ) -> list[dict[str, Any]]:
+        """The audit entry and the form's guard, to go in the action's transaction."""
+        audit = self.stores.audit
+        entry = AuditEntry(self.now, self.agent.agent_id, action, callback_id, detail)
+        return [audit.guard_item(self.action_id, self.now), audit.put_item(entry)]
+
+    def event(self, name: str, callback: Callback, due_at: datetime | None = None) -> OutboxEvent:
+        return OutboxEvent(
+            name,
+            callback.callback_id,
+            self.now,
+            callback.agent_id,
+            callback.channel,
+            due_at or callback.due_at,
+            event_id=f"{self.action_id}.{name}",
+        )
+
+    def repeated(self) -> bool:
+        """This form was carried out before (a double click, a resent form)."""
+        return self.stores.audit.done(self.action_id)
+
+
+def _conflict(stores: Stores, callback_id: str) -> ActionConflict:
+    current = stores.callbacks.get(callback_id)
+    holder = current.claimed_by if current and current.status is CallbackStatus.CLAIMED else None
+    return ActionConflict(stores.callbacks.agent(holder) if holder else None)
+
+
+def claim(act: Act, callback: Callback) -> None:
+    """Take the callback; raise ActionConflict (with who has it) if someone was quicker.
+
+    Taking a request named for a colleague is allowed; it is recorded, and the claimer
+    becomes the customer's named contact (an "assigned" event tells them).
+    """
+    other = callback.agent_id != act.agent.agent_id
+    mine = replace(callback, agent_id=act.agent.agent_id, agent_name=act.agent.name)
+    events = [act.event("claimed", mine)]
+    if other:
+        events.append(act.event("assigned", mine))
+    detail = f"named agent was {callback.agent_id}" if other else ""
+    try:
+        act.stores.callbacks.claim(
+            callback.callback_id,
+            act.agent,
+            act.now,
+            events,
+            act.records("claim_named_other" if other else "claim", callback.callback_id, detail),
+        )
+    except CallbackChanged as error:
+        conflict = _conflict(act.stores, callback.callback_id)
+        if conflict.holder is not None and conflict.holder.agent_id == act.agent.agent_id:
+            return  # our own earlier click won
+        raise conflict from error
+
+
+def _require_holder(act: Act, callback: Callback) -> None:
+    if callback.status is not CallbackStatus.CLAIMED or callback.claimed_by != act.agent.agent_id:
+        raise ActionRefused("Claim this callback first: only the agent who holds it can act.")
+
+
+def _held_update(
+    act: Act,
+    callback: Callback,
+    action: str,
+    note: CallbackNote,
+    events: list[OutboxEvent],
+    **changes: object,
+) -> None:
+    try:
+        act.stores.callbacks.update_held(
+            callback,
+            act.agent.agent_id,
+            note,
+            events,
+            act.records(action, callback.callback_id, note.text),
+            **changes,  # type: ignore[arg-type]
+        )
+    except CallbackChanged as error:
+        if act.repeated():
+            return
+        raise _conflict(act.stores, callback.callback_id) from error
+
+
+def retry_time(now: datetime, settings: Settings) -> datetime:
+    """When to try again after no answer: a little later, within service hours."""
+    hours = ServiceHours.parse(settings.service_hours)
+    return hours.earliest(now + RETRY_AFTER, zone(settings.service_time_zone))
+
+
+def record_outcome(
+    act: Act, settings: Settings, callback: Callback, outcome: Outcome, text: str
+) -> None:
+    """Reached (a note), no answer (a retry is scheduled) or resolved (completed)."""
+    _require_holder(act, callback)
+    note = CallbackNote(act.now, act.agent.agent_id, outcome.value, text)
+    if outcome is Outcome.REACHED:
+        _held_update(act, callback, "outcome_reached", note, [act.event("reached", callback)])
+        return
+    if outcome is Outcome.NO_ANSWER:
+        retry = retry_time(act.now, settings)
+        _held_update(
+            act,
+            callback,
+            "outcome_no_answer",
+            note,
+            [act.event("rescheduled", callback, retry)],
+            due_at=retry,
+            attempt=True,
+        )
+        return
+    try:
+        act.stores.callbacks.complete(
+            callback,
+            act.now,
+            [act.event("completed", callback)],
+            act.records("outcome_resolved", callback.callback_id, text),
+        )
+    except CallbackChanged as error:
+        if act.repeated():
+            return
+        raise _conflict(act.stores, callback.callback_id) from error
+    # The wait estimate learns from how long calls really take, from claim to done.
+    started = callback.claimed_at or callback.requested_at
+    act.stores.callbacks.record_handling_time((act.now - started).total_seconds() / 60)
+
+
+def reschedule(act: Act, callback: Callback, when: datetime, text: str) -> None:
+    _require_holder(act, callback)
+    if when <= act.now:
+        raise ActionRefused("Choose a time in the future.")
+    note = CallbackNote(act.now, act.agent.agent_id, "rescheduled", text)
+    _held_update(
+        act,
+        callback,
+        "reschedule",
+        note,
+        [act.event("rescheduled", callback, when)],
+        due_at=when,
+    )
+
+
+def hand_over(act: Act, callback: Callback, colleague: Agent | None, text: str) -> None:
+    """Give the callback to a colleague, who becomes the named contact."""
+    _require_holder(act, callback)
+    if colleague is None or colleague.agent_id == act.agent.agent_id:
+        raise ActionRefused("Choose a colleague to hand over to.")
+    note = CallbackNote(act.now, act.agent.agent_id, "handover", text)
+    moved = replace(callback, agent_id=colleague.agent_id, agent_name=colleague.name)
+    _held_update(
+        act,
+        callback,
+        "handover",
+        note,
+        [act.event("assigned", moved)],
+        hand_to=colleague,
+    )
+
+
+def about_the_caller(callback: Callback, order: Order) -> bool:
+    """The order belongs to the linked customer, or an unlinked caller verified it."""
+    if callback.customer_id:
+        return order.customer_id == callback.customer_id
+    verified = callback.context.get("orders")
+    numbers = {str(o.get("number")) for o in verified} if isinstance(verified, list) else set()
+    return order.number in numbers
+
+
+def remedy_value(kind: RemedyKind, order: Order, amount: Decimal | None) -> Money | None:
+    """What a remedy is worth to the shop (a replacement: the order's total)."""
+    currency = order.total.currency
+    if kind is RemedyKind.REPLACEMENT:
+        return order.total
+    if kind is RemedyKind.SHIPPING_REFUND:
+        return order.shipping
+    if kind is RemedyKind.REFUND:
+        return Money(amount, currency) if amount is not None else order.total
+    return Money(amount, currency) if amount is not None else None
+
+
+def grant(
+    act: Act,
+    policy: RemedyPolicy,
+    callback: Callback,
+    order: Order,
+    kind: RemedyKind,
+    amount: Decimal | None,
+    today: date,
+) -> Commitment:
+    """Promise a remedy within the agent's authority: a commitment the customer hears.
+
+    Above the agent's limit, ActionRefused names colleagues whose limit covers it.
+    """
+    _require_holder(act, callback)
+    if not about_the_caller(callback, order):
+        raise ActionRefused("That order is not this customer's.")
+    value = remedy_value(kind, order, amount)
+    if value is None or value.amount <= 0:
+        raise ActionRefused("Enter an amount for this remedy.")
+    if kind is RemedyKind.REFUND and value.amount > order.total.amount:
+        raise ActionRefused("A refund cannot be more than the order's total.")
+    if not covers(act.agent.authority, value):
+        team = act.stores.callbacks.team().agents
+        able = [a for a in team if a.agent_id != act.agent.agent_id and covers(a.authority, value)]
+        raise ActionRefused("This is above your authority: hand it over.", able)
+    context_complaint = callback.context.get("complaint")
+    complaint_id, existing = _complaint_for(act, callback, order, context_complaint)
+    problem = ProblemType.OTHER
+    words = ""
+    if isinstance(context_complaint, dict):
+        problem = ProblemType(str(context_complaint.get("problem", "other")))
+        words = str(context_complaint.get("customer_words") or "")
+    complaint = Complaint(
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        problem=problem,
+        description=words,
+        status=ComplaintStatus.RESOLVED,
+        created_at=act.now,
+        locale=callback.locale,
+    )
+    commitment = Commitment(
+        commitment_id=complaint_id,
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        kind=kind,
+        amount=None if kind is RemedyKind.REPLACEMENT else value,
+        due=today + timedelta(days=policy.due_in_days.get(kind, 0)),
+        owner=Owner.SERVICE_TEAM,
+        status=CommitmentStatus.PROMISED,
+        created_at=act.now,
+    )
+    detail = f"{kind.value} {value.amount} {value.currency} for order {order.number}"
+    extra = [
+        *act.records("grant", callback.callback_id, detail),
+        act.stores.callbacks.outbox_put(act.event("granted", callback)),
+    ]
+    try:
+        act.stores.complaints.promise(
+            complaint, commitment, existing_complaint=existing, extra=extra
+        )
+    except ClientError as error:
+        if act.repeated():
+            return commitment
+        raise ActionRefused("This promise was already made.") from error
+    return commitment
+
+
+def _complaint_for(
+    act: Act, callback: Callback, order: Order, context_complaint: object
+) -> tuple[str, bool]:
+    """The customer's complaint behind this call if it has no promise yet, else a new one.
+
+    A new id follows from the form's action id, so a resent form names the same one.
+    """
+    if isinstance(context_complaint, dict) and context_complaint.get("order_number") in (
+        order.number,
+        None,
+    ):
+        complaint_id = str(context_complaint.get("complaint_id") or "")
+        stored = act.stores.complaints.get(complaint_id) if complaint_id else None
+        if stored is not None and stored[1] is None:
+            return complaint_id, True
+    seed = f"{callback.callback_id}|{act.action_id}"
+    return hashlib.sha256(seed.encode("utf-8")).hexdigest()[:32], False
+
+
+def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
+    """Mark a promise kept; only an agent whose authority covers its amount may."""
+    value = commitment.amount
+    if value is None:
+        # A replacement is worth the order's total, as when it was granted.
+        order = act.stores.orders.get(commitment.order_number)
+        value = order.total if order is not None else None
+    if not covers(act.agent.authority, value):
+        raise ActionRefused("This promise is above your authority.")
+    what = f"{commitment.kind.value.replace('_', ' ')} for order {commitment.order_number}"
+    if commitment.amount is not None:
+        what += f" ({commitment.amount.amount} {commitment.amount.currency})"
+    extra = act.records("fulfil", callback.callback_id if callback else None, what)
+    if callback is not None:
+        event = act.event("fulfilled", callback)
+    else:
+        event = OutboxEvent(
+            "promise_kept",
+            "",
+            act.now,
+            act.agent.agent_id,
+            "",
+            act.now,
+            event_id=f"{act.action_id}.promise_kept",
+            detail=f"{what}: kept, marked by {act.agent.name}.",
+        )
+    extra.append(act.stores.callbacks.outbox_put(event))
+    try:
+        act.stores.complaints.set_commitment_status(
+            commitment.complaint_id,
+            CommitmentStatus.FULFILLED,
+            expected=CommitmentStatus.PROMISED,
+            extra=extra,
+        )
+    except ClientError as error:
+        if act.repeated():
+            return
+        raise ActionRefused("This promise is no longer open.") from error

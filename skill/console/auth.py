@@ -1,0 +1,159 @@
+"""Signing in and out, who is asking, CSRF tokens, and the pages' common response.
+
+The session (a signed cookie: HttpOnly, SameSite, Secure outside the demo) holds the
+agent id and a CSRF token. Every POST must send that token back in a form field or the
+``X-CSRF-Token`` header. A failed sign-in always gets the same words, whether the name
+is unknown, the password wrong or the login paused after repeated failures.
+"""
+
+from __future__ import annotations
+
+import functools
+import hmac
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from botocore.exceptions import ClientError
+from flask import Response, abort, g, redirect, request, session, url_for
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from skill.console import console_blueprint, services
+from skill.records import Agent
+from skill.rules.logins import locked_until, still_relevant
+from skill.storage.audit import AuditEntry
+
+log = logging.getLogger(__name__)
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+@functools.cache
+def _unknown_login_hash() -> str:
+    """Checked when the login name is unknown, so both answers take the same time."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not isinstance(token, str):
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+@console_blueprint.before_request
+def check_csrf() -> None:
+    """Every state change carries the session's token; anything else is refused."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
+    expected = session.get("csrf")
+    if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
+        abort(400, description="missing or wrong CSRF token")
+
+
+@console_blueprint.after_request
+def security_headers(response: Response) -> Response:
+    # Pages carry personal data: never cached, never framed, no inline script.
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; img-src 'self'; style-src 'self'; script-src 'self'; "
+        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def page(name: str, status: int = 200, **data: Any) -> Response:
+    """A console page with what every page needs: the agent and the CSRF token."""
+    html = services().renderer.page(
+        name,
+        agent=g.get("agent"),
+        csrf=csrf_token(),
+        url_for=url_for,
+        # Each form gets its own action id: a second submission of it changes nothing.
+        new_action_id=lambda: str(uuid.uuid4()),
+        **data,
+    )
+    return Response(html, status=status, mimetype="text/html")
+
+
+def signed_in_agent() -> Agent | None:
+    agent_id = session.get("agent_id")
+    if not isinstance(agent_id, str):
+        return None
+    return services().stores.callbacks.agent(agent_id)
+
+
+def login_required(view: View) -> View:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        agent = signed_in_agent()
+        if agent is None:
+            if request.method == "GET" and not request.headers.get("X-Requested-With"):
+                return redirect(url_for("console.login"))
+            abort(401)
+        g.agent = agent
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def admin_required(view: View) -> View:
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if g.agent.role != "admin":
+            abort(403)
+        return view(*args, **kwargs)
+
+    return login_required(wrapped)  # type: ignore[return-value]
+
+
+@console_blueprint.get("/login")
+def login() -> Response:
+    """The sign-in form."""
+    return page("login", failed=False, login_name="")
+
+
+@console_blueprint.post("/login")
+def login_post() -> Any:
+    """Check the password; count failures; a fresh session on success."""
+    console = services()
+    now = console.clock()
+    name = request.form.get("login", "").strip().lower()[:100]
+    password = request.form.get("password", "")
+    stored = console.stores.logins.get(name) if name else None
+    if stored is None:
+        check_password_hash(_unknown_login_hash(), password)
+        return page("login", status=401, failed=True, login_name=name)
+    if locked_until(stored.failures, now) is not None:
+        # Paused: not even a right password opens it, so guessing gains nothing.
+        return page("login", status=401, failed=True, login_name=name)
+    if not check_password_hash(stored.password_hash, password):
+        try:
+            console.stores.logins.add_failure(name, now, still_relevant(stored.failures, now))
+        except ClientError:
+            log.warning("login failure not counted")
+        return page("login", status=401, failed=True, login_name=name)
+    if stored.failures:
+        console.stores.logins.clear_failures(name)
+    # A new session on sign-in: nothing chosen before it (a planted cookie) carries over.
+    session.clear()
+    session.permanent = True
+    session["agent_id"] = stored.agent_id
+    csrf_token()
+    console.stores.audit.record(AuditEntry(now, stored.agent_id, "login"))
+    return redirect(url_for("console.queue_page"))
+
+
+@console_blueprint.post("/logout")
+def logout() -> Any:
+    """Forget the session."""
+    agent_id = session.get("agent_id")
+    if isinstance(agent_id, str):
+        console = services()
+        console.stores.audit.record(AuditEntry(console.clock(), agent_id, "logout"))
+    session.clear()
+    return redirect(url_for("console.login"))

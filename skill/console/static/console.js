@@ -1,0 +1,27 @@
+// The queue refreshes itself: every few seconds the table body is fetched again as
+// HTML from the server (which escaped it) and swapped in. No framework needed.
+(function () {
+  "use strict";
+  var body = document.getElementById("queue-rows");
+  if (!body) { return; }
+  var url = body.getAttribute("data-refresh");
+  var every = (parseInt(body.getAttribute("data-every"), 10) || 5) * 1000;
+  var live = document.getElementById("queue-live");
+
+  function refresh() {
+    // Do not pull the rows out from under a focused Claim button.
+    if (body.contains(document.activeElement)) { return; }
+    fetch(url, { credentials: "same-origin", headers: { "X-Requested-With": "fetch" } })
+      .then(function (response) {
+        if (response.status === 401) { window.location.reload(); return null; }
+        return response.ok ? response.text() : null;
+      })
+      .then(function (html) {
+        if (html === null) { return; }
+        body.innerHTML = html;
+        if (live) { live.textContent = "Updated " + new Date().toLocaleTimeString(); }
+      })
+      .catch(function () { /* the next tick tries again */ });
+  }
+  window.setInterval(refresh, every);
+})();

@@ -1,0 +1,534 @@
+"""One callback in the console: claim (also racing), the phone number, every action.
+
+Callbacks are booked the way customers book them, by conversation through POST /alexa,
+except where a test needs a particular one.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from skill.records import Callback, CallbackStatus, CommitmentStatus
+from skill.storage import Stores
+from skill.storage.codec import from_item
+from tests.conftest import MOMENT
+from tests.console.conftest import Agent, MovableClock
+
+Talk = Callable[..., Any]
+SignIn = Callable[[str], Agent]
+
+
+def items(stores: Stores, dynamodb: Any, table: str, kind: str) -> list[dict[str, Any]]:
+    answer = dynamodb.scan(
+        TableName=table,
+        FilterExpression="kind = :kind",
+        ExpressionAttributeValues={":kind": {"S": kind}},
+        ConsistentRead=True,
+    )
+    return [from_item(raw) for raw in answer["Items"]]
+
+
+@pytest.fixture
+def stored(
+    demo_stores: Stores, dynamodb: Any, settings: Any
+) -> Callable[[str], list[dict[str, Any]]]:
+    return lambda kind: items(demo_stores, dynamodb, settings.table_name, kind)
+
+
+@pytest.fixture
+def alex(talk: Talk, demo_stores: Stores) -> Callback:
+    """Alex asked for a call back; Maria is named (she helped last time)."""
+    talk(token="demo-alex").say("CallbackIntent")
+    [callback] = demo_stores.callbacks.open_callbacks()
+    return callback
+
+
+@pytest.fixture
+def escalated(talk: Talk, demo_stores: Stores) -> Callback:
+    """Alex's running shoes ($119.95) arrived damaged: above the skill's limit, so a call."""
+    conversation = talk(token="demo-alex")
+    conversation.say(
+        "ComplaintIntent",
+        problemType="damaged",
+        orderNumber="1003",
+        description="the sole came off <script>alert(1)</script>",
+    )
+    booked = conversation.say("AMAZON.YesIntent")
+    assert "will call you" in booked.speech
+    [callback] = demo_stores.callbacks.open_callbacks()
+    return callback
+
+
+def actions(stored: Callable[[str], list[dict[str, Any]]]) -> list[str]:
+    return sorted(entry["action"] for entry in stored("audit") if entry["action"] != "login")
+
+
+def events(stored: Callable[[str], list[dict[str, Any]]]) -> list[str]:
+    return sorted(event["event"] for event in stored("outbox"))
+
+
+# Claim ------------------------------------------------------------------------------
+
+
+def test_two_agents_claim_at_once_and_exactly_one_wins(
+    console_app: Flask, agent: SignIn, alex: Callback, demo_stores: Stores
+) -> None:
+    browsers = {"james": agent("james"), "jonas": agent("jonas")}
+    forms = {
+        name: browser.action_id(f"/console/callbacks/{alex.callback_id}")
+        for name, browser in browsers.items()
+    }
+    start = threading.Barrier(2)
+    answers: dict[str, Any] = {}
+
+    def claim(name: str) -> None:
+        start.wait()
+        answers[name] = browsers[name].post(
+            f"/console/callbacks/{alex.callback_id}/claim", forms[name]
+        )
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    codes = sorted(answer.status_code for answer in answers.values())
+    assert codes == [303, 409]
+    [winner] = [name for name, answer in answers.items() if answer.status_code == 303]
+    [loser] = [name for name, answer in answers.items() if answer.status_code == 409]
+    stored = demo_stores.callbacks.get(alex.callback_id)
+    assert stored is not None and stored.claimed_by == f"a-{winner}"
+    full_name = {"james": "James Carter", "jonas": "Jonas Weber"}[winner]
+    assert f"{full_name} has this callback now." in answers[loser].text
+
+
+def test_claiming_a_colleagues_request_is_recorded_and_renames_the_contact(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    assert alex.agent_id == "a-maria"
+    response = agent("james").act(alex.callback_id, "claim")
+
+    assert response.status_code == 303
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None
+    assert callback.status is CallbackStatus.CLAIMED
+    assert (callback.claimed_by, callback.agent_id, callback.agent_name) == (
+        "a-james",
+        "a-james",
+        "James Carter",
+    )
+    [claim] = [entry for entry in stored("audit") if entry["action"].startswith("claim")]
+    assert claim["action"] == "claim_named_other"
+    assert claim["agent_id"] == "a-james"
+    assert claim["detail"] == "named agent was a-maria"
+    assert events(stored) == ["assigned", "assigned", "claimed", "requested"]
+    # The customer now hears James's name.
+    assert demo_stores.callbacks.owner_state("customer:c-alex").open_callback_id == alex.callback_id
+
+
+def test_a_double_click_on_claim_applies_once(
+    agent: SignIn, alex: Callback, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    maria = agent("maria")
+    form = maria.action_id(f"/console/callbacks/{alex.callback_id}")
+    first = maria.post(f"/console/callbacks/{alex.callback_id}/claim", form)
+    second = maria.post(f"/console/callbacks/{alex.callback_id}/claim", form)
+    assert first.status_code == second.status_code == 303
+    assert actions(stored) == ["claim"]
+    assert events(stored).count("claimed") == 1
+
+
+# The phone number -------------------------------------------------------------------
+
+
+def test_the_full_number_only_for_the_holder_as_a_tel_link(
+    agent: SignIn, alex: Callback, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    maria, james = agent("maria"), agent("james")
+    page = f"/console/callbacks/{alex.callback_id}"
+    before = maria.page(page).text
+    assert "ending in 42" in before
+    assert "555 0142" not in before and "tel:" not in before
+
+    maria.act(alex.callback_id, "claim")
+    held = maria.page(page).text
+    assert '<a class="tel" href="tel:+12125550142">+1 212 555 0142</a>' in held
+    other = james.page(page).text
+    assert "ending in 42" in other
+    assert "555 0142" not in other and "tel:" not in other
+
+    views = [entry for entry in stored("audit") if entry["action"] == "view_phone"]
+    # The claim redirects nowhere by itself here, so exactly one view: Maria's page above.
+    assert [(v["agent_id"], v["callback_id"]) for v in views] == [("a-maria", alex.callback_id)]
+
+
+# The detail page ------------------------------------------------------------------
+
+
+def test_the_customers_own_words_show_as_text_not_markup(
+    agent: SignIn, escalated: Callback
+) -> None:
+    page = agent("maria").page(f"/console/callbacks/{escalated.callback_id}").text
+    assert "the sole came off &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "needs authority for 119.95 USD" in page
+    assert "running shoes" in page  # the orders
+
+
+def test_demo_words_with_markup_are_escaped_too(agent: SignIn, demo_stores: Stores) -> None:
+    from skill.demo.data import seed_console
+
+    seed_console(demo_stores, MOMENT)
+    page = agent("james").page("/console/callbacks/demo-sam").text
+    assert "&lt;Not great.&gt;" in page
+    assert "<Not great.>" not in page
+
+
+# Outcomes ---------------------------------------------------------------------------
+
+
+def test_only_the_holder_records_an_outcome(
+    agent: SignIn, alex: Callback, demo_stores: Stores
+) -> None:
+    james = agent("james")
+    response = james.act(alex.callback_id, "outcome", outcome="reached", note="hi")
+    assert response.status_code == 403
+    assert "Claim this callback first" in response.text
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None and callback.notes == ()
+
+
+def test_reached_keeps_a_note(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    response = maria.act(
+        alex.callback_id, "outcome", outcome="reached", note="Wants a call on Friday"
+    )
+    assert response.status_code == 303
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None and callback.is_open
+    [note] = callback.notes
+    assert (note.kind, note.text, note.agent_id) == ("reached", "Wants a call on Friday", "a-maria")
+    assert "Wants a call on Friday" in maria.page(f"/console/callbacks/{alex.callback_id}").text
+    assert "reached" in events(stored)
+    assert "outcome_reached" in actions(stored)
+
+
+def test_no_answer_schedules_a_retry(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    maria.act(alex.callback_id, "outcome", outcome="no_answer", note="voicemail")
+
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None
+    assert callback.due_at == MOMENT + timedelta(minutes=30)
+    assert callback.attempts == 1
+    assert callback.status is CallbackStatus.CLAIMED
+    [queued] = demo_stores.callbacks.team().queue
+    assert queued.due_at == MOMENT + timedelta(minutes=30)
+    [event] = [e for e in stored("outbox") if e["event"] == "rescheduled"]
+    assert event["due_at"] == "2026-11-23T15:30:00Z"
+
+
+def test_resolved_completes_remembers_the_contact_and_the_handling_time(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    console_clock: MovableClock,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    console_clock.advance(minutes=12)
+    response = maria.act(alex.callback_id, "outcome", outcome="resolved", note="All sorted")
+
+    assert response.status_code == 303
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None and callback.status is CallbackStatus.COMPLETED
+    state = demo_stores.callbacks.owner_state("customer:c-alex")
+    assert state.open_callback_id is None
+    assert state.last_contact is not None
+    assert state.last_contact.at == MOMENT + timedelta(minutes=12)
+    assert demo_stores.callbacks.team().handled_minutes == [12.0]
+    assert "completed" in events(stored)
+    [resolved] = [e for e in stored("audit") if e["action"] == "outcome_resolved"]
+    assert resolved["detail"] == "All sorted"
+    assert demo_stores.callbacks.open_callbacks() == []
+
+
+# Remedies and promises --------------------------------------------------------------
+
+
+def test_a_remedy_within_authority_is_a_promise_the_customer_hears(
+    agent: SignIn,
+    escalated: Callback,
+    talk: Talk,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")  # up to $250
+    maria.act(escalated.callback_id, "claim")
+    response = maria.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+    assert response.status_code == 303
+
+    history = demo_stores.complaints.history("c-alex")
+    [complaint] = history.complaints
+    assert complaint.status.value == "resolved"
+    [commitment] = history.commitments
+    assert commitment.complaint_id == complaint.complaint_id  # the customer's own complaint
+    assert commitment.kind.value == "refund"
+    assert commitment.amount is not None and str(commitment.amount.amount) == "119.95"
+    assert commitment.owner.value == "service_team"
+    assert "granted" in events(stored)
+    assert [e["detail"] for e in stored("audit") if e["action"] == "grant"] == [
+        "refund 119.95 USD for order 1003"
+    ]
+
+    heard = talk(token="demo-alex").say("CommitmentStatusIntent").speech
+    assert "refund of 119 dollars 95" in heard
+    assert "Our service team is on it." in heard
+
+
+def test_above_the_limit_names_who_can_grant_it_and_stores_nothing(
+    agent: SignIn, escalated: Callback, demo_stores: Stores
+) -> None:
+    james = agent("james")  # up to $100
+    james.act(escalated.callback_id, "claim")
+    response = james.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+
+    assert response.status_code == 403
+    assert "above your authority" in response.text
+    assert "Maria Schneider (up to 250 USD)" in response.text
+    assert "Priya Patel (up to 500 USD)" in response.text
+    assert "Jonas Weber (up to" not in response.text
+    assert demo_stores.complaints.history("c-alex").commitments == []
+    # Within his limit, James may: a partial refund.
+    assert (
+        james.act(
+            escalated.callback_id, "grant", order="1003", remedy="refund", amount="60"
+        ).status_code
+        == 303
+    )
+
+
+def test_a_double_submitted_grant_promises_once(
+    agent: SignIn, escalated: Callback, demo_stores: Stores
+) -> None:
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    form = maria.action_id(f"/console/callbacks/{escalated.callback_id}")
+    path = f"/console/callbacks/{escalated.callback_id}/grant"
+    for _ in range(2):
+        response = maria.post(path, form, order="1003", remedy="voucher", amount="20")
+        assert response.status_code == 303
+    assert len(demo_stores.complaints.history("c-alex").commitments) == 1
+
+
+def test_keeping_a_promise_and_the_overview(
+    agent: SignIn,
+    escalated: Callback,
+    demo_stores: Stores,
+    console_clock: MovableClock,
+) -> None:
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    maria.act(escalated.callback_id, "grant", order="1003", remedy="replacement")
+    [promise] = demo_stores.complaints.open_promises()
+    assert promise.due == MOMENT.date() + timedelta(days=1)
+
+    console_clock.advance(days=3)
+    overview = maria.page("/console/promises").text
+    assert '1 open, <span class="overdue">1 overdue</span>' in overview
+    assert "(overdue)" in overview
+
+    # James ($100) may not mark a $119.95 replacement as kept; Maria may.
+    james = agent("james")
+    form = action_id_in(james.page("/console/promises").text)
+    refused = james.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    assert refused.status_code == 403
+    form = action_id_in(maria.page("/console/promises").text)
+    kept = maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    assert kept.status_code == 303
+    assert demo_stores.complaints.open_promises() == []
+    [commitment] = demo_stores.complaints.history("c-alex").commitments
+    assert commitment.status is CommitmentStatus.FULFILLED
+    assert "No open promises." in maria.page("/console/promises").text
+
+
+def action_id_in(html: str) -> str:
+    return re.findall(r'name="action_id" value="([^"]+)"', html)[0]
+
+
+# Reschedule and hand over -----------------------------------------------------------
+
+
+def test_reschedule_moves_the_callback_in_the_service_time_zone(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    response = maria.act(alex.callback_id, "reschedule", when="2026-11-24T10:00", note="after work")
+    assert response.status_code == 303
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None
+    assert callback.due_at.isoformat() == "2026-11-24T15:00:00+00:00"  # 10:00 in New York
+    assert "rescheduled" in events(stored)
+
+
+def test_hand_over_to_a_colleague_with_a_note(
+    agent: SignIn,
+    alex: Callback,
+    demo_stores: Stores,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    response = maria.act(alex.callback_id, "handover", to="a-priya", note="needs a big refund")
+    assert response.status_code == 303
+
+    callback = demo_stores.callbacks.get(alex.callback_id)
+    assert callback is not None
+    assert callback.status is CallbackStatus.WAITING
+    assert (callback.agent_id, callback.claimed_by) == ("a-priya", None)
+    assert callback.notes[-1].text == "needs a big refund"
+    assert "handover" in actions(stored)
+    assert ">Alex</a>" in agent("priya").page("/console/mine").text
+    # Maria no longer holds it: her next action is refused.
+    assert maria.act(alex.callback_id, "outcome", outcome="reached").status_code == 403
+
+
+def test_a_form_without_an_action_id_is_refused(agent: SignIn, alex: Callback) -> None:
+    maria = agent("maria")
+    maria.page(f"/console/callbacks/{alex.callback_id}")
+    assert maria.post(f"/console/callbacks/{alex.callback_id}/claim").status_code == 400
+
+
+def test_unknown_callbacks_are_not_found(agent: SignIn) -> None:
+    assert agent("maria").page("/console/callbacks/nope").status_code == 404
+
+
+def test_every_action_is_on_the_audit_trail(
+    agent: SignIn, alex: Callback, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    maria = agent("maria")
+    maria.act(alex.callback_id, "claim")
+    maria.page(f"/console/callbacks/{alex.callback_id}")  # she sees the number
+    maria.act(alex.callback_id, "outcome", outcome="reached", note="a")
+    maria.act(alex.callback_id, "outcome", outcome="no_answer", note="b")
+    maria.act(alex.callback_id, "reschedule", when="2026-11-24T10:00")
+    maria.act(alex.callback_id, "handover", to="a-james", note="c")
+
+    assert [a for a in actions(stored) if a != "view_phone"] == [
+        "claim",
+        "handover",
+        "outcome_no_answer",
+        "outcome_reached",
+        "reschedule",
+    ]
+    trail = agent("priya").page("/console/audit").text
+    assert "view phone" in trail and "Maria Schneider" in trail
+
+
+def test_the_confirmation_is_ours_not_text_from_the_address(agent: SignIn, alex: Callback) -> None:
+    maria = agent("maria")
+    page = f"/console/callbacks/{alex.callback_id}"
+    assert "You have this callback now." in maria.page(f"{page}?done=claimed").text
+    forged = maria.page(f"{page}?done=Send+your+password+to+evil").text
+    assert "evil" not in forged
+
+
+def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview(
+    agent: SignIn,
+    escalated: Callback,
+    demo_stores: Stores,
+    settings: Any,
+    dynamodb: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from skill.notifier import LogPublisher, StreamFollower
+    from skill.speech import Renderer
+    from skill.storage.client import dynamodb_streams_client
+
+    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    notifier = StreamFollower(
+        dynamodb_streams_client(settings, local=True), arn, demo_stores, Renderer(), LogPublisher()
+    )
+    notifier.poll_once()  # the booking itself is not news here
+    capsys.readouterr()
+
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    maria.act(escalated.callback_id, "grant", order="1003", remedy="shipping_refund")
+    form = action_id_in(maria.page("/console/promises").text)
+    [promise] = demo_stores.complaints.open_promises()
+    maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    notifier.poll_once()
+
+    printed = capsys.readouterr().out
+    assert "[notify team] Callback claimed: Alex" in printed
+    assert "[notify team] Callback granted: Alex" in printed
+    assert (
+        "[notify team] Promise kept: shipping refund for order 1003 (4.95 USD): kept, "
+        "marked by Maria Schneider." in printed
+    )
+    assert "0142" not in printed
+
+
+def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(
+    agent: SignIn, demo_stores: Stores
+) -> None:
+    from tests.console.test_queue import book
+
+    book(demo_stores, "guest", context={"orders": [{"number": "1003", "status": "delayed"}]})
+    james = agent("james")
+    james.act("guest", "claim")
+    page = james.page("/console/callbacks/guest").text
+    assert "running shoes" in page
+    assert "coffee grinder" not in page
+
+    refused = james.act("guest", "grant", order="1001", remedy="voucher", amount="10")
+    assert refused.status_code == 403
+    assert "not this customer" in refused.text
+    assert (
+        james.act("guest", "grant", order="1003", remedy="voucher", amount="10").status_code == 303
+    )
+    [promise] = demo_stores.complaints.open_promises()
+    assert (promise.order_number, promise.customer_id) == ("1003", "c-alex")
+
+
+def test_acting_on_a_callback_the_customer_cancelled_meanwhile(
+    agent: SignIn, alex: Callback, talk: Talk
+) -> None:
+    maria = agent("maria")
+    form = maria.action_id(f"/console/callbacks/{alex.callback_id}")
+    conversation = talk(token="demo-alex")
+    conversation.say("CancelCallbackIntent")
+    conversation.say("AMAZON.YesIntent")
+
+    response = maria.post(f"/console/callbacks/{alex.callback_id}/claim", form)
+    assert response.status_code == 409
+    assert "This callback was closed or changed meanwhile." in response.text
