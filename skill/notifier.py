@@ -98,7 +98,9 @@ def deliver(
             publisher.publish(Notification("team", name.capitalize(), str(values["detail"])))
             delivered += 1
             continue
-        callback = stores.callbacks.get(str(values.get("callback_id", "")))
+        # An event without a callback id is a bug upstream: failing here reports it to
+        # the stream (the notifier Lambda retries from it), instead of losing it quietly.
+        callback = stores.callbacks.get(str(values["callback_id"]))
         if callback is None:
             log.warning("outbox event without callback", extra={"event": values.get("event")})
             continue

@@ -153,7 +153,7 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
         "dynamodb:ListStreams", "dynamodb:GetItem", "sns:Publish", "sms-voice:SendTextMessage",
     }  # fmt: skip
     assert granted(template, "OverdueRole") - logs == {
-        "dynamodb:Scan", "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
+        "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
     }  # fmt: skip
 
 
