@@ -60,18 +60,20 @@ def summary(stores: Stores, customer_id: str | None, user_id: str) -> Summary:
     )
 
 
-def erase(stores: Stores, customer_id: str | None, user_id: str, now: datetime) -> Erased:
+def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: datetime) -> Erased:
     """Erase the skill's data about this customer and this Alexa user.
 
-    Each step can be repeated: a second request after a failure halfway finishes the job
-    and erases nothing twice.
+    The console's admin erases by customer id alone (``user_id`` None): the Alexa user
+    records are keyed by a hash the shop cannot reverse, and expire within a year.
+    Each step can be repeated: a second request after a failure halfway finishes the
+    job and erases nothing twice.
     """
-    callbacks = stores.callbacks.forget(owner_of(customer_id, user_id), now)
+    callbacks = deleted = kept = 0
     if customer_id:
-        # Also what this device asked for before the account was linked.
-        callbacks += stores.callbacks.forget(owner_of(None, user_id), now)
+        callbacks += stores.callbacks.forget(owner_of(customer_id, ""), now)
         deleted, kept = stores.complaints.forget(customer_id)
-    else:
-        deleted = kept = 0
-    stores.users.forget(user_id)
+    if user_id is not None:
+        # What this device asked for unlinked, and what we remember of it.
+        callbacks += stores.callbacks.forget(owner_of(None, user_id), now)
+        stores.users.forget(user_id)
     return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)

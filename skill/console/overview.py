@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from flask import Response
+from flask import Response, abort, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
+from skill.privacy import erase
 from skill.records import Commitment, CommitmentStatus
 from skill.rules.dates import local_today
 from skill.rules.remedies import overdue
+from skill.storage.audit import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -52,4 +54,35 @@ def audit_page() -> Response:
     today = local_today(console.clock(), "UTC")
     team = console.stores.callbacks.team()
     entries = console.stores.audit.recent(today)
-    return page("audit", entries=entries, names={a.agent_id: a.name for a in team.agents})
+    return page(
+        "audit",
+        entries=entries,
+        names={a.agent_id: a.name for a in team.agents},
+        erased=request.args.get("erased"),
+    )
+
+
+@console_blueprint.post("/customers/erase")
+@admin_required
+def erase_customer() -> Response:
+    """A customer's request to be forgotten, made by letter or phone: the admin erases
+    what the skill keeps about them (complaints, callbacks; open promises stay without
+    the name), and the audit trail says who did."""
+    console = services()
+    customer_id = (request.form.get("customer_id") or "").strip()
+    if not customer_id or console.stores.orders.account(customer_id).customer is None:
+        abort(404, description="no such customer")
+    admin = g.agent  # admin_required put them there
+    now = console.clock()
+    erased = erase(console.stores, customer_id, None, now)
+    console.stores.audit.record(
+        AuditEntry(
+            now,
+            admin.agent_id,
+            "erase_customer",
+            detail=f"{customer_id}: {erased.complaints_deleted} complaints deleted, "
+            f"{erased.promises_kept} open promises kept without name, "
+            f"{erased.callbacks} callbacks stripped",
+        )
+    )
+    return redirect(url_for("console.audit_page", erased=customer_id), code=303)  # type: ignore[return-value]

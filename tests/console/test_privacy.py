@@ -1,0 +1,66 @@
+"""The admin erases a customer's skill data when they ask by letter or phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from skill.storage import Stores
+from tests.alexa import Conversation
+from tests.console.conftest import Agent
+
+
+def test_admin_erases_a_customer_and_the_trail_says_who(
+    agent: Callable[[str], Agent],
+    talk: Callable[..., Conversation],
+    demo_stores: Stores,
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say(
+        "ComplaintIntent", problemType="damaged", orderNumber="1001", description="lid & <b>"
+    )
+    conversation.say("RemedyChoiceIntent", remedy="refund")
+    talk(token="demo-alex").say("CallbackIntent")
+    priya = agent("priya")
+    priya.page("/console/audit")
+
+    answer = priya.post("/console/customers/erase", customer_id="c-alex")
+
+    assert answer.status_code == 303
+    history = demo_stores.complaints.history("c-alex")
+    assert history.complaints == [] and history.commitments == []
+    [promise] = demo_stores.complaints.open_promises()  # still owed, without a name
+    assert promise.order_number == "1001" and promise.customer_id == ""
+    assert demo_stores.callbacks.owner_state("customer:c-alex").callback_ids == []
+    audit = priya.page(answer.headers["Location"]).text
+    assert "Erased what the skill kept about customer c-alex." in audit
+    assert "erase customer" in audit
+    assert "1 open promises kept without name" in audit
+
+
+def test_only_admins_erase_and_only_known_customers(agent: Callable[[str], Agent]) -> None:
+    maria = agent("maria")
+    maria.page("/console/")
+    assert maria.post("/console/customers/erase", customer_id="c-alex").status_code == 403
+    priya = agent("priya")
+    priya.page("/console/audit")
+    assert priya.post("/console/customers/erase", customer_id="c-nobody").status_code == 404
+    # Without the CSRF token nothing happens.
+    assert (
+        priya.client.post("/console/customers/erase", data={"customer_id": "c-alex"}).status_code
+        == 400
+    )
+
+
+def test_the_promises_page_still_lists_an_erased_customers_promise(
+    agent: Callable[[str], Agent], talk: Callable[..., Conversation], **_: Any
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    conversation.say("RemedyChoiceIntent", remedy="shipping_refund")
+    priya = agent("priya")
+    priya.page("/console/audit")
+    priya.post("/console/customers/erase", customer_id="c-alex")
+    promises = priya.page("/console/promises")
+    assert promises.status_code == 200
+    assert "1003" in promises.text
