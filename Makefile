@@ -20,9 +20,15 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[web,dev]'
 	touch $@
 
+# Debian packages a fresh machine may lack, installed as root or through sudo.
+APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $(1); \
+	else sudo apt-get update && sudo apt-get install -y $(1); fi
+
 # npm ci installs exactly the lockfile; --prefer-offline reuses npm's cache when it can.
 node_modules/.package-lock.json: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "Node.js with npm is needed for the test tools"; exit 1; }
+	@command -v npm >/dev/null || command -v apt-get >/dev/null || { \
+		echo "Node.js with npm is needed for the test tools"; exit 1; }
+	command -v npm >/dev/null || { $(call APT_INSTALL,nodejs npm); }
 	npm ci --prefer-offline --no-audit --no-fund
 	touch $@
 
@@ -30,8 +36,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "chromium is needed at $(CHROMIUM) for the browser tests"; exit 1; }
-	if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y chromium; \
-	else sudo apt-get update && sudo apt-get install -y chromium; fi
+	$(call APT_INSTALL,chromium)
 
 setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM)
 
