@@ -229,12 +229,10 @@ def _number(text: str) -> str | None:
             digits += str(_DIGIT_WORDS[word])
         elif word in _NUMBER_WORDS:
             digits += str(_NUMBER_WORDS[word])
-        elif word in ("double", "doppel") or word.startswith("+"):
-            digits += word.lstrip("+") if word.lstrip("+").isdigit() else ""
-            if not word.startswith("+"):
-                return None  # "double five": too clever for this matcher
+        elif word.startswith("+") and word[1:].isdigit():
+            digits += word[1:]  # a country code, "+49"
         else:
-            return None
+            return None  # not a number ("double five" included: too clever for this)
     return digits or None
 
 
