@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
@@ -260,18 +260,7 @@ def _context(request: CallbackRequest, continuity: bool) -> dict[str, object]:
         ],
     }
     if handover is not None:
-        context["handover"] = {
-            name: value
-            for name, value in (
-                ("reason", handover.reason),
-                ("priority", handover.priority),
-                ("order_number", handover.order_number),
-                ("complaint_id", handover.complaint_id),
-                ("amount", handover.amount),
-                ("currency", handover.currency),
-            )
-            if value is not None
-        }
+        context["handover"] = {k: v for k, v in asdict(handover).items() if v is not None}
     complaint = request.complaint
     if complaint is not None:
         context["complaint"] = {
