@@ -6,14 +6,13 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-import boto3
-
 from skill.config import Settings
 from skill.notifier import LogPublisher, Notification, SnsPublisher, StreamFollower
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import dynamodb_streams_client
 from tests.alexa import Conversation
+from tests.team_inbox import team_inbox
 
 Talk = Callable[..., Conversation]
 
@@ -67,20 +66,8 @@ def test_cancelling_notifies_again_in_the_customers_language(
 
 
 def test_sns_publisher_sends_team_messages_to_the_topic(dynamodb_endpoint: str) -> None:
-    options = {
-        "endpoint_url": dynamodb_endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "local",
-        "aws_secret_access_key": "local",
-    }
-    sns = boto3.client("sns", **options)
-    sqs = boto3.client("sqs", **options)
-    topic = sns.create_topic(Name="agents")["TopicArn"]
-    queue = sqs.create_queue(QueueName="agents-inbox")["QueueUrl"]
-    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=queue_arn)
+    inbox = team_inbox(dynamodb_endpoint, name="agents")
+    sns, topic = inbox.sns, inbox.topic
     sent: list[dict[str, Any]] = []
     sns.meta.events.register("before-call.sns.Publish", lambda params, **_: sent.append(params))
 
@@ -88,7 +75,7 @@ def test_sns_publisher_sends_team_messages_to_the_topic(dynamodb_endpoint: str) 
     publisher.publish(Notification("team", "Callback requested: Alex", "Maria: callback"))
     publisher.publish(Notification("customer", "Menschmoment", "Maria will text", "+12125550142"))
 
-    messages = sqs.receive_message(QueueUrl=queue, WaitTimeSeconds=1)["Messages"]
+    messages = inbox.received()
     body = json.loads(messages[0]["Body"])
     assert body["Subject"] == "Callback requested: Alex"
     assert body["Message"] == "Maria: callback"

@@ -13,33 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
+from tests.team_inbox import team_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 Talk = Callable[..., Conversation]
-
-
-def team_inbox(endpoint: str) -> tuple[str, Any, str]:
-    options = {
-        "endpoint_url": endpoint,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "local",
-        "aws_secret_access_key": "local",
-    }
-    sns = boto3.client("sns", **options)
-    sqs = boto3.client("sqs", **options)
-    topic = sns.create_topic(Name="team")["TopicArn"]
-    queue = sqs.create_queue(QueueName="team-inbox")["QueueUrl"]
-    arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"][
-        "QueueArn"
-    ]
-    sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
-    return topic, sqs, queue
 
 
 def run_handler(event: dict[str, Any], settings: Settings, topic: str) -> dict[str, Any]:
@@ -75,7 +56,8 @@ def run_handler(event: dict[str, Any], settings: Settings, topic: str) -> dict[s
 def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
     talk: Talk, settings: Settings, demo_stores: Stores
 ) -> None:
-    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
     events = sorted(demo_stores.callbacks.outbox(), key=lambda e: e["event"])
     assert [e["event"] for e in events] == ["assigned", "requested"]
@@ -106,7 +88,8 @@ def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
 def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
     talk: Talk, settings: Settings, demo_stores: Stores
 ) -> None:
-    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
     [requested] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "requested"]
     broken = {key: value for key, value in requested.items() if key != "callback_id"}

@@ -18,7 +18,7 @@ from skill.storage import Stores
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.storage.test_complaints import commitment, complaint
-from tests.test_notifier_function import team_inbox
+from tests.team_inbox import team_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = "America/New_York"
@@ -96,7 +96,8 @@ def test_the_day_of_a_promise_is_the_shops_day(demo_stores: Stores) -> None:
 def test_the_lambda_entry_sweeps_and_publishes_to_the_team_topic(
     settings: Settings, stores: Stores
 ) -> None:
-    topic, sqs, queue = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     # Due long ago, so the entry's own clock finds it overdue whatever the day.
     stores.complaints.record(complaint("k7"), replace(commitment("k7"), due=date(2020, 1, 31)))
     code = "import json, overdue_function; print(json.dumps(overdue_function.handler({}, None)))"

@@ -108,45 +108,33 @@ def test_demo_server_refuses_garbage_with_400(demo_server: str) -> None:
     assert body == {"error": "body is not valid JSON"}
 
 
-def test_demo_refuses_to_listen_beyond_loopback() -> None:
+def refused_start(*args: str, env: dict[str, str] | None = None) -> str:
+    """``python -m skill serve ARGS`` that must stop at once with exit code 2; its stderr."""
     result = subprocess.run(
-        [sys.executable, "-m", "skill", "serve", "--demo", "--host", "0.0.0.0"],
+        [sys.executable, "-m", "skill", "serve", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=30,
         check=False,
+        env=env,
     )
     assert result.returncode == 2
-    assert "only listens on loopback" in result.stderr
+    return result.stderr
+
+
+def test_demo_refuses_to_listen_beyond_loopback() -> None:
+    assert "only listens on loopback" in refused_start("--demo", "--host", "0.0.0.0")
 
 
 def test_production_serve_requires_a_skill_id() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "serve"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1"},
-    )
-    assert result.returncode == 2
-    assert "SKILL_ID is required" in result.stderr
+    stderr = refused_start(env={"PATH": "/usr/bin:/bin", "AWS_REGION": "eu-west-1"})
+    assert "SKILL_ID is required" in stderr
 
 
 def test_production_serve_requires_a_region_or_endpoint() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "skill", "serve"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-        env={"PATH": "/usr/bin:/bin", "SKILL_ID": "amzn1.ask.skill.test"},
-    )
-    assert result.returncode == 2
-    assert "set AWS_REGION (or DYNAMODB_ENDPOINT)" in result.stderr
+    stderr = refused_start(env={"PATH": "/usr/bin:/bin", "SKILL_ID": "amzn1.ask.skill.test"})
+    assert "set AWS_REGION (or DYNAMODB_ENDPOINT)" in stderr
 
 
 @pytest.fixture(scope="module")
