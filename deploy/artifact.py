@@ -5,7 +5,8 @@ has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes
 
     lambda_function.py, notifier_function.py, overdue_function.py   the entries
     skill/         without the web service, the demo and the command line
-    templates/     speech (and any page templates: small, and read by name)
+    templates/     speech (and any page templates: small, and read by name), and
+                   every speech template compiled (templates/__compiled__/)
     policy/        the remedy policy the skill loads at init
     <vendored>     the runtime dependencies, at the root where Lambda imports them
 
@@ -22,6 +23,8 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
+from skill.speech import COMPILED, Renderer, compiled_templates
+
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
 TREES = ("skill", "templates", "policy")
@@ -37,10 +40,12 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _skipped(name: str) -> bool:
-    # pip --target leaves console scripts in bin/; compiled caches are rebuilt anyway;
-    # some libraries ship their own tests (certifi).
+    # pip --target leaves console scripts in bin/; compiled caches are rebuilt anyway
+    # (the templates' are built afresh, below); some libraries ship their own tests.
     path = PurePosixPath(name)
     if {"__pycache__", "tests"} & set(path.parts[:-1]) or path.suffix == ".pyc":
+        return True
+    if name.startswith(f"templates/{COMPILED}/"):
         return True
     return name.startswith(NOT_ON_LAMBDA) or name.startswith("bin/")
 
@@ -67,13 +72,16 @@ def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
 
 def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
     """Write the zip; returns its size in bytes."""
+    contents = {name: path.read_bytes() for name, path in files(vendor, root)}
+    for name, data in compiled_templates(Renderer(root / "templates")):
+        contents[f"templates/{name}"] = data
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        for name, path in files(vendor, root):
+        for name in sorted(contents):
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes(), compresslevel=9)
+            archive.writestr(info, contents[name], compresslevel=9)
     return out.stat().st_size
 
 

@@ -13,20 +13,31 @@ define blocks:
 Data passed in is escaped for SSML by autoescaping, and characters XML forbids are
 dropped before that, so an item named "Salt & <Pepper>" stays valid SSML. That is the
 one place where escaping happens.
+
+Compiling a template costs far more than running it (the macros alone take about
+50 ms), so compiled templates are kept in ``templates/__compiled__/`` (see
+:class:`CompiledTemplates`): the deployment artifact carries one for every template,
+and a cold start only loads them.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
-from collections.abc import Mapping
+import tempfile
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+COMPILED = "__compiled__"  # beside the templates: templates/__compiled__/
 
 # XML 1.0 forbids these code points even when escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -67,12 +78,55 @@ def _tidy(text: str) -> str:
     return _SPACE_BEFORE_PUNCTUATION.sub(r"\1", _SPACE.sub(" ", text)).strip()
 
 
+class CompiledTemplates(BytecodeCache):
+    """jinja2's bytecode cache, kept in a directory that ships with the templates.
+
+    An entry is found by the template's name alone (jinja2 would add the file's path,
+    which differs between the machine that builds the package and the Lambda) and is
+    used only when its checksum matches the template's source: an edited template is
+    compiled afresh, never served stale. A process that compiles a template writes its
+    entry where it can; on Lambda the directory is read-only and nothing is written.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return cache_key(name)
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            with open(self.directory / f"{bucket.key}.cache", "rb") as file:
+                bucket.load_bytecode(file)
+        except FileNotFoundError:
+            return
+        except (OSError, EOFError, pickle.UnpicklingError):
+            bucket.reset()  # unreadable or cut short: compile instead
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        try:
+            self.directory.mkdir(exist_ok=True)
+            # Written aside and renamed, so a concurrent reader sees all or nothing.
+            with tempfile.NamedTemporaryFile(
+                dir=self.directory, prefix=".", suffix=".tmp", delete=False
+            ) as file:
+                bucket.write_bytecode(file)
+            os.replace(file.name, self.directory / f"{bucket.key}.cache")
+        except OSError:
+            return
+
+
+def cache_key(name: str) -> str:
+    return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
 class Renderer:
     """Renders ``<lang>/<name>.j2`` for a locale; build once and share."""
 
     def __init__(self, templates_dir: Path = TEMPLATES_DIR) -> None:
         self.env = Environment(
             loader=FileSystemLoader(str(templates_dir)),
+            bytecode_cache=CompiledTemplates(templates_dir / COMPILED),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             finalize=_xml_safe,
@@ -127,11 +181,34 @@ class Renderer:
             module = self._macros[locale] = template.make_module({"locale": locale})
         return module
 
+    def speech_templates(self) -> list[str]:
+        # Console pages are served by the web service, never by the Lambda.
+        return [
+            name
+            for name in self.env.list_templates(extensions=["j2"])
+            if not name.startswith("console/")
+        ]
+
     def warm(self) -> None:
-        """Compile every template now (Lambda init, so SnapStart's snapshot holds them)."""
-        for name in self.env.list_templates(extensions=["j2"]):
-            # Console pages are served by the web service, never by the Lambda.
-            if not name.startswith("console/"):
-                self.env.get_template(name)
+        """Load every template now (Lambda init, so SnapStart's snapshot holds them)."""
+        for name in self.speech_templates():
+            self.env.get_template(name)
         for locale in ("en-US", "en-GB", "de-DE"):
             self.macros(locale)
+
+
+def compiled_templates(renderer: Renderer) -> Iterator[tuple[str, bytes]]:
+    """(path under ``templates/``, bytes): the compiled form of every speech template,
+    for the deployment artifact.
+
+    Compiled under the name relative to the package, so no path of the building
+    machine ends up in the Lambda; the bytes depend only on the sources and Python's
+    minor version (which jinja2 writes into each entry and checks on load).
+    """
+    env = renderer.env
+    assert env.loader is not None and env.bytecode_cache is not None
+    for name in renderer.speech_templates():
+        source, _, _ = env.loader.get_source(env, name)
+        bucket = Bucket(env, cache_key(name), env.bytecode_cache.get_source_checksum(source))
+        bucket.code = env.compile(source, name, f"templates/{name}")
+        yield f"{COMPILED}/{bucket.key}.cache", bucket.bytecode_to_string()

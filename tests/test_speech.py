@@ -6,6 +6,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,7 +27,7 @@ from skill.rules.complaints import CommitmentView
 from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
 from skill.rules.remedies import Remedy
-from skill.speech import TEMPLATES_DIR, Renderer, Speech
+from skill.speech import COMPILED, TEMPLATES_DIR, Renderer, Speech, compiled_templates
 from tests import factories
 from tests.factories import TODAY, days
 
@@ -793,3 +794,80 @@ def test_speech_text_is_plain() -> None:
     speech = Speech(ssml='Order <say-as interpret-as="digits">12</say-as> &amp; more.')
 
     assert speech.text == "Order 12 & more."
+
+
+# Compiled templates: loaded instead of compiled, never stale.
+
+
+def templates_in(root: Path, launch: str) -> Path:
+    for name, text in {
+        "en/_macros.j2": "{% macro greet(name) %}Hello {{ name }}{% endmacro %}",
+        "en/launch.j2": launch,
+        "console/page.html.j2": "<p>{{ x }}</p>",
+    }.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def forbid_compiling(renderer: Renderer) -> None:
+    def compile(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError(f"compiled {args[1]}")
+
+    renderer.env.compile = compile  # type: ignore[method-assign]
+
+
+LAUNCH = "{% block speech %}{{ m.greet(name) }}, welcome.{% endblock %}"
+
+
+def test_a_compiled_template_is_loaded_not_compiled(tmp_path: Path) -> None:
+    root = templates_in(tmp_path, LAUNCH)
+    assert Renderer(root).render("en-US", "launch", name="Alex").ssml == "Hello Alex, welcome."
+    assert len(list((root / COMPILED).glob("*.cache"))) == 2  # the template and the macros
+
+    again = Renderer(root)
+    forbid_compiling(again)
+    assert again.render("en-US", "launch", name="Sam").ssml == "Hello Sam, welcome."
+
+
+def test_an_edited_template_is_compiled_afresh(tmp_path: Path) -> None:
+    root = templates_in(tmp_path, LAUNCH)
+    Renderer(root).render("en-US", "launch", name="Alex")
+    (root / "en" / "launch.j2").write_text(LAUNCH.replace("welcome", "good to hear you"))
+
+    speech = Renderer(root).render("en-US", "launch", name="Alex")
+
+    assert speech.ssml == "Hello Alex, good to hear you."
+
+
+def test_a_damaged_cache_entry_only_costs_a_compile(tmp_path: Path) -> None:
+    root = templates_in(tmp_path, LAUNCH)
+    Renderer(root).render("en-US", "launch", name="Alex")
+    for entry in (root / COMPILED).glob("*.cache"):
+        entry.write_bytes(entry.read_bytes()[:40])  # cut short
+
+    speech = Renderer(root).render("en-US", "launch", name="Alex")
+
+    assert speech.ssml == "Hello Alex, welcome."
+
+
+def test_a_cache_that_cannot_be_written_only_costs_a_compile(tmp_path: Path) -> None:
+    root = templates_in(tmp_path, LAUNCH)
+    # Neither readable nor writable as a directory (chmod would not stop root).
+    (root / COMPILED).write_text("")
+
+    speech = Renderer(root).render("en-US", "launch", name="Alex")
+
+    assert speech.ssml == "Hello Alex, welcome."
+    assert (root / COMPILED).read_text() == ""
+
+
+def test_every_speech_template_compiles_for_the_package_without_local_paths() -> None:
+    renderer = Renderer()
+    entries = dict(compiled_templates(renderer))
+
+    assert len(entries) == len(renderer.speech_templates()) > 2 * len(TEMPLATE_NAMES)
+    assert all(name.startswith(f"{COMPILED}/") for name in entries)
+    # Tracebacks name the template inside the package, not the building machine.
+    assert not any(str(TEMPLATES_DIR).encode() in data for data in entries.values())
+    assert any(b"templates/en/launch.j2" in data for data in entries.values())

@@ -3,7 +3,10 @@ pinned Lambda dependencies are the ones the tests run on, complete."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 import tomllib
 import zipfile
 from importlib.metadata import PackageNotFoundError, distribution
@@ -14,6 +17,7 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 from deploy.artifact import build
+from skill.speech import COMPILED, Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
@@ -81,11 +85,52 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
         assert not name.endswith((".md", ".pyc")), name
 
 
+def test_the_packaged_templates_are_compiled_and_load_without_compiling(
+    vendor: Path, tmp_path: Path
+) -> None:
+    stale = ROOT / "templates" / COMPILED / "stale.cache"  # a local leftover stays out
+    stale.parent.mkdir(exist_ok=True)
+    stale.write_bytes(b"")
+    try:
+        build(vendor, tmp_path / "package.zip")
+    finally:
+        stale.unlink()
+    unpacked = tmp_path / "task"
+    zipfile.ZipFile(tmp_path / "package.zip").extractall(unpacked)
+    renderer = Renderer(unpacked / "templates")
+
+    def compile(*args: object, **kwargs: object) -> object:
+        raise AssertionError(f"compiled {args[1]} on a cold start")
+
+    renderer.env.compile = compile  # type: ignore[method-assign]
+    renderer.warm()
+    speech = renderer.render(
+        "de-DE",
+        "launch",
+        returning=True,
+        name="Lena",
+        highlights=[],
+        linked=True,
+        callback=None,
+        variant=0,
+    )
+
+    assert "Lena" in speech.text
+    assert not (unpacked / "templates" / COMPILED / "stale.cache").exists()
+
+
 def test_the_same_sources_give_the_same_bytes(vendor: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "first.zip", tmp_path / "second.zip"
     build(vendor, first)
     (vendor / "somelib" / "__init__.py").touch()  # a newer time, the same content
-    build(vendor, second)
+    # Another process, other string hashes: the compiled templates must not differ.
+    subprocess.run(
+        [sys.executable, "-m", "deploy.artifact", str(vendor), str(second)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+        check=True,
+        capture_output=True,
+    )
     assert first.read_bytes() == second.read_bytes()
 
 
