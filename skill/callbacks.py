@@ -279,10 +279,14 @@ def status(stores: Stores, owner: str) -> OpenCallback | None:
 
 def open_callback(stores: Stores, owner: str) -> Callback | None:
     """Just the open callback, without the queue: enough for a greeting."""
-    state = stores.callbacks.owner_state(owner)
-    if not state.open_callback_id:
+    return still_open(stores, stores.callbacks.owner_state(owner).open_callback_id)
+
+
+def still_open(stores: Stores, callback_id: str | None) -> Callback | None:
+    """The callback, if it is open: a lock read from the index may be a moment old."""
+    if not callback_id:
         return None
-    callback = stores.callbacks.get(state.open_callback_id)
+    callback = stores.callbacks.get(callback_id)
     return callback if callback is not None and callback.is_open else None
 
 

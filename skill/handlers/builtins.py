@@ -53,6 +53,7 @@ class LaunchHandler(ServiceHandler):
         customer_id = identify(self.services.identity, turn.access_token)
         name = None
         highlights = []
+        account = None
         if customer_id is not None:
             account = stores.orders.account(customer_id)
             name = account.customer.first_name if account.customer else None
@@ -63,7 +64,7 @@ class LaunchHandler(ServiceHandler):
         turn.session["launched"] = True
         return turn.answer(
             "launch",
-            callback=open_callback_view(turn, customer_id),
+            callback=open_callback_view(turn, account),
             returning=previous is not None,
             name=name,
             highlights=highlights,

@@ -37,6 +37,7 @@ from skill.callbacks import (
     request_callback,
     reschedule,
     status,
+    still_open,
 )
 from skill.handlers.handover import AWAITING_CALLBACK_OFFER, Handover, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
@@ -46,6 +47,7 @@ from skill.rules.callbacks import Requested, last_digits, normalise_phone
 from skill.rules.dates import Day, relative_day, zone
 from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import OwnerState
+from skill.storage.orders import Account
 
 INTENT = "CallbackIntent"
 CHANNELS = ("phone", "sms", "email")
@@ -418,10 +420,15 @@ class CancelCallbackHandler(ServiceHandler):
         )
 
 
-def open_callback_view(turn: Turn, customer_id: str | None) -> CallView | None:
-    """For the launch greeting: the customer's open callback, if any."""
+def open_callback_view(turn: Turn, account: Account | None) -> CallView | None:
+    """For the launch greeting: the open callback of the linked customer whose
+    ``account`` was read (its query brings the lock along), or of the Alexa user."""
+    stores = turn.services.stores
     try:
-        callback = open_callback(turn.services.stores, owner_of(customer_id, turn.user_id))
+        if account is not None:
+            callback = still_open(stores, account.open_callback_id)
+        else:
+            callback = open_callback(stores, owner_of(None, turn.user_id))
     except STORAGE_ERRORS:
         return None  # a greeting never fails over this
     return view(turn, callback, None) if callback else None

@@ -2,7 +2,10 @@
 
 Items::
 
-    PK=OWNER#<owner>    SK=OPEN              the one open callback (a lock)
+    PK=OWNER#<owner>    SK=OPEN              the one open callback (a lock); a linked
+                                             customer's also GSI1PK=CUSTOMER#<id>
+                                             GSI1SK=CALLBACK#OPEN, so the account's
+                                             query brings it along (the greeting)
     PK=OWNER#<owner>    SK=PREFS             the channel the customer chose last time
     PK=OWNER#<owner>    SK=CONTACT#<iso>     a finished call: who helped, when
     PK=OWNER#<owner>    SK=CALLBACK#<id>     every callback of this customer (for erasure)
@@ -117,6 +120,19 @@ def _iso(moment: datetime) -> str:
 
 def _owner_pk(owner: str) -> str:
     return f"OWNER#{owner}"
+
+
+def lock_values(callback: Callback) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "PK": _owner_pk(callback.owner),
+        "SK": "OPEN",
+        "kind": "callback_lock",
+        "callback_id": callback.callback_id,
+    }
+    if callback.customer_id and callback.owner == f"customer:{callback.customer_id}":
+        values[GSI1PK] = f"CUSTOMER#{callback.customer_id}"
+        values["GSI1SK"] = "CALLBACK#OPEN"
+    return values
 
 
 def callback_values(callback: Callback) -> dict[str, Any]:
@@ -346,9 +362,7 @@ class CallbackStore:
             {
                 "Put": {
                     "TableName": self._table,
-                    "Item": to_item(
-                        {"PK": owner_pk, "SK": "OPEN", "callback_id": callback.callback_id}
-                    ),
+                    "Item": to_item(lock_values(callback)),
                     "ConditionExpression": "attribute_not_exists(PK)",
                 }
             },

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 class Account:
     customer: Customer | None
     orders: list[Order]
+    # The lock of the customer's open callback, if any (see skill.storage.callbacks):
+    # an index copy, so it may lag a moment behind a booking or a close.
+    open_callback_id: str | None = None
 
 
 def _day(value: Any) -> date | None:
@@ -77,9 +80,11 @@ class OrderStore:
         return _order_from(from_item(item)) if item else None
 
     def account(self, customer_id: str) -> Account:
-        """The customer's profile and orders in one query (more only past 1 MB)."""
+        """The customer's profile, orders and open callback in one query (more only
+        past 1 MB)."""
         customer: Customer | None = None
         orders: list[Order] = []
+        open_callback_id: str | None = None
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": GSI1,
@@ -95,8 +100,10 @@ class OrderStore:
                     customer = _customer_from(values)
                 elif values.get("kind") == "order":
                     orders.append(_order_from(values))
+                elif values.get("kind") == "callback_lock":
+                    open_callback_id = values.get("callback_id")
             if "LastEvaluatedKey" not in page:
-                return Account(customer=customer, orders=orders)
+                return Account(customer, orders, open_callback_id)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     def put_customer(self, customer: Customer) -> None:

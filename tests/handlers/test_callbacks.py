@@ -515,8 +515,31 @@ def test_the_greeting_reads_the_open_callback_without_the_queue(
 ) -> None:
     talk(token="demo-alex").say("CallbackIntent")
     round_trips.clear()
-    talk(token="demo-alex").launch()
-    assert round_trips == ["UpdateItem", "GetItem", "Query", "Query", "GetItem"]
+    reply = talk(token="demo-alex").launch()
+    assert "Maria" in reply.speech
+    # The visit, the token, the account (its query brings the lock along), the callback.
+    assert round_trips == ["UpdateItem", "GetItem", "Query", "GetItem"]
+
+
+def test_a_greeting_without_a_callback_costs_the_visit_and_two_reads(
+    talk: Talk, round_trips: list[str]
+) -> None:
+    reply = talk(token="demo-alex").launch()
+    assert "Alex" in reply.speech and "call" not in reply.speech
+    assert round_trips == ["UpdateItem", "GetItem", "Query"]
+
+
+def test_the_greeting_of_an_unlinked_user_finds_their_callback_by_the_alexa_user(
+    talk: Talk, round_trips: list[str]
+) -> None:
+    conversation = talk(user_id=UNLINKED)
+    conversation.say("CallbackIntent", phoneNumber="2125550187")
+    assert "James" in conversation.say("AMAZON.YesIntent").speech
+    round_trips.clear()
+    reply = talk(user_id=UNLINKED).launch()
+    assert "James" in reply.speech
+    # The visit, the Alexa user's callbacks, the callback.
+    assert round_trips == ["UpdateItem", "Query", "GetItem"]
 
 
 def test_asap_in_the_evening_is_the_next_morning(

@@ -94,6 +94,22 @@ def test_cancel_closes_once(stores: Stores, dynamodb: Any, settings: Settings) -
 
 
 @transactional
+def test_a_linked_customers_account_shows_the_open_callback_until_it_closes(
+    stores: Stores,
+) -> None:
+    linked = make_callback("cb-1", customer_id="c-x")
+    unlinked = make_callback("cb-2", owner="alexa:abc", customer_id="c-x")
+    stores.callbacks.create(linked, [])
+
+    assert stores.orders.account("c-x").open_callback_id == "cb-1"
+    stores.callbacks.cancel(linked, MOMENT, [])
+    assert stores.orders.account("c-x").open_callback_id is None
+    # Owned by an Alexa user (not linked then): not the account's callback.
+    stores.callbacks.create(unlinked, [])
+    assert stores.orders.account("c-x").open_callback_id is None
+
+
+@transactional
 def test_complete_remembers_who_helped(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])
