@@ -7,7 +7,8 @@ has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes
     skill/         without the web service, the demo and the command line
     templates/     speech (and any page templates: small, and read by name), and
                    every speech template compiled (templates/__compiled__/)
-    policy/        the remedy policy the skill loads at init
+    policy/        the remedy policy the skill loads at init, and its checked copy
+                   (policy/__compiled__/): a broken policy fails the build
     <vendored>     the runtime dependencies, at the root where Lambda imports them
 
 Tests, docs, dev tools and caches stay out. Every entry gets the same timestamp and
@@ -23,7 +24,9 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
-from skill.speech import COMPILED, Renderer, compiled_templates
+from skill.compiled import COMPILED
+from skill.policy import checked_copy, compiled_path
+from skill.speech import Renderer, compiled_templates
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
@@ -41,11 +44,10 @@ FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
 def _skipped(name: str) -> bool:
     # pip --target leaves console scripts in bin/; compiled caches are rebuilt anyway
-    # (the templates' are built afresh, below); some libraries ship their own tests.
+    # (ours, templates and policy, are built afresh: see build()); some libraries ship
+    # their own tests (certifi).
     path = PurePosixPath(name)
-    if {"__pycache__", "tests"} & set(path.parts[:-1]) or path.suffix == ".pyc":
-        return True
-    if name.startswith(f"templates/{COMPILED}/"):
+    if {"__pycache__", COMPILED, "tests"} & set(path.parts[:-1]) or path.suffix == ".pyc":
         return True
     return name.startswith(NOT_ON_LAMBDA) or name.startswith("bin/")
 
@@ -75,6 +77,8 @@ def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
     contents = {name: path.read_bytes() for name, path in files(vendor, root)}
     for name, data in compiled_templates(Renderer(root / "templates")):
         contents[f"templates/{name}"] = data
+    for policy in (root / "policy").glob("*.yaml"):
+        contents[compiled_path(policy).relative_to(root).as_posix()] = checked_copy(policy)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in sorted(contents):

@@ -1,172 +1,129 @@
-"""Reading the remedy policy file, checked once at start-up.
+"""The remedy policy the skill runs with: read from its file and checked once at start.
 
-The file is YAML so business owners can read and change it; every mistake is reported
-with the file and line, e.g. ``remedies.yaml, line 38: voucher needs an amount``, and
-stops the skill from starting rather than surprising a customer later.
+A mistake in the file stops the skill from starting rather than surprising a customer
+later (:mod:`skill.policy_file` reads the YAML and names the line). Reading YAML costs
+a cold start about 20 ms, the parser's import and the parse, so the checked policy is
+also kept as JSON beside the file (``policy/__compiled__/remedies.json``) with the
+file's hash: the deployment artifact carries it, and a start whose file still has that
+hash loads the JSON instead. An edited file is read and checked afresh.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+import hashlib
+import json
+from decimal import Decimal
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-
+from skill.compiled import COMPILED, write_beside
 from skill.config import ConfigurationError
 from skill.records import ProblemType, RemedyKind
 from skill.rules.remedies import Priority, ProblemRule, RemedyPolicy, RemedyRule
 
-_Choice = TypeVar("_Choice", RemedyKind, ProblemType, Priority)
+# Raised whenever the JSON's layout changes, so an older copy is never misread.
+FORMAT = 1
 
 
 class PolicyError(ConfigurationError):
     """The policy file cannot be used; the message names the file and line."""
 
 
-class _Reader:
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def fail(self, node: Node | None, message: str) -> PolicyError:
-        if node is None:
-            return PolicyError(f"{self.name}: {message}")
-        return PolicyError(f"{self.name}, line {node.start_mark.line + 1}: {message}")
-
-    def mapping(self, node: Node, what: str) -> dict[str, tuple[Node, Node]]:
-        """Keys to (key node, value node); unknown and repeated keys are errors later."""
-        if not isinstance(node, MappingNode):
-            raise self.fail(node, f"{what} must be a list of 'name: value' lines")
-        entries: dict[str, tuple[Node, Node]] = {}
-        for key_node, value_node in node.value:
-            key = self.text(key_node, "a name")
-            if key in entries:
-                raise self.fail(key_node, f"'{key}' appears twice")
-            entries[key] = (key_node, value_node)
-        return entries
-
-    def text(self, node: Node, what: str) -> str:
-        if not isinstance(node, ScalarNode) or not str(node.value).strip():
-            raise self.fail(node, f"expected {what}")
-        return str(node.value).strip()
-
-    def amount(self, node: Node, what: str) -> Decimal:
-        raw = self.text(node, f"an amount for {what}")
-        try:
-            value = Decimal(raw)
-        except InvalidOperation:
-            raise self.fail(node, f"{what} must be an amount like 10.00, not '{raw}'") from None
-        if not value.is_finite() or value < 0:
-            raise self.fail(node, f"{what} must be zero or more, not '{raw}'")
-        return value
-
-    def whole(self, node: Node, what: str) -> int:
-        raw = self.text(node, f"a whole number for {what}")
-        if not raw.isdigit():
-            raise self.fail(node, f"{what} must be a whole number of zero or more, not '{raw}'")
-        return int(raw)
-
-    def choice(self, node: Node, kinds: type[_Choice], what: str) -> _Choice:
-        raw = self.text(node, what)
-        try:
-            return kinds(raw)
-        except ValueError:
-            known = ", ".join(kind.value for kind in kinds)
-            raise self.fail(node, f"unknown {what} '{raw}' (known: {known})") from None
-
-    def only(self, entries: dict[str, tuple[Node, Node]], known: set[str]) -> None:
-        for key, (key_node, _) in entries.items():
-            if key not in known:
-                raise self.fail(
-                    key_node, f"unknown setting '{key}' (known: {', '.join(sorted(known))})"
-                )
-
-
-def parse_policy(text: str, name: str = "remedies.yaml") -> RemedyPolicy:
-    """The policy in ``text``, or :class:`PolicyError` naming the line of the first mistake."""
-    reader = _Reader(name)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = f", line {mark.line + 1}" if mark else ""
-        raise PolicyError(f"{name}{line}: not valid YAML ({error.problem})") from None
-    if root is None:
-        raise reader.fail(None, "the file is empty")
-    top = reader.mapping(root, "the policy")
-    reader.only(top, {"skill_limit", "complaints_per_order", "due_in_days", "problems"})
-    for required in ("skill_limit", "complaints_per_order", "due_in_days", "problems"):
-        if required not in top:
-            raise reader.fail(root, f"'{required}' is missing")
-    limit = reader.amount(top["skill_limit"][1], "skill_limit")
-    per_order = reader.whole(top["complaints_per_order"][1], "complaints_per_order")
-    due_in_days = {
-        reader.choice(key, RemedyKind, "remedy"): reader.whole(value, f"due_in_days of {name_}")
-        for name_, (key, value) in reader.mapping(top["due_in_days"][1], "due_in_days").items()
-    }
-    problems_key, problems_node = top["problems"]
-    problems: dict[ProblemType, ProblemRule] = {}
-    for _, (key, value) in reader.mapping(problems_node, "problems").items():
-        problem = reader.choice(key, ProblemType, "problem type")
-        problems[problem] = _problem(reader, value, problem, due_in_days)
-    missing = [problem.value for problem in ProblemType if problem not in problems]
-    if missing:
-        raise reader.fail(problems_key, f"no rule for problem type {', '.join(missing)}")
-    return RemedyPolicy(
-        skill_limit=limit,
-        complaints_per_order=per_order,
-        due_in_days=due_in_days,
-        problems=problems,
-    )
-
-
-def _problem(
-    reader: _Reader, node: Node, problem: ProblemType, due_in_days: dict[RemedyKind, int]
-) -> ProblemRule:
-    entries = reader.mapping(node, f"the rule for {problem.value}")
-    reader.only(entries, {"remedies", "priority"})
-    if "remedies" not in entries:
-        raise reader.fail(node, f"{problem.value} needs 'remedies' (an empty list [] is fine)")
-    remedies_node = entries["remedies"][1]
-    if not isinstance(remedies_node, SequenceNode):
-        raise reader.fail(remedies_node, "remedies must be a list, e.g. [replacement, refund]")
-    remedies: list[RemedyRule] = []
-    for item in remedies_node.value:
-        rule = _remedy(reader, item)
-        if rule.kind not in due_in_days:
-            raise reader.fail(item, f"due_in_days has no entry for {rule.kind.value}")
-        if any(existing.kind is rule.kind for existing in remedies):
-            raise reader.fail(item, f"{rule.kind.value} is listed twice for {problem.value}")
-        remedies.append(rule)
-    priority = Priority.NORMAL
-    if "priority" in entries:
-        priority = reader.choice(entries["priority"][1], Priority, "priority")
-    return ProblemRule(remedies=tuple(remedies), priority=priority)
-
-
-def _remedy(reader: _Reader, node: Node) -> RemedyRule:
-    if isinstance(node, MappingNode):
-        entries = reader.mapping(node, "a remedy")
-        if len(entries) != 1:
-            raise reader.fail(node, "write one remedy per line, e.g. 'voucher: 10.00'")
-        ((key, value),) = entries.values()
-        kind = reader.choice(key, RemedyKind, "remedy")
-        if kind is not RemedyKind.VOUCHER:
-            raise reader.fail(
-                key, f"{kind.value} takes its amount from the order; write just '{kind.value}'"
-            )
-        return RemedyRule(kind, reader.amount(value, "voucher"))
-    kind = reader.choice(node, RemedyKind, "remedy")
-    if kind is RemedyKind.VOUCHER:
-        raise reader.fail(node, "voucher needs an amount, e.g. 'voucher: 10.00'")
-    return RemedyRule(kind)
-
-
 def load_policy(path: Path) -> RemedyPolicy:
-    """Read and check the policy file at ``path``."""
+    """The checked policy of the file at ``path``."""
+    data = _read(path)
+    digest = hashlib.sha256(data).hexdigest()
+    compiled = compiled_path(path)
+    policy = _from_compiled(compiled, digest)
+    if policy is None:
+        policy = read_policy(data, path.name)
+        write_beside(compiled.parent, compiled.name, compiled_policy(policy, digest).encode())
+    return policy
+
+
+def checked_copy(path: Path) -> bytes:
+    """The JSON copy of the file at ``path``, made afresh: the package build's; a
+    broken file raises :class:`PolicyError` there, before anything is deployed."""
+    data = _read(path)
+    return compiled_policy(read_policy(data, path.name), hashlib.sha256(data).hexdigest()).encode()
+
+
+def _read(path: Path) -> bytes:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_bytes()
     except OSError as error:
         raise PolicyError(f"cannot read the remedy policy {path.name}: {error.strerror}") from None
-    return parse_policy(text, path.name)
+
+
+def read_policy(data: bytes, name: str) -> RemedyPolicy:
+    """Parse and check the file's bytes (the YAML parser is imported only here)."""
+    from skill.policy_file import parse_policy
+
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PolicyError(f"{name}: not UTF-8 text") from None
+    return parse_policy(text, name)
+
+
+def compiled_path(path: Path) -> Path:
+    return path.parent / COMPILED / f"{path.stem}.json"
+
+
+def compiled_policy(policy: RemedyPolicy, source_sha256: str) -> str:
+    """The checked policy as JSON, tied to the hash of the file it came from."""
+    document = {
+        "format": FORMAT,
+        "source_sha256": source_sha256,
+        "skill_limit": str(policy.skill_limit),
+        "complaints_per_order": policy.complaints_per_order,
+        "due_in_days": {kind.value: days for kind, days in policy.due_in_days.items()},
+        "problems": {
+            problem.value: {
+                "priority": rule.priority.value,
+                "remedies": [
+                    {"kind": remedy.kind.value, "amount": _text(remedy.amount)}
+                    for remedy in rule.remedies
+                ],
+            }
+            for problem, rule in policy.problems.items()
+        },
+    }
+    return json.dumps(document, indent=1) + "\n"
+
+
+def _text(amount: Decimal | None) -> str | None:
+    return None if amount is None else str(amount)
+
+
+def _from_compiled(path: Path, source_sha256: str) -> RemedyPolicy | None:
+    """The policy kept at ``path`` if it was made from this very file, else None."""
+    try:
+        document: dict[str, Any] = json.loads(path.read_bytes())
+        if document["format"] != FORMAT or document["source_sha256"] != source_sha256:
+            return None
+        problems = {
+            ProblemType(problem): ProblemRule(
+                remedies=tuple(
+                    RemedyRule(
+                        RemedyKind(remedy["kind"]),
+                        None if remedy["amount"] is None else Decimal(remedy["amount"]),
+                    )
+                    for remedy in rule["remedies"]
+                ),
+                priority=Priority(rule["priority"]),
+            )
+            for problem, rule in document["problems"].items()
+        }
+        policy = RemedyPolicy(
+            skill_limit=Decimal(document["skill_limit"]),
+            complaints_per_order=int(document["complaints_per_order"]),
+            due_in_days={
+                RemedyKind(kind): int(days) for kind, days in document["due_in_days"].items()
+            },
+            problems=problems,
+        )
+    except (OSError, ValueError, KeyError, TypeError, ArithmeticError):
+        return None  # missing or unusable: the file itself is read
+    # A problem type added to the code since: the file must be checked again.
+    return policy if set(problems) == set(ProblemType) else None

@@ -23,10 +23,8 @@ and a cold start only loads them.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import re
-import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +34,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
+from skill.compiled import COMPILED, write_beside
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
-COMPILED = "__compiled__"  # beside the templates: templates/__compiled__/
 
 # XML 1.0 forbids these code points even when escaped.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -104,16 +103,7 @@ class CompiledTemplates(BytecodeCache):
             bucket.reset()  # unreadable or cut short: compile instead
 
     def dump_bytecode(self, bucket: Bucket) -> None:
-        try:
-            self.directory.mkdir(exist_ok=True)
-            # Written aside and renamed, so a concurrent reader sees all or nothing.
-            with tempfile.NamedTemporaryFile(
-                dir=self.directory, prefix=".", suffix=".tmp", delete=False
-            ) as file:
-                bucket.write_bytecode(file)
-            os.replace(file.name, self.directory / f"{bucket.key}.cache")
-        except OSError:
-            return
+        write_beside(self.directory, f"{bucket.key}.cache", bucket.bytecode_to_string())
 
 
 def cache_key(name: str) -> str:

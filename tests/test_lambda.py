@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from skill.config import Settings
+from skill.policy import load_policy
 from tests.alexa import EVENTS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,11 +33,14 @@ def test_importing_lambda_function_pulls_in_nothing_web_or_test_related() -> Non
         "import sys, json, lambda_function\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )
+    load_policy(Settings().remedy_policy)  # its checked copy, as the package carries it
     loaded = set(json.loads(run(code, {"AWS_REGION": "eu-west-1"})))
     assert "ask_sdk_core" in loaded and "boto3" in loaded
     assert loaded & WEB_OR_TEST_ONLY == set()
     # Only a turn that calls Alexa's APIs needs an HTTP client (skill.alexa_api).
     assert "requests" not in loaded
+    # The policy's checked copy spares a cold start the YAML parser.
+    assert "yaml" not in loaded
 
 
 def test_lambda_handler_answers_an_order_status_event(

@@ -1,16 +1,20 @@
-"""The remedy policy file: the shipped one is valid, and every mistake names its line."""
+"""The remedy policy file: the shipped one is valid, every mistake names its line, and
+its checked copy is used only while the file is unchanged."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from skill import policy_file as policy_file_module
 from skill.app import build_skill
 from skill.config import ConfigurationError, Settings
-from skill.policy import PolicyError, load_policy, parse_policy
+from skill.policy import PolicyError, compiled_path, load_policy
+from skill.policy_file import parse_policy
 from skill.records import ProblemType, RemedyKind
 from skill.rules.remedies import Priority, RemedyRule
 
@@ -167,3 +171,70 @@ def test_the_policy_path_comes_from_the_environment(tmp_path: Path) -> None:
     path = tmp_path / "shop.yaml"
     assert Settings.from_env({"REMEDY_POLICY": str(path)}).remedy_policy == path
     assert Settings.from_env({}).remedy_policy == Settings().remedy_policy
+
+
+# The checked copy beside the file: used while the file is unchanged, never after.
+
+
+@pytest.fixture
+def policy_file(tmp_path: Path) -> Path:
+    path = tmp_path / "remedies.yaml"
+    path.write_text(VALID, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the files the YAML reader parsed."""
+    parsed: list[str] = []
+
+    def counting(text: str, name: str = "remedies.yaml") -> Any:
+        parsed.append(name)
+        return parse_policy(text, name)
+
+    monkeypatch.setattr(policy_file_module, "parse_policy", counting)
+    return parsed
+
+
+def test_an_unchanged_file_is_loaded_from_its_checked_copy(
+    policy_file: Path, parses: list[str]
+) -> None:
+    first = load_policy(policy_file)
+    assert compiled_path(policy_file).exists()
+
+    again = load_policy(policy_file)
+
+    assert again == first == parse_policy(VALID)
+    assert parses == ["remedies.yaml"]  # once, for the first load
+
+
+def test_an_edited_file_is_read_and_checked_afresh(policy_file: Path, parses: list[str]) -> None:
+    load_policy(policy_file)
+    policy_file.write_text(VALID.replace("skill_limit: 50", "skill_limit: 20"), encoding="utf-8")
+    assert load_policy(policy_file).skill_limit == Decimal(20)
+
+    policy_file.write_text(VALID.replace("voucher: 5.50", "voucher: -1"), encoding="utf-8")
+    with pytest.raises(PolicyError, match="line 12: voucher must be zero or more"):
+        load_policy(policy_file)
+    assert len(parses) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],  # cut short
+        lambda text: text.replace('"format": 1', '"format": 99'),  # another layout
+        lambda text: text.replace('"late"', '"weather"'),  # a problem type the code lacks
+        lambda text: text.replace('"late"', '"missing"'),  # no rule left for late
+    ],
+    ids=["cut short", "other format", "unknown problem", "problem missing"],
+)
+def test_an_unusable_copy_only_costs_a_parse(
+    policy_file: Path, parses: list[str], damage: Callable[[str], str]
+) -> None:
+    expected = load_policy(policy_file)
+    copy = compiled_path(policy_file)
+    copy.write_text(damage(copy.read_text(encoding="utf-8")), encoding="utf-8")
+
+    assert load_policy(policy_file) == expected
+    assert len(parses) == 2

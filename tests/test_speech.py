@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from jinja2.exceptions import UndefinedError
 
+from skill.compiled import COMPILED
 from skill.handlers.callbacks import CallTime, CallView
 from skill.privacy import Erased, Summary
 from skill.records import (
@@ -27,7 +28,7 @@ from skill.rules.complaints import CommitmentView
 from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
 from skill.rules.remedies import Remedy
-from skill.speech import COMPILED, TEMPLATES_DIR, Renderer, Speech, compiled_templates
+from skill.speech import TEMPLATES_DIR, Renderer, Speech, compiled_templates
 from tests import factories
 from tests.factories import TODAY, days
 

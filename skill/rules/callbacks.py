@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import re
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -217,6 +216,10 @@ def ahead_of(queue: Iterable[QueuedCallback], priority: Priority, due: datetime)
 
 def median_minutes(handled: Sequence[float], default: int) -> float:
     """The usual handling time of recent callbacks; ``default`` until there is history."""
+    # Imported here: statistics brings fractions and random, a few ms of every cold
+    # start, and only a booking needs it.
+    import statistics
+
     return statistics.median(handled) if len(handled) >= 3 else float(default)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -17,7 +18,10 @@ from packaging.markers import Marker
 from packaging.requirements import Requirement
 
 from deploy.artifact import build
-from skill.speech import COMPILED, Renderer
+from skill import policy_file
+from skill.compiled import COMPILED
+from skill.policy import PolicyError, load_policy
+from skill.speech import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
@@ -85,8 +89,8 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
         assert not name.endswith((".md", ".pyc")), name
 
 
-def test_the_packaged_templates_are_compiled_and_load_without_compiling(
-    vendor: Path, tmp_path: Path
+def test_the_packaged_templates_and_policy_are_compiled_and_load_without_compiling(
+    vendor: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stale = ROOT / "templates" / COMPILED / "stale.cache"  # a local leftover stays out
     stale.parent.mkdir(exist_ok=True)
@@ -117,6 +121,28 @@ def test_the_packaged_templates_are_compiled_and_load_without_compiling(
 
     assert "Lena" in speech.text
     assert not (unpacked / "templates" / COMPILED / "stale.cache").exists()
+
+    def parse(*args: object) -> object:
+        raise AssertionError("parsed the policy's YAML on a cold start")
+
+    monkeypatch.setattr(policy_file, "parse_policy", parse)
+    assert load_policy(unpacked / "policy" / "remedies.yaml") == load_policy(
+        ROOT / "policy" / "remedies.yaml"
+    )
+
+
+def test_a_broken_policy_fails_the_build(vendor: Path, tmp_path: Path) -> None:
+    root = tmp_path / "source"
+    for tree in ("skill", "templates", "policy"):
+        shutil.copytree(ROOT / tree, root / tree, ignore=shutil.ignore_patterns("__*__"))
+    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+        shutil.copy(ROOT / entry, root / entry)
+    policy = root / "policy" / "remedies.yaml"
+    policy.write_text(policy.read_text().replace("problems:", "problem:"))
+
+    with pytest.raises(PolicyError, match=r"remedies\.yaml, line \d+: unknown setting 'problem'"):
+        build(vendor, tmp_path / "package.zip", root)
+    assert not (tmp_path / "package.zip").exists()
 
 
 def test_the_same_sources_give_the_same_bytes(vendor: Path, tmp_path: Path) -> None:
