@@ -23,6 +23,8 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from deploy.artifact import bytecode
+
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACT = ROOT / "build" / "menschmoment.zip"
 # serverless.yml's package patterns: the Lambda needs no web service, demo or server.
@@ -59,7 +61,7 @@ def closure(names: Iterable[str]) -> list[metadata.Distribution]:
 
 def _installed_files(dist: metadata.Distribution) -> Iterator[tuple[Path, str]]:
     for file in dist.files or []:
-        # Scripts land outside site-packages ("../../bin"); bytecode Lambda writes itself.
+        # Scripts land outside site-packages ("../../bin"); bytecode is made afresh below.
         if file.parts[0] == ".." or "__pycache__" in file.parts:
             continue
         yield Path(str(dist.locate_file(file))), str(file)
@@ -77,10 +79,14 @@ def _code_files(paths: Iterable[str]) -> Iterator[tuple[Path, str]]:
 
 
 def zipped_size(files: Iterable[tuple[Path, str]]) -> int:
+    """The zip of ``files`` with their bytecode, as deploy.artifact packages them."""
+    files = list(files)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for path, name in files:
             archive.write(path, name)
+        for name, data in bytecode((name, path) for path, name in files):
+            archive.writestr(name, data)
     return buffer.tell()
 
 

@@ -10,8 +10,9 @@ has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes
     policy/        the remedy policy the skill loads at init, and its checked copy
                    (policy/__compiled__/): a broken policy fails the build
     <vendored>     the runtime dependencies, at the root where Lambda imports them
+    __pycache__/   every module compiled for python3.13 (see :func:`bytecode`)
 
-Tests, docs, dev tools and caches stay out. Every entry gets the same timestamp and
+Tests, docs, dev tools and local caches stay out. Every entry gets the same timestamp and
 mode and the entries are sorted, so the same sources give the same bytes: osls derives
 the skill's version from the artifact's hash, and an unchanged build then publishes no
 new version (and takes no new SnapStart snapshot).
@@ -19,9 +20,12 @@ new version (and takes no new SnapStart snapshot).
 
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
+import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path, PurePosixPath
 
 from skill.compiled import COMPILED
@@ -40,6 +44,8 @@ NOT_ON_LAMBDA = (
     "skill/__main__.py",
 )
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# The Lambda runtime's Python: bytecode is only made by the same minor version.
+LAMBDA_PYTHON = (3, 13)
 
 
 def _skipped(name: str) -> bool:
@@ -72,9 +78,60 @@ def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
             yield name, chosen[name]
 
 
+# Compiles in a fresh interpreter: marshal writes a string differently once the process
+# has interned it, so bytecode made inside a busy process (a test run) would differ.
+_COMPILE = """
+import json, py_compile, sys, warnings
+warnings.simplefilter("ignore", SyntaxWarning)  # some libraries' docstrings
+for name, path, cfile in json.load(sys.stdin):
+    try:
+        py_compile.compile(path, cfile=cfile, dfile=name, doraise=True,
+                           invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    except py_compile.PyCompileError:
+        pass  # e.g. a library's example in old syntax: never imported
+"""
+
+
+def bytecode(modules: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, bytes]]:
+    """(name in the zip, bytes): each module's bytecode, where Python would cache it.
+
+    Lambda's code directory is read-only, so Python cannot write its cache there: without
+    these, every cold start (and every SnapStart snapshot's init) compiles the skill
+    and its libraries from source, about a second on this machine. They are
+    checked-hash files: Python compares each with its source's hash and compiles afresh
+    on any difference, so a stale one costs time, never correctness. Compiled under the
+    name inside the zip, so the bytes hold no path of this machine.
+    """
+    if sys.version_info[:2] != LAMBDA_PYTHON:
+        return  # another Python's bytecode would never be read there
+    tag = sys.implementation.cache_tag
+    with tempfile.TemporaryDirectory() as scratch:
+        jobs = {
+            f"{module.parent / '__pycache__' / module.stem}.{tag}.pyc": (
+                name,
+                str(path),
+                str(Path(scratch) / f"{number}.pyc"),
+            )
+            for number, (name, path) in enumerate(modules)
+            if (module := PurePosixPath(name)).suffix == ".py"
+        }
+        subprocess.run(  # noqa: S603 (this Python, a fixed program)
+            [sys.executable, "-S", "-c", _COMPILE],
+            input=json.dumps(list(jobs.values())),
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": "0"},
+        )
+        for pyc, (_, _, cfile) in jobs.items():
+            if Path(cfile).exists():
+                yield pyc, Path(cfile).read_bytes()
+
+
 def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
     """Write the zip; returns its size in bytes."""
-    contents = {name: path.read_bytes() for name, path in files(vendor, root)}
+    sources = list(files(vendor, root))
+    contents = {name: path.read_bytes() for name, path in sources}
+    contents.update(bytecode(sources))
     for name, data in compiled_templates(Renderer(root / "templates")):
         contents[f"templates/{name}"] = data
     for policy in (root / "policy").glob("*.yaml"):

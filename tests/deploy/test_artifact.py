@@ -3,6 +3,7 @@ pinned Lambda dependencies are the ones the tests run on, complete."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from packaging.markers import Marker
 from packaging.requirements import Requirement
 
-from deploy.artifact import build
+from deploy.artifact import LAMBDA_PYTHON, build
 from skill import policy_file
 from skill.compiled import COMPILED
 from skill.policy import PolicyError, load_policy
@@ -79,14 +80,53 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     assert "policy/remedies.yaml" in names
     assert "templates/en/launch.j2" in names and "templates/de/sms_callback.j2" in names
     assert {"somelib/__init__.py", "somelib-1.0.dist-info/METADATA"} <= names
-    # Nothing of tests, docs, dev tools, the web service, the demo or caches.
+    # Nothing of tests, docs, dev tools, the web service, the demo or local caches.
     for name in names:
         top = name.split("/")[0]
         assert top not in {"tests", "docs", "bench", "deploy", "node_modules", "bin"}, name
-        assert "/tests/" not in name and "__pycache__" not in name, name
+        assert "/tests/" not in name, name
         assert not name.startswith(("skill/web/", "skill/demo/")), name
         assert name not in {"skill/serve.py", "skill/chat.py", "skill/__main__.py"}
-        assert not name.endswith((".md", ".pyc")), name
+        assert not name.endswith(".md"), name
+    # Bytecode: one for every module, none without its module (the vendored stale one),
+    # none at all when built by another Python than Lambda's.
+    modules = {name for name in names if name.endswith(".py")}
+    cached = {name for name in names if "__pycache__" in name}
+    expected = modules if sys.version_info[:2] == LAMBDA_PYTHON else set()
+    assert {source_of(name) for name in cached} == expected
+
+
+def source_of(pyc: str) -> str:
+    folder, _, file = pyc.rpartition("__pycache__/")
+    return folder + file.split(".")[0] + ".py"
+
+
+@pytest.mark.skipif(sys.version_info[:2] != LAMBDA_PYTHON, reason="Lambda's Python makes it")
+def test_the_packaged_bytecode_is_what_lambdas_python_reads(vendor: Path, tmp_path: Path) -> None:
+    build(vendor, tmp_path / "package.zip")
+    task = tmp_path / "task"
+    zipfile.ZipFile(tmp_path / "package.zip").extractall(task)
+    for name in ("skill/rules/dates.py", "somelib/__init__.py"):
+        pyc = task / importlib.util.cache_from_source(name)
+        header = pyc.read_bytes()[:16]
+        source = (task / name).read_bytes()
+        assert header[:4] == importlib.util.MAGIC_NUMBER
+        assert int.from_bytes(header[4:8], "little") == 0b11  # checked against the source
+        assert header[8:] == importlib.util.source_hash(source)
+
+    # Read-only code, as on Lambda: Python loads the packaged bytecode, compiles nothing.
+    loaded = subprocess.run(
+        [sys.executable, "-v", "-c", "import skill.rules.dates"],
+        cwd=task,
+        env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    assert f"code object from '{task}/skill/rules/__pycache__/dates.cpython-313.pyc'" in loaded
+    assert str(ROOT) not in (task / importlib.util.cache_from_source("skill/app.py")).read_text(
+        errors="replace"
+    )
 
 
 def test_the_packaged_templates_and_policy_are_compiled_and_load_without_compiling(
