@@ -4,10 +4,11 @@ When ``make package`` has built the deployment artifact (``build/menschmoment.zi
 that file is measured. Otherwise the same contents are vendored here, offline: the
 runtime dependencies (``[project] dependencies`` and what they require, no extras)
 from this environment's installed distributions, plus the files ``serverless.yml``
-packages, zipped with deflate. The baseline is ask-sdk-core and boto3 with their
-requirements, plus ``bench/hello.py``. This machine's wheels are x86_64 while the
-Lambda runs arm64; only two dependencies (markupsafe, charset-normalizer) carry
-compiled code, a few hundred KB either way.
+packages, zipped with deflate, with their bytecode. The baseline is ask-sdk-core and
+boto3 with their requirements, plus ``bench/hello.py``, vendored the same way. Neither
+carries boto3 and botocore: the Lambda runtime provides them. This machine's wheels are
+x86_64 while the Lambda runs arm64; only a few dependencies (markupsafe, PyYAML,
+charset-normalizer) carry compiled code, a few hundred KB either way.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ARTIFACT = ROOT / "build" / "menschmoment.zip"
 # serverless.yml's package patterns: the Lambda needs no web service, demo or server.
 CODE = ("lambda_function.py", "skill", "templates", "policy")
 NOT_ON_LAMBDA = ("skill/web", "skill/demo", "skill/serve.py")
+# The python3.13 runtime's own SDK (deploy/requirements.txt leaves it out too).
+FROM_THE_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,13 @@ def _requirements(dist: metadata.Distribution) -> Iterator[str]:
 
 
 def closure(names: Iterable[str]) -> list[metadata.Distribution]:
-    """The installed distributions ``names`` need at run time, those included."""
+    """The installed distributions ``names`` need at run time, those included, but for
+    those Lambda's Python runtime provides (neither side's package carries them)."""
     seen: dict[str, metadata.Distribution] = {}
     todo: list[str] = [canonicalize_name(name) for name in names]
     while todo:
         name = todo.pop()
-        if name in seen:
+        if name in seen or name in FROM_THE_RUNTIME:
             continue
         dist = metadata.distribution(name)
         seen[name] = dist
@@ -104,4 +108,4 @@ def skill_package() -> Package:
 def baseline_package() -> Package:
     files = [f for dist in closure(["ask-sdk-core", "boto3"]) for f in _installed_files(dist)]
     size = zipped_size([*files, *_code_files(["bench/hello.py"])])
-    return Package(size, "ask-sdk-core + boto3 + bench/hello.py, vendored the same way")
+    return Package(size, "ask-sdk-core + bench/hello.py, vendored the same way")

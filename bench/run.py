@@ -198,7 +198,7 @@ def print_table(rows: list[Row]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--cold-starts", type=int, default=9, help="fresh processes per side")
+    parser.add_argument("--cold-starts", type=int, default=15, help="fresh processes per side")
     parser.add_argument("--turns", type=int, default=30, help="warm turns per main intent")
     parser.add_argument("--seconds", type=float, default=1.5, help="length of one web round")
     parser.add_argument("--rounds", type=int, default=6, help="web rounds per side, alternating")
