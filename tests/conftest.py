@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -24,6 +22,7 @@ from skill.storage.client import dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 from skill.web import create_app
 from tests.alexa import Conversation
+from tests.dynalite_server import DynaliteUnavailable, dynalite
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
 MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -38,38 +37,12 @@ def moto_endpoint() -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """dynalite (npm, installed by ``make setup``): stricter about requests than moto."""
-    node = shutil.which("node")
-    if node is None or not (ROOT / "node_modules" / "dynalite").is_dir():
-        pytest.fail("dynalite is not installed: run `make setup` (npm ci) first")
-    errors = tmp_path_factory.mktemp("dynalite") / "stderr.log"
-    with errors.open("w") as error_file:
-        process = subprocess.Popen(
-            [node, str(ROOT / "tests" / "dynalite.js"), "0"],
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=error_file,
-            text=True,
-        )
-    with process:
-        assert process.stdout is not None and process.stdin is not None
-        # The script prints its port once it listens: reading the line is the wait.
-        line = process.stdout.readline()
-        if not line.startswith("listening "):
-            process.kill()
-            process.wait()
-            pytest.fail(f"dynalite did not start: {line}{errors.read_text()}")
-        try:
-            yield f"http://127.0.0.1:{int(line.split()[1])}"
-        finally:
-            # Closing its standard input stops the script.
-            process.stdin.close()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+    """dynalite: stricter about requests than moto."""
+    try:
+        with dynalite(tmp_path_factory.mktemp("dynalite") / "stderr.log") as endpoint:
+            yield endpoint
+    except DynaliteUnavailable as error:
+        pytest.fail(str(error))
 
 
 @pytest.fixture
