@@ -32,14 +32,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.demo_table import demo_table
 from skill.config import Settings
-from skill.demo.data import ALEX, demo_orders, seed
+from skill.demo.data import ALEX, demo_orders
 from skill.demo.dynamodb import EmbeddedDynamoDB
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client
-from skill.storage.tables import MAIN_TABLE, create_tables
 from tests.alexa import SKILL_ID, envelope, intent_request, launch_request
 from tests.dynalite_server import dynalite
 
@@ -264,14 +263,9 @@ def _environment(endpoint: str, table: str) -> dict[str, str]:
 
 def _demo_table(endpoint: str, complaining: int) -> dict[str, str]:
     """A table with the demo data; the environment of a Lambda process using it."""
-    table = f"bench-{uuid.uuid4().hex[:8]}"
-    settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
-    client = dynamodb_client(settings, local=True)
-    create_tables(client, {MAIN_TABLE: table})
-    stores = Stores.on(client, table)
-    seed(stores, datetime.now(UTC).date())
+    settings, stores = demo_table(endpoint, "bench")
     complaining_customers(stores, datetime.now(UTC).date(), complaining)
-    return _environment(endpoint, table)
+    return _environment(endpoint, settings.table_name)
 
 
 def _cold_starts(

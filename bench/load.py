@@ -29,17 +29,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.demo_table import demo_table
 from bench.web import free_port, server_environment, server_process, wait_until_healthy
 from skill.complaints import complaint_id_for
-from skill.config import Settings
-from skill.demo.data import ALEX, demo_orders, seed
+from skill.demo.data import ALEX, demo_orders
 from skill.demo.dynamodb import EmbeddedDynamoDB
 from skill.records import ProblemType
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
 from skill.storage.deadline import ALEXA_WAITS
-from skill.storage.tables import MAIN_TABLE, create_tables
 from tests.alexa import envelope, intent_request, launch_request, plain
 
 GRANTED = "Done:"
@@ -254,12 +253,8 @@ def run(
         tempfile.TemporaryDirectory(prefix="menschmoment-load-") as temp,
         EmbeddedDynamoDB() as endpoint,
     ):
-        table = f"load-{uuid.uuid4().hex[:8]}"
-        settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
-        client = dynamodb_client(settings, local=True)
-        create_tables(client, {MAIN_TABLE: table})
-        stores = Stores.on(client, table)
-        seed(stores, datetime.now(UTC).date())
+        settings, stores = demo_table(endpoint, "load")
+        table = settings.table_name
         add_customers(stores, people)
         port = free_port()
         log = Path(temp) / "server.log"

@@ -54,27 +54,31 @@ def p50_p95(values: list[float]) -> str:
     return f"{percentile(values, 0.5) * 1000:.1f} / {percentile(values, 0.95) * 1000:.1f}"
 
 
+def cold_start_row(label: str, skill: list[float], baseline: list[float], target: str) -> Row:
+    cold, base = lambda_process.median(skill), lambda_process.median(baseline)
+    return (
+        label,
+        spread(cold, skill, 1000),
+        spread(base, baseline, 1000),
+        f"{cold / base:.2f}",
+        "",
+        target,
+    )
+
+
 def lambda_rows(figures: lambda_process.Figures) -> list[Row]:
-    median = lambda_process.median
-    cold, base_cold = median(figures.skill_cold), median(figures.baseline_cold)
-    dynalite = median(figures.skill_cold_dynalite)
-    base_dynalite = median(figures.baseline_cold_dynalite)
     rows: list[Row] = [
-        (
+        cold_start_row(
             f"Lambda cold start: import + first LaunchRequest, ms, median (range) "
             f"of {len(figures.skill_cold_dynalite)}, against dynalite",
-            spread(dynalite, figures.skill_cold_dynalite, 1000),
-            spread(base_dynalite, figures.baseline_cold_dynalite, 1000),
-            f"{dynalite / base_dynalite:.2f}",
-            "",
+            figures.skill_cold_dynalite,
+            figures.baseline_cold_dynalite,
             "<= 1.25",
         ),
-        (
+        cold_start_row(
             "  the same against the embedded moto (slow to serialize items)",
-            spread(cold, figures.skill_cold, 1000),
-            spread(base_cold, figures.baseline_cold, 1000),
-            f"{cold / base_cold:.2f}",
-            "",
+            figures.skill_cold,
+            figures.baseline_cold,
             "",
         ),
         (
