@@ -1,9 +1,9 @@
 """AWS Lambda entry: settings from the environment, the skill built once at init.
 
 Everything at module level runs during Lambda's init phase. With SnapStart the
-snapshot holds the settings, the DynamoDB client and every compiled template; without
-it, compiling all templates (about 0.4 s) would slow every cold start, so each turn
-compiles just the few it speaks, once per process.
+snapshot holds the settings, the DynamoDB client and every template loaded; without
+it, loading all of them would slow every cold start, so each turn loads just the few
+it speaks, once per process (compiled ahead: the package carries them compiled).
 """
 
 from __future__ import annotations
