@@ -33,13 +33,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.demo_table import demo_table
+from bench.web import server_environment
 from skill.config import Settings
 from skill.demo.data import ALEX, demo_orders
 from skill.demo.dynamodb import EmbeddedDynamoDB
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
-from tests.alexa import SKILL_ID, envelope, intent_request, launch_request
+from tests.alexa import envelope, intent_request, launch_request
 from tests.dynalite_server import dynalite
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -248,17 +249,9 @@ def _silent_dynamodb() -> Iterator[str]:
 
 
 def _environment(endpoint: str, table: str) -> dict[str, str]:
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "SKILL_ID": SKILL_ID,
-        "TABLE_NAME": table,
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "DYNAMODB_ENDPOINT": endpoint,
-        # Like Lambda: no bytecode written next to the code (it is read-only there).
-        "PYTHONDONTWRITEBYTECODE": "1",
-    }
+    # The server's settings; like Lambda, no bytecode written next to the code (it is
+    # read-only there).
+    return {**server_environment(endpoint, table), "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def _demo_table(endpoint: str, complaining: int) -> dict[str, str]:

@@ -22,7 +22,6 @@ import tempfile
 import threading
 import time
 import urllib.request
-import uuid
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -30,12 +29,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from skill.config import Settings
-from skill.demo.data import seed
+from bench.demo_table import demo_table
 from skill.demo.dynamodb import EmbeddedDynamoDB
-from skill.storage import Stores
-from skill.storage.client import dynamodb_client
-from skill.storage.tables import MAIN_TABLE, create_tables
 from skill.web.verification import RequestVerifier
 from tests.alexa import SKILL_ID, envelope, intent_request
 from tests.pki import encode, iso, make_pki, write_chains
@@ -259,12 +254,8 @@ def run(seconds: float, rounds: int) -> list[Row]:
         pki = make_pki(datetime.now(UTC))
         write_chains(pki, folder)
         with EmbeddedDynamoDB() as endpoint:
-            table = f"bench-{uuid.uuid4().hex[:8]}"
-            settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
-            client = dynamodb_client(settings, local=True)
-            create_tables(client, {MAIN_TABLE: table})
-            seed(Stores.on(client, table), datetime.now(UTC).date())
-            env = server_environment(endpoint, table)
+            settings, _ = demo_table(endpoint, "bench")
+            env = server_environment(endpoint, settings.table_name)
             command = [sys.executable, "-m", "tests.serve_with_test_ca", "--chains", temp]
             command += ["--workers", str(WORKERS)]
             on_port, off_port = free_port(), free_port()

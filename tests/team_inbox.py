@@ -8,6 +8,8 @@ from typing import Any
 
 import boto3
 
+from skill.config import Settings
+
 
 @dataclass(frozen=True)
 class TeamInbox:
@@ -40,3 +42,18 @@ def team_inbox(endpoint: str, name: str = "team") -> TeamInbox:
     ]
     sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)
     return TeamInbox(sns, topic, sqs, queue)
+
+
+def entry_environment(settings: Settings, topic: str) -> dict[str, str]:
+    """A Lambda entry's environment: the test's table, publishing to ``topic``."""
+    return {
+        "PATH": "/usr/bin:/bin",
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_ENDPOINT_URL": str(settings.dynamodb_endpoint),
+        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
+        "TABLE_NAME": settings.table_name,
+        "NOTIFY_TOPIC_ARN": topic,
+        "LOG_LEVEL": "WARNING",
+    }

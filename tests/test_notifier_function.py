@@ -17,7 +17,7 @@ from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
-from tests.team_inbox import team_inbox
+from tests.team_inbox import entry_environment, team_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 Talk = Callable[..., Conversation]
@@ -28,17 +28,7 @@ def run_handler(event: dict[str, Any], settings: Settings, topic: str) -> dict[s
         "import json, sys, notifier_function\n"
         "print(json.dumps(notifier_function.handler(json.load(sys.stdin), None)))"
     )
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_ENDPOINT_URL": str(settings.dynamodb_endpoint),
-        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
-        "TABLE_NAME": settings.table_name,
-        "NOTIFY_TOPIC_ARN": topic,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = entry_environment(settings, topic)
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -18,7 +18,7 @@ from skill.storage import Stores
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.storage.test_complaints import commitment, complaint
-from tests.team_inbox import team_inbox
+from tests.team_inbox import entry_environment, team_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = "America/New_York"
@@ -101,17 +101,7 @@ def test_the_lambda_entry_sweeps_and_publishes_to_the_team_topic(
     # Due long ago, so the entry's own clock finds it overdue whatever the day.
     stores.complaints.record(complaint("k7"), replace(commitment("k7"), due=date(2020, 1, 31)))
     code = "import json, overdue_function; print(json.dumps(overdue_function.handler({}, None)))"
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "AWS_REGION": "us-east-1",
-        "AWS_ACCESS_KEY_ID": "local",
-        "AWS_SECRET_ACCESS_KEY": "local",
-        "AWS_ENDPOINT_URL": str(settings.dynamodb_endpoint),
-        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
-        "TABLE_NAME": settings.table_name,
-        "NOTIFY_TOPIC_ARN": topic,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = entry_environment(settings, topic)
 
     def run() -> dict[str, int]:
         result = subprocess.run(
