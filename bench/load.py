@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.demo_table import demo_table
-from bench.web import free_port, server_environment, server_process, wait_until_healthy
+from bench.web import server_environment
 from skill.complaints import complaint_id_for
 from skill.demo.data import ALEX, demo_orders
 from skill.demo.dynamodb import EmbeddedDynamoDB
@@ -40,6 +40,7 @@ from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
 from skill.storage.deadline import ALEXA_WAITS
 from tests.alexa import envelope, intent_request, launch_request, plain
+from tests.live_server import free_port, server_process, wait_until_healthy
 
 GRANTED = "Done:"
 HANDED_OVER = "noted everything"

@@ -16,15 +16,12 @@ import http.client
 import multiprocessing
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,6 +30,7 @@ from bench.demo_table import demo_table
 from skill.demo.dynamodb import EmbeddedDynamoDB
 from skill.web.verification import RequestVerifier
 from tests.alexa import SKILL_ID, envelope, intent_request
+from tests.live_server import free_port, server_process, wait_until_healthy
 from tests.pki import encode, iso, make_pki, write_chains
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -190,49 +188,6 @@ def verification_cost(seconds: float = 1.0) -> float:
         verifier.verify(headers, body)
         count += 1
     return elapsed / count * 1e6
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
-                return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"server did not start:\n{log.read_text()}") from None
-            time.sleep(0.1)
-
-
-@contextmanager
-def server_process(
-    command: list[str], log: Path, env: dict[str, str]
-) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as output:
-        # Standard input from a pipe: a server never reads the terminal's.
-        process = subprocess.Popen(  # noqa: S603 (our own scripts, fixed arguments)
-            command,
-            cwd=ROOT,
-            stdin=subprocess.PIPE,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    with process:
-        try:
-            yield process
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
 
 
 def server_environment(endpoint: str, table: str) -> dict[str, str]:

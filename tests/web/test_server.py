@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,49 +15,19 @@ from pathlib import Path
 import pytest
 
 from tests.alexa import EVENTS, NO_API, SKILL_ID, parse_reply
+from tests.live_server import free_port, server_process, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll ``/healthz`` until the server answers; fail with its output if it dies first."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base + "/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"server did not start:\n{log.read_text()}")
-            time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "output.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process, log)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)]
+    with server_process(command, log) as process:
+        wait_until_healthy(port, process, log)
+        yield f"http://127.0.0.1:{port}"
 
 
 def post(base: str, body: bytes) -> tuple[int, dict[str, object]]:
@@ -152,21 +120,10 @@ def production_server(
         "AWS_SECRET_ACCESS_KEY": "local",
         "DYNAMODB_ENDPOINT": moto_endpoint,
     }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "1"],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process, log)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    command = [sys.executable, "-m", "skill", "serve", "--port", str(port), "--workers", "1"]
+    with server_process(command, log, env) as process:
+        wait_until_healthy(port, process, log)
+        yield f"http://127.0.0.1:{port}"
 
 
 def test_production_server_runs_under_gunicorn(production_server: str) -> None:

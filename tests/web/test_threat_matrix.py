@@ -9,7 +9,6 @@ from __future__ import annotations
 import http.client
 import json
 import logging
-import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -33,8 +32,8 @@ from skill.web import create_app, verification
 from skill.web.verification import RequestVerifier
 from tests.alexa import SKILL_ID
 from tests.conftest import MOMENT
+from tests.live_server import free_port, server_process, wait_until_healthy
 from tests.pki import Pki, make_pki
-from tests.web.test_server import ROOT, free_port, wait_until_healthy
 from tests.web.threats import ACCESS_TOKEN, THREATS, USER_ID, Threat, request
 
 PERSONAL = (USER_ID, ACCESS_TOKEN, "PRIVATE-USER")
@@ -178,21 +177,9 @@ def live_server(
         "LOG_LEVEL": "INFO",
     }
     command = [sys.executable, "-m", "tests.serve_with_test_ca", "--chains", str(chains)]
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [*command, "--port", str(port), "--workers", "1"],
-            cwd=ROOT,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_healthy(base, process, log)
-        yield LiveServer(base, pki, log)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with server_process([*command, "--port", str(port), "--workers", "1"], log, env) as process:
+        wait_until_healthy(port, process, log)
+        yield LiveServer(f"http://127.0.0.1:{port}", pki, log)
         client.delete_table(TableName=table)
 
 
