@@ -1,9 +1,10 @@
 """AWS Lambda entry: settings from the environment, the skill built once at init.
 
 Everything at module level runs during Lambda's init phase. With SnapStart the
-snapshot holds the settings, the DynamoDB client and every template loaded; without
-it, loading all of them would slow every cold start, so each turn loads just the few
-it speaks, once per process (compiled ahead: the package carries them compiled).
+snapshot holds the settings, the DynamoDB client, every handler's code and every
+template loaded; without it, loading all of them would slow every cold start, so each
+turn loads just the few templates it speaks (compiled ahead: the package carries them
+compiled) and the first complaint, privacy or feedback turn imports its handlers.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ renderer = Renderer()
 if settings.snap_start:
     renderer.warm()
 skill = build_skill(
-    settings, Stores.on(dynamodb_client(settings), settings.table_name), renderer=renderer
+    settings,
+    Stores.on(dynamodb_client(settings), settings.table_name),
+    renderer=renderer,
+    eager=settings.snap_start,
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
@@ -25,16 +27,9 @@ from skill.handlers.callbacks import (
     CancelCallbackHandler,
     RequestCallbackHandler,
 )
-from skill.handlers.complaints import (
-    CommitmentsHandler,
-    ComplaintAnswerHandler,
-    ComplaintHandler,
-    RemedyChoiceHandler,
-)
+from skill.handlers.deferred import Deferred
 from skill.handlers.errors import ApologyHandler
-from skill.handlers.feedback import FeedbackHandler
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
-from skill.handlers.privacy import DeleteMyDataHandler, EraseAnswerHandler, MyDataHandler
 from skill.handlers.turn import Services
 from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
 from skill.interceptors import (
@@ -45,10 +40,25 @@ from skill.interceptors import (
     OneTurnState,
     RememberLastResponse,
 )
-from skill.policy import load_policy
-from skill.rules.remedies import RemedyPolicy
 from skill.speech import Renderer
 from skill.storage import Stores
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from skill.rules.remedies import RemedyPolicy
+
+
+def _policy_source(settings: Settings, given: RemedyPolicy | None) -> Callable[[], RemedyPolicy]:
+    def load() -> RemedyPolicy:
+        if given is not None:
+            return given
+        # Imported here: the policy's module and classes wait for the first complaint.
+        from skill.policy import load_policy
+
+        return load_policy(settings.remedy_policy)
+
+    return load
 
 
 def default_identity(settings: Settings, stores: Stores) -> Identity:
@@ -65,23 +75,37 @@ def build_skill(
     identity: Identity | None = None,
     renderer: Renderer | None = None,
     policy: RemedyPolicy | None = None,
+    eager: bool = False,
 ) -> CustomSkill:
-    """The skill; the remedy policy file is read and checked here, so a broken one stops
-    the start (:class:`skill.policy.PolicyError` names the line)."""
+    """The skill.
+
+    Without ``eager`` the complaint, privacy and feedback handlers and the remedy policy
+    are loaded by the first turn that needs them (:mod:`skill.handlers.deferred`), which
+    is what a cold start without SnapStart wants. With ``eager`` everything is loaded
+    here, so a broken policy file stops the start (:class:`skill.policy.PolicyError`
+    names the line): for SnapStart's snapshot and the long-running web service.
+    """
     services = Services(
         settings=settings,
         stores=stores,
         identity=identity or default_identity(settings, stores),
         renderer=renderer or Renderer(),
         clock=clock,
-        policy=policy or load_policy(settings.remedy_policy),
+        policy_loader=_policy_source(settings, policy),
     )
     # Service clients (profile, settings) go through ask-sdk's client, with a timeout.
     builder = CustomSkillBuilder(api_client=TimedApiClient(settings.alexa_api_timeout))
     builder.skill_id = settings.skill_id
 
+    def deferred(path: str) -> Deferred:
+        return Deferred(path, services)
+
     # The first handler whose can_handle() is true wins, so order is behaviour:
     handlers = [
+        # Requests that are not intents: no handler below claims them, and a launch
+        # that stops here never imports the deferred handlers' code.
+        LaunchHandler(services),
+        SessionEndedHandler(services),
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
         # "Talk to a person" wins over any open dialogue; its own intents say so.
@@ -90,30 +114,34 @@ def build_skill(
         CancelCallbackHandler(services),
         CallbackAnswerHandler(services),
         # The customer's data: told, and erased only after a yes.
-        MyDataHandler(services),
-        DeleteMyDataHandler(services),
-        EraseAnswerHandler(services),
+        deferred("skill.handlers.privacy:MyDataHandler"),
+        deferred("skill.handlers.privacy:DeleteMyDataHandler"),
+        deferred("skill.handlers.privacy:EraseAnswerHandler"),
         # Answers to the question the last turn asked, before the generic yes.
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
         # Yes / no to a complaint's question (the proposed order, the remedies offered).
-        ComplaintAnswerHandler(services),
+        deferred("skill.handlers.complaints:ComplaintAnswerHandler"),
         OrderStatusHandler(services),
-        ComplaintHandler(services),
-        RemedyChoiceHandler(services),
-        CommitmentsHandler(services),
+        deferred("skill.handlers.complaints:ComplaintHandler"),
+        deferred("skill.handlers.complaints:RemedyChoiceHandler"),
+        deferred("skill.handlers.complaints:CommitmentsHandler"),
         # Anonymous: never looks at who is asking.
-        FeedbackHandler(services),
-        LaunchHandler(services),
+        deferred("skill.handlers.feedback:FeedbackHandler"),
         HelpHandler(services),
         RepeatHandler(services),
         NavigateHomeHandler(services),
         YesHandler(services),
         NoHandler(services),
-        SessionEndedHandler(services),
         # Last: whatever Alexa could not match to an intent.
         FallbackHandler(services),
     ]
+    if eager:
+        for handler in handlers:
+            if isinstance(handler, Deferred):
+                handler.resolve()
+        _ = services.policy  # read and checked now, not at the first complaint
+        stores.load()
     for handler in handlers:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler(services))

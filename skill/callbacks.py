@@ -96,6 +96,8 @@ class CallbackRequest:
 
 @dataclass(frozen=True)
 class Booking:
+    """A call back as the customer is told it: who calls, when, and whether it is new."""
+
     callback: Callback
     agent: Agent
     schedule: Schedule
@@ -106,6 +108,8 @@ class Booking:
 
 @dataclass(frozen=True)
 class OpenCallback:
+    """A call back still waiting or claimed, its agent, and the calls ahead of it."""
+
     callback: Callback
     agent: Agent | None
     ahead: int

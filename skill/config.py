@@ -57,6 +57,8 @@ class ConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class Settings:
+    """Everything configurable, read once from the environment (:meth:`from_env`)."""
+
     table_name: str = "menschmoment"
     region: str | None = None
     dynamodb_endpoint: str | None = None

@@ -32,6 +32,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class Verification:
+    """How an unlinked customer's order number and ZIP code check ended."""
+
     outcome: Outcome
     order: Order | None = None
     locked_until: datetime | None = None

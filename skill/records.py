@@ -18,12 +18,16 @@ class OrderStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Money:
+    """An amount in one currency; Decimal, so cents never drift."""
+
     amount: Decimal
     currency: str  # ISO 4217, e.g. "USD"
 
 
 @dataclass(frozen=True)
 class Customer:
+    """A shop customer: the first name the skill greets by, and how the shop reaches them."""
+
     customer_id: str
     first_name: str
     postal_code: str = ""
@@ -35,6 +39,8 @@ class Customer:
 
 @dataclass(frozen=True)
 class Order:
+    """One order as the shop reports it: what, where to, and when it arrives."""
+
     number: str
     customer_id: str
     status: OrderStatus
@@ -175,6 +181,8 @@ class ComplaintStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Complaint:
+    """What went wrong, in the customer's words, and where the complaint stands."""
+
     complaint_id: str
     customer_id: str
     order_number: str | None

@@ -53,7 +53,7 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     seed_console(stores, clock())
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
-    skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy)
+    skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy, eager=True)
     # Plain HTTP on loopback: a Secure cookie would never be sent back.
     console = Console(stores, settings, renderer, clock, policy, secure_cookies=False)
     app = create_app(skill, verifier=None, console=console)
@@ -106,7 +106,7 @@ def production_app(settings: Settings) -> Flask:
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
     return create_app(
-        build_skill(settings, stores, renderer=renderer, policy=policy),
+        build_skill(settings, stores, renderer=renderer, policy=policy, eager=True),
         verifier=RequestVerifier(skill_id=settings.skill_id),
         console=Console(stores, settings, renderer, system_clock, policy),
     )

@@ -55,6 +55,8 @@ def _xml_safe(value: Any) -> Any:
 
 @dataclass(frozen=True)
 class Speech:
+    """One rendered answer: the SSML spoken, the reprompt and the card."""
+
     ssml: str  # inner SSML, without <speak>
     reprompt: str | None = None
     card_title: str | None = None

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from skill.config import Settings
 from skill.policy import load_policy
@@ -62,6 +63,84 @@ def test_lambda_handler_answers_an_order_status_event(
     answer = json.loads(run(code, env).strip().splitlines()[-1])
     ssml = answer["response"]["outputSpeech"]["ssml"]
     assert "running shoes" in ssml and "is running late" in ssml
+
+
+# What a launch never runs: imported by the first turn that needs it, or at init when
+# SnapStart takes a snapshot (skill.handlers.deferred).
+DEFERRED = {
+    "skill.handlers.complaints",
+    "skill.handlers.privacy",
+    "skill.handlers.feedback",
+    "skill.complaints",
+    "skill.privacy",
+    "skill.policy",
+    "skill.rules.remedies",
+    "skill.storage.complaints",
+    "skill.storage.feedback",
+    "skill.storage.reminders",
+    "skill.storage.agents",
+    "skill.storage.audit",
+}
+LAUNCH_THEN = (
+    "import json, sys, lambda_function\n"
+    "first = set(sys.modules)\n"
+    "for name in sys.argv[1:]:\n"
+    "    answer = lambda_function.handler(json.load(open(name)), None)\n"
+    "    print(json.dumps({'ssml': answer['response']['outputSpeech']['ssml'],\n"
+    "                      'modules': sorted(sys.modules), 'at_init': sorted(first)}))\n"
+)
+
+
+def _run_events(env: dict[str, str], *events: str) -> list[dict[str, Any]]:
+    result = subprocess.run(
+        [sys.executable, "-c", LAUNCH_THEN, *(str(EVENTS / event) for event in events)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={"PATH": "/usr/bin:/bin", **env},
+    )
+    return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+
+
+def _local_env(settings: Settings, **more: str) -> dict[str, str]:
+    return {
+        "AWS_REGION": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "DYNAMODB_ENDPOINT": str(settings.dynamodb_endpoint),
+        "TABLE_NAME": settings.table_name,
+        "LOG_LEVEL": "WARNING",
+        **more,
+    }
+
+
+def test_a_cold_launch_imports_no_complaint_privacy_or_feedback_code(
+    settings: Settings, demo_stores: object
+) -> None:
+    load_policy(Settings().remedy_policy)
+    launch, complaint = _run_events(_local_env(settings), "launch.json", "complaint_linked.json")
+    assert "Alex" in launch["ssml"]
+    assert DEFERRED & set(launch["modules"]) == set()
+    # The first complaint brings its code and the policy along, and is answered.
+    assert "refund the shipping cost" in complaint["ssml"]
+    assert {
+        "skill.handlers.complaints",
+        "skill.complaints",
+        "skill.policy",
+        "skill.rules.remedies",
+        "skill.storage.complaints",
+    } <= set(complaint["modules"])
+
+
+def test_with_snapstart_the_init_loads_every_handler_before_the_snapshot(
+    settings: Settings, demo_stores: object
+) -> None:
+    env = _local_env(settings, AWS_LAMBDA_INITIALIZATION_TYPE="snap-start")
+    (launch,) = _run_events(env, "launch.json")
+    assert "Alex" in launch["ssml"]
+    assert set(launch["at_init"]) >= DEFERRED
 
 
 def test_lambda_refuses_another_skills_request(settings: Settings, demo_stores: object) -> None:

@@ -13,10 +13,13 @@ import pytest
 from skill import policy_file as policy_file_module
 from skill.app import build_skill
 from skill.config import ConfigurationError, Settings
+from skill.demo.data import ALEX
 from skill.policy import PolicyError, compiled_path, load_policy
 from skill.policy_file import parse_policy
 from skill.records import ProblemType, RemedyKind
 from skill.rules.remedies import Priority, RemedyRule
+from skill.web import create_app
+from tests.alexa import Conversation
 
 VALID = """\
 skill_limit: 50
@@ -151,7 +154,7 @@ def test_a_mistake_names_the_line(text: str, message: str) -> None:
     assert message in str(raised.value)
 
 
-def test_an_invalid_policy_file_stops_the_skill_from_starting(
+def test_an_invalid_policy_file_stops_an_eager_start(
     tmp_path: Path, settings: Settings, stores: Any
 ) -> None:
     path = tmp_path / "remedies.yaml"
@@ -159,7 +162,26 @@ def test_an_invalid_policy_file_stops_the_skill_from_starting(
     with pytest.raises(
         ConfigurationError, match=r"remedies\.yaml, line 12: voucher must be zero or more"
     ):
-        build_skill(settings.with_changes(remedy_policy=path), stores)
+        build_skill(settings.with_changes(remedy_policy=path), stores, eager=True)
+
+
+def test_a_lazy_start_reads_the_policy_at_the_first_complaint(
+    tmp_path: Path, settings: Settings, demo_stores: Any, clock: Any
+) -> None:
+    """Without SnapStart the Lambda reads the policy when a complaint needs it: a broken
+    file (which `make package` refuses) then costs that complaint an apology, and the
+    skill still answers everything else."""
+    path = tmp_path / "remedies.yaml"
+    path.write_text(broken("      - voucher: 5.50", "      - voucher: -1"), encoding="utf-8")
+    skill = build_skill(settings.with_changes(remedy_policy=path), demo_stores, clock=clock)
+    app = create_app(skill, verifier=None)
+    conversation = Conversation(app.test_client(), token="demo-alex")
+    before = demo_stores.complaints.history(ALEX.customer_id)
+    assert "Alex" in conversation.launch().speech
+    reply = conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    assert reply.speech.startswith("I'm sorry, something went wrong on my side")
+    assert demo_stores.complaints.history(ALEX.customer_id) == before
+    assert "1003" in conversation.say("OrderStatusIntent").speech
 
 
 def test_a_missing_policy_file_is_named(tmp_path: Path) -> None:

@@ -71,6 +71,8 @@ class CallTime:
 
 @dataclass(frozen=True)
 class CallView:
+    """A booked call back as the templates speak it."""
+
     agent: str  # first name, as spoken
     agent_full: str
     direct_line: str

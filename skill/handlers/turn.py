@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
@@ -36,6 +37,8 @@ from ask_sdk_model.ui import LinkAccountCard, SimpleCard
 from skill.rules.dates import local_today
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from skill.clock import Clock
     from skill.config import Settings
     from skill.identity import Identity
@@ -53,7 +56,12 @@ class Services:
     identity: Identity
     renderer: Renderer
     clock: Clock
-    policy: RemedyPolicy
+    # Called once, by the first turn that needs the policy (or by an eager build).
+    policy_loader: Callable[[], RemedyPolicy]
+
+    @cached_property
+    def policy(self) -> RemedyPolicy:
+        return self.policy_loader()
 
 
 SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")

@@ -133,6 +133,8 @@ class Requested:
 
 @dataclass(frozen=True)
 class Schedule:
+    """When an agent will call, and whether service hours moved the wish."""
+
     at: datetime  # in UTC
     asap: bool
     # The customer's wish (or "now") fell outside service hours; ``at`` is the next opening.

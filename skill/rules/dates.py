@@ -18,6 +18,8 @@ class DayKind(StrEnum):
 
 @dataclass(frozen=True)
 class Day:
+    """A date as the customer hears it: today, tomorrow, on Friday, on November 30."""
+
     date: date
     offset: int  # days from the customer's today; negative is the past
 

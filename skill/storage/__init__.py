@@ -2,51 +2,81 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from skill.storage.agents import LoginStore
-from skill.storage.audit import AuditStore
 from skill.storage.callbacks import CallbackStore
-from skill.storage.complaints import ComplaintStore
-from skill.storage.feedback import FeedbackStore
 from skill.storage.orders import OrderStore
-from skill.storage.reminders import ReminderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from skill.storage.agents import LoginStore
+    from skill.storage.audit import AuditStore
+    from skill.storage.complaints import ComplaintStore
+    from skill.storage.feedback import FeedbackStore
+    from skill.storage.reminders import ReminderStore
+
 # What a store raises when DynamoDB could not do it, retries included: the caller must
 # then say so instead of confirming anything.
 STORAGE_ERRORS = (ClientError, BotoCoreError)
 
 
-@dataclass(frozen=True)
 class Stores:
-    orders: OrderStore
-    tokens: TokenStore
-    users: AlexaUserStore
-    callbacks: CallbackStore
-    complaints: ComplaintStore
-    feedback: FeedbackStore
-    reminders: ReminderStore
-    logins: LoginStore
-    audit: AuditStore
+    """Every store, on one client and table.
+
+    The stores a launch uses are made at once; the others, with their modules, when
+    first used, so a Lambda's cold start imports no complaint, feedback or console code
+    (see :mod:`skill.handlers.deferred`).
+    """
+
+    def __init__(self, client: DynamoDBClient, table: str) -> None:
+        self.client = client
+        self.table = table
+        self.orders = OrderStore(client, table)
+        self.tokens = TokenStore(client, table)
+        self.users = AlexaUserStore(client, table)
+        self.callbacks = CallbackStore(client, table)
 
     @classmethod
     def on(cls, client: DynamoDBClient, table: str) -> Stores:
-        return cls(
-            orders=OrderStore(client, table),
-            tokens=TokenStore(client, table),
-            users=AlexaUserStore(client, table),
-            callbacks=CallbackStore(client, table),
-            complaints=ComplaintStore(client, table),
-            feedback=FeedbackStore(client, table),
-            reminders=ReminderStore(client, table),
-            logins=LoginStore(client, table),
-            audit=AuditStore(client, table),
-        )
+        return cls(client, table)
+
+    @cached_property
+    def complaints(self) -> ComplaintStore:
+        from skill.storage.complaints import ComplaintStore
+
+        return ComplaintStore(self.client, self.table)
+
+    @cached_property
+    def feedback(self) -> FeedbackStore:
+        from skill.storage.feedback import FeedbackStore
+
+        return FeedbackStore(self.client, self.table)
+
+    @cached_property
+    def reminders(self) -> ReminderStore:
+        from skill.storage.reminders import ReminderStore
+
+        return ReminderStore(self.client, self.table)
+
+    @cached_property
+    def logins(self) -> LoginStore:
+        from skill.storage.agents import LoginStore
+
+        return LoginStore(self.client, self.table)
+
+    @cached_property
+    def audit(self) -> AuditStore:
+        from skill.storage.audit import AuditStore
+
+        return AuditStore(self.client, self.table)
+
+    def load(self) -> None:
+        """Make every store now (before SnapStart's snapshot, say)."""
+        for name in ("complaints", "feedback", "reminders", "logins", "audit"):
+            getattr(self, name)

@@ -69,6 +69,8 @@ class CallbackChanged(Exception):
 
 @dataclass(frozen=True)
 class OwnerState:
+    """An owner's call backs (customer or Alexa user): the open one, how to reach them."""
+
     open_callback_id: str | None = None
     channel: str | None = None
     contacts: list[Contact] = field(default_factory=list)
@@ -81,6 +83,8 @@ class OwnerState:
 
 @dataclass(frozen=True)
 class Team:
+    """The agents, their queue and recent call lengths: what a booking decides on."""
+
     agents: list[Agent]
     queue: list[QueuedCallback]
     handled_minutes: list[float]

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Account:
+    """A customer and their orders, read in one query."""
+
     customer: Customer | None
     orders: list[Order]
     # The lock of the customer's open callback, if any (see skill.storage.callbacks):

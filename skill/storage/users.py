@@ -46,6 +46,8 @@ class VersionConflict(Exception):
 
 @dataclass(frozen=True)
 class Failures:
+    """An Alexa user's failed order checks, with the version a save must still find."""
+
     moments: list[datetime]
     # 0 when nothing was saved yet.
     version: int
