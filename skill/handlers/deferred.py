@@ -2,7 +2,7 @@
 
 A Lambda that starts without SnapStart imports the skill on the customer's time: the
 launch should not wait for the complaint, privacy and feedback code it never runs
-(their modules and the remedy policy's classes are about a fifth of the skill's import).
+(their modules and the remedy policy's are about a quarter of the skill's import).
 The dispatcher asks handlers in order and stops at the first that says yes, so a
 deferred handler listed after the launch is never asked, and never imported, by one.
 With SnapStart, :func:`skill.app.build_skill` resolves every handler before the
@@ -38,8 +38,8 @@ class Deferred(AbstractRequestHandler):  # type: ignore[misc]
             handler_class: type[ServiceHandler] = getattr(
                 importlib.import_module(module_name), class_name
             )
-            # Two threads of the web service may both get here: the import is locked
-            # and handlers hold no state, so the second one only builds a twin.
+            # Two threads of a server built lazily may both get here: the import is
+            # locked and handlers hold no state, so the second only builds a twin.
             self._handler = handler_class(self._services)
         return self._handler
 
