@@ -78,5 +78,4 @@ class Stores:
 
     def load(self) -> None:
         """Make every store now (before SnapStart's snapshot, say)."""
-        for name in ("complaints", "feedback", "reminders", "logins", "audit"):
-            getattr(self, name)
+        _ = (self.complaints, self.feedback, self.reminders, self.logins, self.audit)
