@@ -8,14 +8,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from skill.records import (
-    Commitment,
-    CommitmentStatus,
     Complaint,
     ComplaintStatus,
     Order,
     Owner,
     ProblemType,
 )
+from skill.rules.complaints import settled
 from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide
 from skill.storage.complaints import History
 
@@ -99,27 +98,17 @@ def grant(
     locale: str,
 ) -> Recorded:
     """Store the complaint and the promise in one transaction; a retry stores nothing new."""
-    complaint = Complaint(
+    complaint, commitment = settled(
         complaint_id=complaint_id,
-        customer_id=order.customer_id,
-        order_number=order.number,
+        order=order,
         problem=problem,
         description=description,
-        status=ComplaintStatus.RESOLVED,
-        created_at=now,
-        locale=locale,
-    )
-    commitment = Commitment(
-        commitment_id=complaint_id,
-        complaint_id=complaint_id,
-        customer_id=order.customer_id,
-        order_number=order.number,
         kind=remedy.kind,
         amount=remedy.amount,
         due=remedy.due,
         owner=Owner.SKILL,
-        status=CommitmentStatus.PROMISED,
-        created_at=now,
+        now=now,
+        locale=locale,
     )
     return stores.complaints.record(complaint, commitment)
 

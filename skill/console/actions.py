@@ -24,8 +24,6 @@ from skill.records import (
     CallbackStatus,
     Commitment,
     CommitmentStatus,
-    Complaint,
-    ComplaintStatus,
     Money,
     Order,
     Owner,
@@ -33,6 +31,7 @@ from skill.records import (
     RemedyKind,
 )
 from skill.rules.callbacks import ServiceHours, covers
+from skill.rules.complaints import settled
 from skill.rules.dates import zone
 from skill.storage.audit import AuditEntry
 from skill.storage.callbacks import CallbackChanged, OutboxEvent
@@ -292,27 +291,17 @@ def grant(
     if isinstance(context_complaint, dict):
         problem = ProblemType(str(context_complaint.get("problem", "other")))
         words = str(context_complaint.get("customer_words") or "")
-    complaint = Complaint(
+    complaint, commitment = settled(
         complaint_id=complaint_id,
-        customer_id=order.customer_id,
-        order_number=order.number,
+        order=order,
         problem=problem,
         description=words,
-        status=ComplaintStatus.RESOLVED,
-        created_at=act.now,
-        locale=callback.locale,
-    )
-    commitment = Commitment(
-        commitment_id=complaint_id,
-        complaint_id=complaint_id,
-        customer_id=order.customer_id,
-        order_number=order.number,
         kind=kind,
         amount=None if kind is RemedyKind.REPLACEMENT else value,
         due=today + timedelta(days=policy.due_in_days.get(kind, 0)),
         owner=Owner.SERVICE_TEAM,
-        status=CommitmentStatus.PROMISED,
-        created_at=act.now,
+        now=act.now,
+        locale=callback.locale,
     )
     detail = f"{kind.value} {value.amount} {value.currency} for order {order.number}"
     extra = [

@@ -1,14 +1,17 @@
-"""Complaints: which order one is most likely about, and how a promise is spoken of."""
+"""Complaints: which order one is most likely about, how one is settled by a promise, and
+how a promise is spoken of."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from skill.records import (
     Commitment,
     CommitmentStatus,
+    Complaint,
+    ComplaintStatus,
     Money,
     Order,
     OrderStatus,
@@ -67,6 +70,47 @@ def likely_order(orders: Iterable[Order], problem: ProblemType, today: date) -> 
         placed = [o for o in candidates if o.status is not OrderStatus.CANCELLED] or candidates
         return max(placed, key=lambda o: (o.placed_on, o.number), default=None)
     return None
+
+
+def settled(
+    *,
+    complaint_id: str,
+    order: Order,
+    problem: ProblemType,
+    description: str,
+    kind: RemedyKind,
+    amount: Money | None,
+    due: date,
+    owner: Owner,
+    now: datetime,
+    locale: str,
+) -> tuple[Complaint, Commitment]:
+    """A complaint resolved by a promise, and the promise, as the skill (a remedy the
+    customer chose) and the console (one an agent granted) both store them: the
+    commitment takes the complaint's id, so a retry of either finds what it stored."""
+    complaint = Complaint(
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        problem=problem,
+        description=description,
+        status=ComplaintStatus.RESOLVED,
+        created_at=now,
+        locale=locale,
+    )
+    commitment = Commitment(
+        commitment_id=complaint_id,
+        complaint_id=complaint_id,
+        customer_id=order.customer_id,
+        order_number=order.number,
+        kind=kind,
+        amount=amount,
+        due=due,
+        owner=owner,
+        status=CommitmentStatus.PROMISED,
+        created_at=now,
+    )
+    return complaint, commitment
 
 
 def _due(order: Order, today: date) -> date:

@@ -1,11 +1,23 @@
-"""Which order a complaint is most likely about."""
+"""Which order a complaint is most likely about, and a complaint settled by a promise."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 
-from skill.records import Order, OrderStatus, ProblemType
-from skill.rules.complaints import likely_order
+from skill.records import (
+    CommitmentStatus,
+    ComplaintStatus,
+    Money,
+    Order,
+    OrderStatus,
+    Owner,
+    ProblemType,
+    RemedyKind,
+)
+from skill.rules.complaints import likely_order, settled
 from tests.factories import TODAY, days, make_order
 
 DELIVERED_OLD = make_order("1", OrderStatus.DELIVERED, delivered_on=days(-10))
@@ -46,3 +58,31 @@ ALL = [DELIVERED_OLD, DELIVERED_NEW, DELAYED, OVERDUE_SHIPPED, ON_TIME, NEWEST, 
 def test_likely_order(problem: ProblemType, orders: list[Order], expected: str | None) -> None:
     found = likely_order(orders, problem, TODAY)
     assert (found.number if found else None) == expected
+
+
+def test_a_settled_complaint_and_its_promise_share_one_id() -> None:
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+    complaint, commitment = settled(
+        complaint_id="c-1",
+        order=DELAYED,
+        problem=ProblemType.LATE,
+        description="",
+        kind=RemedyKind.VOUCHER,
+        amount=Money(Decimal("10"), "USD"),
+        due=days(0),
+        owner=Owner.SERVICE_TEAM,
+        now=now,
+        locale="de-DE",
+    )
+    assert (complaint.complaint_id, commitment.commitment_id, commitment.complaint_id) == (
+        "c-1",
+        "c-1",
+        "c-1",
+    )
+    assert complaint.status is ComplaintStatus.RESOLVED
+    assert commitment.status is CommitmentStatus.PROMISED
+    assert (complaint.customer_id, complaint.order_number) == (DELAYED.customer_id, "3")
+    assert (commitment.customer_id, commitment.order_number) == (DELAYED.customer_id, "3")
+    assert complaint.created_at == commitment.created_at == now
+    assert complaint.locale == "de-DE"
+    assert commitment.owner is Owner.SERVICE_TEAM
