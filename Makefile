@@ -11,24 +11,48 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 python3.12 python3.11 python3; do \
 	"$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
 
-.PHONY: setup run test check lint typecheck format bench clean package lint-template skill-package
+.PHONY: setup run test test-fast test-clock check lint typecheck format bench clean package \
+	lint-template skill-package lock lock-upgrade
 
-$(VENV)/.installed: pyproject.toml
+# The environment is the lock, requirements/dev.txt: every package the tests, the demo
+# and the tools run on, pinned with the hashes of its files. pip installs exactly that
+# (--no-deps: nothing is resolved on the day), so a release elsewhere changes nothing here.
+$(VENV)/.installed: requirements/dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is needed (3.13 preferred)"; exit 1; }
+	@echo "Setting up $(VENV) from the lock, requirements/dev.txt"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[web,dev]'
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
 	touch $@
 
-# Debian packages a fresh machine may lack, installed as root or through sudo.
-APT_INSTALL = if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $(1); \
+# The lock changes only on purpose. `make lock` adds what pyproject.toml asks for and keeps
+# every other pin; `make lock-upgrade` moves every pin to the newest release. Both then
+# install the result and rewrite the Lambda package's pins (deploy/requirements.txt).
+# --no-emit-*: the lock names packages and hashes, never the index they came from.
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --extra web --extra dev --generate-hashes \
+	--strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	-o requirements/dev.txt pyproject.toml
+
+lock: $(VENV)/.installed
+	$(PIP_COMPILE)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(PY) -m deploy.pins
+
+lock-upgrade: $(VENV)/.installed
+	$(PIP_COMPILE) --upgrade
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements/dev.txt
+	$(PY) -m deploy.pins
+
+# Debian packages a fresh machine may lack, installed as root or through sudo. $(1): the
+# packages, $(2): what they are for.
+APT_INSTALL = echo "Installing Debian's $(1) ($(2))"; \
+	if [ "$$(id -u)" = 0 ]; then apt-get update && apt-get install -y $(1); \
 	else sudo apt-get update && sudo apt-get install -y $(1); fi
 
 # npm ci installs exactly the lockfile; --prefer-offline reuses npm's cache when it can.
 node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || command -v apt-get >/dev/null || { \
 		echo "Node.js with npm is needed for the test tools"; exit 1; }
-	command -v npm >/dev/null || { $(call APT_INSTALL,nodejs npm); }
+	command -v npm >/dev/null || { $(call APT_INSTALL,nodejs npm,dynalite and osls run on Node.js); }
 	npm ci --prefer-offline --no-audit --no-fund
 	touch $@
 
@@ -36,24 +60,43 @@ node_modules/.package-lock.json: package.json package-lock.json
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	@command -v apt-get >/dev/null || { echo "chromium is needed at $(CHROMIUM) for the browser tests"; exit 1; }
-	$(call APT_INSTALL,chromium)
+	$(call APT_INSTALL,chromium,the console's browser tests drive it)
 
-setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM)
+# libfaketime: `make test-clock` runs the time-sensitive tests at awkward instants.
+FAKETIME := /usr/bin/faketime
+$(FAKETIME):
+	@command -v apt-get >/dev/null || { echo "faketime is needed at $(FAKETIME) for make test-clock"; exit 1; }
+	$(call APT_INSTALL,faketime,make test-clock runs the tests at other dates and hours)
+
+setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) $(FAKETIME)
 
 # The demo needs no Node.js.
 run: $(VENV)/.installed
 	$(PY) -m skill serve --demo
 
+# Everything, as CI runs it: the checks, the whole suite, then the time-sensitive tests
+# again at the instants that used to break them (see test-clock).
 test: setup lint typecheck
 	$(PY) -m pytest
+	$(MAKE) --no-print-directory test-clock
+
+# The developer loop: no browser, no deployment build, no load, nothing marked slow.
+test-fast: $(VENV)/.installed node_modules/.package-lock.json
+	$(PY) -m pytest -m "not browser and not deploy and not load and not slow" -q
+
+# The tests that meet dates and hours, under libfaketime at each instant in
+# tests/clock_instants.txt: a weekend night, New Year's Eve, the nights the clocks change
+# in New York, London and Berlin. Nothing in them may depend on the machine's time.
+test-clock: setup
+	$(PY) -m tests.clock_run
 
 check: test
 
-lint: setup
+lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
-typecheck: setup
+typecheck: $(VENV)/.installed
 	$(VENV)/bin/mypy
 
 # One table of this machine's figures (docs/benchmarks.md says what they mean). Not a
@@ -93,7 +136,7 @@ skill-package: $(VENV)/.installed
 	$(PY) -m skill manifest build build/skill-package --privacy-url "$(PRIVACY_POLICY_URL)" \
 		--terms-url "$(TERMS_OF_USE_URL)" --endpoint "$(SKILL_ENDPOINT)"
 
-format: setup
+format: $(VENV)/.installed
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from skill.config import Settings
 from skill.demo.data import seed
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client
+from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 
 
@@ -17,7 +17,7 @@ def demo_table(endpoint: str, prefix: str) -> tuple[Settings, Stores]:
     table = f"{prefix}-{uuid.uuid4().hex[:8]}"
     settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
     client = dynamodb_client(settings, local=True)
-    create_tables(client, {MAIN_TABLE: table})
+    create_tables(admin_client(settings, local=True), {MAIN_TABLE: table})
     stores = Stores.on(client, table)
     seed(stores, datetime.now(UTC).date())
     return settings, stores

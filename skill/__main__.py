@@ -1,11 +1,13 @@
-"""Command line: ``python -m skill serve [--demo]``, ``chat``, ``models check``,
-``manifest build``."""
+"""Command line: ``python -m skill serve [--demo]``, ``chat``, ``tables create``,
+``models check``, ``manifest build``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 
+from skill.clock import clock_from, system_clock
 from skill.config import ConfigurationError, Settings
 from skill.logs import configure_logging
 
@@ -18,10 +20,14 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=2, help="production worker processes")
+    # Tests only: the demo's clock starts at this ISO instant, whatever the machine's date.
+    serve.add_argument("--clock", type=_instant, default=None, help=argparse.SUPPRESS)
     chat = commands.add_parser("chat", help="talk to the local skill in the terminal")
     chat.add_argument("--locale", default="en-US", choices=("en-US", "en-GB", "de-DE"))
     chat.add_argument("--token", default=None, help="account linking token, e.g. demo-alex")
     chat.add_argument("--user", default="amzn1.ask.account.CHAT", help="Alexa user id")
+    tables = commands.add_parser("tables", help="the DynamoDB table (TABLE_NAME)")
+    tables.add_argument("action", choices=("create",))
     models = commands.add_parser("models", help="interaction model tools")
     models.add_argument("action", choices=("check",))
     manifest = commands.add_parser("manifest", help="the ASK CLI skill package")
@@ -40,6 +46,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(build_skill_package(args))
     settings = Settings.from_env()
     configure_logging(settings.log_level)
+    if args.command == "tables":
+        sys.exit(create_table(settings))
     from skill import serve as serving
 
     try:
@@ -48,11 +56,38 @@ def main(argv: list[str] | None = None) -> None:
 
             interactive(args.locale, args.token, args.user)
         elif args.command == "serve" and args.demo:
-            serving.serve_demo(settings, args.host, args.port)
+            clock = clock_from(args.clock) if args.clock else system_clock
+            serving.serve_demo(settings, args.host, args.port, clock)
         elif args.command == "serve":
             serving.serve_production(settings, args.host, args.port, args.workers)
     except ConfigurationError as error:
         serving.fail(error)
+
+
+def _instant(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise argparse.ArgumentTypeError("give the instant with its offset, e.g. ...T15:00Z")
+    return moment
+
+
+def create_table(settings: Settings) -> int:
+    """The shop's first setup step: the table on the configured endpoint, idempotently."""
+    from skill.storage.client import admin_client
+    from skill.storage.tables import MAIN_TABLE, TableSchemaError, create_tables
+
+    if not settings.region and not settings.dynamodb_endpoint:
+        print("menschmoment: set AWS_REGION (or DYNAMODB_ENDPOINT) for the table", file=sys.stderr)
+        return 2
+    where = settings.dynamodb_endpoint or settings.region
+    try:
+        created = create_tables(admin_client(settings), {MAIN_TABLE: settings.table_name})
+    except TableSchemaError as error:
+        print(f"menschmoment: {error}", file=sys.stderr)
+        return 1
+    state = "created" if created else "already exists with the expected keys"
+    print(f"table {settings.table_name} {state} ({where})")
+    return 0
 
 
 def check_models() -> int:

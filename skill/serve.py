@@ -15,7 +15,7 @@ from skill.policy import load_policy
 from skill.rules.dates import local_today
 from skill.speech import Renderer
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client, dynamodb_streams_client
+from skill.storage.client import admin_client, dynamodb_client, dynamodb_streams_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     endpoint = database.start()
     settings = settings.with_changes(dynamodb_endpoint=endpoint, skill_id=None)
     client = dynamodb_client(settings, local=True)
-    create_tables(client, {MAIN_TABLE: settings.table_name})
+    create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
     stores = Stores.on(client, settings.table_name)
     seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
     seed_console(stores, clock())
@@ -64,12 +64,12 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
 
-def serve_demo(settings: Settings, host: str, port: int) -> None:
+def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> None:
     from werkzeug.serving import make_server
 
     if host not in LOOPBACK:
         raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
-    demo = start_demo(settings)
+    demo = start_demo(settings, clock)
     demo.notifier.start()
     server = make_server(host, port, demo.app, threaded=True)
     print(

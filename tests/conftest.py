@@ -18,7 +18,7 @@ from skill.config import Settings
 from skill.demo.data import seed
 from skill.demo.dynamodb import EmbeddedDynamoDB
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client
+from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 from skill.web import create_app
 from tests.alexa import Conversation
@@ -63,7 +63,7 @@ def settings(dynamodb_endpoint: str) -> Settings:
 @pytest.fixture
 def dynamodb(settings: Settings) -> Iterator[Any]:
     client = dynamodb_client(settings, local=True)
-    create_tables(client, {MAIN_TABLE: settings.table_name})
+    create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
     yield client
     client.delete_table(TableName=settings.table_name)
 

@@ -41,6 +41,29 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
     return client
 
 
+def admin_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
+    """A client for setting tables up: generous timeouts, no turn deadline.
+
+    Creating a table is an operator's step, not a voice turn; on a busy machine or a real
+    region it may take seconds, and a retry after a short timeout would only find the
+    table its first attempt made.
+    """
+    config = Config(
+        retries={"mode": "standard", "total_max_attempts": 5},
+        connect_timeout=10,
+        read_timeout=60,
+    )
+    client: DynamoDBClient = boto3.client(
+        "dynamodb",
+        region_name=settings.region or "us-east-1",
+        endpoint_url=settings.dynamodb_endpoint,
+        config=config,
+        aws_access_key_id=LOCAL_KEY if local else None,
+        aws_secret_access_key=LOCAL_KEY if local else None,
+    )
+    return client
+
+
 def dynamodb_streams_client(settings: Settings, *, local: bool = False) -> Any:
     """The table's change stream (the local notifier reads it; in AWS, Lambda does)."""
     return _client("dynamodbstreams", settings, local)

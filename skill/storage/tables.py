@@ -56,16 +56,83 @@ def create_table_arguments(logical_id: str, table_name: str) -> dict[str, Any]:
     return args
 
 
-def create_tables(client: DynamoDBClient, names: dict[str, str]) -> None:
-    """Create each table in ``names`` (logical id -> table name) and wait until active."""
+class TableSchemaError(Exception):
+    """A table of that name exists, but its keys or indexes are not the definition's."""
+
+
+def create_tables(client: DynamoDBClient, names: dict[str, str]) -> list[str]:
+    """Make sure each table in ``names`` (logical id -> table name) exists and is active.
+
+    Idempotent, as an operator's setup step must be: an existing table with the
+    definition's keys and indexes is left as it is, one with other keys is a
+    :class:`TableSchemaError`, and a table another process is creating at the same moment
+    is waited for. Use an administrative client (:func:`.client.admin_client`): creating
+    a table takes longer than a voice turn's timeouts allow, and a retried ``CreateTable``
+    after a timeout would find its own table. Returns the names of the tables created.
+    """
+    created = []
     for logical_id, table_name in names.items():
-        client.create_table(**create_table_arguments(logical_id, table_name))
+        arguments = create_table_arguments(logical_id, table_name)
+        existing = _describe(client, table_name)
+        if existing is None:
+            try:
+                client.create_table(**arguments)
+                created.append(table_name)
+            except ClientError as error:
+                if _code(error) != "ResourceInUseException":
+                    raise
+                log.info("table %s is being created elsewhere; waiting for it", table_name)
         client.get_waiter("table_exists").wait(
-            TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 30}
+            TableName=table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
         )
+        _check_schema(arguments, _describe(client, table_name) or {})
         ttl = definitions()[logical_id]["Properties"].get("TimeToLiveSpecification")
         if ttl:
             _enable_time_to_live(client, table_name, ttl)
+    return created
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _describe(client: DynamoDBClient, table_name: str) -> dict[str, Any] | None:
+    try:
+        table: dict[str, Any] = dict(client.describe_table(TableName=table_name)["Table"])
+    except ClientError as error:
+        if _code(error) == "ResourceNotFoundException":
+            return None
+        raise
+    return table
+
+
+def _keys(schema: list[Any]) -> list[tuple[str, str]]:
+    return [(key["AttributeName"], key["KeyType"]) for key in schema]
+
+
+def _check_schema(wanted: dict[str, Any], table: dict[str, Any]) -> None:
+    """Raise :class:`TableSchemaError` unless ``table`` has the wanted keys and indexes."""
+    name = wanted["TableName"]
+    problems = []
+    if _keys(table.get("KeySchema", [])) != _keys(wanted["KeySchema"]):
+        problems.append(
+            f"keys {_keys(table.get('KeySchema', []))}, expected {_keys(wanted['KeySchema'])}"
+        )
+    have = {
+        index["IndexName"]: _keys(index["KeySchema"])
+        for index in table.get("GlobalSecondaryIndexes", [])
+    }
+    for index in wanted.get("GlobalSecondaryIndexes", []):
+        keys = have.get(index["IndexName"])
+        if keys is None:
+            problems.append(f"no index {index['IndexName']}")
+        elif keys != _keys(index["KeySchema"]):
+            problems.append(f"index {index['IndexName']} has keys {keys}")
+    if problems:
+        raise TableSchemaError(
+            f"table {name} exists but does not match skill/storage/tables.json: "
+            + "; ".join(problems)
+        )
 
 
 def _enable_time_to_live(

@@ -5,50 +5,35 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import re
 import shutil
 import subprocess
 import sys
-import tomllib
 import zipfile
-from importlib.metadata import PackageNotFoundError, distribution
+from importlib.metadata import distribution
 from pathlib import Path
 
 import pytest
-from packaging.markers import Marker
-from packaging.requirements import Requirement
 
 from deploy.artifact import LAMBDA_PYTHON, build
+from deploy.pins import (
+    FROM_THE_RUNTIME,
+    LOCK,
+    REQUIREMENTS,
+    canonical,
+    read_lock,
+    render,
+    runtime_names,
+)
 from skill import policy_file
 from skill.compiled import COMPILED
 from skill.policy import PolicyError, load_policy
 from skill.speech import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
-REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
-# What python3.13 on Lambda (arm64) looks like to environment markers.
-LAMBDA = {
-    "python_version": "3.13",
-    "python_full_version": "3.13.0",
-    "sys_platform": "linux",
-    "platform_system": "Linux",
-    "platform_machine": "aarch64",
-    "platform_python_implementation": "CPython",
-    "implementation_name": "cpython",
-    "os_name": "posix",
-    "extra": "",
-}
-FROM_THE_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath"}
-
-
-def canonical(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def pins() -> dict[str, str]:
-    lines = [line.strip() for line in REQUIREMENTS.read_text().splitlines()]
-    pairs = [line.split("==") for line in lines if line and not line.startswith("#")]
-    return {canonical(name): version for name, version in pairs}
+    return {name: version for name, (version, _) in read_lock(REQUIREMENTS).items()}
 
 
 @pytest.fixture
@@ -212,22 +197,25 @@ def test_the_pins_are_the_versions_the_tests_run_on() -> None:
         assert distribution(name).version == version, name
 
 
-def test_the_pins_hold_every_runtime_dependency_but_the_runtimes_own_sdk() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = [Requirement(text) for text in project["dependencies"]]
-    todo = [r.name for r in wanted if r.marker is None or r.marker.evaluate(LAMBDA)]
-    needed: set[str] = set()
-    while todo:
-        name = canonical(todo.pop())
-        if name in needed or name in FROM_THE_RUNTIME:
+def test_the_pins_are_the_locks_runtime_closure_with_its_hashes() -> None:
+    """``make lock`` rewrites them; a hand edit or a stale copy fails here."""
+    lock = read_lock(LOCK)
+    assert REQUIREMENTS.read_text(encoding="utf-8") == render(lock, runtime_names())
+    assert set(pins()) >= {"ask-sdk-core", "jinja2", "tzdata"}
+    assert not set(pins()) & FROM_THE_RUNTIME
+    for name, (version, hashes) in read_lock(REQUIREMENTS).items():
+        assert lock[name] == (version, hashes)
+        assert hashes, name
+
+
+def test_the_lock_pins_every_installed_package() -> None:
+    """What the tests run on is the lock, nothing more and nothing else."""
+    from importlib.metadata import distributions
+
+    lock = read_lock(LOCK)
+    for dist in distributions():
+        name = canonical(dist.metadata["Name"])
+        if name == "menschmoment":
             continue
-        needed.add(name)
-        try:
-            requires = distribution(name).requires or []
-        except PackageNotFoundError:
-            pytest.fail(f"{name} is needed but not installed")
-        for text in requires:
-            requirement = Requirement(text)
-            if requirement.marker is None or Marker(str(requirement.marker)).evaluate(LAMBDA):
-                todo.append(requirement.name)
-    assert set(pins()) == needed
+        assert name in lock, f"{name} is installed but not locked"
+        assert lock[name][0] == dist.version, name

@@ -10,7 +10,7 @@ import yaml
 
 from skill.config import Settings
 from skill.storage import tables
-from skill.storage.client import dynamodb_client
+from skill.storage.client import admin_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -71,18 +71,32 @@ def test_client_uses_standard_retries_and_short_timeouts() -> None:
 def _stubbed_create(ttl_error: str) -> Any:
     from botocore.stub import Stubber
 
-    client = dynamodb_client(Settings(region="us-east-1"), local=True)
+    client = admin_client(Settings(region="us-east-1"), local=True)
     stubber = Stubber(client)
+    stubber.add_client_error("describe_table", service_error_code="ResourceNotFoundException")
     stubber.add_response("create_table", {})
-    stubber.add_response("describe_table", {"Table": {"TableStatus": "ACTIVE"}})
+    active = {"Table": {"TableStatus": "ACTIVE", **_wanted_keys()}}
+    stubber.add_response("describe_table", active)
+    stubber.add_response("describe_table", active)
     stubber.add_client_error("update_time_to_live", service_error_code=ttl_error)
     return client, stubber
+
+
+def _wanted_keys() -> dict[str, Any]:
+    args = tables.create_table_arguments(tables.MAIN_TABLE, "orders")
+    return {
+        "KeySchema": args["KeySchema"],
+        "GlobalSecondaryIndexes": [
+            {"IndexName": index["IndexName"], "KeySchema": index["KeySchema"]}
+            for index in args["GlobalSecondaryIndexes"]
+        ],
+    }
 
 
 def test_create_tables_goes_on_where_the_server_has_no_ttl_api() -> None:
     client, stubber = _stubbed_create("UnknownOperationException")
     with stubber:
-        tables.create_tables(client, {tables.MAIN_TABLE: "orders"})
+        assert tables.create_tables(client, {tables.MAIN_TABLE: "orders"}) == ["orders"]
     stubber.assert_no_pending_responses()
 
 
@@ -92,3 +106,51 @@ def test_create_tables_reports_other_ttl_errors() -> None:
     client, stubber = _stubbed_create("ValidationException")
     with stubber, pytest.raises(ClientError, match="ValidationException"):
         tables.create_tables(client, {tables.MAIN_TABLE: "orders"})
+
+
+def test_creating_an_existing_table_again_changes_nothing(
+    dynamodb: Any, settings: Settings
+) -> None:
+    client = admin_client(settings, local=True)
+    before = dynamodb.describe_table(TableName=settings.table_name)["Table"]
+    assert tables.create_tables(client, {tables.MAIN_TABLE: settings.table_name}) == []
+    after = dynamodb.describe_table(TableName=settings.table_name)["Table"]
+    assert after["CreationDateTime"] == before["CreationDateTime"]
+    assert after["TableStatus"] == "ACTIVE"
+
+
+def test_a_table_with_other_keys_is_a_clear_error(dynamodb: Any, settings: Settings) -> None:
+    name = settings.table_name + "-other"
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    try:
+        with pytest.raises(tables.TableSchemaError, match=f"table {name} exists but"):
+            tables.create_tables(admin_client(settings, local=True), {tables.MAIN_TABLE: name})
+    finally:
+        dynamodb.delete_table(TableName=name)
+
+
+def test_a_table_being_created_elsewhere_is_waited_for() -> None:
+    """Two first starts at once: the loser's CreateTable finds the winner's table."""
+    from botocore.stub import Stubber
+
+    client = admin_client(Settings(region="us-east-1"), local=True)
+    stubber = Stubber(client)
+    stubber.add_client_error("describe_table", service_error_code="ResourceNotFoundException")
+    stubber.add_client_error("create_table", service_error_code="ResourceInUseException")
+    active = {"Table": {"TableStatus": "ACTIVE", **_wanted_keys()}}
+    stubber.add_response("describe_table", active)
+    stubber.add_response("describe_table", active)
+    stubber.add_response("update_time_to_live", {})
+    with stubber:
+        assert tables.create_tables(client, {tables.MAIN_TABLE: "orders"}) == []
+    stubber.assert_no_pending_responses()
+
+
+def test_the_setup_client_has_generous_timeouts() -> None:
+    config = admin_client(Settings(region="us-east-1"), local=True).meta.config
+    assert config.read_timeout >= 30 and config.connect_timeout >= 5

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.alexa import EVENTS, NO_API, SKILL_ID, parse_reply
+from tests.conftest import MOMENT
 from tests.live_server import free_port, server_process, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +25,33 @@ ROOT = Path(__file__).resolve().parents[2]
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "output.log"
+    # A Monday afternoon, whatever day the tests run on: the team is on duty.
     command = [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)]
+    command += ["--clock", MOMENT.isoformat()]
     with server_process(command, log) as process:
         wait_until_healthy(port, process, log)
         yield f"http://127.0.0.1:{port}"
+
+
+@pytest.mark.slow
+def test_two_demos_started_at_once_both_come_up(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """Each demo creates its table on a busy machine; neither may trip over a retry."""
+    folder = tmp_path_factory.mktemp("two")
+    ports = [free_port(), free_port()]
+    demo = [sys.executable, "-m", "skill", "serve", "--demo", "--clock", MOMENT.isoformat()]
+    commands = [[*demo, "--port", str(port)] for port in ports]
+    logs = [folder / "first.log", folder / "second.log"]
+    with (
+        server_process(commands[0], logs[0]) as first,
+        server_process(commands[1], logs[1]) as second,
+    ):
+        wait_until_healthy(ports[0], first, logs[0])
+        wait_until_healthy(ports[1], second, logs[1])
+        for port in ports:
+            status, body = post(f"http://127.0.0.1:{port}", (EVENTS / "launch.json").read_bytes())
+            assert "Order 1003" in parse_reply(status, body).speech  # type: ignore[arg-type]
 
 
 def post(base: str, body: bytes) -> tuple[int, dict[str, object]]:

@@ -26,7 +26,7 @@ from skill.config import Settings
 from skill.demo.data import seed
 from skill.logs import JsonFormatter
 from skill.storage import Stores
-from skill.storage.client import dynamodb_client
+from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 from skill.web import create_app, verification
 from skill.web.verification import RequestVerifier
@@ -162,7 +162,7 @@ def live_server(
     table = f"live-{uuid.uuid4().hex[:12]}"
     settings = Settings(table_name=table, dynamodb_endpoint=moto_endpoint, region="us-east-1")
     client = dynamodb_client(settings, local=True)
-    create_tables(client, {MAIN_TABLE: table})
+    create_tables(admin_client(settings, local=True), {MAIN_TABLE: table})
     seed(Stores.on(client, table), now.date())
     port = free_port()
     log = tmp_path_factory.mktemp("live") / "server.log"

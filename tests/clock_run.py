@@ -1,0 +1,105 @@
+"""The time-sensitive tests at the instants that used to break them, under libfaketime.
+
+``python -m tests.clock_run`` (``make test-clock``) runs :data:`MODULES` once per instant
+in :data:`INSTANTS`, the machine's clock set there by libfaketime and its time zone set as
+the instant says. Every test takes its time from a clock it fixes, so each run must pass
+exactly as on a weekday afternoon; a test that read the machine's clock or zone would
+fail on one of these.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Instant:
+    why: str
+    utc: str  # ISO instant in UTC
+    zone: str  # the machine's time zone (TZ) for the run
+
+
+INSTANTS = (
+    Instant("Sunday night, 23:45 UTC", "2026-11-29T23:45:00", "UTC"),
+    Instant("New Year's Eve, 23:45 UTC", "2026-12-31T23:45:00", "UTC"),
+    Instant(
+        "Saturday 03:00 in New York, machine in New York", "2027-01-02T08:00:00", "America/New_York"
+    ),
+    Instant("New York springs forward (01:45 EST)", "2026-03-08T06:45:00", "America/New_York"),
+    Instant("London and Berlin spring forward", "2026-03-29T00:45:00", "Europe/Berlin"),
+    Instant("London and Berlin fall back", "2026-10-25T00:45:00", "Europe/London"),
+    Instant("New York falls back (01:45 EDT)", "2026-11-01T05:45:00", "America/New_York"),
+)
+
+# The modules that meet service hours, relative days, lockouts, expiry and certificates,
+# through the skill, the console and the live demo server.
+MODULES = (
+    "tests/rules",
+    "tests/test_conversations.py",
+    "tests/web/test_server.py",
+    "tests/web/test_threat_matrix.py",
+    "tests/console/test_auth.py",
+    "tests/console/test_callbacks.py",
+    "tests/test_overdue.py",
+    "tests/storage/test_users.py",
+)
+
+
+def faketime_spec(instant: Instant) -> str:
+    """libfaketime reads its start time in the process's own zone: convert to it."""
+    moment = datetime.fromisoformat(instant.utc).replace(tzinfo=ZoneInfo("UTC"))
+    return "@" + moment.astimezone(ZoneInfo(instant.zone)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def main() -> int:
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        print("faketime is missing: run make setup (Debian package faketime)", file=sys.stderr)
+        return 2
+    modules = [m for m in MODULES if (ROOT / m).exists()]
+    failed = []
+    for instant in INSTANTS:
+        env = {
+            **os.environ,
+            "TZ": instant.zone,
+            # Timeouts and waits measure with the monotonic clock: let it run true.
+            "FAKETIME_DONT_FAKE_MONOTONIC": "1",
+        }
+        print(f"== {instant.why}: {instant.utc} UTC, TZ={instant.zone}", flush=True)
+        started = time.monotonic()
+        command = [
+            faketime,
+            faketime_spec(instant),
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-m",
+            "not browser",
+            *modules,
+        ]
+        result = subprocess.run(command, cwd=ROOT, env=env, check=False)
+        print(f"   {time.monotonic() - started:.0f} s", flush=True)
+        if result.returncode != 0:
+            failed.append(instant.why)
+    if failed:
+        print("failed at: " + "; ".join(failed), file=sys.stderr)
+        return 1
+    print(f"all {len(INSTANTS)} instants passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
