@@ -3,6 +3,7 @@ process with its output in a log, and the wait until it answers ``/healthz``."""
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import time
@@ -12,6 +13,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# The machine's clock and zone as this process sees them: under libfaketime (make
+# test-clock) a server started with an environment of its own must share the faked clock.
+CLOCK_VARIABLES = ("LD_PRELOAD", "FAKETIME", "FAKETIME_NO_CACHE", "TZ")
+
+
+def with_machine_clock(env: dict[str, str] | None) -> dict[str, str] | None:
+    """``env`` plus this process's clock variables (None: inherit everything anyway)."""
+    if env is None:
+        return None
+    return {**{k: os.environ[k] for k in CLOCK_VARIABLES if k in os.environ}, **env}
 
 
 def free_port() -> int:
@@ -34,7 +47,7 @@ def server_process(
             stdin=subprocess.PIPE,
             stdout=output,
             stderr=subprocess.STDOUT,
-            env=env,
+            env=with_machine_clock(env),
         )
     with process:
         try:
