@@ -12,13 +12,13 @@ from typing import Any
 
 import boto3
 
+from skill.adapters.delivery import AwsPublisher, SmsPublisher, SnsPublisher
 from skill.config import Settings
-from skill.delivery import AwsPublisher, SmsPublisher
 from skill.logs import configure_logging
-from skill.notifier import SnsPublisher, deliver
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import client_config, dynamodb_client
+from skill.usecases.notifier import deliver
 
 log = logging.getLogger("notifier")
 settings = Settings.from_env()

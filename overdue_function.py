@@ -10,13 +10,13 @@ from typing import Any
 
 import boto3
 
+from skill.adapters.delivery import SnsPublisher
 from skill.clock import system_clock
 from skill.config import Settings
 from skill.logs import configure_logging
-from skill.notifier import SnsPublisher
-from skill.overdue import sweep
 from skill.storage import Stores
 from skill.storage.client import client_config, dynamodb_client
+from skill.usecases.overdue import sweep
 
 settings = Settings.from_env()
 configure_logging(settings.log_level)

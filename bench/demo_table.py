@@ -6,7 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from skill.config import Settings
-from skill.demo.data import seed
+from skill.devtools.demo.data import seed
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables

@@ -35,8 +35,8 @@ from typing import Any
 from bench.demo_table import demo_table
 from bench.web import server_environment
 from skill.config import Settings
-from skill.demo.data import ALEX, demo_orders
-from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.devtools.demo.data import ALEX, demo_orders
+from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores

@@ -31,14 +31,14 @@ from typing import Any
 
 from bench.demo_table import demo_table
 from bench.web import server_environment
-from skill.complaints import complaint_id_for
-from skill.demo.data import ALEX, demo_orders
-from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.devtools.demo.data import ALEX, demo_orders
+from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.records import ProblemType
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
 from skill.storage.deadline import ALEXA_WAITS
+from skill.usecases.complaints import complaint_id_for
 from tests.alexa import envelope, intent_request, launch_request, plain
 from tests.live_server import free_port, server_process, wait_until_healthy
 

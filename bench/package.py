@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACT = ROOT / "build" / "menschmoment.zip"
 # serverless.yml's package patterns: the Lambda needs no web service, demo or server.
 CODE = ("lambda_function.py", "skill", "templates", "policy")
-NOT_ON_LAMBDA = ("skill/web", "skill/demo", "skill/serve.py")
+NOT_ON_LAMBDA = ("skill/web", "skill/console", "skill/devtools", "skill/__main__.py")
 # The python3.13 runtime's own SDK (deploy/requirements.txt leaves it out too).
 FROM_THE_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
 

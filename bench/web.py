@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.demo_table import demo_table
-from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.web.verification import RequestVerifier
 from tests.alexa import SKILL_ID, envelope, intent_request
 from tests.live_server import free_port, server_process, wait_until_healthy
@@ -35,7 +35,7 @@ from tests.pki import encode, iso, make_pki, write_chains
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKERS = 2  # the production default of `python -m skill serve`, for a 2-core machine
-THREADS_PER_WORKER = 4  # skill.serve.run_gunicorn
+THREADS_PER_WORKER = 4  # skill.web.serve.run_gunicorn
 
 
 @dataclass(frozen=True)

@@ -35,12 +35,12 @@ from skill.speech import Renderer, compiled_templates
 ROOT = Path(__file__).resolve().parent.parent
 ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
 TREES = ("skill", "templates", "policy")
-# Parts of skill/ that only the local web service, the demo or the command line use.
+# Parts of skill/ that no Lambda function imports: the web service and the console, the
+# developer tools (chat, model checker, demo) and the command line.
 NOT_ON_LAMBDA = (
     "skill/web/",
-    "skill/demo/",
-    "skill/serve.py",
-    "skill/chat.py",
+    "skill/console/",
+    "skill/devtools/",
     "skill/__main__.py",
 )
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)

@@ -48,11 +48,11 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "tables":
         sys.exit(create_table(settings))
-    from skill import serve as serving
+    from skill.web import serve as serving
 
     try:
         if args.command == "chat":
-            from skill.chat import interactive
+            from skill.devtools.chat import interactive
 
             interactive(args.locale, args.token, args.user)
         elif args.command == "serve" and args.demo:
@@ -91,7 +91,7 @@ def create_table(settings: Settings) -> int:
 
 
 def check_models() -> int:
-    from skill.models import LOCALES, check_all
+    from skill.devtools.models import LOCALES, check_all
 
     problems = check_all()
     for problem in problems:
@@ -104,7 +104,7 @@ def check_models() -> int:
 def build_skill_package(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from skill.models import MANIFEST_FILE, MODELS_DIR, ManifestError, build_package
+    from skill.devtools.models import MANIFEST_FILE, MODELS_DIR, ManifestError, build_package
 
     values = {
         "PRIVACY_POLICY_URL": args.privacy_url,

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import CustomSkillBuilder
 
-from skill.alexa_api import TimedApiClient
+from skill.adapters.alexa_api import TimedApiClient
+from skill.adapters.identity import Identity, TokenTableIdentity, UserInfoIdentity
 from skill.clock import Clock, system_clock
 from skill.config import Settings
 from skill.handlers.builtins import (
@@ -29,10 +30,7 @@ from skill.handlers.callbacks import (
 )
 from skill.handlers.deferred import Deferred
 from skill.handlers.errors import ApologyHandler
-from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
-from skill.handlers.turn import Services
-from skill.identity import Identity, TokenTableIdentity, UserInfoIdentity
-from skill.interceptors import (
+from skill.handlers.interceptors import (
     BeginStorageDeadline,
     CountMisunderstandings,
     EndStorageDeadline,
@@ -40,6 +38,8 @@ from skill.interceptors import (
     OneTurnState,
     RememberLastResponse,
 )
+from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.turn import Services
 from skill.speech import Renderer
 from skill.storage import Stores
 

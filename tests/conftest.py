@@ -15,8 +15,8 @@ from flask.testing import FlaskClient
 from skill.app import build_skill
 from skill.clock import Clock, fixed_clock
 from skill.config import Settings
-from skill.demo.data import seed
-from skill.demo.dynamodb import EmbeddedDynamoDB
+from skill.devtools.demo.data import seed
+from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables

@@ -3,7 +3,7 @@
     python -m tests.serve_with_test_ca --chains DIR --port N [--workers N] [--no-verify]
 
 Everything is what ``python -m skill serve`` runs (settings from the environment, the
-skill, the Flask app, gunicorn via ``skill.serve.run_gunicorn``) except the verifier's
+skill, the Flask app, gunicorn via ``skill.web.serve.run_gunicorn``) except the verifier's
 two collaborators, which ``RequestVerifier`` takes as parameters anyway: the trust root
 is ``DIR/root.pem`` and certificate chains are read from ``DIR`` (written by
 ``tests.pki.write_chains``) instead of being downloaded. ``--no-verify`` serves the
@@ -20,10 +20,10 @@ from cryptography import x509
 from skill.app import build_skill
 from skill.config import Settings
 from skill.logs import configure_logging
-from skill.serve import run_gunicorn
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.web import create_app
+from skill.web.serve import run_gunicorn
 from skill.web.verification import RequestVerifier
 from tests.pki import BASE
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from skill.chat import Matcher, SlotMatch
-from skill.models import load
+from skill.devtools.chat import Matcher, SlotMatch
+from skill.devtools.models import load
 
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = date(2026, 11, 23)

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from skill.chat import Answer, Chat, Matcher
+from skill.devtools.chat import Answer, Chat, Matcher
+from skill.devtools.models import load
 from skill.logs import LIBRARIES, JsonFormatter
-from skill.models import load
 from tests.conftest import MOMENT
 from tests.scripts import Script, ScriptError, all_scripts, parse
 

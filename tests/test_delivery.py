@@ -8,8 +8,14 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from skill.delivery import AwsPublisher, SmsNumberError, SmsPublisher, e164
-from skill.notifier import LogPublisher, Notification
+from skill.adapters.delivery import (
+    AwsPublisher,
+    LogPublisher,
+    Notification,
+    SmsNumberError,
+    SmsPublisher,
+    e164,
+)
 
 ORIGIN = "arn:aws:sms-voice:eu-west-1:123456789012:pool/pool-0123"
 SMS = Notification("customer", "Menschmoment", "Maria will text you today", "+1 212 555 0142")
@@ -75,7 +81,7 @@ def test_team_messages_go_to_the_topic_and_customer_ones_to_sms() -> None:
 def test_without_an_sms_origination_customers_get_no_sms_and_the_team_still_hears(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="skill.delivery")
+    caplog.set_level(logging.INFO, logger="skill.adapters.delivery")
     team = LogPublisher()
     publisher = AwsPublisher(team, None)
 

@@ -10,7 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from skill.identity import IdentityUnavailable, TokenTableIdentity, UserInfoIdentity
+from skill.adapters.identity import IdentityUnavailable, TokenTableIdentity, UserInfoIdentity
 from skill.storage import Stores
 
 

@@ -38,7 +38,7 @@ def test_importing_lambda_function_pulls_in_nothing_web_or_test_related() -> Non
     loaded = set(json.loads(run(code, {"AWS_REGION": "eu-west-1"})))
     assert "ask_sdk_core" in loaded and "boto3" in loaded
     assert loaded & WEB_OR_TEST_ONLY == set()
-    # Only a turn that calls Alexa's APIs needs an HTTP client (skill.alexa_api).
+    # Only a turn that calls Alexa's APIs needs an HTTP client (skill.adapters.alexa_api).
     assert "requests" not in loaded
     # A launch reads no policy; the first complaint reads its checked copy, not YAML.
     assert "yaml" not in loaded
@@ -75,8 +75,8 @@ DEFERRED = {
     "skill.handlers.complaints",
     "skill.handlers.privacy",
     "skill.handlers.feedback",
-    "skill.complaints",
-    "skill.privacy",
+    "skill.usecases.complaints",
+    "skill.usecases.privacy",
     "skill.policy",
     "skill.rules.remedies",
     "skill.storage.complaints",
@@ -111,7 +111,7 @@ def test_a_cold_launch_imports_no_complaint_privacy_or_feedback_code(
     assert "refund the shipping cost" in complaint["ssml"]
     assert {
         "skill.handlers.complaints",
-        "skill.complaints",
+        "skill.usecases.complaints",
         "skill.policy",
         "skill.rules.remedies",
         "skill.storage.complaints",

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from skill.__main__ import main
-from skill.models import (
+from skill.devtools.models import (
     LOCALES,
     MANIFEST_FILE,
     MODELS_DIR,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill.models import MODELS_DIR, check_all, handled_intents
+from skill.devtools.models import MODELS_DIR, check_all, handled_intents
 
 
 def test_the_three_locales_pass() -> None:

@@ -6,8 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from skill.adapters.delivery import LogPublisher, Notification, SnsPublisher
 from skill.config import Settings
-from skill.notifier import LogPublisher, Notification, SnsPublisher, StreamFollower
+from skill.devtools.demo.stream import StreamFollower
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import dynamodb_streams_client

@@ -10,11 +10,11 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from skill.adapters.delivery import LogPublisher
 from skill.config import Settings
-from skill.notifier import LogPublisher
-from skill.overdue import SweepResult, sweep
 from skill.records import CommitmentStatus
 from skill.storage import Stores
+from skill.usecases.overdue import SweepResult, sweep
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.storage.test_complaints import commitment, complaint

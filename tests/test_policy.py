@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from skill import policy_file as policy_file_module
 from skill.app import build_skill
 from skill.config import ConfigurationError, Settings
-from skill.demo.data import ALEX
+from skill.devtools.demo.data import ALEX
 from skill.policy import PolicyError, compiled_path, load_policy
-from skill.policy_file import parse_policy
+from skill.policy import file as policy_file_module
+from skill.policy.file import parse_policy
 from skill.records import ProblemType, RemedyKind
 from skill.rules.remedies import Priority, RemedyRule
 from skill.web import create_app

@@ -14,7 +14,6 @@ from jinja2.exceptions import UndefinedError
 
 from skill.compiled import COMPILED
 from skill.handlers.callbacks import CallTime, CallView
-from skill.privacy import Erased, Summary
 from skill.records import (
     CommitmentStatus,
     Money,
@@ -29,6 +28,7 @@ from skill.rules.dates import relative_day
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
 from skill.rules.remedies import Remedy
 from skill.speech import TEMPLATES_DIR, Renderer, Speech, compiled_templates
+from skill.usecases.privacy import Erased, Summary
 from tests import factories
 from tests.factories import TODAY, days
 

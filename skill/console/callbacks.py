@@ -16,7 +16,13 @@ from typing import Any
 from flask import Response, abort, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
-from skill.console.actions import (
+from skill.console.auth import login_required, page
+from skill.records import Callback, CallbackStatus, Commitment, Order, RemedyKind
+from skill.rules.callbacks import last_digits
+from skill.rules.dates import local_today, zone
+from skill.rules.remedies import status_on
+from skill.storage.audit import AuditEntry
+from skill.usecases.agent_actions import (
     Act,
     ActionConflict,
     ActionRefused,
@@ -28,12 +34,6 @@ from skill.console.actions import (
     record_outcome,
     reschedule,
 )
-from skill.console.auth import login_required, page
-from skill.records import Callback, CallbackStatus, Commitment, Order, RemedyKind
-from skill.rules.callbacks import last_digits
-from skill.rules.dates import local_today, zone
-from skill.rules.remedies import status_on
-from skill.storage.audit import AuditEntry
 
 # What the page says after an action; only these words, never text from the address.
 DONE = {

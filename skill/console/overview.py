@@ -9,11 +9,11 @@ from flask import Response, abort, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
-from skill.privacy import erase
 from skill.records import Commitment, CommitmentStatus
 from skill.rules.dates import local_today
 from skill.rules.remedies import overdue
 from skill.storage.audit import AuditEntry
+from skill.usecases.privacy import erase
 
 
 @dataclass(frozen=True)

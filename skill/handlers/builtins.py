@@ -11,11 +11,12 @@ from ask_sdk_model import Response
 
 from skill.handlers.callbacks import QUESTIONS as CALLBACK_QUESTIONS
 from skill.handlers.callbacks import open_callback_view
-from skill.handlers.handover import Handover, offer_callback
+from skill.handlers.handover import offer_callback
+from skill.handlers.interceptors import MISUNDERSTOOD
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.interceptors import MISUNDERSTOOD
-from skill.orders import identify
+from skill.records import Handover
 from skill.rules.orders import describe, worth_mentioning
+from skill.usecases.orders import identify
 
 log = logging.getLogger(__name__)
 

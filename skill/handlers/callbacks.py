@@ -22,8 +22,16 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
-from skill import alexa_api
-from skill.callbacks import (
+from skill.adapters import alexa_api
+from skill.handlers.handover import AWAITING_CALLBACK_OFFER, offer_callback
+from skill.handlers.turn import ServiceHandler, Turn
+from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
+from skill.rules.callbacks import Requested, last_digits, normalise_phone
+from skill.rules.dates import Day, relative_day, zone
+from skill.storage import STORAGE_ERRORS
+from skill.storage.callbacks import OwnerState
+from skill.storage.orders import Account
+from skill.usecases.callbacks import (
     Booking,
     CallbackRequest,
     CallbackUnavailable,
@@ -39,15 +47,7 @@ from skill.callbacks import (
     status,
     still_open,
 )
-from skill.handlers.handover import AWAITING_CALLBACK_OFFER, Handover, offer_callback
-from skill.handlers.turn import ServiceHandler, Turn
-from skill.orders import identify
-from skill.records import Agent, Callback, Complaint, Customer, Order
-from skill.rules.callbacks import Requested, last_digits, normalise_phone
-from skill.rules.dates import Day, relative_day, zone
-from skill.storage import STORAGE_ERRORS
-from skill.storage.callbacks import OwnerState
-from skill.storage.orders import Account
+from skill.usecases.orders import identify
 
 INTENT = "CallbackIntent"
 CHANNELS = ("phone", "sms", "email")

@@ -22,15 +22,15 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from skill.complaints import assess, grant, hand_over, history_for
-from skill.handlers.handover import Handover, offer_callback
+from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Services, Turn
-from skill.orders import Outcome, identify, lockout, verify_order
-from skill.records import ComplaintStatus, Order, ProblemType, RemedyKind
+from skill.records import ComplaintStatus, Handover, Order, ProblemType, RemedyKind
 from skill.rules.complaints import about_an_order, describe_commitment, likely_order
 from skill.rules.orders import describe, normalise_order_number
 from skill.rules.remedies import Decision, Escalation, EscalationCause, Priority, decide
 from skill.storage import STORAGE_ERRORS
+from skill.usecases.complaints import assess, grant, hand_over, history_for
+from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
 log = logging.getLogger(__name__)
 

@@ -9,47 +9,15 @@ gets the reason, the order and the complaint without asking again.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import Any
 
 from ask_sdk_model import Response
 
 from skill.handlers.turn import Turn
+from skill.records import Handover
 
 AWAITING_CALLBACK_OFFER = "callback_offer"
-
-
-@dataclass(frozen=True)
-class Handover:
-    """Why a human is needed and what they must know; small and free of personal data."""
-
-    # "asked", "complaint_escalated", "remedy_declined", "unknown_order",
-    # "problem_other", "misunderstood", "verification_locked", "delayed_order"
-    reason: str
-    priority: str = "normal"  # "high" or "normal"
-    order_number: str | None = None
-    complaint_id: str | None = None
-    # What the agent must be allowed to grant, as a decimal string, if anything.
-    amount: str | None = None
-    currency: str | None = None
-
-    @classmethod
-    def from_session(cls, value: object) -> Handover | None:
-        if not isinstance(value, dict) or not value.get("reason"):
-            return None
-
-        def text(name: str) -> str | None:
-            item = value.get(name)
-            return str(item) if item is not None else None
-
-        return cls(
-            reason=str(value["reason"]),
-            priority=text("priority") or "normal",
-            order_number=text("order_number"),
-            complaint_id=text("complaint_id"),
-            amount=text("amount"),
-            currency=text("currency"),
-        )
 
 
 def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any) -> Response:

@@ -9,11 +9,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from skill.handlers.handover import Handover, offer_callback
+from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.orders import Outcome, identify, lockout, verify_order
-from skill.records import Order
+from skill.records import Handover, Order
 from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
+from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
 INTENT = "OrderStatusIntent"
 

@@ -7,9 +7,9 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.orders import identify
-from skill.privacy import erase, summary
 from skill.storage import STORAGE_ERRORS
+from skill.usecases.orders import identify
+from skill.usecases.privacy import erase, summary
 
 AWAITING_ERASE = "erase_data"
 

@@ -39,9 +39,9 @@ from skill.rules.dates import local_today
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from skill.adapters.identity import Identity
     from skill.clock import Clock
     from skill.config import Settings
-    from skill.identity import Identity
     from skill.rules.remedies import RemedyPolicy
     from skill.speech import Renderer, Speech
     from skill.storage import Stores
@@ -100,7 +100,7 @@ class Turn:
 
     @property
     def awaiting(self) -> str | None:
-        """What the previous answer asked for (see :mod:`skill.interceptors`)."""
+        """What the previous answer asked for (see :mod:`skill.handlers.interceptors`)."""
         value = self.input.attributes_manager.request_attributes.get("awaiting")
         return str(value) if value else None
 

@@ -16,7 +16,7 @@ from werkzeug.test import TestResponse
 
 from skill.config import Settings
 from skill.console import Console
-from skill.demo.data import DEMO_LOGINS, seed_logins
+from skill.devtools.demo.data import DEMO_LOGINS, seed_logins
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores

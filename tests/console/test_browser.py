@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 
 from skill.config import Settings
 from skill.console import Console, queue
-from skill.demo.data import seed_logins
+from skill.devtools.demo.data import seed_logins
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores

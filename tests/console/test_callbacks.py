@@ -187,7 +187,7 @@ def test_the_customers_own_words_show_as_text_not_markup(
 
 
 def test_demo_words_with_markup_are_escaped_too(agent: SignIn, demo_stores: Stores) -> None:
-    from skill.demo.data import seed_console
+    from skill.devtools.demo.data import seed_console
 
     seed_console(demo_stores, MOMENT)
     page = agent("james").page("/console/callbacks/demo-sam").text
@@ -469,7 +469,8 @@ def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview
     dynamodb: Any,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from skill.notifier import LogPublisher, StreamFollower
+    from skill.adapters.delivery import LogPublisher
+    from skill.devtools.demo.stream import StreamFollower
     from skill.speech import Renderer
     from skill.storage.client import dynamodb_streams_client
 

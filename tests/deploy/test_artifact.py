@@ -24,9 +24,9 @@ from deploy.pins import (
     render,
     runtime_names,
 )
-from skill import policy_file
 from skill.compiled import COMPILED
 from skill.policy import PolicyError, load_policy
+from skill.policy import file as policy_file
 from skill.speech import Renderer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -61,17 +61,18 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
 
     for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
         assert entry in names
-    assert {"skill/app.py", "skill/notifier.py", "skill/overdue.py"} <= names
+    assert {"skill/app.py", "skill/usecases/notifier.py", "skill/usecases/overdue.py"} <= names
     assert "policy/remedies.yaml" in names
     assert "templates/en/launch.j2" in names and "templates/de/sms_callback.j2" in names
     assert {"somelib/__init__.py", "somelib-1.0.dist-info/METADATA"} <= names
-    # Nothing of tests, docs, dev tools, the web service, the demo or local caches.
+    # Nothing of tests, docs, dev tools (chat, model checker, demo), the web service, the
+    # console, the command line or local caches.
     for name in names:
         top = name.split("/")[0]
         assert top not in {"tests", "docs", "bench", "deploy", "node_modules", "bin"}, name
         assert "/tests/" not in name, name
-        assert not name.startswith(("skill/web/", "skill/demo/")), name
-        assert name not in {"skill/serve.py", "skill/chat.py", "skill/__main__.py"}
+        assert not name.startswith(("skill/web/", "skill/console/", "skill/devtools/")), name
+        assert name != "skill/__main__.py"
         assert not name.endswith(".md"), name
     # Bytecode: one for every module, none without its module (the vendored stale one),
     # none at all when built by another Python than Lambda's.

@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
-from skill.notifier import LogPublisher, deliver
-from skill.overdue import sweep
+from skill.adapters.delivery import LogPublisher
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.codec import to_item
+from skill.usecases.notifier import deliver
+from skill.usecases.overdue import sweep
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.deploy.test_template import granted

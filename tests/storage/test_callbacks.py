@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from skill.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
 from skill.config import Settings
-from skill.demo.data import MARIA, seed
+from skill.devtools.demo.data import MARIA, seed
 from skill.records import Callback, CallbackStatus, Contact
 from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OutboxEvent
+from skill.usecases.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
 

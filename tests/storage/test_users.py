@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from skill.demo.data import seed
-from skill.orders import Outcome, verify_order
+from skill.devtools.demo.data import seed
 from skill.storage import Stores
 from skill.storage.users import VersionConflict
+from skill.usecases.orders import Outcome, verify_order
 from tests.conftest import MOMENT
 
 USER = "amzn1.ask.account.TWODEVICES"

@@ -23,7 +23,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from skill.config import Settings
-from skill.demo.data import seed
+from skill.devtools.demo.data import seed
 from skill.logs import JsonFormatter
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client

@@ -32,7 +32,6 @@ from functools import cache
 
 from werkzeug.security import generate_password_hash
 
-from skill.callbacks import owner_of
 from skill.records import (
     Agent,
     Callback,
@@ -47,6 +46,7 @@ from skill.records import (
     ProblemType,
 )
 from skill.storage import Stores
+from skill.usecases.callbacks import owner_of
 
 ALEX = Customer(
     customer_id="c-alex",

@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-MODELS_DIR = Path(__file__).resolve().parent.parent / "interaction_models"
-MANIFEST_FILE = Path(__file__).resolve().parent.parent / "skill.json"
-HANDLERS_DIR = Path(__file__).resolve().parent / "handlers"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+MODELS_DIR = PACKAGE_DIR.parent / "interaction_models"
+MANIFEST_FILE = PACKAGE_DIR.parent / "skill.json"
+HANDLERS_DIR = PACKAGE_DIR / "handlers"
 LOCALES = ("en-US", "en-GB", "de-DE")
 # People ask in many ways; fewer samples than this and Alexa misses too many of them.
 MIN_SAMPLES = 20
@@ -304,7 +305,7 @@ KNOWN_PERMISSIONS = frozenset(
         "alexa::devices:all:address:country_and_postal_code:read",
     }
 )
-SOURCE_DIR = Path(__file__).resolve().parent
+SOURCE_DIR = PACKAGE_DIR
 _PERMISSION_IN_CODE = re.compile(r"""["'](alexa::[a-z_:]+)["']""")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 # How an example phrase starts, per language: wake word, then the launch form. The

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from skill.notifier import Notification, Publisher
+from skill.adapters.delivery import Notification, Publisher
 from skill.records import Commitment, QueuedCallback
 from skill.rules.dates import zone
 from skill.rules.overdue import overdue_callbacks

@@ -5,20 +5,61 @@ phone number, pool or sender id the shop registered) rather than SNS's direct SM
 publish: ``sms-voice:SendTextMessage`` can be granted on that one identity, while SNS
 can only grant SMS to phone numbers on every resource (``*``).
 
-The local demo prints instead (:class:`skill.notifier.LogPublisher`).
+The local demo prints instead (:class:`LogPublisher`).
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from typing import Any
-
-from skill.notifier import Notification, Publisher
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
 _NOT_DIGITS = re.compile(r"[^\d]")
+
+
+@dataclass(frozen=True)
+class Notification:
+    audience: str  # "team" or "customer"
+    subject: str
+    text: str
+    phone: str | None = None  # for the customer's SMS
+
+
+class Publisher(Protocol):
+    def publish(self, notification: Notification) -> None: ...
+
+
+class LogPublisher:
+    """Local stand-in for SNS: one line per message, printed where the demo runs."""
+
+    def __init__(self) -> None:
+        self.sent: list[Notification] = []
+
+    def publish(self, notification: Notification) -> None:
+        self.sent.append(notification)
+        target = "team" if notification.audience == "team" else "customer SMS"
+        print(f"[notify {target}] {notification.subject}: {notification.text}", flush=True)
+
+
+class SnsPublisher:
+    """The team's topic, and SMS to customers who chose it."""
+
+    def __init__(self, client: Any, topic_arn: str) -> None:
+        self._client = client
+        self._topic_arn = topic_arn
+
+    def publish(self, notification: Notification) -> None:
+        if notification.audience == "customer" and notification.phone:
+            self._client.publish(PhoneNumber=notification.phone, Message=notification.text)
+        else:
+            self._client.publish(
+                TopicArn=self._topic_arn,
+                Subject=notification.subject[:100],
+                Message=notification.text,
+            )
 
 
 class SmsNumberError(ValueError):

@@ -1,7 +1,7 @@
 """The remedy policy the skill runs with: read from its file and checked once at start.
 
 A mistake in the file stops the skill from starting rather than surprising a customer
-later (:mod:`skill.policy_file` reads the YAML and names the line). Reading YAML costs
+later (:mod:`skill.policy.file` reads the YAML and names the line). Reading YAML costs
 a cold start about 20 ms, the parser's import and the parse, so the checked policy is
 also kept as JSON beside the file (``policy/__compiled__/remedies.json``) with the
 file's hash: the deployment artifact carries it, and a start whose file still has that
@@ -57,7 +57,7 @@ def _read(path: Path) -> bytes:
 
 def read_policy(data: bytes, name: str) -> RemedyPolicy:
     """Parse and check the file's bytes (the YAML parser is imported only here)."""
-    from skill.policy_file import parse_policy
+    from skill.policy.file import parse_policy
 
     try:
         text = data.decode("utf-8")

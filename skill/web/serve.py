@@ -7,10 +7,11 @@ import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from skill.adapters.delivery import LogPublisher
 from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
-from skill.notifier import LogPublisher, StreamFollower
+from skill.devtools.demo.stream import StreamFollower
 from skill.policy import load_policy
 from skill.rules.dates import local_today
 from skill.speech import Renderer
@@ -21,7 +22,7 @@ from skill.storage.tables import MAIN_TABLE, create_tables
 if TYPE_CHECKING:
     from flask import Flask
 
-    from skill.demo.dynamodb import EmbeddedDynamoDB
+    from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -39,8 +40,8 @@ class Demo:
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
     from skill.console import Console
-    from skill.demo.data import seed, seed_console
-    from skill.demo.dynamodb import EmbeddedDynamoDB
+    from skill.devtools.demo.data import seed, seed_console
+    from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
     from skill.web import create_app
 
     database = EmbeddedDynamoDB()

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from skill.callbacks import owner_of
 from skill.records import CommitmentStatus
+from skill.usecases.callbacks import owner_of
 
 if TYPE_CHECKING:
     from skill.storage import Stores

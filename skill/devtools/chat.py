@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from skill.models import Intent, Model, SlotValue, normalise
+from skill.devtools.models import Intent, Model, SlotValue, normalise
 from skill.speech import plain_text
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-menschmoment"
@@ -635,8 +635,8 @@ def interactive(locale: str, token: str | None, user_id: str) -> None:
     import logging
 
     from skill.config import Settings
-    from skill.models import load
-    from skill.serve import start_demo
+    from skill.devtools.models import load
+    from skill.web.serve import start_demo
 
     logging.getLogger().setLevel(logging.WARNING)  # the conversation, not the turn logs
     demo = start_demo(Settings.from_env())

@@ -51,7 +51,7 @@ from skill.storage.users import user_key
 
 if TYPE_CHECKING:
     from skill.config import Settings
-    from skill.handlers.handover import Handover
+    from skill.records import Handover
     from skill.storage import Stores
 
 log = logging.getLogger(__name__)

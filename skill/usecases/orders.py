@@ -11,7 +11,7 @@ from skill.rules.verification import locked_until, postal_code_matches, recent_f
 from skill.storage.users import VersionConflict
 
 if TYPE_CHECKING:
-    from skill.identity import Identity
+    from skill.adapters.identity import Identity
     from skill.records import Order
     from skill.storage import Stores
     from skill.storage.users import Failures

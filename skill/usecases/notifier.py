@@ -1,0 +1,98 @@
+"""Tell people what happened to a callback: the team through a topic, customers by SMS.
+
+Outbox items are written in the same transaction as the change they describe, so an
+event exists exactly when the change does. DynamoDB Streams hand each new outbox item
+to :func:`deliver`: in AWS a stream-triggered Lambda publishes through
+:mod:`skill.adapters.delivery`; locally :class:`skill.devtools.demo.stream.StreamFollower`
+reads the embedded server's stream and prints the messages.
+
+Messages to the team carry the customer's first name and the reason, never the phone
+number: that is in the console, shown only to the agent who holds the request.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from skill.adapters.delivery import Notification, Publisher
+from skill.records import Callback
+from skill.rules.dates import relative_day, zone
+from skill.storage.codec import from_item
+
+if TYPE_CHECKING:
+    from skill.speech import Renderer
+    from skill.storage import Stores
+
+log = logging.getLogger(__name__)
+
+# The customer hears about the call time by SMS only when they chose SMS.
+CUSTOMER_EVENTS = frozenset({"assigned", "rescheduled", "cancelled"})
+
+
+def notifications_for(
+    event: Mapping[str, Any], callback: Callback, renderer: Renderer
+) -> list[Notification]:
+    """What one outbox event tells whom."""
+    name = str(event.get("event", ""))
+    who = callback.first_name or "a customer"
+    local = callback.due_at.astimezone(zone(callback.time_zone))
+    team = Notification(
+        audience="team",
+        subject=f"Callback {name}: {who}",
+        text=(
+            f"{callback.agent_name}: callback {name} for {who} ({callback.locale}), "
+            f"{callback.priority} priority, reason {callback.reason}, by {callback.channel}, "
+            f"due {callback.due_at.strftime('%Y-%m-%d %H:%M')} UTC."
+        ),
+    )
+    messages = [team]
+    if callback.channel == "sms" and callback.phone and name in CUSTOMER_EVENTS:
+        today = callback.requested_at.astimezone(zone(callback.time_zone)).date()
+        speech = renderer.render(
+            callback.locale,
+            "sms_callback",
+            event=name,
+            agent=callback.agent_name.split(" ")[0],
+            day=relative_day(local.date(), today),
+            hour=local.hour,
+            minute=local.minute,
+        )
+        messages.append(Notification("customer", "Menschmoment", speech.text, phone=callback.phone))
+    return messages
+
+
+def deliver(
+    records: Iterable[Mapping[str, Any]],
+    stores: Stores,
+    renderer: Renderer,
+    publisher: Publisher,
+) -> int:
+    """Publish the notifications of new outbox items in DynamoDB stream ``records``."""
+    delivered = 0
+    for record in records:
+        if record.get("eventName") != "INSERT":
+            continue
+        image = record.get("dynamodb", {}).get("NewImage")
+        if not image:
+            continue
+        values = from_item(image)
+        if values.get("kind") != "outbox":
+            continue
+        if not values.get("callback_id") and values.get("detail"):
+            # About a promise, not a callback (kept from the console's overview).
+            name = str(values.get("event", "")).replace("_", " ")
+            publisher.publish(Notification("team", name.capitalize(), str(values["detail"])))
+            delivered += 1
+            continue
+        # An event without a callback id is a bug upstream: failing here reports it to
+        # the stream (the notifier Lambda retries from it), instead of losing it quietly.
+        callback = stores.callbacks.get(str(values["callback_id"]))
+        if callback is None:
+            log.warning("outbox event without callback", extra={"event": values.get("event")})
+            continue
+        for notification in notifications_for(values, callback, renderer):
+            publisher.publish(notification)
+            delivered += 1
+    return delivered
