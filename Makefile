@@ -77,16 +77,20 @@ run: $(VENV)/.installed
 # Everything, as CI runs it: the checks, the whole suite, then the time-sensitive tests
 # again at the instants that used to break them (see test-clock).
 test: setup lint typecheck
-	$(PY) -m pytest
+	$(PY) -m pytest $(XDIST)
 	$(MAKE) --no-print-directory test-clock
+
+# pytest-xdist: one worker per core, a test module's tests on one worker (they share its
+# servers and tables).
+XDIST := -n auto --dist loadfile
 
 # The developer loop: no browser, no deployment build, no load, nothing marked slow.
 test-fast: $(VENV)/.installed node_modules/.package-lock.json
-	$(PY) -m pytest -m "not browser and not deploy and not load and not slow" -q
+	$(PY) -m pytest $(XDIST) -q -m "not browser and not deploy and not load and not slow"
 
-# The tests that meet dates and hours, under libfaketime at each instant in
-# tests/clock_instants.txt: a weekend night, New Year's Eve, the nights the clocks change
-# in New York, London and Berlin. Nothing in them may depend on the machine's time.
+# The tests that meet dates and hours, under libfaketime at each instant listed in
+# tests/clock_run.py: a weekend night, New Year's Eve, 03:00 in New York, the nights the
+# clocks change in New York, London and Berlin. Nothing may depend on the machine's time.
 test-clock: setup
 	$(PY) -m tests.clock_run
 

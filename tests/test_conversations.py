@@ -16,6 +16,9 @@ from skill.logs import LIBRARIES, JsonFormatter
 from tests.conftest import MOMENT
 from tests.scripts import Script, ScriptError, all_scripts, parse
 
+# Every script, through the chat matcher and through POST /alexa.
+pytestmark = pytest.mark.slow
+
 LOCALES = ("en-US", "en-GB", "de-DE")
 
 

@@ -21,6 +21,9 @@ from skill.storage.deadline import ALEXA_WAITS, longest_retry_sleep, turn_time_b
 from tests.alexa import Conversation, Reply
 from tests.faults import FAULTS, THROTTLING, TIMEOUT, Fault, FaultyTable, simulate_time
 
+# Every write path meets every kind of fault.
+pytestmark = pytest.mark.slow
+
 Talk = Callable[..., Conversation]
 GUESSER = "amzn1.ask.account.GUESSER"
 

@@ -8,9 +8,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from skill.config import Settings
 from skill.policy import load_policy
 from tests.alexa import EVENTS
+
+# Fresh interpreters: cold starts of the Lambda entry.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 WEB_OR_TEST_ONLY = {"flask", "werkzeug", "moto", "pytest", "playwright", "gunicorn", "cryptography"}

@@ -9,7 +9,11 @@ clock, so the suite stays short while the 150 turns still arrive concurrently.
 
 from __future__ import annotations
 
+import pytest
+
 from bench import load
+
+pytestmark = pytest.mark.load
 
 CUSTOMERS = 50
 TURNS_PER_ROUND = 3

@@ -13,11 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
 from tests.team_inbox import entry_environment, team_inbox
+
+# The notifier entry in fresh interpreters.
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parent.parent
 Talk = Callable[..., Conversation]

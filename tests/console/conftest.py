@@ -21,7 +21,7 @@ from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.web import create_app
-from tests.conftest import MOMENT
+from tests.conftest import MOMENT, written_once
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
@@ -49,7 +49,7 @@ def console_clock() -> MovableClock:
 def console_app(
     skill: Any, settings: Settings, demo_stores: Stores, console_clock: MovableClock
 ) -> Flask:
-    seed_logins(demo_stores)
+    written_once(demo_stores, "logins", seed_logins)
     console = Console(
         demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
     )

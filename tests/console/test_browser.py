@@ -30,6 +30,8 @@ from skill.web import create_app
 from tests.alexa import envelope, intent_request
 from tests.console.conftest import MovableClock
 
+pytestmark = pytest.mark.browser
+
 playwright_sync = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -29,6 +29,8 @@ from skill.policy import PolicyError, load_policy
 from skill.policy import file as policy_file
 from skill.speech import Renderer
 
+pytestmark = pytest.mark.deploy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

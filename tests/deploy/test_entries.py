@@ -12,6 +12,8 @@ import pytest
 
 from deploy.artifact import ENTRIES, files
 
+pytestmark = pytest.mark.deploy
+
 ROOT = Path(__file__).resolve().parents[2]
 WEB_OR_TEST_ONLY = {"flask", "werkzeug", "moto", "pytest", "gunicorn", "cryptography", "tests"}
 

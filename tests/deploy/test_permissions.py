@@ -19,6 +19,8 @@ from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.deploy.test_template import granted
 
+pytestmark = pytest.mark.deploy
+
 Talk = Callable[..., Conversation]
 # A transaction is authorised item by item, as the single-item actions.
 TRANSACTION_ITEMS = {

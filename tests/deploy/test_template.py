@@ -8,8 +8,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from skill.storage import tables
 from tests.deploy.conftest import SKILL_ID
+
+pytestmark = pytest.mark.deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"skill": "SkillLambdaFunction", "notifier": "NotifierLambdaFunction",

@@ -32,6 +32,9 @@ from tests.alexa import (
     load_event,
 )
 
+# Hundreds of generated envelopes.
+pytestmark = pytest.mark.slow
+
 EXAMPLES = settings(
     max_examples=100,
     derandomize=True,

@@ -18,6 +18,9 @@ from tests.alexa import EVENTS, NO_API, SKILL_ID, parse_reply
 from tests.conftest import MOMENT
 from tests.live_server import free_port, server_process, wait_until_healthy
 
+# Real server processes on loopback.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

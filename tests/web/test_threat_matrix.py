@@ -36,6 +36,9 @@ from tests.live_server import free_port, server_process, wait_until_healthy
 from tests.pki import Pki, make_pki
 from tests.web.threats import ACCESS_TOKEN, THREATS, USER_ID, Threat, request
 
+# The threat matrix also runs through a real gunicorn server.
+pytestmark = pytest.mark.slow
+
 PERSONAL = (USER_ID, ACCESS_TOKEN, "PRIVATE-USER")
 
 
