@@ -130,7 +130,7 @@ lint-template: package
 	$(VENV)/bin/cfn-lint
 
 # The ASK CLI skill package (build/skill-package): skill.json with the shop's URLs and
-# the skill's Lambda alias filled in, and the interaction models. README: "Deploying".
+# the skill's Lambda alias filled in, and the interaction models (docs/deploying.md).
 PRIVACY_POLICY_URL ?=
 TERMS_OF_USE_URL ?=
 SKILL_ENDPOINT ?=

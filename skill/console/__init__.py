@@ -7,8 +7,8 @@ environment (:class:`skill.speech.Renderer`), so autoescaping covers it.
 
 Modules: :mod:`.auth` (sign-in, session, CSRF, roles), :mod:`.queue` (the queue and
 "my callbacks"), :mod:`.callbacks` (a callback's page and the actions on it),
-:mod:`.actions` (those actions as use-cases over the stores, without Flask),
-:mod:`.overview` (promises across the team, the audit trail).
+:mod:`.overview` (promises across the team, the audit trail). The actions themselves are
+use-cases over the stores, without Flask: :mod:`skill.usecases.agent_actions`.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A scheduled function (``overdue_function.py``) runs :func:`sweep` every hour::
 
     open queue (one query) ──> overdue_callbacks() ─┐
-    open commitments (scan) ─> overdue()  ──────────┼─> claim a reminder mark ─> publish
+    open promises (one query on GSI2) ─> overdue() ─┼─> claim a reminder mark ─> publish
                                                     │   (already claimed today: skip)
 
 The rules are pure (:mod:`skill.rules.overdue`, :mod:`skill.rules.remedies`); the marks
