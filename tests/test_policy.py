@@ -17,6 +17,7 @@ from skill.policy import PolicyError, compiled_path, load_policy
 from skill.policy import file as policy_file_module
 from skill.policy.file import parse_policy
 from skill.records import ProblemType, RemedyKind
+from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.remedies import Priority, RemedyRule
 from skill.web import create_app
 from tests.alexa import Conversation
@@ -63,6 +64,34 @@ def test_the_shipped_policy_is_valid_and_says_what_the_issue_asks() -> None:
     for problem in (ProblemType.DAMAGED, ProblemType.WRONG_ITEM, ProblemType.MISSING):
         kinds = {rule.kind for rule in policy.problems[problem].remedies}
         assert kinds == {RemedyKind.REPLACEMENT, RemedyKind.REFUND}
+    # Money only where the order qualifies.
+    assert policy.problems[ProblemType.LATE].eligible == EligibilityRule(Requirement.LATE)
+    for problem in (ProblemType.DAMAGED, ProblemType.WRONG_ITEM):
+        assert policy.problems[problem].eligible == EligibilityRule(
+            Requirement.DELIVERED, within_days=30
+        )
+    assert policy.problems[ProblemType.MISSING].eligible == EligibilityRule(
+        Requirement.OVERDUE, grace_days=2
+    )
+
+
+def test_eligibility_is_read_as_written_and_defaults_to_every_order() -> None:
+    text = VALID.replace(
+        "  damaged:\n    remedies: [replacement, refund]\n",
+        "  damaged:\n    remedies: [replacement, refund]\n    when: delivered\n"
+        "    within_days: 14\n",
+    ).replace(
+        "  missing:\n    remedies: [refund]\n",
+        "  missing:\n    remedies: [refund]\n    when: overdue\n    grace_days: 3\n",
+    )
+    policy = parse_policy(text)
+    assert policy.problems[ProblemType.DAMAGED].eligible == EligibilityRule(
+        Requirement.DELIVERED, within_days=14
+    )
+    assert policy.problems[ProblemType.MISSING].eligible == EligibilityRule(
+        Requirement.OVERDUE, grace_days=3
+    )
+    assert policy.problems[ProblemType.LATE].eligible == EligibilityRule(Requirement.ANY)
 
 
 def test_a_valid_policy_is_read_as_written() -> None:
@@ -144,6 +173,25 @@ def broken(old: str, new: str) -> str:
             "line 3: 'skill_limit' appears twice",
         ),
         (broken("  damaged:\n", "  damaged\n"), "line 14: not valid YAML"),
+        (
+            broken(
+                "    remedies: [replacement]\n", "    remedies: [replacement]\n    when: soon\n"
+            ),
+            "line 17: unknown 'when' 'soon' (known: any, late, delivered, overdue)",
+        ),
+        (
+            broken(
+                "    remedies: [replacement]\n", "    remedies: [replacement]\n    within_days: 3\n"
+            ),
+            "line 17: within_days goes with 'when: delivered'",
+        ),
+        (
+            broken(
+                "    remedies: [refund]\n",
+                "    remedies: [refund]\n    when: overdue\n    grace_days: two\n",
+            ),
+            "line 20: grace_days must be a whole number",
+        ),
         ("", "the file is empty"),
     ],
 )
@@ -245,7 +293,7 @@ def test_an_edited_file_is_read_and_checked_afresh(policy_file: Path, parses: li
     "damage",
     [
         lambda text: text[: len(text) // 2],  # cut short
-        lambda text: text.replace('"format": 1', '"format": 99'),  # another layout
+        lambda text: text.replace('"format": 2', '"format": 99'),  # another layout
         lambda text: text.replace('"late"', '"weather"'),  # a problem type the code lacks
         lambda text: text.replace('"late"', '"missing"'),  # no rule left for late
     ],

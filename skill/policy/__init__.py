@@ -19,10 +19,11 @@ from typing import Any
 from skill.compiled import COMPILED, write_beside
 from skill.config import ConfigurationError
 from skill.records import ProblemType, RemedyKind
+from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.remedies import Priority, ProblemRule, RemedyPolicy, RemedyRule
 
 # Raised whenever the JSON's layout changes, so an older copy is never misread.
-FORMAT = 1
+FORMAT = 2
 
 
 class PolicyError(ConfigurationError):
@@ -81,6 +82,9 @@ def compiled_policy(policy: RemedyPolicy, source_sha256: str) -> str:
         "problems": {
             problem.value: {
                 "priority": rule.priority.value,
+                "when": rule.eligible.when.value,
+                "within_days": rule.eligible.within_days,
+                "grace_days": rule.eligible.grace_days,
                 "remedies": [
                     {"kind": remedy.kind.value, "amount": _text(remedy.amount)}
                     for remedy in rule.remedies
@@ -112,6 +116,11 @@ def _from_compiled(path: Path, source_sha256: str) -> RemedyPolicy | None:
                     for remedy in rule["remedies"]
                 ),
                 priority=Priority(rule["priority"]),
+                eligible=EligibilityRule(
+                    when=Requirement(rule["when"]),
+                    within_days=None if rule["within_days"] is None else int(rule["within_days"]),
+                    grace_days=int(rule["grace_days"]),
+                ),
             )
             for problem, rule in document["problems"].items()
         }

@@ -16,9 +16,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from skill.policy import PolicyError
 from skill.records import ProblemType, RemedyKind
+from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.remedies import Priority, ProblemRule, RemedyPolicy, RemedyRule
 
-_Choice = TypeVar("_Choice", RemedyKind, ProblemType, Priority)
+_Choice = TypeVar("_Choice", RemedyKind, ProblemType, Priority, Requirement)
 
 
 class _Reader:
@@ -121,7 +122,7 @@ def _problem(
     reader: _Reader, node: Node, problem: ProblemType, due_in_days: dict[RemedyKind, int]
 ) -> ProblemRule:
     entries = reader.mapping(node, f"the rule for {problem.value}")
-    reader.only(entries, {"remedies", "priority"})
+    reader.only(entries, {"remedies", "priority", "when", "within_days", "grace_days"})
     if "remedies" not in entries:
         raise reader.fail(node, f"{problem.value} needs 'remedies' (an empty list [] is fine)")
     remedies_node = entries["remedies"][1]
@@ -138,7 +139,31 @@ def _problem(
     priority = Priority.NORMAL
     if "priority" in entries:
         priority = reader.choice(entries["priority"][1], Priority, "priority")
-    return ProblemRule(remedies=tuple(remedies), priority=priority)
+    return ProblemRule(
+        remedies=tuple(remedies), priority=priority, eligible=_eligibility(reader, entries, node)
+    )
+
+
+def _eligibility(
+    reader: _Reader, entries: dict[str, tuple[Node, Node]], node: Node
+) -> EligibilityRule:
+    """``when:`` and its days; a day count that does not fit ``when`` is a mistake."""
+    when = Requirement.ANY
+    if "when" in entries:
+        when = reader.choice(entries["when"][1], Requirement, "'when'")
+    within: int | None = None
+    if "within_days" in entries:
+        key, value = entries["within_days"]
+        if when is not Requirement.DELIVERED:
+            raise reader.fail(key, "within_days goes with 'when: delivered'")
+        within = reader.whole(value, "within_days")
+    grace = 0
+    if "grace_days" in entries:
+        key, value = entries["grace_days"]
+        if when is not Requirement.OVERDUE:
+            raise reader.fail(key, "grace_days goes with 'when: overdue'")
+        grace = reader.whole(value, "grace_days")
+    return EligibilityRule(when=when, within_days=within, grace_days=grace)
 
 
 def _remedy(reader: _Reader, node: Node) -> RemedyRule:

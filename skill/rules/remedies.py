@@ -4,7 +4,9 @@ The policy comes from ``policy/remedies.yaml`` (loaded and checked by
 :mod:`skill.policy`); :func:`decide` applies it to a complaint::
 
     problem, order, earlier complaints ──> decide() ──> remedies to choose from
-                                                   └──> or an escalation to people
+                                                   ├──> or an escalation to people
+                                                   └──> or why the order does not qualify
+                                                        (:mod:`skill.rules.eligibility`)
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from skill.records import Commitment, CommitmentStatus, Money, Order, ProblemType, RemedyKind
+from skill.rules.eligibility import EVERY_ORDER, EligibilityRule, Ineligible, ineligibility
 
 
 class Priority(StrEnum):
@@ -35,6 +38,8 @@ class ProblemRule:
     remedies: tuple[RemedyRule, ...]
     # The priority of the call back when this problem goes to people by policy.
     priority: Priority = Priority.NORMAL
+    # Which orders qualify for the remedies (the policy's ``when:``).
+    eligible: EligibilityRule = EVERY_ORDER
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,8 @@ class Escalation:
 class Decision:
     remedies: tuple[Remedy, ...] = ()
     escalation: Escalation | None = None
+    # The order does not qualify: no money, the customer hears where it is.
+    ineligible: Ineligible | None = None
 
     def remedy(self, kind: RemedyKind) -> Remedy | None:
         return next((remedy for remedy in self.remedies if remedy.kind is kind), None)
@@ -110,6 +117,8 @@ def decide(
     if order is None:
         cause = EscalationCause.POLICY if not rule.remedies else EscalationCause.NO_ORDER
         return Decision(escalation=Escalation(cause, rule.priority, None))
+    if rule.remedies and (why := ineligibility(rule.eligible, order, today)) is not None:
+        return Decision(ineligible=why)
     candidates = [
         remedy
         for remedy_rule in rule.remedies

@@ -41,13 +41,24 @@ def usd(amount: str) -> Money:
     return Money(Decimal(amount), USD)
 
 
-def order(total: str = "49.90", shipping: str | None = "5.95", number: str = "1001") -> Order:
+def order(
+    total: str = "49.90",
+    shipping: str | None = "5.95",
+    number: str = "1001",
+    problem: ProblemType = ProblemType.DAMAGED,
+) -> Order:
+    """An order that qualifies for ``problem``: delayed when late, else delivered days ago."""
+    money = {"total": usd(total), "shipping": usd(shipping) if shipping is not None else None}
+    if problem is ProblemType.LATE:
+        return make_order(
+            number,
+            OrderStatus.DELAYED,
+            original_estimate=days(-1),
+            estimated_delivery=days(3),
+            **money,
+        )
     return make_order(
-        number,
-        OrderStatus.DELIVERED,
-        total=usd(total),
-        shipping=usd(shipping) if shipping is not None else None,
-        delivered_on=days(-2),
+        number, OrderStatus.DELIVERED, estimated_delivery=days(-5), delivered_on=days(-5), **money
     )
 
 
@@ -56,7 +67,9 @@ def offered(decision: Decision) -> list[tuple[RemedyKind, Money | None]]:
 
 
 def test_late_gets_the_shipping_cost_back_or_a_voucher() -> None:
-    decision = decide(POLICY, ProblemType.LATE, order(shipping="4.95"), 0, TODAY)
+    decision = decide(
+        POLICY, ProblemType.LATE, order(shipping="4.95", problem=ProblemType.LATE), 0, TODAY
+    )
     assert decision.escalation is None
     assert offered(decision) == [
         (RemedyKind.SHIPPING_REFUND, usd("4.95")),
@@ -67,12 +80,16 @@ def test_late_gets_the_shipping_cost_back_or_a_voucher() -> None:
 
 @pytest.mark.parametrize("shipping", [None, "0.00"])
 def test_late_without_paid_shipping_offers_only_the_voucher(shipping: str | None) -> None:
-    decision = decide(POLICY, ProblemType.LATE, order(shipping=shipping), 0, TODAY)
+    decision = decide(
+        POLICY, ProblemType.LATE, order(shipping=shipping, problem=ProblemType.LATE), 0, TODAY
+    )
     assert offered(decision) == [(RemedyKind.VOUCHER, usd("10.00"))]
 
 
 def test_voucher_is_in_the_orders_currency() -> None:
-    euro = replace(order(), total=Money(Decimal("20"), "EUR"), shipping=None)
+    euro = replace(
+        order(problem=ProblemType.LATE), total=Money(Decimal("20"), "EUR"), shipping=None
+    )
     decision = decide(POLICY, ProblemType.LATE, euro, 0, TODAY)
     assert offered(decision) == [(RemedyKind.VOUCHER, Money(Decimal("10.00"), "EUR"))]
 
@@ -83,7 +100,7 @@ def test_voucher_is_in_the_orders_currency() -> None:
 def test_damaged_wrong_or_missing_under_the_limit_lets_the_customer_choose(
     problem: ProblemType,
 ) -> None:
-    decision = decide(POLICY, problem, order(total="99.99"), 0, TODAY)
+    decision = decide(POLICY, problem, order(total="99.99", problem=problem), 0, TODAY)
     assert offered(decision) == [
         (RemedyKind.REPLACEMENT, None),
         (RemedyKind.REFUND, usd("99.99")),
@@ -98,7 +115,7 @@ def test_damaged_wrong_or_missing_under_the_limit_lets_the_customer_choose(
     "problem", [ProblemType.DAMAGED, ProblemType.WRONG_ITEM, ProblemType.MISSING]
 )
 def test_at_and_above_the_limit(problem: ProblemType, total: str) -> None:
-    decision = decide(POLICY, problem, order(total=total), 0, TODAY)
+    decision = decide(POLICY, problem, order(total=total, problem=problem), 0, TODAY)
     if Decimal(total) <= POLICY.skill_limit:
         assert decision.escalation is None
         return
@@ -111,7 +128,7 @@ def test_at_and_above_the_limit(problem: ProblemType, total: str) -> None:
 
 @pytest.mark.parametrize("problem", list(ProblemType))
 def test_a_repeated_complaint_about_the_order_goes_to_an_agent(problem: ProblemType) -> None:
-    decision = decide(POLICY, problem, order(), 1, TODAY)
+    decision = decide(POLICY, problem, order(problem=problem), 1, TODAY)
     assert decision.remedies == ()
     assert decision.escalation is not None
     assert decision.escalation.cause is EscalationCause.REPEATED
