@@ -66,6 +66,21 @@ class _CachedChain:
     not_valid_after: datetime
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """A certificate URL that could not be used, remembered until ``until``."""
+
+    reason: str
+    until: datetime
+
+
+class _Flight:
+    """One download of a URL that later requests for the same URL wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+
+
 def fetch_certificate_chain(url: str, *, timeout: float = 2.0, limit: int = 65536) -> bytes:
     """Download ``url`` and return its body; refuse bodies larger than ``limit`` bytes.
 
@@ -225,6 +240,13 @@ def _san_dns_names(cert: x509.Certificate) -> list[str]:
     return san.value.get_values_for_type(x509.DNSName)
 
 
+def _check_signature(key: rsa.RSAPublicKey, signature: bytes, body: bytes) -> None:
+    try:
+        key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+    except InvalidSignature:
+        raise VerificationError("invalid signature") from None
+
+
 class RequestVerifier:
     """Verifies Alexa request signatures, certificates, timestamps and skill id."""
 
@@ -237,6 +259,8 @@ class RequestVerifier:
         clock: Callable[[], datetime] | None = None,
         tolerance: timedelta = timedelta(seconds=150),
         cache_size: int = 32,
+        failure_ttl: timedelta = timedelta(minutes=5),
+        downloads_per_minute: int = 10,
     ) -> None:
         if cache_size < 0:
             raise ValueError("cache_size must not be negative")
@@ -249,6 +273,14 @@ class RequestVerifier:
         self._tolerance = tolerance
         self._cache_size = cache_size
         self._cache: OrderedDict[str, _CachedChain] = OrderedDict()
+        # Forged requests must not make us download: a URL that failed is refused from
+        # memory for ``failure_ttl``, requests for a URL being downloaded wait for that
+        # one download, and downloads of new URLs are limited per minute.
+        self._failures: OrderedDict[str, _Failure] = OrderedDict()
+        self._failure_ttl = failure_ttl
+        self._flights: dict[str, _Flight] = {}
+        self._downloads: list[datetime] = []
+        self._downloads_per_minute = downloads_per_minute
         self._lock = threading.Lock()
         self._store: x509_verification.Store | None = None
 
@@ -289,14 +321,18 @@ class RequestVerifier:
             raise VerificationError("invalid signature encoding")
 
         # Everything that needs no network comes first, so that replayed or forged
-        # requests cannot make us download anything.
+        # requests cannot make us download anything: with the chain at hand the
+        # signature is checked at once; without it, the timestamp and skill id first.
+        now = _as_utc(self._clock())
+        known = self._cached_key(url, now)
+        if known is not None:
+            _check_signature(known, signature, body)
         try:
             envelope = json.loads(body)
         except ValueError:
             raise VerificationError("body is not valid JSON") from None
         if not isinstance(envelope, dict):
             raise VerificationError("body is not a JSON object")
-        now = _as_utc(self._clock())
         timestamp = _parse_timestamp(envelope)
         if abs(now - timestamp) > self._tolerance:
             raise VerificationError("request timestamp outside tolerance")
@@ -307,14 +343,12 @@ class RequestVerifier:
             if application_id != self._skill_id:
                 raise VerificationError("application id mismatch")
 
-        public_key = self._public_key_for(url, now)
-        try:
-            public_key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
-        except InvalidSignature:
-            raise VerificationError("invalid signature") from None
+        if known is None:
+            _check_signature(self._public_key_for(url, now), signature, body)
         return envelope
 
-    def _public_key_for(self, url: str, now: datetime) -> rsa.RSAPublicKey:
+    def _cached_key(self, url: str, now: datetime) -> rsa.RSAPublicKey | None:
+        """The public key of a chain already checked; a remembered failure is refused."""
         with self._lock:
             cached = self._cache.get(url)
             if cached is not None:
@@ -322,8 +356,39 @@ class RequestVerifier:
                     self._cache.move_to_end(url)
                     return cached.public_key
                 del self._cache[url]
-        # Download outside the lock: a slow fetch must not stall other requests.
-        entry = self._validate_chain(self._download(url), now)
+            failure = self._failures.get(url)
+            if failure is not None:
+                if now < failure.until:
+                    raise VerificationError(failure.reason)
+                del self._failures[url]
+        return None
+
+    def _public_key_for(self, url: str, now: datetime) -> rsa.RSAPublicKey:
+        with self._lock:
+            flight = self._flights.get(url)
+            leader = flight is None
+            if flight is None:
+                flight = self._flights[url] = _Flight()
+        if not leader:
+            # Another request is downloading this URL: its result is ours.
+            flight.done.wait(timeout=10)
+            known = self._cached_key(url, now)
+            if known is None:
+                raise VerificationError("certificate chain unavailable")
+            return known
+        try:
+            # Download outside the lock: a slow fetch must not stall other requests.
+            entry = self._validate_chain(self._download(url, now), now)
+        except VerificationError as error:
+            with self._lock:
+                self._failures[url] = _Failure(error.reason, now + self._failure_ttl)
+                while len(self._failures) > max(self._cache_size, 32):
+                    self._failures.popitem(last=False)
+            raise
+        finally:
+            with self._lock:
+                del self._flights[url]
+            flight.done.set()
         if self._cache_size:
             with self._lock:
                 self._cache[url] = entry
@@ -332,7 +397,12 @@ class RequestVerifier:
                     self._cache.popitem(last=False)
         return entry.public_key
 
-    def _download(self, url: str) -> bytes:
+    def _download(self, url: str, now: datetime) -> bytes:
+        with self._lock:
+            recent = [t for t in self._downloads if now - t < timedelta(minutes=1)]
+            if len(recent) >= self._downloads_per_minute:
+                raise VerificationError("certificate chain unavailable")
+            self._downloads = [*recent, now]
         try:
             return self._fetch(url)
         except Exception:

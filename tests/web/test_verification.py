@@ -461,11 +461,59 @@ def test_cache_size_zero_disables_caching(make_harness: MakeHarness) -> None:
     assert h.fetch.calls == [VALID_URL, VALID_URL]
 
 
-def test_failed_chain_is_not_cached(harness: Harness) -> None:
+def test_a_failed_chain_is_remembered_for_a_while(harness: Harness) -> None:
     body = encode(envelope())
     for _ in range(2):
         refused(harness, harness.headers(body, url=UNTRUSTED_URL), body, "untrusted")
+    assert harness.fetch.calls == [UNTRUSTED_URL]
+    harness.clock.now += timedelta(minutes=5)
+    fresh = encode(envelope("2026-11-23T10:05:00Z"))
+    refused(harness, harness.headers(fresh, url=UNTRUSTED_URL), fresh, "untrusted")
     assert harness.fetch.calls == [UNTRUSTED_URL, UNTRUSTED_URL]
+
+
+def test_fifty_forged_requests_cause_one_download_at_most(harness: Harness) -> None:
+    """A known skill id, a fresh timestamp, a certificate URL of the right form that does
+    not exist, a signature by anyone: fifty of them, some at once."""
+    body = encode(envelope())
+    missing = "https://s3.amazonaws.com/echo.api/forged.pem"
+    headers = harness.headers(body, url=missing, key=rsa.generate_private_key(65537, 2048))
+    reasons: list[str] = []
+
+    def forge() -> None:
+        for _ in range(10):
+            with pytest.raises(VerificationError) as info:
+                harness.verifier.verify(headers, body)
+            reasons.append(info.value.reason)
+
+    threads = [threading.Thread(target=forge) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert harness.fetch.calls == [missing]
+    assert reasons == ["certificate chain unavailable"] * 50
+
+
+def test_forged_requests_with_ever_new_urls_are_limited_per_minute(harness: Harness) -> None:
+    body = encode(envelope())
+    for n in range(50):
+        url = f"https://s3.amazonaws.com/echo.api/forged-{n}.pem"
+        refused(harness, harness.headers(body, url=url), body, "certificate chain unavailable")
+    assert len(harness.fetch.calls) == 10
+    # The genuine chain is still fetched once the minute is over.
+    harness.clock.now += timedelta(minutes=1)
+    fresh = encode(envelope("2026-11-23T10:01:00Z"))
+    assert harness.verifier.verify(harness.headers(fresh), fresh)["version"] == "1.0"
+
+
+def test_with_the_chain_at_hand_the_signature_is_checked_first(harness: Harness) -> None:
+    body = encode(envelope())
+    harness.verifier.verify(harness.headers(body), body)
+    forged = encode(envelope("2020-01-01T00:00:00Z", app_id="amzn1.ask.skill.other"))
+    other_key = rsa.generate_private_key(65537, 2048)
+    refused(harness, harness.headers(forged, key=other_key), forged, "invalid signature")
+    assert harness.fetch.calls == [VALID_URL]
 
 
 def test_concurrent_requests_share_one_verifier(harness: Harness) -> None:
@@ -486,7 +534,7 @@ def test_concurrent_requests_share_one_verifier(harness: Harness) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert 1 <= len(harness.fetch.calls) <= 8
+    assert harness.fetch.calls == [VALID_URL]
 
 
 # --- construction, defaults, logging ------------------------------------------------------------
