@@ -28,7 +28,7 @@ if settings.snap_start:
     renderer.warm()
 skill = build_skill(
     settings,
-    Stores.on(dynamodb_client(settings), settings.table_name),
+    Stores(dynamodb_client(settings), settings.table_name),
     renderer=renderer,
     eager=settings.snap_start,
 )

@@ -25,7 +25,7 @@ settings = Settings.from_env()
 configure_logging(settings.log_level)
 renderer = Renderer()
 renderer.warm()
-stores = Stores.on(dynamodb_client(settings), settings.table_name)
+stores = Stores(dynamodb_client(settings), settings.table_name)
 publisher = AwsPublisher(
     SnsPublisher(
         boto3.client("sns", region_name=settings.region, config=client_config(settings)),

@@ -20,7 +20,7 @@ from skill.usecases.overdue import sweep
 
 settings = Settings.from_env()
 configure_logging(settings.log_level)
-stores = Stores.on(dynamodb_client(settings), settings.table_name)
+stores = Stores(dynamodb_client(settings), settings.table_name)
 publisher = SnsPublisher(
     boto3.client("sns", region_name=settings.region, config=client_config(settings)),
     settings.team_topic(),

@@ -18,6 +18,6 @@ def demo_table(endpoint: str, prefix: str) -> tuple[Settings, Stores]:
     settings = Settings(table_name=table, dynamodb_endpoint=endpoint, region="us-east-1")
     client = dynamodb_client(settings, local=True)
     create_tables(admin_client(settings, local=True), {MAIN_TABLE: table})
-    stores = Stores.on(client, table)
+    stores = Stores(client, table)
     seed(stores, datetime.now(UTC).date())
     return settings, stores

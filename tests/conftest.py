@@ -70,7 +70,7 @@ def dynamodb(settings: Settings) -> Iterator[Any]:
 
 @pytest.fixture
 def stores(dynamodb: Any, settings: Settings) -> Stores:
-    return Stores.on(dynamodb, settings.table_name)
+    return Stores(dynamodb, settings.table_name)
 
 
 @pytest.fixture

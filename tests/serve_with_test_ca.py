@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
         verifier = RequestVerifier(
             skill_id=settings.skill_id, trust_roots=roots, fetch=ChainFolder(args.chains)
         )
-    stores = Stores.on(dynamodb_client(settings), settings.table_name)
+    stores = Stores(dynamodb_client(settings), settings.table_name)
     app = create_app(build_skill(settings, stores), verifier=verifier)
     run_gunicorn(app, "127.0.0.1", args.port, args.workers)
 

@@ -42,10 +42,6 @@ class Stores:
         self.users = AlexaUserStore(client, table)
         self.callbacks = CallbackStore(client, table)
 
-    @classmethod
-    def on(cls, client: DynamoDBClient, table: str) -> Stores:
-        return cls(client, table)
-
     @cached_property
     def complaints(self) -> ComplaintStore:
         from skill.storage.complaints import ComplaintStore

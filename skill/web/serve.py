@@ -49,7 +49,7 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     settings = settings.with_changes(dynamodb_endpoint=endpoint, skill_id=None)
     client = dynamodb_client(settings, local=True)
     create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
-    stores = Stores.on(client, settings.table_name)
+    stores = Stores(client, settings.table_name)
     seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
     seed_console(stores, clock())
     renderer = Renderer()
@@ -103,7 +103,7 @@ def production_app(settings: Settings) -> Flask:
         raise ConfigurationError("set AWS_REGION (or DYNAMODB_ENDPOINT) for the table")
     from skill.console import Console
 
-    stores = Stores.on(dynamodb_client(settings), settings.table_name)
+    stores = Stores(dynamodb_client(settings), settings.table_name)
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
     return create_app(

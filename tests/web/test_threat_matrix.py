@@ -166,7 +166,7 @@ def live_server(
     settings = Settings(table_name=table, dynamodb_endpoint=moto_endpoint, region="us-east-1")
     client = dynamodb_client(settings, local=True)
     create_tables(admin_client(settings, local=True), {MAIN_TABLE: table})
-    seed(Stores.on(client, table), now.date())
+    seed(Stores(client, table), now.date())
     port = free_port()
     log = tmp_path_factory.mktemp("live") / "server.log"
     env = {
