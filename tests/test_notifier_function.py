@@ -19,6 +19,7 @@ from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
+from tests.stored import outbox
 from tests.team_inbox import entry_environment, team_inbox
 
 # The notifier entry in fresh interpreters.
@@ -54,7 +55,7 @@ def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
     inbox = team_inbox(str(settings.dynamodb_endpoint))
     topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
-    events = sorted(demo_stores.callbacks.outbox(), key=lambda e: e["event"])
+    events = sorted(outbox(demo_stores), key=lambda e: e["event"])
     assert [e["event"] for e in events] == ["assigned", "requested"]
     records = [{"eventName": "INSERT", "dynamodb": {"NewImage": to_item(e)}} for e in events]
     # What the stream filter would drop, should it ever get through: no messages.
@@ -86,7 +87,7 @@ def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
     inbox = team_inbox(str(settings.dynamodb_endpoint))
     topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
-    [requested] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "requested"]
+    [requested] = [e for e in outbox(demo_stores) if e["event"] == "requested"]
     broken = {key: value for key, value in requested.items() if key != "callback_id"}
 
     def record(image: dict[str, Any], sequence: str) -> dict[str, Any]:

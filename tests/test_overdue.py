@@ -18,6 +18,7 @@ from skill.usecases.overdue import SweepResult, sweep
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.storage.test_complaints import commitment, complaint
+from tests.stored import outbox
 from tests.team_inbox import entry_environment, team_inbox
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -35,7 +36,7 @@ def test_a_late_callback_is_reminded_once_a_day_until_it_is_closed(
     talk: Talk, demo_stores: Stores
 ) -> None:
     talk(token="demo-alex").say("CallbackIntent")
-    [callback_id] = {e["callback_id"] for e in demo_stores.callbacks.outbox()}
+    [callback_id] = {e["callback_id"] for e in outbox(demo_stores)}
     due = demo_stores.callbacks.get(callback_id)
     assert due is not None
     publisher = LogPublisher()

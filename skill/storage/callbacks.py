@@ -342,16 +342,6 @@ class CallbackStore:
         item = answer.get("Item")
         return callback_from(from_item(item)) if item else None
 
-    def outbox(self) -> list[dict[str, Any]]:
-        """All outbox events (tests and the local notifier's catch-up)."""
-        answer = self._client.scan(
-            TableName=self._table,
-            FilterExpression="kind = :kind",
-            ExpressionAttributeValues={":kind": {"S": "outbox"}},
-            ConsistentRead=True,
-        )
-        return [from_item(raw) for raw in answer.get("Items", [])]
-
     # Writing -----------------------------------------------------------------------
 
     def create(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:

@@ -29,6 +29,7 @@ from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import envelope, intent_request
 from tests.console.conftest import MovableClock
+from tests.stored import outbox
 
 pytestmark = pytest.mark.browser
 
@@ -167,9 +168,7 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     assert commitment.amount is not None and str(commitment.amount.amount) == "10"
     [callback] = [
         c
-        for c in (
-            demo_stores.callbacks.get(e["callback_id"]) for e in demo_stores.callbacks.outbox()
-        )
+        for c in (demo_stores.callbacks.get(e["callback_id"]) for e in outbox(demo_stores))
         if c is not None
     ][:1]
     assert callback.status.value == "completed"

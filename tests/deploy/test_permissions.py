@@ -18,6 +18,7 @@ from skill.usecases.overdue import sweep
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.deploy.test_template import granted
+from tests.stored import outbox
 
 pytestmark = pytest.mark.deploy
 
@@ -78,7 +79,7 @@ def test_the_notifier_and_sweep_roles_cover_their_calls(
     talk: Talk, demo_stores: Stores, actions: set[str], template: dict[str, Any]
 ) -> None:
     talk(token="demo-alex").say("CallbackIntent", channel="text")
-    [event] = [e for e in demo_stores.callbacks.outbox() if e["event"] == "assigned"]
+    [event] = [e for e in outbox(demo_stores) if e["event"] == "assigned"]
     actions.clear()
     record = {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(event)}}
     deliver([record], demo_stores, Renderer(), LogPublisher())

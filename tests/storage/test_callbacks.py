@@ -18,6 +18,7 @@ from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, Outbox
 from skill.usecases.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
+from tests.stored import outbox
 
 
 def make_callback(callback_id: str, owner: str = "customer:c-x", **changes: Any) -> Callback:
@@ -56,9 +57,9 @@ def test_a_callback_round_trips_with_its_context(stores: Stores) -> None:
     assert stores.callbacks.owner_state("customer:c-x").channel == "phone"
     [queued] = stores.callbacks.team().queue
     assert queued == callback.queued()
-    [outbox] = stores.callbacks.outbox()
-    assert outbox["event"] == "requested" and outbox["callback_id"] == "cb-1"
-    assert outbox["expires_at"] > MOMENT.timestamp()  # the outbox cleans itself up
+    [stored] = outbox(stores)
+    assert stored["event"] == "requested" and stored["callback_id"] == "cb-1"
+    assert stored["expires_at"] > MOMENT.timestamp()  # the outbox cleans itself up
 
 
 @transactional
@@ -72,7 +73,7 @@ def test_a_second_open_callback_for_the_same_customer_is_refused(stores: Stores)
 
     assert refused.value.callback_id == "cb-1"
     assert stores.callbacks.get("cb-2") is None
-    assert len(stores.callbacks.outbox()) == 1  # the refused one left nothing behind
+    assert len(outbox(stores)) == 1  # the refused one left nothing behind
 
 
 @transactional
