@@ -16,7 +16,6 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from botocore.exceptions import ClientError
 from flask import Response, abort, g, redirect, request, session, url_for
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -24,6 +23,7 @@ from skill.console import console_blueprint, services
 from skill.records import Agent
 from skill.rules.logins import locked_until, still_relevant
 from skill.storage.audit import AuditEntry
+from skill.storage.errors import StorageError
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -134,8 +134,10 @@ def login_post() -> Any:
     if not check_password_hash(stored.password_hash, password):
         try:
             console.stores.logins.add_failure(name, now, still_relevant(stored.failures, now))
-        except ClientError:
-            log.warning("login failure not counted")
+        except StorageError as error:
+            # Removed meanwhile (NotFound) or the table unavailable: the answer stays the
+            # same, so it tells a guesser nothing either way.
+            log.warning("login failure not counted: %s", type(error).__name__)
         return page("login", status=401, failed=True, login_name=name)
     if stored.failures:
         console.stores.logins.clear_failures(name)

@@ -28,8 +28,8 @@ from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
 from skill.rules.dates import Day, relative_day, zone
-from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import OwnerState
+from skill.storage.errors import StorageError
 from skill.storage.orders import Account
 from skill.usecases.callbacks import (
     Booking,
@@ -160,7 +160,7 @@ class CallbackFlow:
                 )
                 return self.confirm(again, False) if again else self.change_or_tell(existing)
             account = self.stores.orders.account(self.customer_id) if self.customer_id else None
-        except STORAGE_ERRORS:
+        except StorageError:
             return self.failed()
         customer = account.customer if account else None
         channel = self.wish.get("channel") or state.channel or "phone"
@@ -309,7 +309,7 @@ class CallbackFlow:
         """The open callback, none, or (storage failing) the honest answer to give."""
         try:
             return status(self.stores, self.owner)
-        except STORAGE_ERRORS:
+        except StorageError:
             return self.failed()
 
     def failed(self) -> Response:
@@ -431,6 +431,6 @@ def open_callback_view(turn: Turn, account: Account | None) -> CallView | None:
             callback = still_open(stores, account.open_callback_id)
         else:
             callback = open_callback(stores, owner_of(None, turn.user_id))
-    except STORAGE_ERRORS:
+    except StorageError:
         return None  # a greeting never fails over this
     return view(turn, callback, None) if callback else None

@@ -28,7 +28,7 @@ from skill.records import ComplaintStatus, Handover, Order, ProblemType, RemedyK
 from skill.rules.complaints import about_an_order, describe_commitment, likely_order
 from skill.rules.orders import describe, normalise_order_number
 from skill.rules.remedies import Decision, Escalation, EscalationCause, Priority, decide
-from skill.storage import STORAGE_ERRORS
+from skill.storage.errors import StorageError
 from skill.usecases.complaints import assess, grant, hand_over, history_for
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
@@ -276,7 +276,7 @@ class Complaints:
                 now=self.turn.now,
                 locale=self.turn.locale,
             )
-        except STORAGE_ERRORS as error:
+        except StorageError as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
         _forget(self.turn)
@@ -354,7 +354,7 @@ class Complaints:
                 now=self.turn.now,
                 locale=self.turn.locale,
             )
-        except STORAGE_ERRORS as error:
+        except StorageError as error:
             log.error("remedy not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
         _forget(self.turn)
@@ -395,7 +395,7 @@ class Complaints:
                 now=self.turn.now,
                 locale=self.turn.locale,
             )
-        except STORAGE_ERRORS as error:
+        except StorageError as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
         _forget(self.turn)

@@ -7,7 +7,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.storage import STORAGE_ERRORS
+from skill.storage.errors import StorageError
 from skill.usecases.orders import identify
 from skill.usecases.privacy import erase, summary
 
@@ -23,7 +23,7 @@ class MyDataHandler(ServiceHandler):
         customer_id = identify(self.services.identity, turn.access_token)
         try:
             known = summary(self.services.stores, customer_id, turn.user_id)
-        except STORAGE_ERRORS:
+        except StorageError:
             return turn.answer("error", service_phone=self.services.settings.service_phone)
         return turn.answer("my_data", known=known)
 
@@ -55,7 +55,7 @@ class EraseAnswerHandler(ServiceHandler):
         customer_id = identify(self.services.identity, turn.access_token)
         try:
             erased = erase(self.services.stores, customer_id, turn.user_id, turn.now)
-        except STORAGE_ERRORS:
+        except StorageError:
             # Partly erased at most; saying so, and asking again, finishes the job.
             return turn.answer("erase_failed", service_phone=self.services.settings.service_phone)
         # Nothing of this conversation should outlive it either.

@@ -1,11 +1,14 @@
-"""Stores: the only code that talks to DynamoDB. Each takes its client and table name."""
+"""Stores: the only code that talks to DynamoDB. Each takes its client and table name.
+
+What they raise when DynamoDB could not do it, retries included, is a
+:class:`~skill.storage.errors.StorageError`: the caller must then say so instead of
+confirming anything.
+"""
 
 from __future__ import annotations
 
 from functools import cached_property
 from typing import TYPE_CHECKING
-
-from botocore.exceptions import BotoCoreError, ClientError
 
 from skill.storage.callbacks import CallbackStore
 from skill.storage.orders import OrderStore
@@ -20,10 +23,6 @@ if TYPE_CHECKING:
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
     from skill.storage.reminders import ReminderStore
-
-# What a store raises when DynamoDB could not do it, retries included: the caller must
-# then say so instead of confirming anything.
-STORAGE_ERRORS = (ClientError, BotoCoreError)
 
 
 class Stores:

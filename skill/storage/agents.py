@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import must_exist, translated
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -38,6 +39,7 @@ class LoginStore:
         self._client = client
         self._table = table
 
+    @translated()
     def put(self, login: str, agent_id: str, password_hash: str) -> None:
         self._client.put_item(
             TableName=self._table,
@@ -53,6 +55,7 @@ class LoginStore:
             ),
         )
 
+    @translated()
     def get(self, login: str) -> Login | None:
         answer = self._client.get_item(
             TableName=self._table, Key=key(_pk(login), "LOGIN"), ConsistentRead=True
@@ -68,26 +71,31 @@ class LoginStore:
             failures=tuple(datetime.fromisoformat(at) for at in values.get("failures", [])),
         )
 
+    @translated()
     def add_failure(self, login: str, at: datetime, keep: list[datetime]) -> None:
         """Store ``keep`` (the failures that still matter) plus this one.
 
-        Only existing logins count failures: unknown names leave no trace in the table.
+        Only existing logins count failures: unknown names leave no trace in the table
+        (:class:`NotFound`).
         """
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(_pk(login), "LOGIN"),
-            UpdateExpression="SET failures = list_append(:keep, :now)",
-            ConditionExpression="attribute_exists(PK)",
-            ExpressionAttributeValues={
-                ":keep": {"L": [{"S": moment.isoformat()} for moment in keep]},
-                ":now": {"L": [{"S": at.isoformat()}]},
-            },
-        )
+        with must_exist():
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(_pk(login), "LOGIN"),
+                UpdateExpression="SET failures = list_append(:keep, :now)",
+                ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues={
+                    ":keep": {"L": [{"S": moment.isoformat()} for moment in keep]},
+                    ":now": {"L": [{"S": at.isoformat()}]},
+                },
+            )
 
+    @translated()
     def clear_failures(self, login: str) -> None:
-        self._client.update_item(
-            TableName=self._table,
-            Key=key(_pk(login), "LOGIN"),
-            UpdateExpression="REMOVE failures",
-            ConditionExpression="attribute_exists(PK)",
-        )
+        with must_exist():
+            self._client.update_item(
+                TableName=self._table,
+                Key=key(_pk(login), "LOGIN"),
+                UpdateExpression="REMOVE failures",
+                ConditionExpression="attribute_exists(PK)",
+            )

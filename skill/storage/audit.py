@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import translated
 from skill.storage.tables import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
@@ -89,17 +90,20 @@ class AuditStore:
             }
         }
 
+    @translated()
     def done(self, action_id: str) -> bool:
         answer = self._client.get_item(
             TableName=self._table, Key=key(f"ACTION#{action_id}", "ACTION"), ConsistentRead=True
         )
         return "Item" in answer
 
+    @translated()
     def record(self, entry: AuditEntry) -> None:
         """An entry on its own (views and logins change nothing else)."""
         put = self.put_item(entry)["Put"]
         self._client.put_item(TableName=put["TableName"], Item=put["Item"])
 
+    @translated()
     def recent(self, today: date, days: int = 7, limit: int = 200) -> list[AuditEntry]:
         """The newest entries first, from ``today`` back ``days`` days, at most ``limit``."""
         entries: list[AuditEntry] = []

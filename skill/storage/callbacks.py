@@ -30,8 +30,6 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from skill.records import (
     Agent,
     Callback,
@@ -43,6 +41,7 @@ from skill.records import (
 )
 from skill.rules.callbacks import Priority
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import ConditionFailed, translated
 from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ HANDLING_HISTORY = 50
 CLOSED_RETENTION = timedelta(days=365)
 
 
-class CallbackAlreadyOpen(Exception):
+class CallbackAlreadyOpen(ConditionFailed):
     """The customer already has an open callback; it is not replaced."""
 
     def __init__(self, callback_id: str | None) -> None:
@@ -63,7 +62,7 @@ class CallbackAlreadyOpen(Exception):
         self.callback_id = callback_id
 
 
-class CallbackChanged(Exception):
+class CallbackChanged(ConditionFailed):
     """The callback was closed or changed by someone else in the meantime."""
 
 
@@ -265,16 +264,6 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
-def _condition_failed(error: ClientError) -> list[bool]:
-    """Per transaction item: did its condition fail?"""
-    reasons = error.response.get("CancellationReasons") or []
-    return [reason.get("Code") == "ConditionalCheckFailed" for reason in reasons]
-
-
-def _is_cancelled(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "TransactionCanceledException"
-
-
 class CallbackStore:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
@@ -282,6 +271,7 @@ class CallbackStore:
 
     # Reading -----------------------------------------------------------------------
 
+    @translated()
     def owner_state(self, owner: str) -> OwnerState:
         """The lock, the remembered channel and past contacts, in one query."""
         answer = self._client.query(
@@ -306,6 +296,7 @@ class CallbackStore:
                 callback_ids.append(str(values["callback_id"]))
         return OwnerState(open_id, channel, contacts, callback_ids)
 
+    @translated()
     def team(self) -> Team:
         """Agents, the open queue and recent handling times: one query on the index."""
         agents: list[Agent] = []
@@ -333,6 +324,7 @@ class CallbackStore:
                 return Team(agents, queue, handled)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    @translated()
     def get(self, callback_id: str) -> Callback | None:
         answer = self._client.get_item(
             TableName=self._table,
@@ -344,6 +336,7 @@ class CallbackStore:
 
     # Writing -----------------------------------------------------------------------
 
+    @translated()
     def create(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
         """Store a new callback with its lock and events, or raise CallbackAlreadyOpen.
 
@@ -389,16 +382,19 @@ class CallbackStore:
             *self._outbox_puts(events),
         ]
         try:
-            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
-        except ClientError as error:
-            if _is_cancelled(error) and any(_condition_failed(error)[:1]):
+            with translated():
+                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ConditionFailed as error:
+            if 0 in error.failed_items:  # the lock
                 existing = self.owner_state(callback.owner).open_callback_id
                 raise CallbackAlreadyOpen(existing) from error
             raise
 
+    @translated()
     def cancel(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
         self._close(callback, CallbackStatus.CANCELLED, now, events)
 
+    @translated()
     def complete(
         self,
         callback: Callback,
@@ -467,6 +463,7 @@ class CallbackStore:
         ]
         self._transact(items)
 
+    @translated()
     def reschedule(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
         """Store a new time, channel or number for an open callback."""
         values = callback_values(callback)
@@ -509,11 +506,10 @@ class CallbackStore:
 
     def _transact(self, items: list[dict[str, Any]]) -> None:
         try:
-            self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
-        except ClientError as error:
-            if _is_cancelled(error) and any(_condition_failed(error)):
-                raise CallbackChanged from error
-            raise
+            with translated():
+                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+        except ConditionFailed as error:
+            raise CallbackChanged(str(error), failed_items=error.failed_items) from error
 
     def outbox_put(self, event: OutboxEvent) -> dict[str, Any]:
         """The transaction item for one event, for writes that other stores make."""
@@ -525,6 +521,7 @@ class CallbackStore:
             for event in events
         ]
 
+    @translated()
     def forget(self, owner: str, now: datetime) -> int:
         """Erase what the callbacks keep about a customer; returns the callbacks touched.
 
@@ -569,6 +566,7 @@ class CallbackStore:
 
     # The console ----------------------------------------------------------------------
 
+    @translated()
     def open_callbacks(self) -> list[Callback]:
         """The open queue, by priority and then due time: the index's own order."""
         callbacks: list[Callback] = []
@@ -586,6 +584,7 @@ class CallbackStore:
                 return callbacks
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    @translated()
     def claim(
         self,
         callback_id: str,
@@ -618,6 +617,7 @@ class CallbackStore:
         }
         self._transact([update, *extra, *self._outbox_puts(events)])
 
+    @translated()
     def update_held(
         self,
         callback: Callback,
@@ -675,6 +675,7 @@ class CallbackStore:
 
     # The team (demo data and the console) --------------------------------------------
 
+    @translated()
     def agent(self, agent_id: str) -> Agent | None:
         """One agent's profile (the console's signed-in agent, on every request)."""
         answer = self._client.get_item(
@@ -683,9 +684,11 @@ class CallbackStore:
         item = answer.get("Item")
         return agent_from(from_item(item)) if item else None
 
+    @translated()
     def put_agent(self, agent: Agent) -> None:
         self._client.put_item(TableName=self._table, Item=to_item(agent_values(agent)))
 
+    @translated()
     def add_contact(self, owner: str, contact: Contact) -> None:
         self._client.put_item(
             TableName=self._table,
@@ -699,6 +702,7 @@ class CallbackStore:
             ),
         )
 
+    @translated()
     def record_handling_time(self, minutes: float) -> None:
         """Keep the last handling times for the wait estimate."""
         answer = self._client.get_item(TableName=self._table, Key=key(TEAM, "STATS"))

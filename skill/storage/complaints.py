@@ -22,8 +22,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from skill.records import (
     Commitment,
     CommitmentStatus,
@@ -35,6 +33,7 @@ from skill.records import (
     RemedyKind,
 )
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import ConditionFailed, StorageError, must_exist, translated
 from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK
 
 if TYPE_CHECKING:
@@ -137,9 +136,9 @@ def _commitment_from(values: dict[str, Any]) -> Commitment:
     )
 
 
-# Errors that mean "an earlier attempt already stored this": a failed condition, or
-# DynamoDB seeing the same client token with the retry's slightly different items.
-_ALREADY_STORED = {"TransactionCanceledException", "IdempotentParameterMismatchException"}
+# DynamoDB seeing the same client token with a retry's slightly different items: an
+# earlier attempt stored this already.
+_RETRY_DIFFERS = "IdempotentParameterMismatchException"
 
 
 class ComplaintStore:
@@ -147,6 +146,7 @@ class ComplaintStore:
         self._client = client
         self._table = table
 
+    @translated()
     def record(self, complaint: Complaint, commitment: Commitment | None = None) -> Recorded:
         """Store the complaint and its commitment together, or neither.
 
@@ -173,13 +173,15 @@ class ComplaintStore:
                 }
             )
         try:
-            self._client.transact_write_items(
-                TransactItems=writes,
-                # Real DynamoDB also answers a retry within ten minutes from this token.
-                ClientRequestToken=complaint.complaint_id[:36],
-            )
-        except ClientError as error:
-            if not self._already_stored(error):
+            with translated():
+                self._client.transact_write_items(
+                    TransactItems=writes,
+                    # Real DynamoDB also answers a retry within ten minutes from this token.
+                    ClientRequestToken=complaint.complaint_id[:36],
+                )
+        except StorageError as error:
+            # A failed condition or a used token: an earlier attempt stored it.
+            if not isinstance(error, ConditionFailed) and error.code != _RETRY_DIFFERS:
                 raise
             stored = self.get(complaint.complaint_id)
             if stored is None:
@@ -187,16 +189,7 @@ class ComplaintStore:
             return Recorded(stored[0], stored[1], new=False)
         return Recorded(complaint, commitment, new=True)
 
-    @staticmethod
-    def _already_stored(error: ClientError) -> bool:
-        code = error.response.get("Error", {}).get("Code", "")
-        if code not in _ALREADY_STORED:
-            return False
-        if code == "IdempotentParameterMismatchException":
-            return True
-        reasons = error.response.get("CancellationReasons", [])
-        return any(reason.get("Code") == "ConditionalCheckFailed" for reason in reasons)
-
+    @translated()
     def get(self, complaint_id: str) -> tuple[Complaint, Commitment | None] | None:
         """A complaint and its commitment, read consistently (one query)."""
         answer = self._client.query(
@@ -215,6 +208,7 @@ class ComplaintStore:
                 commitment = _commitment_from(values)
         return (complaint, commitment) if complaint is not None else None
 
+    @translated()
     def history(self, customer_id: str) -> History:
         """The customer's complaints and commitments, oldest first, in one query."""
         complaints: list[Complaint] = []
@@ -244,6 +238,7 @@ class ComplaintStore:
         commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
         return History(complaints, commitments)
 
+    @translated()
     def set_commitment_status(
         self,
         complaint_id: str,
@@ -254,8 +249,8 @@ class ComplaintStore:
     ) -> None:
         """Mark a promise fulfilled or cancelled (the console and the shop's systems do).
 
-        ``expected``: only if it is still in this state (ConditionalCheckFailed
-        otherwise, or TransactionCanceledException with ``extra`` items).
+        ``expected``: only if it is still in this state (:class:`ConditionFailed`
+        otherwise). Without it, :class:`NotFound` if there is no such commitment.
         """
         condition = "attribute_exists(PK)"
         values: dict[str, Any] = {":status": {"S": status.value}}
@@ -274,11 +269,13 @@ class ComplaintStore:
             "ExpressionAttributeValues": values,
         }
         if not extra:
-            self._client.update_item(**update)
+            with must_exist() if expected is None else translated():
+                self._client.update_item(**update)
             return
         writes: list[Any] = [{"Update": update}, *extra]
         self._client.transact_write_items(TransactItems=writes)
 
+    @translated()
     def promise(
         self,
         complaint: Complaint,
@@ -293,7 +290,7 @@ class ComplaintStore:
         about) gets the commitment and is marked resolved, on condition that it has no
         promise yet; otherwise a new complaint is stored with it. ``extra`` items (the
         audit entry, the form guard) go in the same transaction. A failed condition
-        raises ClientError (TransactionCanceledException).
+        raises :class:`ConditionFailed`.
         """
         if existing_complaint:
             first: dict[str, Any] = {
@@ -329,6 +326,7 @@ class ComplaintStore:
         ]
         self._client.transact_write_items(TransactItems=writes)
 
+    @translated()
     def open_promises(self) -> list[Commitment]:
         """Every promise not yet kept, across all customers, the earliest due first."""
         promises: list[Commitment] = []
@@ -346,6 +344,7 @@ class ComplaintStore:
                 return promises
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    @translated()
     def forget(self, customer_id: str) -> tuple[int, int]:
         """Erase the customer's complaints; returns (deleted, kept anonymised).
 

@@ -4,8 +4,8 @@ Alexa waits about 8 seconds. The client's timeouts and retries bound one call, b
 turn makes several calls in a row, so a slow table could add up to more than Alexa
 waits for. The turn therefore gets one deadline: an attempt is only sent while it can
 still finish (connect plus read timeout) before the deadline; after that every call
-fails at once with :class:`StorageDeadlineExceeded` (a botocore error, so the stores'
-callers apologise as for any other storage failure)::
+fails at once with :class:`~skill.storage.errors.DeadlineExceeded` (storage being
+unavailable, so the stores' callers apologise as for any other storage failure)::
 
     turn start                                  deadline
     |------ attempts, retry sleeps, Alexa API ------|-- at most one sleep --|
@@ -23,9 +23,8 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from typing import Any
 
-from botocore.exceptions import BotoCoreError
-
 from skill.config import Settings
+from skill.storage.errors import DeadlineExceeded
 
 # Every thread (gunicorn serves turns on threads) and every Lambda invocation has its
 # own context, so one turn's deadline never reaches another's calls.
@@ -36,10 +35,6 @@ _deadline: ContextVar[float | None] = ContextVar("storage_deadline", default=Non
 THROTTLING_BASE = 1.0
 MAX_BACKOFF = 20.0
 ALEXA_WAITS = 8.0
-
-
-class StorageDeadlineExceeded(BotoCoreError):
-    fmt = "The turn's time for storage is used up"
 
 
 def begin_turn(budget: float, clock: Callable[[], float] | None = None) -> None:
@@ -60,7 +55,9 @@ def refuse_late_attempts(
         deadline = _deadline.get()
         now = (clock or time.monotonic)()
         if deadline is not None and now + attempt_seconds > deadline:
-            raise StorageDeadlineExceeded()
+            # Raised inside botocore's send, which passes it on to the store's caller
+            # unchanged: it is no botocore error, and not one botocore retries.
+            raise DeadlineExceeded()
 
     return check
 

@@ -11,6 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from skill.storage.codec import from_item, to_item
+from skill.storage.errors import translated
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -21,6 +22,7 @@ class FeedbackStore:
         self._client = client
         self._table = table
 
+    @translated()
     def add(self, text: str, language: str, day: date) -> None:
         values = {
             "PK": f"FEEDBACK#{day.isoformat()}",
@@ -32,6 +34,7 @@ class FeedbackStore:
         }
         self._client.put_item(TableName=self._table, Item=to_item(values))
 
+    @translated()
     def on(self, day: date) -> list[str]:
         """The feedback given on ``day`` (for the team reading it)."""
         answer = self._client.query(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.records import Customer, Money, Order, OrderStatus
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import translated
 from skill.storage.tables import GSI1, GSI1PK
 
 if TYPE_CHECKING:
@@ -76,11 +77,13 @@ class OrderStore:
         self._client = client
         self._table = table
 
+    @translated()
     def get(self, number: str) -> Order | None:
         answer = self._client.get_item(TableName=self._table, Key=key(f"ORDER#{number}", "ORDER"))
         item = answer.get("Item")
         return _order_from(from_item(item)) if item else None
 
+    @translated()
     def account(self, customer_id: str) -> Account:
         """The customer's profile, orders and open callback in one query (more only
         past 1 MB)."""
@@ -108,6 +111,7 @@ class OrderStore:
                 return Account(customer, orders, open_callback_id)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
+    @translated()
     def put_customer(self, customer: Customer) -> None:
         pk = f"CUSTOMER#{customer.customer_id}"
         values = {
@@ -125,6 +129,7 @@ class OrderStore:
         }
         self._client.put_item(TableName=self._table, Item=to_item(values))
 
+    @translated()
     def put_order(self, order: Order) -> None:
         values = {
             "PK": f"ORDER#{order.number}",

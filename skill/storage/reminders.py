@@ -13,9 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from skill.storage.codec import to_item
+from skill.storage.errors import ConditionFailed, translated
 from skill.storage.tables import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
@@ -30,6 +29,7 @@ class ReminderStore:
         self._client = client
         self._table = table
 
+    @translated()
     def claim(self, subject: str, day: date, now: datetime) -> bool:
         """True if nobody has reminded about ``subject`` on ``day`` yet (and now we do)."""
         item = {
@@ -39,13 +39,12 @@ class ReminderStore:
             TTL_ATTRIBUTE: int((now + REMINDER_RETENTION).timestamp()),
         }
         try:
-            self._client.put_item(
-                TableName=self._table,
-                Item=to_item(item),
-                ConditionExpression="attribute_not_exists(PK)",
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
+            with translated():
+                self._client.put_item(
+                    TableName=self._table,
+                    Item=to_item(item),
+                    ConditionExpression="attribute_not_exists(PK)",
+                )
+        except ConditionFailed:
+            return False
         return True

@@ -9,6 +9,7 @@ import hashlib
 from typing import TYPE_CHECKING
 
 from skill.storage.codec import key, to_item
+from skill.storage.errors import translated
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -23,6 +24,7 @@ class TokenStore:
         self._client = client
         self._table = table
 
+    @translated()
     def customer_for(self, token: str) -> str | None:
         answer = self._client.get_item(
             TableName=self._table,
@@ -32,6 +34,7 @@ class TokenStore:
         item = answer.get("Item")
         return item["customer_id"]["S"] if item else None
 
+    @translated()
     def put(self, token: str, customer_id: str) -> None:
         values = {"PK": _token_key(token), "SK": "TOKEN", "customer_id": customer_id}
         self._client.put_item(TableName=self._table, Item=to_item(values))

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import ClientError
-
 from skill.storage.codec import key
+from skill.storage.errors import ConditionFailed, translated
 from skill.storage.tables import TTL_ATTRIBUTE
 
 if TYPE_CHECKING:
@@ -40,7 +39,7 @@ def _expiry(moment: datetime) -> dict[str, str]:
     return {"N": str(int((moment + PROFILE_RETENTION).timestamp()))}
 
 
-class VersionConflict(Exception):
+class VersionConflict(ConditionFailed):
     """Another writer saved the profile since it was read."""
 
 
@@ -58,6 +57,7 @@ class AlexaUserStore:
         self._client = client
         self._table = table
 
+    @translated()
     def record_visit(self, user_id: str, now: datetime) -> datetime | None:
         """Store this visit and return the previous one, in one round trip."""
         answer = self._client.update_item(
@@ -74,9 +74,11 @@ class AlexaUserStore:
         previous = answer.get("Attributes", {}).get("last_visit")
         return datetime.fromisoformat(previous["S"]) if previous else None
 
+    @translated()
     def verification_failures(self, user_id: str) -> list[datetime]:
         return self.failures(user_id).moments
 
+    @translated()
     def failures(self, user_id: str) -> Failures:
         """The failures and the version they were read at, for a later save."""
         answer = self._client.get_item(
@@ -92,6 +94,7 @@ class AlexaUserStore:
             version=int(item.get("version", {}).get("N", "0")),
         )
 
+    @translated()
     def save_verification_failures(
         self, user_id: str, failures: list[datetime], *, version: int = 0
     ) -> None:
@@ -107,22 +110,22 @@ class AlexaUserStore:
             update += f", {TTL_ATTRIBUTE} = :expires"
             values[":expires"] = _expiry(max(failures))
         try:
-            self._client.update_item(
-                TableName=self._table,
-                Key=key(user_key(user_id), "PROFILE"),
-                UpdateExpression=update,
-                ConditionExpression=condition,
-                ExpressionAttributeValues={
-                    ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]},
-                    ":next": {"N": str(version + 1)},
-                    **values,
-                },
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                raise VersionConflict(user_key(user_id)) from error
-            raise
+            with translated():
+                self._client.update_item(
+                    TableName=self._table,
+                    Key=key(user_key(user_id), "PROFILE"),
+                    UpdateExpression=update,
+                    ConditionExpression=condition,
+                    ExpressionAttributeValues={
+                        ":failures": {"L": [{"S": moment.isoformat()} for moment in failures]},
+                        ":next": {"N": str(version + 1)},
+                        **values,
+                    },
+                )
+        except ConditionFailed as error:
+            raise VersionConflict(user_key(user_id)) from error
 
+    @translated()
     def remembers(self, user_id: str) -> bool:
         """Is anything stored about this Alexa user?"""
         answer = self._client.get_item(
@@ -133,6 +136,7 @@ class AlexaUserStore:
         )
         return "Item" in answer
 
+    @translated()
     def forget(self, user_id: str) -> None:
         """Delete what we remember of this Alexa user (visits, failed checks)."""
         self._client.delete_item(TableName=self._table, Key=key(user_key(user_id), "PROFILE"))

@@ -4,6 +4,10 @@ Each action is one DynamoDB transaction: the change, its outbox event, the audit
 and the guard of the form's action id. A double click sends the same action id twice;
 the guard's condition fails the second time and nothing is applied again, which the
 functions below report as done (:func:`repeated`).
+
+A table that cannot be reached raises :class:`~skill.storage.errors.StorageUnavailable`
+through them: the action was not carried out (or, after a timeout, perhaps was; the
+same form sent again is then applied once), and the console says so.
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
-
-from botocore.exceptions import ClientError
 
 from skill.records import (
     Agent,
@@ -35,6 +37,7 @@ from skill.rules.complaints import settled
 from skill.rules.dates import zone
 from skill.storage.audit import AuditEntry
 from skill.storage.callbacks import CallbackChanged, OutboxEvent
+from skill.storage.errors import ConditionFailed
 
 if TYPE_CHECKING:
     from skill.config import Settings
@@ -312,7 +315,9 @@ def grant(
         act.stores.complaints.promise(
             complaint, commitment, existing_complaint=existing, extra=extra
         )
-    except ClientError as error:
+    except ConditionFailed as error:
+        # The form's guard (a resent form) or the commitment itself: either way a
+        # promise for this complaint exists, so nothing is promised twice.
         if act.repeated():
             return commitment
         raise ActionRefused("This promise was already made.") from error
@@ -372,7 +377,7 @@ def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
             expected=CommitmentStatus.PROMISED,
             extra=extra,
         )
-    except ClientError as error:
+    except ConditionFailed as error:
         if act.repeated():
             return
         raise ActionRefused("This promise is no longer open.") from error

@@ -39,7 +39,6 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.dates import zone
-from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import (
     CallbackAlreadyOpen,
     CallbackChanged,
@@ -47,6 +46,7 @@ from skill.storage.callbacks import (
     OwnerState,
     Team,
 )
+from skill.storage.errors import StorageError
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
@@ -162,7 +162,7 @@ def request_callback(
             if existing is not None:
                 return existing
         team = stores.callbacks.team()
-    except STORAGE_ERRORS as error:
+    except StorageError as error:
         raise CallbackUnavailable from error
     last = state.last_contact
     repeat = last is not None and now - last.at <= CONTINUITY_WINDOW
@@ -229,7 +229,7 @@ def request_callback(
                 raise CallbackUnavailable("lock without callback") from already
             return existing
         # Our own earlier attempt (a retry) got through: it is booked.
-    except STORAGE_ERRORS as error:
+    except StorageError as error:
         log.warning("callback not stored", extra={"error_type": type(error).__name__})
         raise CallbackUnavailable from error
     return Booking(callback, agent, when, wait, continuity, new=True)
@@ -313,7 +313,7 @@ def cancel(stores: Stores, callback: Callback, now: datetime) -> bool:
         stores.callbacks.cancel(callback, now, [event])
     except CallbackChanged:
         return False
-    except STORAGE_ERRORS as error:
+    except StorageError as error:
         raise CallbackUnavailable from error
     return True
 
@@ -356,6 +356,6 @@ def reschedule(
         stores.callbacks.reschedule(changed, [event])
     except CallbackChanged as error:
         raise CallbackUnavailable("closed meanwhile") from error
-    except STORAGE_ERRORS as error:
+    except StorageError as error:
         raise CallbackUnavailable from error
     return changed, when

@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from botocore.exceptions import ClientError
 
 from skill.records import (
     Commitment,
@@ -20,6 +19,7 @@ from skill.records import (
 )
 from skill.storage import Stores
 from skill.storage.audit import AuditEntry
+from skill.storage.errors import ConditionFailed, NotFound
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 MOTO_ONLY = pytest.mark.parametrize("dynamodb_endpoint", ["moto"], indirect=True)
@@ -47,7 +47,7 @@ def test_a_login_keeps_its_hash_and_failures(stores: Stores) -> None:
 
 def test_unknown_logins_leave_no_trace(stores: Stores) -> None:
     assert stores.logins.get("nobody") is None
-    with pytest.raises(ClientError):
+    with pytest.raises(NotFound):
         stores.logins.add_failure("nobody", NOW, [])
     assert stores.logins.get("nobody") is None
 
@@ -100,7 +100,7 @@ def test_open_promises_earliest_due_first_and_kept_ones_leave(stores: Stores) ->
         "late", CommitmentStatus.FULFILLED, expected=CommitmentStatus.PROMISED
     )
     assert [c.commitment_id for c in stores.complaints.open_promises()] == ["soon"]
-    with pytest.raises(ClientError):  # already kept: not twice
+    with pytest.raises(ConditionFailed):  # already kept: not twice
         stores.complaints.set_commitment_status(
             "late", CommitmentStatus.FULFILLED, expected=CommitmentStatus.PROMISED
         )
