@@ -23,7 +23,7 @@ from skill.console import console_blueprint, services
 from skill.records import Agent
 from skill.rules.logins import locked_until, still_relevant
 from skill.storage.audit import AuditEntry
-from skill.storage.errors import StorageError
+from skill.storage.errors import StorageError, StorageUnavailable
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
@@ -78,6 +78,18 @@ def page(name: str, status: int = 200, **data: Any) -> Response:
         **data,
     )
     return Response(html, status=status, mimetype="text/html")
+
+
+@console_blueprint.errorhandler(StorageUnavailable)
+def storage_unavailable(error: StorageUnavailable) -> Response:
+    """The table did not answer: nothing is confirmed, and the agent may try again."""
+    log.warning("console request failed: %s", type(error).__name__)
+    retry: dict[str, str] = {}
+    if request.method == "POST" and request.form.get("action_id"):
+        # Only a form with an action id is safe to send again: its guard applies it
+        # once, even if the first attempt was stored after all and only the answer lost.
+        retry = {name: value for name, value in request.form.items() if name != "csrf"}
+    return page("unavailable", status=503, saving=request.method == "POST", retry=retry)
 
 
 def signed_in_agent() -> Agent | None:

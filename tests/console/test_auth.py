@@ -6,10 +6,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from skill.storage import Stores
 from tests.console.conftest import Agent, MovableClock
+from tests.faults import THROTTLING, FaultyTable, simulate_time
 
 GENERIC = "Sign-in failed. Check your login and password."
 
@@ -57,6 +59,29 @@ def test_wrong_password_and_unknown_login_get_the_same_words(console_app: Flask)
     assert wrong.status_code == unknown.status_code == 401
     assert GENERIC in wrong.text
     assert GENERIC in unknown.text
+
+
+def test_a_failure_the_table_cannot_count_gets_the_same_words(
+    console_app: Flask, demo_stores: Stores, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    table.fail("UpdateItem", THROTTLING)
+    wrong = Agent(console_app.test_client()).login("maria", "nope")
+    assert wrong.status_code == 401
+    assert GENERIC in wrong.text
+    stored = demo_stores.logins.get("maria")
+    assert stored is not None and stored.failures == ()  # not counted, and not a crash
+
+
+def test_a_table_that_does_not_answer_is_said_so(
+    agent: Callable[[str], Agent], dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    table.fail("Query", THROTTLING)
+    response = agent("maria").page("/console/")
+    assert response.status_code == 503
+    assert "could not be loaded just now" in response.text
+    assert "Try again" not in response.text  # nothing to send again
 
 
 def test_five_failures_pause_the_login_even_for_the_right_password(

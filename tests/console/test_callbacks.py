@@ -8,21 +8,30 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from skill.records import Callback, CallbackStatus, CommitmentStatus
+from skill.config import Settings
+from skill.devtools.demo.data import MARIA
+from skill.policy import load_policy
+from skill.records import Callback, CallbackStatus, CommitmentStatus, RemedyKind
 from skill.storage import Stores
+from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
+from skill.usecases.agent_actions import Act, grant
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
+from tests.faults import THROTTLING, FaultyTable, simulate_time
 
 Talk = Callable[..., Any]
 SignIn = Callable[[str], Agent]
+BEFORE_TRANSACTION = "before-send.dynamodb.TransactWriteItems"
 
 
 def items(stores: Stores, dynamodb: Any, table: str, kind: str) -> list[dict[str, Any]]:
@@ -343,6 +352,78 @@ def test_a_double_submitted_grant_promises_once(
         response = maria.post(path, form, order="1003", remedy="voucher", amount="20")
         assert response.status_code == 303
     assert len(demo_stores.complaints.history("c-alex").commitments) == 1
+
+
+# The table failing: not now, or someone else was first -------------------------------
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def test_a_throttled_grant_is_not_saved_and_the_same_form_can_be_sent_again(
+    agent: SignIn,
+    escalated: Callback,
+    demo_stores: Stores,
+    dynamodb: Any,
+    stored: Callable[[str], list[dict[str, Any]]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    form = maria.action_id(f"/console/callbacks/{escalated.callback_id}")
+    path = f"/console/callbacks/{escalated.callback_id}/grant"
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    table.fail("TransactWriteItems", THROTTLING)
+
+    response = maria.post(path, form, order="1003", remedy="voucher", amount="20")
+
+    assert response.status_code == 503
+    assert "could not be saved just now" in response.text
+    assert "Please try again" in response.text
+    assert "already made" not in response.text and "Promise made" not in response.text
+    assert demo_stores.complaints.history("c-alex").commitments == []
+    assert "grant" not in actions(stored)
+    assert "granted" not in events(stored)
+    # "Try again" sends the very same form, action id included, so it applies once.
+    again = dict(HIDDEN.findall(response.text))
+    assert again["action_id"] == form
+    table.heal()
+    assert maria.client.post(path, data=again).status_code == 303
+    assert maria.client.post(path, data=again).status_code == 303
+    assert len(demo_stores.complaints.history("c-alex").commitments) == 1
+    assert actions(stored).count("grant") == 1
+
+
+def test_a_promise_stored_first_from_another_tab_is_refused_not_made_twice(
+    agent: SignIn,
+    escalated: Callback,
+    demo_stores: Stores,
+    dynamodb: Any,
+    settings: Settings,
+    stored: Callable[[str], list[dict[str, Any]]],
+) -> None:
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    other_tab = Stores(dynamodb_client(settings, local=True), settings.table_name)
+
+    def other_tab_grants_first(**_: Any) -> None:
+        dynamodb.meta.events.unregister(BEFORE_TRANSACTION, other_tab_grants_first)
+        callback = other_tab.callbacks.get(escalated.callback_id)
+        order = other_tab.orders.get("1003")
+        assert callback is not None and order is not None
+        act = Act(other_tab, MARIA, MOMENT, str(uuid.uuid4()))
+        policy = load_policy(settings.remedy_policy)
+        grant(act, policy, callback, order, RemedyKind.VOUCHER, Decimal(20), MOMENT.date())
+
+    dynamodb.meta.events.register(BEFORE_TRANSACTION, other_tab_grants_first)
+    response = maria.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+
+    assert response.status_code == 403
+    assert "This promise was already made." in response.text
+    assert "could not be saved" not in response.text
+    [commitment] = demo_stores.complaints.history("c-alex").commitments
+    assert commitment.kind is RemedyKind.VOUCHER  # the other tab's, alone
+    assert actions(stored).count("grant") == 1
+    assert events(stored).count("granted") == 1
 
 
 def test_keeping_a_promise_and_the_overview(
