@@ -84,6 +84,10 @@ OWNED_BY = {
     "werkzeug": {"console", "web", "main", "devtools"},
     # Alexa's API clients are adapters too (their timeouts and retries are ours).
     "ask_sdk_core": {"handlers", "app", "adapters", "web", "devtools"},
+    # Stores translate botocore's errors (skill.storage.errors); adapters take AWS
+    # clients; the entries make clients, and the demo its table.
+    "boto3": {"storage", "adapters", "web", "main", "devtools"},
+    "botocore": {"storage", "adapters", "web", "main", "devtools"},
 }
 
 
