@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from skill.storage.codec import from_item, key, to_item
+from skill.storage.codec import from_item, key
 from skill.storage.errors import translated
 from skill.storage.tables import TTL_ATTRIBUTE
+from skill.storage.transaction import Put
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -47,48 +48,40 @@ def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def entry_put(entry: AuditEntry) -> Put:
+    """The write of ``entry``, to go into the transaction of the change it records."""
+    moment = entry.at.astimezone(UTC)
+    return Put(
+        {
+            "PK": _day_pk(moment.date()),
+            "SK": f"{_iso(moment)}#{entry.entry_id}",
+            "kind": "audit",
+            "at": _iso(moment),
+            "agent_id": entry.agent_id,
+            "action": entry.action,
+            "callback_id": entry.callback_id,
+            "detail": entry.detail or None,
+            "entry_id": entry.entry_id,
+        }
+    )
+
+
+def guard_put(action_id: str, now: datetime) -> Put:
+    """The write that lets one form be carried out once: it fails if it was before."""
+    return Put(
+        {
+            "PK": f"ACTION#{action_id}",
+            "SK": "ACTION",
+            TTL_ATTRIBUTE: int((now + ACTION_RETENTION).timestamp()),
+        },
+        condition="attribute_not_exists(PK)",
+    )
+
+
 class AuditStore:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
         self._table = table
-
-    def put_item(self, entry: AuditEntry) -> dict[str, Any]:
-        """The transaction item that writes ``entry`` together with a change."""
-        moment = entry.at.astimezone(UTC)
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_item(
-                    {
-                        "PK": _day_pk(moment.date()),
-                        "SK": f"{_iso(moment)}#{entry.entry_id}",
-                        "kind": "audit",
-                        "at": _iso(moment),
-                        "agent_id": entry.agent_id,
-                        "action": entry.action,
-                        "callback_id": entry.callback_id,
-                        "detail": entry.detail or None,
-                        "entry_id": entry.entry_id,
-                    }
-                ),
-            }
-        }
-
-    def guard_item(self, action_id: str, now: datetime) -> dict[str, Any]:
-        """The transaction item that lets one form be carried out once."""
-        return {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_item(
-                    {
-                        "PK": f"ACTION#{action_id}",
-                        "SK": "ACTION",
-                        TTL_ATTRIBUTE: int((now + ACTION_RETENTION).timestamp()),
-                    }
-                ),
-                "ConditionExpression": "attribute_not_exists(PK)",
-            }
-        }
 
     @translated()
     def done(self, action_id: str) -> bool:
@@ -100,8 +93,7 @@ class AuditStore:
     @translated()
     def record(self, entry: AuditEntry) -> None:
         """An entry on its own (views and logins change nothing else)."""
-        put = self.put_item(entry)["Put"]
-        self._client.put_item(TableName=put["TableName"], Item=put["Item"])
+        self._client.put_item(**entry_put(entry).arguments(self._table))
 
     @translated()
     def recent(self, today: date, days: int = 7, limit: int = 200) -> list[AuditEntry]:

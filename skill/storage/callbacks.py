@@ -43,6 +43,7 @@ from skill.rules.callbacks import Priority
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, translated
 from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE
+from skill.storage.transaction import Delete, Put, Update, Write, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -52,6 +53,10 @@ TEAM = "TEAM"
 OUTBOX_RETENTION = timedelta(days=30)
 HANDLING_HISTORY = 50
 CLOSED_RETENTION = timedelta(days=365)
+# Conditions: a new item, and a callback not closed yet.
+ABSENT = "attribute_not_exists(PK)"
+STILL_OPEN = "#status IN (:waiting, :claimed)"
+OPEN_STATUSES = {":waiting": CallbackStatus.WAITING.value, ":claimed": CallbackStatus.CLAIMED.value}
 
 
 class CallbackAlreadyOpen(ConditionFailed):
@@ -264,6 +269,11 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
     }
 
 
+def outbox_put(event: OutboxEvent) -> Put:
+    """The write of one event, to go into the transaction of the change it tells of."""
+    return Put(outbox_values(event))
+
+
 class CallbackStore:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
@@ -345,45 +355,22 @@ class CallbackStore:
         that as success.
         """
         owner_pk = _owner_pk(callback.owner)
-        items: list[dict[str, Any]] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(lock_values(callback)),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(callback_values(callback)),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item({"PK": owner_pk, "SK": "PREFS", "channel": callback.channel}),
-                }
-            },
+        writes: list[Write] = [
+            Put(lock_values(callback), condition=ABSENT),
+            Put(callback_values(callback), condition=ABSENT),
+            Put({"PK": owner_pk, "SK": "PREFS", "channel": callback.channel}),
             # So everything about one customer can be found again (and erased on request).
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(
-                        {
-                            "PK": owner_pk,
-                            "SK": f"CALLBACK#{callback.callback_id}",
-                            "callback_id": callback.callback_id,
-                        }
-                    ),
+            Put(
+                {
+                    "PK": owner_pk,
+                    "SK": f"CALLBACK#{callback.callback_id}",
+                    "callback_id": callback.callback_id,
                 }
-            },
-            *self._outbox_puts(events),
+            ),
+            *map(outbox_put, events),
         ]
         try:
-            with translated():
-                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+            transact(self._client, self._table, writes)
         except ConditionFailed as error:
             if 0 in error.failed_items:  # the lock
                 existing = self.owner_state(callback.owner).open_callback_id
@@ -400,26 +387,22 @@ class CallbackStore:
         callback: Callback,
         now: datetime,
         events: Sequence[OutboxEvent],
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
     ) -> None:
         """The agent reached the customer: close it and remember who helped.
 
-        ``extra``: further transaction items (the console's audit entry and form guard).
+        ``extra``: further writes of the same transaction (the console's audit entry and
+        form guard).
         """
-        contact = {
-            "Put": {
-                "TableName": self._table,
-                "Item": to_item(
-                    {
-                        "PK": _owner_pk(callback.owner),
-                        "SK": f"CONTACT#{_iso(now)}",
-                        "agent_id": callback.agent_id,
-                        "at": _iso(now),
-                        "callback_id": callback.callback_id,
-                    }
-                ),
+        contact = Put(
+            {
+                "PK": _owner_pk(callback.owner),
+                "SK": f"CONTACT#{_iso(now)}",
+                "agent_id": callback.agent_id,
+                "at": _iso(now),
+                "callback_id": callback.callback_id,
             }
-        }
+        )
         self._close(callback, CallbackStatus.COMPLETED, now, events, extra=[contact, *extra])
 
     def _close(
@@ -428,98 +411,58 @@ class CallbackStore:
         status: CallbackStatus,
         now: datetime,
         events: Sequence[OutboxEvent],
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
     ) -> None:
-        items: list[dict[str, Any]] = [
-            {
-                "Delete": {
-                    "TableName": self._table,
-                    "Key": key(_owner_pk(callback.owner), "OPEN"),
-                    "ConditionExpression": "callback_id = :id",
-                    "ExpressionAttributeValues": {":id": {"S": callback.callback_id}},
-                }
+        lock = Delete(
+            _owner_pk(callback.owner),
+            "OPEN",
+            condition="callback_id = :id",
+            values={":id": callback.callback_id},
+        )
+        closed = Update(
+            f"CALLBACK#{callback.callback_id}",
+            "CALLBACK",
+            "SET #status = :status, closed_at = :now, "
+            f"{TTL_ATTRIBUTE} = :expires REMOVE GSI1PK, GSI1SK",
+            condition=STILL_OPEN,
+            names={"#status": "status"},
+            values={
+                ":status": status.value,
+                ":now": _iso(now),
+                # A closed callback is kept a year for the team's figures, then DynamoDB
+                # deletes it.
+                ":expires": int((now + CLOSED_RETENTION).timestamp()),
+                **OPEN_STATUSES,
             },
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
-                    "UpdateExpression": "SET #status = :status, closed_at = :now, "
-                    f"{TTL_ATTRIBUTE} = :expires REMOVE GSI1PK, GSI1SK",
-                    "ConditionExpression": "#status IN (:waiting, :claimed)",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {
-                        ":status": {"S": status.value},
-                        ":now": {"S": _iso(now)},
-                        # A closed callback is kept a year for the team's figures, then
-                        # DynamoDB deletes it.
-                        ":expires": {"N": str(int((now + CLOSED_RETENTION).timestamp()))},
-                        ":waiting": {"S": CallbackStatus.WAITING.value},
-                        ":claimed": {"S": CallbackStatus.CLAIMED.value},
-                    },
-                }
-            },
-            *extra,
-            *self._outbox_puts(events),
-        ]
-        self._transact(items)
+        )
+        self._transact([lock, closed, *extra, *map(outbox_put, events)])
 
     @translated()
     def reschedule(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
         """Store a new time, channel or number for an open callback."""
         values = callback_values(callback)
         changed = ("due_at", "asap", "channel", "phone", "email", "GSI1SK")
-        names = {f"#{name}": name for name in changed}
         present = [name for name in changed if values.get(name) is not None]
         absent = [name for name in changed if values.get(name) is None]
         expression = "SET " + ", ".join(f"#{name} = :{name}" for name in present)
         if absent:
             expression += " REMOVE " + ", ".join(f"#{name}" for name in absent)
-        attribute_values = to_item({f":{name}": values[name] for name in present})
-        attribute_values[":waiting"] = {"S": CallbackStatus.WAITING.value}
-        attribute_values[":claimed"] = {"S": CallbackStatus.CLAIMED.value}
-        items: list[dict[str, Any]] = [
-            {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
-                    "UpdateExpression": expression,
-                    "ConditionExpression": "#status IN (:waiting, :claimed)",
-                    "ExpressionAttributeNames": {**names, "#status": "status"},
-                    "ExpressionAttributeValues": attribute_values,
-                }
-            },
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(
-                        {
-                            "PK": _owner_pk(callback.owner),
-                            "SK": "PREFS",
-                            "channel": callback.channel,
-                        }
-                    ),
-                }
-            },
-            *self._outbox_puts(events),
-        ]
-        self._transact(items)
+        moved = Update(
+            f"CALLBACK#{callback.callback_id}",
+            "CALLBACK",
+            expression,
+            condition=STILL_OPEN,
+            names={**{f"#{name}": name for name in changed}, "#status": "status"},
+            values={**{f":{name}": values[name] for name in present}, **OPEN_STATUSES},
+        )
+        channel = Put({"PK": _owner_pk(callback.owner), "SK": "PREFS", "channel": callback.channel})
+        self._transact([moved, channel, *map(outbox_put, events)])
 
-    def _transact(self, items: list[dict[str, Any]]) -> None:
+    def _transact(self, writes: Sequence[Write]) -> None:
         try:
-            with translated():
-                self._client.transact_write_items(TransactItems=items)  # type: ignore[arg-type]
+            transact(self._client, self._table, writes)
         except ConditionFailed as error:
             raise CallbackChanged(str(error), failed_items=error.failed_items) from error
-
-    def outbox_put(self, event: OutboxEvent) -> dict[str, Any]:
-        """The transaction item for one event, for writes that other stores make."""
-        return {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
-
-    def _outbox_puts(self, events: Sequence[OutboxEvent]) -> list[dict[str, Any]]:
-        return [
-            {"Put": {"TableName": self._table, "Item": to_item(outbox_values(event))}}
-            for event in events
-        ]
 
     @translated()
     def forget(self, owner: str, now: datetime) -> int:
@@ -591,31 +534,29 @@ class CallbackStore:
         agent: Agent,
         now: datetime,
         events: Sequence[OutboxEvent],
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
     ) -> None:
         """Make ``agent`` the one owner of a waiting callback, or raise CallbackChanged.
 
         The condition is the whole guarantee: of two agents claiming at once, DynamoDB
         lets exactly one update pass. The claimer becomes the customer's named contact.
         """
-        update = {
-            "Update": {
-                "TableName": self._table,
-                "Key": key(f"CALLBACK#{callback_id}", "CALLBACK"),
-                "UpdateExpression": "SET #status = :claimed, claimed_by = :me, claimed_at = :now, "
-                "agent_id = :me, agent_name = :name",
-                "ConditionExpression": "#status = :waiting",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": {
-                    ":claimed": {"S": CallbackStatus.CLAIMED.value},
-                    ":waiting": {"S": CallbackStatus.WAITING.value},
-                    ":me": {"S": agent.agent_id},
-                    ":name": {"S": agent.name},
-                    ":now": {"S": _iso(now)},
-                },
-            }
-        }
-        self._transact([update, *extra, *self._outbox_puts(events)])
+        claimed = Update(
+            f"CALLBACK#{callback_id}",
+            "CALLBACK",
+            "SET #status = :claimed, claimed_by = :me, claimed_at = :now, "
+            "agent_id = :me, agent_name = :name",
+            condition="#status = :waiting",
+            names={"#status": "status"},
+            values={
+                ":claimed": CallbackStatus.CLAIMED.value,
+                ":waiting": CallbackStatus.WAITING.value,
+                ":me": agent.agent_id,
+                ":name": agent.name,
+                ":now": _iso(now),
+            },
+        )
+        self._transact([claimed, *extra, *map(outbox_put, events)])
 
     @translated()
     def update_held(
@@ -624,7 +565,7 @@ class CallbackStore:
         holder: str,
         note: CallbackNote,
         events: Sequence[OutboxEvent],
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
         *,
         due_at: datetime | None = None,
         attempt: bool = False,
@@ -638,40 +579,38 @@ class CallbackStore:
         """
         sets = ["notes = list_append(if_not_exists(notes, :none), :note)"]
         values: dict[str, Any] = {
-            ":none": {"L": []},
-            ":note": {"L": [{"M": to_item(_note_values(note))}]},
-            ":claimed": {"S": CallbackStatus.CLAIMED.value},
-            ":holder": {"S": holder},
+            ":none": [],
+            ":note": [_note_values(note)],
+            ":claimed": CallbackStatus.CLAIMED.value,
+            ":holder": holder,
         }
         removes: list[str] = []
         if due_at is not None:
             sets += ["due_at = :due", "GSI1SK = :rank"]
-            values[":due"] = {"S": _iso(due_at)}
-            values[":rank"] = {"S": queue_sort_key(callback.priority, due_at, callback.callback_id)}
+            values[":due"] = _iso(due_at)
+            values[":rank"] = queue_sort_key(callback.priority, due_at, callback.callback_id)
         if attempt:
             sets.append("attempts = if_not_exists(attempts, :zero) + :one")
-            values[":zero"] = {"N": "0"}
-            values[":one"] = {"N": "1"}
+            values[":zero"] = 0
+            values[":one"] = 1
         if hand_to is not None:
             sets += ["#status = :waiting", "agent_id = :to", "agent_name = :to_name"]
             removes += ["claimed_by", "claimed_at"]
-            values[":waiting"] = {"S": CallbackStatus.WAITING.value}
-            values[":to"] = {"S": hand_to.agent_id}
-            values[":to_name"] = {"S": hand_to.name}
+            values[":waiting"] = CallbackStatus.WAITING.value
+            values[":to"] = hand_to.agent_id
+            values[":to_name"] = hand_to.name
         expression = "SET " + ", ".join(sets)
         if removes:
             expression += " REMOVE " + ", ".join(removes)
-        update = {
-            "Update": {
-                "TableName": self._table,
-                "Key": key(f"CALLBACK#{callback.callback_id}", "CALLBACK"),
-                "UpdateExpression": expression,
-                "ConditionExpression": "#status = :claimed AND claimed_by = :holder",
-                "ExpressionAttributeNames": {"#status": "status"},
-                "ExpressionAttributeValues": values,
-            }
-        }
-        self._transact([update, *extra, *self._outbox_puts(events)])
+        changed = Update(
+            f"CALLBACK#{callback.callback_id}",
+            "CALLBACK",
+            expression,
+            condition="#status = :claimed AND claimed_by = :holder",
+            names={"#status": "status"},
+            values=values,
+        )
+        self._transact([changed, *extra, *map(outbox_put, events)])
 
     # The team (demo data and the console) --------------------------------------------
 

@@ -32,9 +32,10 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
-from skill.storage.codec import from_item, key, to_item
+from skill.storage.codec import from_item, key
 from skill.storage.errors import ConditionFailed, StorageError, must_exist, translated
 from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK
+from skill.storage.transaction import Put, Update, Write, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -79,6 +80,8 @@ def _complaint_values(complaint: Complaint) -> dict[str, Any]:
 
 
 PROMISES = "PROMISES"
+# A write's condition: the item is new.
+ABSENT = "attribute_not_exists(PK)"
 
 
 def _commitment_values(commitment: Commitment) -> dict[str, Any]:
@@ -152,33 +155,12 @@ class ComplaintStore:
 
         Storage errors other than "already there" propagate: the caller must not confirm.
         """
-        condition = "attribute_not_exists(PK)"
-        writes: list[Any] = [
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(_complaint_values(complaint)),
-                    "ConditionExpression": condition,
-                }
-            }
-        ]
+        writes = [Put(_complaint_values(complaint), condition=ABSENT)]
         if commitment is not None:
-            writes.append(
-                {
-                    "Put": {
-                        "TableName": self._table,
-                        "Item": to_item(_commitment_values(commitment)),
-                        "ConditionExpression": condition,
-                    }
-                }
-            )
+            writes.append(Put(_commitment_values(commitment), condition=ABSENT))
         try:
-            with translated():
-                self._client.transact_write_items(
-                    TransactItems=writes,
-                    # Real DynamoDB also answers a retry within ten minutes from this token.
-                    ClientRequestToken=complaint.complaint_id[:36],
-                )
+            # Real DynamoDB also answers a retry within ten minutes from this token.
+            transact(self._client, self._table, writes, token=complaint.complaint_id[:36])
         except StorageError as error:
             # A failed condition or a used token: an earlier attempt stored it.
             if not isinstance(error, ConditionFailed) and error.code != _RETRY_DIFFERS:
@@ -245,7 +227,7 @@ class ComplaintStore:
         status: CommitmentStatus,
         *,
         expected: CommitmentStatus | None = None,
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
     ) -> None:
         """Mark a promise fulfilled or cancelled (the console and the shop's systems do).
 
@@ -253,27 +235,26 @@ class ComplaintStore:
         otherwise). Without it, :class:`NotFound` if there is no such commitment.
         """
         condition = "attribute_exists(PK)"
-        values: dict[str, Any] = {":status": {"S": status.value}}
+        values = {":status": status.value}
         if expected is not None:
             condition += " AND #status = :expected"
-            values[":expected"] = {"S": expected.value}
+            values[":expected"] = expected.value
         expression = "SET #status = :status"
         if status is not CommitmentStatus.PROMISED:
             expression += " REMOVE GSI2PK, GSI2SK"
-        update: dict[str, Any] = {
-            "TableName": self._table,
-            "Key": key(_pk(complaint_id), "COMMITMENT"),
-            "UpdateExpression": expression,
-            "ConditionExpression": condition,
-            "ExpressionAttributeNames": {"#status": "status"},
-            "ExpressionAttributeValues": values,
-        }
-        if not extra:
-            with must_exist() if expected is None else translated():
-                self._client.update_item(**update)
+        update = Update(
+            _pk(complaint_id),
+            "COMMITMENT",
+            expression,
+            condition=condition,
+            names={"#status": "status"},
+            values=values,
+        )
+        if extra:
+            transact(self._client, self._table, [update, *extra])
             return
-        writes: list[Any] = [{"Update": update}, *extra]
-        self._client.transact_write_items(TransactItems=writes)
+        with must_exist() if expected is None else translated():
+            self._client.update_item(**update.arguments(self._table))
 
     @translated()
     def promise(
@@ -282,7 +263,7 @@ class ComplaintStore:
         commitment: Commitment,
         *,
         existing_complaint: bool,
-        extra: Sequence[dict[str, Any]] = (),
+        extra: Sequence[Write] = (),
     ) -> None:
         """An agent's promise: the commitment, and the complaint now resolved, together.
 
@@ -292,39 +273,20 @@ class ComplaintStore:
         audit entry, the form guard) go in the same transaction. A failed condition
         raises :class:`ConditionFailed`.
         """
+        first: Write
         if existing_complaint:
-            first: dict[str, Any] = {
-                "Update": {
-                    "TableName": self._table,
-                    "Key": key(_pk(complaint.complaint_id), "COMPLAINT"),
-                    "UpdateExpression": "SET #status = :resolved",
-                    "ConditionExpression": "attribute_exists(PK)",
-                    "ExpressionAttributeNames": {"#status": "status"},
-                    "ExpressionAttributeValues": {
-                        ":resolved": {"S": ComplaintStatus.RESOLVED.value}
-                    },
-                }
-            }
+            first = Update(
+                _pk(complaint.complaint_id),
+                "COMPLAINT",
+                "SET #status = :resolved",
+                condition="attribute_exists(PK)",
+                names={"#status": "status"},
+                values={":resolved": ComplaintStatus.RESOLVED.value},
+            )
         else:
-            first = {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(_complaint_values(complaint)),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            }
-        writes: list[Any] = [
-            first,
-            {
-                "Put": {
-                    "TableName": self._table,
-                    "Item": to_item(_commitment_values(commitment)),
-                    "ConditionExpression": "attribute_not_exists(PK)",
-                }
-            },
-            *extra,
-        ]
-        self._client.transact_write_items(TransactItems=writes)
+            first = Put(_complaint_values(complaint), condition=ABSENT)
+        promised = Put(_commitment_values(commitment), condition=ABSENT)
+        transact(self._client, self._table, [first, promised, *extra])
 
     @translated()
     def open_promises(self) -> list[Commitment]:

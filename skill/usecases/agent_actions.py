@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skill.records import (
     Agent,
@@ -35,9 +35,10 @@ from skill.records import (
 from skill.rules.callbacks import ServiceHours, covers
 from skill.rules.complaints import settled
 from skill.rules.dates import zone
-from skill.storage.audit import AuditEntry
-from skill.storage.callbacks import CallbackChanged, OutboxEvent
+from skill.storage.audit import AuditEntry, entry_put, guard_put
+from skill.storage.callbacks import CallbackChanged, OutboxEvent, outbox_put
 from skill.storage.errors import ConditionFailed
+from skill.storage.transaction import Write
 
 if TYPE_CHECKING:
     from skill.config import Settings
@@ -81,13 +82,10 @@ class Act:
     now: datetime
     action_id: str
 
-    def records(
-        self, action: str, callback_id: str | None, detail: str = ""
-    ) -> list[dict[str, Any]]:
+    def records(self, action: str, callback_id: str | None, detail: str = "") -> list[Write]:
         """The audit entry and the form's guard, to go in the action's transaction."""
-        audit = self.stores.audit
         entry = AuditEntry(self.now, self.agent.agent_id, action, callback_id, detail)
-        return [audit.guard_item(self.action_id, self.now), audit.put_item(entry)]
+        return [guard_put(self.action_id, self.now), entry_put(entry)]
 
     def event(self, name: str, callback: Callback, due_at: datetime | None = None) -> OutboxEvent:
         return OutboxEvent(
@@ -309,7 +307,7 @@ def grant(
     detail = f"{kind.value} {value.amount} {value.currency} for order {order.number}"
     extra = [
         *act.records("grant", callback.callback_id, detail),
-        act.stores.callbacks.outbox_put(act.event("granted", callback)),
+        outbox_put(act.event("granted", callback)),
     ]
     try:
         act.stores.complaints.promise(
@@ -369,7 +367,7 @@ def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
             event_id=f"{act.action_id}.promise_kept",
             detail=f"{what}: kept, marked by {act.agent.name}.",
         )
-    extra.append(act.stores.callbacks.outbox_put(event))
+    extra.append(outbox_put(event))
     try:
         act.stores.complaints.set_commitment_status(
             commitment.complaint_id,
