@@ -89,6 +89,8 @@ DEFERRED = {
     "skill.storage.reminders",
     "skill.storage.agents",
     "skill.storage.audit",
+    "skill.storage.queue",
+    "skill.storage.team",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

@@ -96,7 +96,7 @@ def signed_in_agent() -> Agent | None:
     agent_id = session.get("agent_id")
     if not isinstance(agent_id, str):
         return None
-    return services().stores.callbacks.agent(agent_id)
+    return services().stores.team.agent(agent_id)
 
 
 def login_required(view: View) -> View:

@@ -104,7 +104,7 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
         history = stores.complaints.history(callback.customer_id)
         complaints = list(reversed(history.complaints))
         commitments = [(c, status_on(c, today).value) for c in reversed(history.commitments)]
-    team = stores.callbacks.team()
+    team = stores.team.get()
     contacts = sorted(stores.callbacks.owner_state(callback.owner).contacts, key=lambda c: c.at)
     local = zone(console.settings.service_time_zone)
     return page(
@@ -208,7 +208,7 @@ def reschedule_post(callback_id: str) -> Response:
 def handover_post(callback_id: str) -> Response:
     """To a colleague, with a note; the colleague becomes the named contact."""
     callback = _callback(callback_id)
-    colleague = services().stores.callbacks.team().agent(request.form.get("to", ""))
+    colleague = services().stores.team.get().agent(request.form.get("to", ""))
     try:
         hand_over(_act(), callback, colleague, _note())
     except ActionRefused as error:

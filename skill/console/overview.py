@@ -52,7 +52,7 @@ def audit_page() -> Response:
     """Who saw which phone number and did what, newest first (admins only)."""
     console = services()
     today = local_today(console.clock(), "UTC")
-    team = console.stores.callbacks.team()
+    team = console.stores.team.get()
     entries = console.stores.audit.recent(today)
     return page(
         "audit",

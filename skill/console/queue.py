@@ -15,7 +15,7 @@ from flask import Response, g, request
 from skill.console import console_blueprint, services
 from skill.console.auth import login_required, page
 from skill.records import Callback, CallbackStatus
-from skill.storage.callbacks import Team
+from skill.storage.team import Team
 
 # How often the queue page asks for fresh rows (the page's script reads it).
 POLL_SECONDS = 5
@@ -71,8 +71,8 @@ def rows(callbacks: list[Callback], team: Team, agent_id: str, now: datetime) ->
 
 def _queue(only_mine: bool) -> list[QueueRow]:
     console = services()
-    team = console.stores.callbacks.team()
-    open_callbacks = console.stores.callbacks.open_callbacks()
+    team = console.stores.team.get()
+    open_callbacks = console.stores.queue.open_callbacks()
     me = g.agent.agent_id
     if only_mine:
         open_callbacks = [

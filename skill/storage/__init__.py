@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     from skill.storage.audit import AuditStore
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
+    from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
+    from skill.storage.team import TeamStore
 
 
 class Stores:
@@ -40,6 +42,18 @@ class Stores:
         self.tokens = TokenStore(client, table)
         self.users = AlexaUserStore(client, table)
         self.callbacks = CallbackStore(client, table)
+
+    @cached_property
+    def team(self) -> TeamStore:
+        from skill.storage.team import TeamStore
+
+        return TeamStore(self.client, self.table)
+
+    @cached_property
+    def queue(self) -> QueueStore:
+        from skill.storage.queue import QueueStore
+
+        return QueueStore(self.client, self.table)
 
     @cached_property
     def complaints(self) -> ComplaintStore:
@@ -73,4 +87,5 @@ class Stores:
 
     def load(self) -> None:
         """Make every store now (before SnapStart's snapshot, say)."""
-        _ = (self.complaints, self.feedback, self.reminders, self.logins, self.audit)
+        _ = (self.team, self.queue, self.complaints, self.feedback, self.reminders)
+        _ = (self.logins, self.audit)

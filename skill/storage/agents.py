@@ -5,7 +5,7 @@ Items::
     PK=LOGIN#<login>   SK=LOGIN   agent_id, password_hash (werkzeug scrypt), failures
 
 The login name is what the agent types; the profile (name, authority, role) stays on
-the agent's item of :mod:`skill.storage.callbacks`. Failed attempts are appended in
+the agent's item of :mod:`skill.storage.team`. Failed attempts are appended in
 one update, so concurrent wrong guesses are all counted.
 """
 

@@ -5,7 +5,7 @@ the console's action with its audit entry and the guard of its form. Stores buil
 their part as :class:`Put`, :class:`Update` or :class:`Delete`, hand it to the store
 that makes the change, and :func:`transact` sends them all, on the stores' one table::
 
-    callbacks.claim(id, agent, now, events, extra=[guard_put(action_id, now), entry_put(entry)])
+    queue.claim(callback_id, agent, now, events, [guard_put(action_id, now), entry_put(entry)])
         └── transact(client, table, [Update(callback), *extra, *outbox puts])
 
 Values are plain Python (``str``, ``int``, ``Decimal``, ``bool``, lists, dicts), encoded
@@ -24,6 +24,10 @@ from skill.storage.errors import translated
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
+
+# The two conditions most writes need: the item is new, or it is there.
+ABSENT = "attribute_not_exists(PK)"
+PRESENT = "attribute_exists(PK)"
 
 
 def _expression(

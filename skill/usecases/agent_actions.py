@@ -36,8 +36,9 @@ from skill.rules.callbacks import ServiceHours, covers
 from skill.rules.complaints import settled
 from skill.rules.dates import zone
 from skill.storage.audit import AuditEntry, entry_put, guard_put
-from skill.storage.callbacks import CallbackChanged, OutboxEvent, outbox_put
+from skill.storage.callbacks import CallbackChanged
 from skill.storage.errors import ConditionFailed
+from skill.storage.outbox import OutboxEvent, outbox_put
 from skill.storage.transaction import Write
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ class Act:
 def _conflict(stores: Stores, callback_id: str) -> ActionConflict:
     current = stores.callbacks.get(callback_id)
     holder = current.claimed_by if current and current.status is CallbackStatus.CLAIMED else None
-    return ActionConflict(stores.callbacks.agent(holder) if holder else None)
+    return ActionConflict(stores.team.agent(holder) if holder else None)
 
 
 def claim(act: Act, callback: Callback) -> None:
@@ -122,7 +123,7 @@ def claim(act: Act, callback: Callback) -> None:
         events.append(act.event("assigned", mine))
     detail = f"named agent was {callback.agent_id}" if other else ""
     try:
-        act.stores.callbacks.claim(
+        act.stores.queue.claim(
             callback.callback_id,
             act.agent,
             act.now,
@@ -150,7 +151,7 @@ def _held_update(
     **changes: object,
 ) -> None:
     try:
-        act.stores.callbacks.update_held(
+        act.stores.queue.update_held(
             callback,
             act.agent.agent_id,
             note,
@@ -204,7 +205,7 @@ def record_outcome(
         raise _conflict(act.stores, callback.callback_id) from error
     # The wait estimate learns from how long calls really take, from claim to done.
     started = callback.claimed_at or callback.requested_at
-    act.stores.callbacks.record_handling_time((act.now - started).total_seconds() / 60)
+    act.stores.team.record_handling_time((act.now - started).total_seconds() / 60)
 
 
 def reschedule(act: Act, callback: Callback, when: datetime, text: str) -> None:
@@ -282,7 +283,7 @@ def grant(
     if kind is RemedyKind.REFUND and value.amount > order.total.amount:
         raise ActionRefused("A refund cannot be more than the order's total.")
     if not covers(act.agent.authority, value):
-        team = act.stores.callbacks.team().agents
+        team = act.stores.team.get().agents
         able = [a for a in team if a.agent_id != act.agent.agent_id and covers(a.authority, value)]
         raise ActionRefused("This is above your authority: hand it over.", able)
     context_complaint = callback.context.get("complaint")

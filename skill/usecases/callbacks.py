@@ -39,20 +39,16 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.dates import zone
-from skill.storage.callbacks import (
-    CallbackAlreadyOpen,
-    CallbackChanged,
-    OutboxEvent,
-    OwnerState,
-    Team,
-)
+from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OwnerState
 from skill.storage.errors import StorageError
+from skill.storage.outbox import OutboxEvent
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
     from skill.config import Settings
     from skill.records import Handover
     from skill.storage import Stores
+    from skill.storage.team import Team
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +157,7 @@ def request_callback(
             state, existing = lookup(stores, request.owner)
             if existing is not None:
                 return existing
-        team = stores.callbacks.team()
+        team = stores.team.get()
     except StorageError as error:
         raise CallbackUnavailable from error
     last = state.last_contact
@@ -298,7 +294,7 @@ def _open(stores: Stores, callback_id: str) -> OpenCallback | None:
     callback = stores.callbacks.get(callback_id)
     if callback is None or not callback.is_open:
         return None
-    team = stores.callbacks.team()
+    team = stores.team.get()
     others = [item for item in team.queue if item.callback_id != callback.callback_id]
     ahead = ahead_of(others, Priority(callback.priority), callback.due_at)
     return OpenCallback(callback, team.agent(callback.agent_id), ahead)

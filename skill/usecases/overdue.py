@@ -24,7 +24,7 @@ from skill.rules.remedies import overdue
 
 if TYPE_CHECKING:
     from skill.storage import Stores
-    from skill.storage.callbacks import Team
+    from skill.storage.team import Team
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ def sweep(stores: Stores, publisher: Publisher, now: datetime, time_zone: str) -
     """Remind the team of every overdue item not reminded about today."""
     # Promises are due on the shop's calendar days; callbacks at exact moments.
     today = now.astimezone(zone(time_zone)).date()
-    team = stores.callbacks.team()
+    team = stores.team.get()
     late_calls = overdue_callbacks(team.queue, now)
     broken = overdue(stores.complaints.open_promises(), today)
     sent = 0

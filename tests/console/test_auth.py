@@ -115,7 +115,7 @@ def test_a_form_without_the_session_token_is_refused(
     agent: Callable[[str], Agent], talk: Callable[..., Any], demo_stores: Stores
 ) -> None:
     talk(token="demo-alex").say("CallbackIntent")
-    [callback] = demo_stores.callbacks.open_callbacks()
+    [callback] = demo_stores.queue.open_callbacks()
     maria = agent("maria")
     action_id = maria.action_id(f"/console/callbacks/{callback.callback_id}")
     path = f"/console/callbacks/{callback.callback_id}/claim"

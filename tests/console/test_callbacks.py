@@ -55,7 +55,7 @@ def stored(
 def alex(talk: Talk, demo_stores: Stores) -> Callback:
     """Alex asked for a call back; Maria is named (she helped last time)."""
     talk(token="demo-alex").say("CallbackIntent")
-    [callback] = demo_stores.callbacks.open_callbacks()
+    [callback] = demo_stores.queue.open_callbacks()
     return callback
 
 
@@ -71,7 +71,7 @@ def escalated(talk: Talk, demo_stores: Stores) -> Callback:
     )
     booked = conversation.say("AMAZON.YesIntent")
     assert "will call you" in booked.speech
-    [callback] = demo_stores.callbacks.open_callbacks()
+    [callback] = demo_stores.queue.open_callbacks()
     return callback
 
 
@@ -254,7 +254,7 @@ def test_no_answer_schedules_a_retry(
     assert callback.due_at == MOMENT + timedelta(minutes=30)
     assert callback.attempts == 1
     assert callback.status is CallbackStatus.CLAIMED
-    [queued] = demo_stores.callbacks.team().queue
+    [queued] = demo_stores.team.get().queue
     assert queued.due_at == MOMENT + timedelta(minutes=30)
     [event] = [e for e in stored("outbox") if e["event"] == "rescheduled"]
     assert event["due_at"] == "2026-11-23T15:30:00Z"
@@ -279,11 +279,11 @@ def test_resolved_completes_remembers_the_contact_and_the_handling_time(
     assert state.open_callback_id is None
     assert state.last_contact is not None
     assert state.last_contact.at == MOMENT + timedelta(minutes=12)
-    assert demo_stores.callbacks.team().handled_minutes == [12.0]
+    assert demo_stores.team.get().handled_minutes == [12.0]
     assert "completed" in events(stored)
     [resolved] = [e for e in stored("audit") if e["action"] == "outcome_resolved"]
     assert resolved["detail"] == "All sorted"
-    assert demo_stores.callbacks.open_callbacks() == []
+    assert demo_stores.queue.open_callbacks() == []
 
 
 # Remedies and promises --------------------------------------------------------------

@@ -14,7 +14,8 @@ from skill.devtools.demo.data import MARIA, seed
 from skill.records import Callback, CallbackStatus, Contact
 from skill.rules.callbacks import Requested
 from skill.storage import Stores
-from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OutboxEvent
+from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged
+from skill.storage.outbox import OutboxEvent
 from skill.usecases.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
@@ -55,7 +56,7 @@ def test_a_callback_round_trips_with_its_context(stores: Stores) -> None:
     assert stores.callbacks.get("cb-1") == callback
     assert stores.callbacks.owner_state("customer:c-x").open_callback_id == "cb-1"
     assert stores.callbacks.owner_state("customer:c-x").channel == "phone"
-    [queued] = stores.callbacks.team().queue
+    [queued] = stores.team.get().queue
     assert queued == callback.queued()
     [stored] = outbox(stores)
     assert stored["event"] == "requested" and stored["callback_id"] == "cb-1"
@@ -88,7 +89,7 @@ def test_cancel_closes_once(stores: Stores, dynamodb: Any, settings: Settings) -
         TableName=settings.table_name, Key={"PK": {"S": "CALLBACK#cb-1"}, "SK": {"S": "CALLBACK"}}
     )["Item"]
     assert int(stored["expires_at"]["N"]) == int((MOMENT + timedelta(days=365)).timestamp())
-    assert stores.callbacks.team().queue == []
+    assert stores.team.get().queue == []
     assert stores.callbacks.owner_state("customer:c-x").open_callback_id is None
     with pytest.raises(CallbackChanged):
         stores.callbacks.cancel(callback, MOMENT, [])
@@ -131,14 +132,14 @@ def test_reschedule_moves_the_queue_entry(stores: Stores) -> None:
     stored = stores.callbacks.get("cb-1")
     assert stored is not None
     assert (stored.due_at, stored.asap, stored.channel) == (later, False, "sms")
-    assert stores.callbacks.team().queue[0].due_at == later
+    assert stores.team.get().queue[0].due_at == later
     assert stores.callbacks.owner_state("customer:c-x").channel == "sms"
 
 
 def test_handling_times_feed_the_team_query(stores: Stores) -> None:
     for minutes in (4, 8, 12):
-        stores.callbacks.record_handling_time(minutes)
-    assert stores.callbacks.team().handled_minutes == [4.0, 8.0, 12.0]
+        stores.team.record_handling_time(minutes)
+    assert stores.team.get().handled_minutes == [4.0, 8.0, 12.0]
 
 
 @transactional
@@ -178,12 +179,12 @@ def test_concurrent_requests_create_exactly_one_callback(
     assert len(booked) == 1
     assert len(told) == 7
     assert {r.callback.callback_id for r in told} == {booked[0].callback.callback_id}
-    assert len(demo_stores.callbacks.team().queue) == 1
+    assert len(demo_stores.team.get().queue) == 1
 
 
 def test_seeded_demo_team(stores: Stores) -> None:
     seed(stores, MOMENT.date())
-    team = stores.callbacks.team()
+    team = stores.team.get()
     assert {agent.first_name for agent in team.on_duty} == {"Maria", "James", "Jonas"}
     assert stores.callbacks.owner_state("customer:c-alex").last_contact == Contact(
         MARIA.agent_id, datetime(2026, 11, 18, 15, 0, tzinfo=UTC)

@@ -109,6 +109,6 @@ def test_open_promises_earliest_due_first_and_kept_ones_leave(stores: Stores) ->
 def test_one_agent_is_read_by_id(stores: Stores) -> None:
     from skill.devtools.demo.data import PRIYA
 
-    stores.callbacks.put_agent(PRIYA)
-    assert stores.callbacks.agent("a-priya") == PRIYA
-    assert stores.callbacks.agent("a-nobody") is None
+    stores.team.put_agent(PRIYA)
+    assert stores.team.agent("a-priya") == PRIYA
+    assert stores.team.agent("a-nobody") is None

@@ -248,7 +248,7 @@ def seed(stores: Stores, today: date) -> None:
     for order in [*demo_orders(today), *abroad_orders(today)]:
         stores.orders.put_order(order)
     for agent in AGENTS:
-        stores.callbacks.put_agent(agent)
+        stores.team.put_agent(agent)
     five_days_ago = datetime.combine(today - timedelta(days=5), time(15, 0), UTC)
     stores.callbacks.add_contact(
         owner_of(ALEX.customer_id, ""), Contact(MARIA.agent_id, five_days_ago)
