@@ -85,6 +85,7 @@ DEFERRED = {
     "skill.policy",
     "skill.rules.remedies",
     "skill.storage.complaints",
+    "skill.storage.promises",
     "skill.storage.feedback",
     "skill.storage.reminders",
     "skill.storage.agents",

@@ -67,7 +67,7 @@ def test_a_promise_past_its_day_is_reminded_until_it_is_fulfilled(
     conversation.say("ComplaintIntent", problemType="late")
     conversation.say("AMAZON.YesIntent")
     conversation.say("RemedyChoiceIntent", remedy="shipping_refund")
-    [promise] = demo_stores.complaints.open_promises()
+    [promise] = demo_stores.promises.open_promises()
     publisher = LogPublisher()
 
     on_the_day = sweep(demo_stores, publisher, _noon(promise.due), ZONE)
@@ -79,7 +79,7 @@ def test_a_promise_past_its_day_is_reminded_until_it_is_fulfilled(
     assert message.subject == "Promise overdue: order 1003"
     assert "shipping refund of 4.95 USD" in message.text
 
-    demo_stores.complaints.set_commitment_status(promise.complaint_id, CommitmentStatus.FULFILLED)
+    demo_stores.promises.set_commitment_status(promise.complaint_id, CommitmentStatus.FULFILLED)
     later = sweep(demo_stores, publisher, _noon(promise.due + timedelta(days=2)), ZONE)
     assert later.commitments == 0
 

@@ -30,9 +30,7 @@ def promises_page() -> Response:
     console = services()
     today = local_today(console.clock(), console.settings.service_time_zone)
     promised = [
-        c
-        for c in console.stores.complaints.open_promises()
-        if c.status is CommitmentStatus.PROMISED
+        c for c in console.stores.promises.open_promises() if c.status is CommitmentStatus.PROMISED
     ]
     late = overdue(promised, today)
     late_ids = {c.commitment_id for c in late}

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from skill.storage.audit import AuditStore
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
+    from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
     from skill.storage.team import TeamStore
@@ -62,6 +63,12 @@ class Stores:
         return ComplaintStore(self.client, self.table)
 
     @cached_property
+    def promises(self) -> PromiseStore:
+        from skill.storage.promises import PromiseStore
+
+        return PromiseStore(self.client, self.table)
+
+    @cached_property
     def feedback(self) -> FeedbackStore:
         from skill.storage.feedback import FeedbackStore
 
@@ -87,5 +94,13 @@ class Stores:
 
     def load(self) -> None:
         """Make every store now (before SnapStart's snapshot, say)."""
-        _ = (self.team, self.queue, self.complaints, self.feedback, self.reminders)
-        _ = (self.logins, self.audit)
+        _ = (
+            self.team,
+            self.queue,
+            self.complaints,
+            self.promises,
+            self.feedback,
+            self.reminders,
+            self.logins,
+            self.audit,
+        )

@@ -5,7 +5,8 @@ Items::
     PK=COMPLAINT#<id>  SK=COMPLAINT    GSI1PK=CUSTOMER#<id>  GSI1SK=COMPLAINT#<created>#<id>
     PK=COMPLAINT#<id>  SK=COMMITMENT   GSI1PK=CUSTOMER#<id>  GSI1SK=COMMITMENT#<created>#<id>
 
-    (open promises also carry GSI2PK=PROMISES  GSI2SK=<due>#<id>: the team's overview)
+    (open promises also carry GSI2PK=PROMISES  GSI2SK=<due>#<id>: the team's overview,
+    see :mod:`.promises`, where agents make and keep promises)
 
 A complaint and its commitment are written in one transaction, each on condition that
 it does not exist yet. The complaint id is derived from the conversation, so a retried
@@ -16,7 +17,6 @@ returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -33,9 +33,9 @@ from skill.records import (
     RemedyKind,
 )
 from skill.storage.codec import from_item, key
-from skill.storage.errors import ConditionFailed, StorageError, must_exist, translated
-from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2, GSI2PK, GSI2SK
-from skill.storage.transaction import Put, Update, Write, transact
+from skill.storage.errors import ConditionFailed, StorageError, translated
+from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK
+from skill.storage.transaction import ABSENT, Put, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -55,13 +55,13 @@ class History:
     commitments: list[Commitment]
 
 
-def _pk(complaint_id: str) -> str:
+def complaint_pk(complaint_id: str) -> str:
     return f"COMPLAINT#{complaint_id}"
 
 
-def _complaint_values(complaint: Complaint) -> dict[str, Any]:
+def complaint_values(complaint: Complaint) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "PK": _pk(complaint.complaint_id),
+        "PK": complaint_pk(complaint.complaint_id),
         "SK": "COMPLAINT",
         "kind": "complaint",
         "complaint_id": complaint.complaint_id,
@@ -80,13 +80,11 @@ def _complaint_values(complaint: Complaint) -> dict[str, Any]:
 
 
 PROMISES = "PROMISES"
-# A write's condition: the item is new.
-ABSENT = "attribute_not_exists(PK)"
 
 
-def _commitment_values(commitment: Commitment) -> dict[str, Any]:
+def commitment_values(commitment: Commitment) -> dict[str, Any]:
     values: dict[str, Any] = {
-        "PK": _pk(commitment.complaint_id),
+        "PK": complaint_pk(commitment.complaint_id),
         "SK": "COMMITMENT",
         GSI1PK: f"CUSTOMER#{commitment.customer_id}",
         GSI1SK: f"COMMITMENT#{commitment.created_at.isoformat()}#{commitment.commitment_id}",
@@ -110,7 +108,7 @@ def _commitment_values(commitment: Commitment) -> dict[str, Any]:
     return values
 
 
-def _complaint_from(values: dict[str, Any]) -> Complaint:
+def complaint_from(values: dict[str, Any]) -> Complaint:
     return Complaint(
         complaint_id=values["complaint_id"],
         customer_id=values.get("customer_id", ""),
@@ -123,7 +121,7 @@ def _complaint_from(values: dict[str, Any]) -> Complaint:
     )
 
 
-def _commitment_from(values: dict[str, Any]) -> Commitment:
+def commitment_from(values: dict[str, Any]) -> Commitment:
     amount = values.get("amount")
     return Commitment(
         commitment_id=values["commitment_id"],
@@ -155,9 +153,9 @@ class ComplaintStore:
 
         Storage errors other than "already there" propagate: the caller must not confirm.
         """
-        writes = [Put(_complaint_values(complaint), condition=ABSENT)]
+        writes = [Put(complaint_values(complaint), condition=ABSENT)]
         if commitment is not None:
-            writes.append(Put(_commitment_values(commitment), condition=ABSENT))
+            writes.append(Put(commitment_values(commitment), condition=ABSENT))
         try:
             # Real DynamoDB also answers a retry within ten minutes from this token.
             transact(self._client, self._table, writes, token=complaint.complaint_id[:36])
@@ -177,7 +175,7 @@ class ComplaintStore:
         answer = self._client.query(
             TableName=self._table,
             KeyConditionExpression="PK = :pk",
-            ExpressionAttributeValues={":pk": {"S": _pk(complaint_id)}},
+            ExpressionAttributeValues={":pk": {"S": complaint_pk(complaint_id)}},
             ConsistentRead=True,
         )
         complaint: Complaint | None = None
@@ -185,9 +183,9 @@ class ComplaintStore:
         for raw in answer.get("Items", []):
             values = from_item(raw)
             if values.get("kind") == "complaint":
-                complaint = _complaint_from(values)
+                complaint = complaint_from(values)
             elif values.get("kind") == "commitment":
-                commitment = _commitment_from(values)
+                commitment = commitment_from(values)
         return (complaint, commitment) if complaint is not None else None
 
     @translated()
@@ -210,101 +208,15 @@ class ComplaintStore:
             for raw in page.get("Items", []):
                 values = from_item(raw)
                 if values.get("kind") == "complaint":
-                    complaints.append(_complaint_from(values))
+                    complaints.append(complaint_from(values))
                 elif values.get("kind") == "commitment":
-                    commitments.append(_commitment_from(values))
+                    commitments.append(commitment_from(values))
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
         complaints.sort(key=lambda c: (c.created_at, c.complaint_id))
         commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
         return History(complaints, commitments)
-
-    @translated()
-    def set_commitment_status(
-        self,
-        complaint_id: str,
-        status: CommitmentStatus,
-        *,
-        expected: CommitmentStatus | None = None,
-        extra: Sequence[Write] = (),
-    ) -> None:
-        """Mark a promise fulfilled or cancelled (the console and the shop's systems do).
-
-        ``expected``: only if it is still in this state (:class:`ConditionFailed`
-        otherwise). Without it, :class:`NotFound` if there is no such commitment.
-        """
-        condition = "attribute_exists(PK)"
-        values = {":status": status.value}
-        if expected is not None:
-            condition += " AND #status = :expected"
-            values[":expected"] = expected.value
-        expression = "SET #status = :status"
-        if status is not CommitmentStatus.PROMISED:
-            expression += " REMOVE GSI2PK, GSI2SK"
-        update = Update(
-            _pk(complaint_id),
-            "COMMITMENT",
-            expression,
-            condition=condition,
-            names={"#status": "status"},
-            values=values,
-        )
-        if extra:
-            transact(self._client, self._table, [update, *extra])
-            return
-        with must_exist() if expected is None else translated():
-            self._client.update_item(**update.arguments(self._table))
-
-    @translated()
-    def promise(
-        self,
-        complaint: Complaint,
-        commitment: Commitment,
-        *,
-        existing_complaint: bool,
-        extra: Sequence[Write] = (),
-    ) -> None:
-        """An agent's promise: the commitment, and the complaint now resolved, together.
-
-        With ``existing_complaint`` the customer's complaint (the one the callback is
-        about) gets the commitment and is marked resolved, on condition that it has no
-        promise yet; otherwise a new complaint is stored with it. ``extra`` items (the
-        audit entry, the form guard) go in the same transaction. A failed condition
-        raises :class:`ConditionFailed`.
-        """
-        first: Write
-        if existing_complaint:
-            first = Update(
-                _pk(complaint.complaint_id),
-                "COMPLAINT",
-                "SET #status = :resolved",
-                condition="attribute_exists(PK)",
-                names={"#status": "status"},
-                values={":resolved": ComplaintStatus.RESOLVED.value},
-            )
-        else:
-            first = Put(_complaint_values(complaint), condition=ABSENT)
-        promised = Put(_commitment_values(commitment), condition=ABSENT)
-        transact(self._client, self._table, [first, promised, *extra])
-
-    @translated()
-    def open_promises(self) -> list[Commitment]:
-        """Every promise not yet kept, across all customers, the earliest due first."""
-        promises: list[Commitment] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI2,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": GSI2PK},
-            "ExpressionAttributeValues": {":pk": {"S": PROMISES}},
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            promises.extend(_commitment_from(from_item(raw)) for raw in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return promises
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     @translated()
     def forget(self, customer_id: str) -> tuple[int, int]:
@@ -324,7 +236,7 @@ class ComplaintStore:
                 for sk, extra in (("COMPLAINT", ", description"), ("COMMITMENT", "")):
                     self._client.update_item(
                         TableName=self._table,
-                        Key=key(_pk(complaint.complaint_id), sk),
+                        Key=key(complaint_pk(complaint.complaint_id), sk),
                         UpdateExpression=f"SET anonymised = :yes REMOVE customer_id, "
                         f"{GSI1PK}, {GSI1SK}{extra}",
                         ConditionExpression="attribute_exists(PK)",
@@ -334,7 +246,7 @@ class ComplaintStore:
             else:
                 for sk in ("COMPLAINT", "COMMITMENT"):
                     self._client.delete_item(
-                        TableName=self._table, Key=key(_pk(complaint.complaint_id), sk)
+                        TableName=self._table, Key=key(complaint_pk(complaint.complaint_id), sk)
                     )
                 deleted += 1
         return deleted, kept

@@ -311,9 +311,7 @@ def grant(
         outbox_put(act.event("granted", callback)),
     ]
     try:
-        act.stores.complaints.promise(
-            complaint, commitment, existing_complaint=existing, extra=extra
-        )
+        act.stores.promises.promise(complaint, commitment, existing_complaint=existing, extra=extra)
     except ConditionFailed as error:
         # The form's guard (a resent form) or the commitment itself: either way a
         # promise for this complaint exists, so nothing is promised twice.
@@ -370,7 +368,7 @@ def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
         )
     extra.append(outbox_put(event))
     try:
-        act.stores.complaints.set_commitment_status(
+        act.stores.promises.set_commitment_status(
             commitment.complaint_id,
             CommitmentStatus.FULFILLED,
             expected=CommitmentStatus.PROMISED,

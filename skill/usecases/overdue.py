@@ -71,7 +71,7 @@ def sweep(stores: Stores, publisher: Publisher, now: datetime, time_zone: str) -
     today = now.astimezone(zone(time_zone)).date()
     team = stores.team.get()
     late_calls = overdue_callbacks(team.queue, now)
-    broken = overdue(stores.complaints.open_promises(), today)
+    broken = overdue(stores.promises.open_promises(), today)
     sent = 0
     for item in late_calls:
         if stores.reminders.claim(f"callback#{item.callback_id}", today, now):

@@ -435,7 +435,7 @@ def test_keeping_a_promise_and_the_overview(
     maria = agent("maria")
     maria.act(escalated.callback_id, "claim")
     maria.act(escalated.callback_id, "grant", order="1003", remedy="replacement")
-    [promise] = demo_stores.complaints.open_promises()
+    [promise] = demo_stores.promises.open_promises()
     assert promise.due == MOMENT.date() + timedelta(days=1)
 
     console_clock.advance(days=3)
@@ -451,7 +451,7 @@ def test_keeping_a_promise_and_the_overview(
     form = action_id_in(maria.page("/console/promises").text)
     kept = maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
     assert kept.status_code == 303
-    assert demo_stores.complaints.open_promises() == []
+    assert demo_stores.promises.open_promises() == []
     [commitment] = demo_stores.complaints.history("c-alex").commitments
     assert commitment.status is CommitmentStatus.FULFILLED
     assert "No open promises." in maria.page("/console/promises").text
@@ -566,7 +566,7 @@ def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview
     maria.act(escalated.callback_id, "claim")
     maria.act(escalated.callback_id, "grant", order="1003", remedy="shipping_refund")
     form = action_id_in(maria.page("/console/promises").text)
-    [promise] = demo_stores.complaints.open_promises()
+    [promise] = demo_stores.promises.open_promises()
     maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
     notifier.poll_once()
 
@@ -598,7 +598,7 @@ def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(
     assert (
         james.act("guest", "grant", order="1003", remedy="voucher", amount="10").status_code == 303
     )
-    [promise] = demo_stores.complaints.open_promises()
+    [promise] = demo_stores.promises.open_promises()
     assert (promise.order_number, promise.customer_id) == ("1003", "c-alex")
 
 

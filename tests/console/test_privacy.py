@@ -29,7 +29,7 @@ def test_admin_erases_a_customer_and_the_trail_says_who(
     assert answer.status_code == 303
     history = demo_stores.complaints.history("c-alex")
     assert history.complaints == [] and history.commitments == []
-    [promise] = demo_stores.complaints.open_promises()  # still owed, without a name
+    [promise] = demo_stores.promises.open_promises()  # still owed, without a name
     assert promise.order_number == "1001" and promise.customer_id == ""
     assert demo_stores.callbacks.owner_state("customer:c-alex").callback_ids == []
     audit = priya.page(answer.headers["Location"]).text

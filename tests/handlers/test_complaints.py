@@ -580,7 +580,7 @@ def test_a_kept_promise_is_told_as_done(talk: Talk, demo_stores: Stores) -> None
         complaint("1001", ComplaintStatus.RESOLVED),
         promise("1001", date(2026, 11, 20), CommitmentStatus.PROMISED, Owner.SKILL),
     )
-    demo_stores.complaints.set_commitment_status("k-1001", CommitmentStatus.FULFILLED)
+    demo_stores.promises.set_commitment_status("k-1001", CommitmentStatus.FULFILLED)
     reply = talk(token="demo-alex").say("CommitmentStatusIntent")
     assert reply.speech == "For order 1001: your refund of 12 dollars 99 has been paid."
 

@@ -118,11 +118,11 @@ def test_history_is_oldest_first_and_status_can_change(stores: Stores) -> None:
     stores.complaints.record(later)
     stores.complaints.record(complaint("k1"), commitment("k1"))
     assert [c.complaint_id for c in stores.complaints.history("c-1").complaints] == ["k1", "k0"]
-    stores.complaints.set_commitment_status("k1", CommitmentStatus.FULFILLED)
+    stores.promises.set_commitment_status("k1", CommitmentStatus.FULFILLED)
     (kept,) = stores.complaints.history("c-1").commitments
     assert kept.status is CommitmentStatus.FULFILLED
     with pytest.raises(NotFound):
-        stores.complaints.set_commitment_status("nope", CommitmentStatus.CANCELLED)
+        stores.promises.set_commitment_status("nope", CommitmentStatus.CANCELLED)
 
 
 @transactional

@@ -94,14 +94,14 @@ def commitment(complaint_id: str, due: date) -> tuple[Complaint, Commitment]:
 def test_open_promises_earliest_due_first_and_kept_ones_leave(stores: Stores) -> None:
     for complaint_id, due in (("late", date(2026, 11, 20)), ("soon", date(2026, 11, 25))):
         stores.complaints.record(*commitment(complaint_id, due))
-    assert [c.commitment_id for c in stores.complaints.open_promises()] == ["late", "soon"]
+    assert [c.commitment_id for c in stores.promises.open_promises()] == ["late", "soon"]
 
-    stores.complaints.set_commitment_status(
+    stores.promises.set_commitment_status(
         "late", CommitmentStatus.FULFILLED, expected=CommitmentStatus.PROMISED
     )
-    assert [c.commitment_id for c in stores.complaints.open_promises()] == ["soon"]
+    assert [c.commitment_id for c in stores.promises.open_promises()] == ["soon"]
     with pytest.raises(ConditionFailed):  # already kept: not twice
-        stores.complaints.set_commitment_status(
+        stores.promises.set_commitment_status(
             "late", CommitmentStatus.FULFILLED, expected=CommitmentStatus.PROMISED
         )
 

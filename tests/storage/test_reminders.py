@@ -37,6 +37,6 @@ def test_open_commitments_are_the_promised_ones_of_every_customer(stores: Stores
     stores.complaints.record(complaint("k2", customer="c-2"), commitment("k2", customer="c-2"))
     stores.complaints.record(complaint("k3", customer="c-2"), commitment("k3", customer="c-2"))
     stores.complaints.record(complaint("k4", customer="c-3"))  # nothing promised
-    stores.complaints.set_commitment_status("k3", CommitmentStatus.FULFILLED)
+    stores.promises.set_commitment_status("k3", CommitmentStatus.FULFILLED)
 
-    assert [c.commitment_id for c in stores.complaints.open_promises()] == ["k1", "k2"]
+    assert [c.commitment_id for c in stores.promises.open_promises()] == ["k1", "k2"]
