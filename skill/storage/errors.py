@@ -7,14 +7,15 @@ code above storage needs to know botocore::
     ├── StorageUnavailable        not now: throttled, 5xx, timed out, no connection,
     │   │                         retries used up. The same request may succeed later.
     │   └── DeadlineExceeded      the turn's time for storage is used up (.deadline)
-    └── ConditionFailed           the table holds something else than the write assumed:
+    └── ConditionFailed           the table holds something other than the write assumed:
         │                         a conditional write, or a transaction cancelled for
         │                         a condition (``failed_items`` says which)
         ├── NotFound              the item the write needed is not there
         └── (per store)           CallbackAlreadyOpen, CallbackChanged, VersionConflict
 
-A plain :class:`StorageError` is a request DynamoDB will never accept as it is (a
-validation error, a missing table, no credentials): a bug or a deployment fault.
+A plain :class:`StorageError` is a request DynamoDB refuses as it is (a validation
+error, a missing table, no credentials, a client token reused with other items): mostly
+a bug or a deployment fault; ``code`` says which.
 The original botocore error stays attached as ``__cause__`` for the logs of whoever
 debugs; the message holds DynamoDB's error code and operation, never item data.
 """
