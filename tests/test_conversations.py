@@ -10,13 +10,12 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from skill.config import LOCALES
 from skill.devtools.chat import Answer, Chat, Matcher
 from skill.devtools.models import load
 from skill.logs import LIBRARIES, JsonFormatter
 from tests.conftest import MOMENT
 from tests.scripts import Script, ScriptError, all_scripts, parse
-
-LOCALES = ("en-US", "en-GB", "de-DE")
 
 
 def run(script: Script, client: FlaskClient) -> list[str]:

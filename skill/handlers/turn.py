@@ -34,6 +34,7 @@ from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.ui import LinkAccountCard, SimpleCard
 
+from skill.config import LOCALES
 from skill.rules.dates import local_today
 
 if TYPE_CHECKING:
@@ -64,9 +65,6 @@ class Services:
         return self.policy_loader()
 
 
-SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")
-
-
 class ServiceHandler(AbstractRequestHandler):  # type: ignore[misc]
     """A request handler holding the shared :class:`Services`."""
 
@@ -83,7 +81,7 @@ class Turn:
         envelope = handler_input.request_envelope
         self.request = envelope.request
         raw_locale = getattr(self.request, "locale", None) or "en-US"
-        self.locale = raw_locale if raw_locale in SUPPORTED_LOCALES else _closest(raw_locale)
+        self.locale = raw_locale if raw_locale in LOCALES else _closest(raw_locale)
         self.language = self.locale.split("-")[0]
         self.now: datetime = services.clock()
         # Requests outside a session (AudioPlayer events, say) have no session attributes.
@@ -199,5 +197,6 @@ class Turn:
 
 
 def _closest(locale: str) -> str:
+    """The first of our locales in the same language ("de-AT": "de-DE"), else the first."""
     language = locale.split("-")[0].lower()
-    return {"de": "de-DE", "en": "en-US"}.get(language, "en-US")
+    return next((known for known in LOCALES if known.startswith(f"{language}-")), LOCALES[0])
