@@ -25,9 +25,10 @@ from ask_sdk_model import Response
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Services, Turn
 from skill.records import ComplaintStatus, Handover, Order, ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
 from skill.rules.complaints import about_an_order, describe_commitment, likely_order
 from skill.rules.orders import describe, normalise_order_number
-from skill.rules.remedies import Decision, Escalation, EscalationCause, Priority, decide
+from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
 from skill.storage import STORAGE_ERRORS
 from skill.usecases.complaints import assess, grant, hand_over, history_for
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
