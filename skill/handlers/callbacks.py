@@ -4,12 +4,8 @@
 verification, a complaint being told): Alexa switches intents, and this handler does
 not care what was asked before, except to pass the context on to the agent.
 
-Session attributes (see :mod:`skill.handlers.turn` for the others):
-
-=================  ================================================================
-``callback``       the request being collected: channel, day, time, phone
-``callback_id``    the open callback a yes/no question is about
-=================  ================================================================
+What is being collected lives in the session (:class:`skill.handlers.dialogue.CallbackWish`)
+through the turns that ask for a number.
 """
 
 from __future__ import annotations
@@ -23,7 +19,8 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.adapters import alexa_api
-from skill.handlers.handover import AWAITING_CALLBACK_OFFER, offer_callback
+from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
+from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
@@ -51,11 +48,15 @@ from skill.usecases.orders import identify
 
 INTENT = "CallbackIntent"
 CHANNELS = ("phone", "sms", "email")
-# Yes/no questions this module asks.
-AWAITING_NUMBER = "callback_number"
-AWAITING_CANCEL = "callback_cancel"
-AWAITING_CHANGE = "callback_change"
-QUESTIONS = (AWAITING_CALLBACK_OFFER, AWAITING_NUMBER, AWAITING_CANCEL, AWAITING_CHANGE)
+# Yes/no questions about a call back.
+QUESTIONS = frozenset(
+    {
+        Awaiting.CALLBACK_OFFER,
+        Awaiting.CALLBACK_NUMBER,
+        Awaiting.CALLBACK_CANCEL,
+        Awaiting.CALLBACK_CHANGE,
+    }
+)
 SLOTS = ("time", "day", "channel", "phoneNumber")
 
 
@@ -122,17 +123,12 @@ class CallbackFlow:
         self.customer_id = identify(turn.services.identity, turn.access_token)
         self.owner = owner_of(self.customer_id, turn.user_id)
         # What is being collected survives the turns that ask for a number.
-        stored = turn.session.get("callback")
-        self.wish: dict[str, str | None] = dict(stored) if isinstance(stored, dict) else {}
+        self.wish: CallbackWish = turn.dialogue.callback_wish
 
     def collect_slots(self) -> None:
-        for name in ("time", "day"):
-            value = self.turn.slot(name)
-            if value:
-                self.wish[name] = value
-        channel = self._channel_slot()
-        if channel:
-            self.wish["channel"] = channel
+        self.wish.time = self.turn.slot("time") or self.wish.time
+        self.wish.day = self.turn.slot("day") or self.wish.day
+        self.wish.channel = self._channel_slot() or self.wish.channel
 
     def _channel_slot(self) -> str | None:
         spoken = self.turn.slot_id("channel")
@@ -146,7 +142,7 @@ class CallbackFlow:
 
     @property
     def requested(self) -> Requested:
-        return Requested.from_slots(self.wish.get("day"), self.wish.get("time"))
+        return Requested.from_slots(self.wish.day, self.wish.time)
 
     # The request ------------------------------------------------------------------
 
@@ -163,14 +159,14 @@ class CallbackFlow:
         except STORAGE_ERRORS:
             return self.failed()
         customer = account.customer if account else None
-        channel = self.wish.get("channel") or state.channel or "phone"
+        channel = self.wish.channel or state.channel or "phone"
         no_email = False
         email = None
         if channel == "email":
             email = customer.email if customer else None
             if not email:
                 channel, no_email = "phone", True
-        phone = self.wish.get("phone") if self.wish.get("confirmed") else None
+        phone = self.wish.phone if self.wish.confirmed else None
         phone = phone or alexa_api.mobile_number(self.input)
         phone = phone or (customer.phone if customer else None)
         if channel != "email" and not phone:
@@ -202,7 +198,7 @@ class CallbackFlow:
         no_email: bool,
     ) -> Response:
         turn = self.turn
-        handover = Handover.from_session(turn.session.get("handover"))
+        handover = turn.dialogue.handover
         request = CallbackRequest(
             request_id=self._request_id(),
             owner=self.owner,
@@ -217,7 +213,7 @@ class CallbackFlow:
             customer=customer,
             orders=orders,
             handover=handover,
-            misunderstandings=int(turn.session.get("misunderstandings", 0) or 0),
+            misunderstandings=turn.dialogue.misunderstandings,
             complaint=self._complaint(handover),
         )
         try:
@@ -233,8 +229,8 @@ class CallbackFlow:
         turn = self.turn
         call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
         if booking.schedule.moved:
-            turn.session["awaiting"] = AWAITING_CHANGE
-            turn.session["callback_id"] = booking.callback.callback_id
+            turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
+            turn.dialogue.callback_id = booking.callback.callback_id
         return turn.answer(
             "callback_confirmed",
             call=call,
@@ -251,7 +247,7 @@ class CallbackFlow:
         spoken_phone = normalise_phone(self.turn.slot("phoneNumber"))
         if wants_change or spoken_phone:
             self.collect_slots()
-            channel = self.wish.get("channel")
+            channel = self.wish.channel
             if channel == "email":
                 channel = None  # an e-mail address comes from the account; keep the channel
             try:
@@ -270,8 +266,8 @@ class CallbackFlow:
             return turn.answer(
                 "callback_rescheduled", call=view(turn, changed, existing.agent), moved=when.moved
             )
-        turn.session["awaiting"] = AWAITING_CHANGE
-        turn.session["callback_id"] = callback.callback_id
+        turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
+        turn.dialogue.callback_id = callback.callback_id
         return turn.answer("callback_existing", call=view(turn, callback, existing.agent))
 
     # The phone number ----------------------------------------------------------------
@@ -279,9 +275,15 @@ class CallbackFlow:
     def ask_number(self, *, retry: bool) -> Response:
         turn = self.turn
         self._remember()
-        keep = {name: self.wish.get(name) for name in ("time", "day", "channel")}
-        keep["phoneNumber"] = None
-        response = turn.elicit(INTENT, "phoneNumber", "callback_need_number", keep, retry=retry)
+        keep = {
+            "time": self.wish.time,
+            "day": self.wish.day,
+            "channel": self.wish.channel,
+            "phoneNumber": None,
+        }
+        response = turn.elicit(
+            INTENT, Awaiting.PHONE_NUMBER, "callback_need_number", keep, retry=retry
+        )
         if not retry:
             response.card = AskForPermissionsConsentCard(
                 permissions=[alexa_api.MOBILE_NUMBER_PERMISSION]
@@ -292,18 +294,17 @@ class CallbackFlow:
         number = normalise_phone(spoken)
         if number is None:
             return self.ask_number(retry=True)
-        self.wish["phone"] = number
-        self.wish["confirmed"] = None
+        self.wish.phone = number
+        self.wish.confirmed = False
         self._remember()
-        self.turn.session["awaiting"] = AWAITING_NUMBER
+        self.turn.dialogue.wait_for(Awaiting.CALLBACK_NUMBER)
         return self.turn.answer("callback_confirm_number", digits=last_digits(number))
 
     def _remember(self) -> None:
-        self.turn.session["callback"] = self.wish
+        self.turn.dialogue.remember(self.wish)
 
     def _forget(self) -> None:
-        for name in ("callback", "handover", "callback_id"):
-            self.turn.session.pop(name, None)
+        self.turn.dialogue.forget_callback()
 
     def existing(self) -> OpenCallback | Response | None:
         """The open callback, none, or (storage failing) the honest answer to give."""
@@ -329,11 +330,11 @@ class RequestCallbackHandler(ServiceHandler):
         turn = Turn(handler_input, self.services)
         flow = CallbackFlow(handler_input, turn)
         spoken_phone = turn.slot("phoneNumber")
-        if spoken_phone and turn.awaiting == "phoneNumber":
+        if spoken_phone and turn.dialogue.awaiting is Awaiting.PHONE_NUMBER:
             flow.collect_slots()
             return flow.number_given(spoken_phone)
         flow.collect_slots()
-        if spoken_phone and not flow.wish.get("phone"):
+        if spoken_phone and not flow.wish.phone:
             number = normalise_phone(spoken_phone)
             if number:
                 # "Call me on 555…" in one go: read it back before relying on it.
@@ -345,7 +346,7 @@ class CallbackAnswerHandler(ServiceHandler):
     """Yes or no to a question about a callback."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        answered = handler_input.attributes_manager.request_attributes.get("awaiting")
+        answered = Dialogue.of(handler_input).awaiting
         return answered in QUESTIONS and bool(
             is_intent_name("AMAZON.YesIntent")(handler_input)
             or is_intent_name("AMAZON.NoIntent")(handler_input)
@@ -355,29 +356,29 @@ class CallbackAnswerHandler(ServiceHandler):
         turn = Turn(handler_input, self.services)
         yes = bool(is_intent_name("AMAZON.YesIntent")(handler_input))
         flow = CallbackFlow(handler_input, turn)
-        question = turn.awaiting
-        if question == AWAITING_CALLBACK_OFFER:
+        question = turn.dialogue.awaiting
+        if question is Awaiting.CALLBACK_OFFER:
             return flow.request() if yes else turn.answer("callback_declined")
-        if question == AWAITING_NUMBER:
+        if question is Awaiting.CALLBACK_NUMBER:
             if not yes:
-                flow.wish.pop("phone", None)
+                flow.wish.phone = None
                 return flow.ask_number(retry=False)
-            flow.wish["confirmed"] = "yes"
-            turn.session["callback"] = flow.wish
+            flow.wish.confirmed = True
+            turn.dialogue.remember(flow.wish)
             return flow.request()
         existing = status(self.services.stores, flow.owner)
-        wanted = str(turn.session.pop("callback_id", "") or "")
+        wanted = turn.dialogue.take_callback_id()
         if existing is None or existing.callback.callback_id != wanted or not yes:
             return turn.answer("callback_kept", end_session=True)
-        if question == AWAITING_CANCEL:
+        if question is Awaiting.CALLBACK_CANCEL:
             try:
                 cancelled = cancel(self.services.stores, existing.callback, turn.now)
             except CallbackUnavailable:
                 return flow.failed()
             return turn.answer("callback_cancelled", cancelled=cancelled, nothing_booked=False)
         keep: dict[str, str | None] = dict.fromkeys(SLOTS)
-        turn.session["callback_id"] = wanted
-        return turn.elicit(INTENT, "time", "callback_ask_time", keep)
+        turn.dialogue.callback_id = existing.callback.callback_id
+        return turn.elicit(INTENT, Awaiting.TIME, "callback_ask_time", keep)
 
 
 class CallbackStatusHandler(ServiceHandler):
@@ -415,8 +416,8 @@ class CancelCallbackHandler(ServiceHandler):
             return existing
         if existing is None:
             return turn.answer("callback_cancelled", cancelled=False, nothing_booked=True)
-        turn.session["awaiting"] = AWAITING_CANCEL
-        turn.session["callback_id"] = existing.callback.callback_id
+        turn.dialogue.wait_for(Awaiting.CALLBACK_CANCEL)
+        turn.dialogue.callback_id = existing.callback.callback_id
         return turn.answer(
             "callback_cancel_confirm", call=view(turn, existing.callback, existing.agent)
         )

@@ -9,8 +9,8 @@ One complaint, as the customer hears it::
       -> the policy's remedies to choose from ... or a call back from our team
       -> "Your refund of 49 dollars 90 will be on your card by Thursday."
 
-The complaint's slots live in the session under ``complaint`` until it is settled, so a
-"yes", "no" or the customer's choice can continue it.
+The complaint's slots live in the session (:class:`skill.handlers.dialogue.ComplaintState`)
+until it is settled, so a "yes", "no" or the customer's choice can continue it.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Awaiting, ComplaintState, Dialogue, Slots
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Services, Turn
 from skill.records import ComplaintStatus, Handover, Order, ProblemType, RemedyKind
@@ -40,12 +41,17 @@ CHOICE = "RemedyChoiceIntent"
 COMMITMENTS = "CommitmentStatusIntent"
 SLOTS = ("problemType", "orderNumber", "postalCode", "description")
 # Questions the complaint asks; an answer to one continues the complaint.
-QUESTIONS = ("problemType", "orderNumber", "postalCode", "description", "complaint_order")
-STATE = "complaint"
+QUESTIONS = frozenset(
+    {
+        Awaiting.PROBLEM_TYPE,
+        Awaiting.ORDER_NUMBER,
+        Awaiting.POSTAL_CODE,
+        Awaiting.DESCRIPTION,
+        Awaiting.COMPLAINT_ORDER,
+    }
+)
 # How many promises one answer reads out.
 SPOKEN_AT_ONCE = 3
-
-Slots = dict[str, str | None]
 
 
 def _problem(raw: str | None) -> ProblemType | None:
@@ -65,25 +71,14 @@ def _remedy(raw: str | None) -> RemedyKind | None:
         return None
 
 
-def _state(turn: Turn) -> dict[str, Any]:
-    state = turn.session.get(STATE)
-    if not isinstance(state, dict):
-        state = turn.session[STATE] = {}
-    return state
-
-
-def _forget(turn: Turn) -> None:
-    turn.session.pop(STATE, None)
-
-
 def _speak_order(turn: Turn, order: Order | None) -> Any:
     return describe(order, turn.today, turn.language) if order is not None else None
 
 
 def _not_saved(turn: Turn) -> Response:
     """Storage failed: say so, confirm nothing, and give the phone line."""
-    _forget(turn)
-    turn.session.pop("awaiting", None)
+    turn.dialogue.forget_complaint()
+    turn.dialogue.stop_waiting()
     return turn.answer(
         "complaint_not_saved",
         end_session=True,
@@ -104,16 +99,14 @@ class Complaints:
         self.turn = turn
         self.services = services
         self.stores = services.stores
-        self.state = _state(turn)
+        self.state: ComplaintState = turn.dialogue.complaint
         self.customer_id = identify(services.identity, turn.access_token)
 
     # --- taking the complaint ---------------------------------------------------------
 
     def slots(self) -> Slots:
-        kept = self.state.get("slots")
-        slots: Slots = {name: None for name in SLOTS}
-        if isinstance(kept, dict):
-            slots.update({k: (str(v) if v else None) for k, v in kept.items() if k in SLOTS})
+        kept = self.state.slots
+        slots: Slots = {name: kept.get(name) for name in SLOTS}
         for name in SLOTS:
             value = self.turn.slot_id(name) if name == "problemType" else self.turn.slot(name)
             if value:
@@ -122,7 +115,7 @@ class Complaints:
 
     def proceed(self, slots: Slots) -> Response:
         turn = self.turn
-        self.state["slots"] = slots
+        self.state.slots = slots
         raw = slots["problemType"]
         problem = _problem(raw)
         if (
@@ -133,7 +126,7 @@ class Complaints:
             # Words Alexa could not match to a type are the customer's own description.
             slots["description"] = raw
         if problem is None:
-            return turn.elicit(COMPLAINT, "problemType", "complaint_ask_problem", slots)
+            return turn.elicit(COMPLAINT, Awaiting.PROBLEM_TYPE, "complaint_ask_problem", slots)
         slots["problemType"] = problem.value
         number = normalise_order_number(slots["orderNumber"])
         order: Order | None = None
@@ -144,14 +137,14 @@ class Complaints:
             order = found
             slots["orderNumber"] = order.number
         description = (slots["description"] or "").strip()
-        if (
-            not description
-            and problem is not ProblemType.LATE
-            and not self.state.get("asked_description")
-        ):
-            self.state["asked_description"] = True
+        if not description and problem is not ProblemType.LATE and not self.state.asked_description:
+            self.state.ask_description()
             return turn.elicit(
-                COMPLAINT, "description", "complaint_ask_description", slots, problem=problem.value
+                COMPLAINT,
+                Awaiting.DESCRIPTION,
+                "complaint_ask_description",
+                slots,
+                problem=problem.value,
             )
         return self.settle(problem, order, description)
 
@@ -166,12 +159,12 @@ class Complaints:
         if not orders:
             return self.unknown_order(None, no_orders=True)
         proposal = None
-        if not self.state.get("proposal_declined"):
+        if not self.state.proposal_declined:
             proposal = likely_order(orders, problem, turn.today)
         if proposal is None:
-            return turn.elicit(COMPLAINT, "orderNumber", "complaint_which_order", slots)
-        self.state["proposed"] = proposal.number
-        turn.session["awaiting"] = "complaint_order"
+            return turn.elicit(COMPLAINT, Awaiting.ORDER_NUMBER, "complaint_which_order", slots)
+        self.state.proposed = proposal.number
+        turn.dialogue.wait_for(Awaiting.COMPLAINT_ORDER)
         return turn.answer(
             "complaint_propose_order", order=_speak_order(turn, proposal), problem=problem.value
         )
@@ -179,8 +172,7 @@ class Complaints:
     def verified_order(self, intent: str, number: str | None, slots: Slots) -> Order | Response:
         """An unlinked customer proves the order is theirs, exactly as for order status."""
         turn = self.turn
-        verified: list[str] = list(turn.session.get("verified_orders", []))
-        if number is not None and number in verified:
+        if number is not None and number in turn.dialogue.verified_orders:
             order = self.stores.orders.get(number)
             if order is not None:
                 return order
@@ -190,24 +182,29 @@ class Complaints:
                 return self.unknown_order(number, locked=True)
             if number is None:
                 return turn.elicit(
-                    intent, "orderNumber", "ask_order_number", slots, link_account=True, retry=False
+                    intent,
+                    Awaiting.ORDER_NUMBER,
+                    "ask_order_number",
+                    slots,
+                    link_account=True,
+                    retry=False,
                 )
-            return turn.elicit(intent, "postalCode", "ask_postal_code", slots)
+            return turn.elicit(intent, Awaiting.POSTAL_CODE, "ask_postal_code", slots)
         result = verify_order(self.stores, turn.user_id, number, postal_code, turn.now)
         if result.outcome is Outcome.VERIFIED and result.order is not None:
-            turn.session["verified_orders"] = [*verified, number][-10:]
+            turn.dialogue.verified(number)
             return result.order
-        if result.outcome is Outcome.LOCKED or self.state.get("retried"):
+        if result.outcome is Outcome.LOCKED or self.state.retried:
             return self.unknown_order(number, locked=result.outcome is Outcome.LOCKED)
-        self.state["retried"] = True
+        self.state.retry()
         slots = {**slots, "orderNumber": None, "postalCode": None}
-        self.state["slots"] = slots
-        return turn.elicit(intent, "orderNumber", "ask_order_number", slots, retry=True)
+        self.state.slots = slots
+        return turn.elicit(intent, Awaiting.ORDER_NUMBER, "ask_order_number", slots, retry=True)
 
     def unknown_order(
         self, number: str | None, *, no_orders: bool = False, locked: bool = False
     ) -> Response:
-        _forget(self.turn)
+        self.turn.dialogue.forget_complaint()
         reason = "verification_locked" if locked else "unknown_order"
         return offer_callback(
             self.turn,
@@ -237,19 +234,19 @@ class Complaints:
                 EscalationCause.NO_ORDER, Priority.NORMAL, None
             )
             return self.escalate(assessment.complaint_id, problem, order, description, escalation)
-        self.state.update(
-            id=assessment.complaint_id,
-            problem=problem.value,
-            order=order.number,
-            description=description,
-            offered=[remedy.kind.value for remedy in decision.remedies],
+        self.state.offer(
+            assessment.complaint_id,
+            problem.value,
+            order.number,
+            description,
+            [remedy.kind.value for remedy in decision.remedies],
         )
         return self.offer(problem, order, decision, again=False)
 
     def offer(
         self, problem: ProblemType, order: Order, decision: Decision, *, again: bool
     ) -> Response:
-        self.turn.session["awaiting"] = "remedy_choice"
+        self.turn.dialogue.wait_for(Awaiting.REMEDY_CHOICE)
         return self.turn.answer(
             "complaint_remedies",
             problem=problem.value,
@@ -280,7 +277,7 @@ class Complaints:
         except STORAGE_ERRORS as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
-        _forget(self.turn)
+        self.turn.dialogue.forget_complaint()
         amount, currency = _money(escalation)
         handover = Handover(
             reason="problem_other" if problem is ProblemType.OTHER else "complaint_escalated",
@@ -307,14 +304,14 @@ class Complaints:
         The session says only which complaint and order; what may be granted is decided
         again from the stored order, so an altered session cannot grant anything more.
         """
-        problem = _problem(self.state.get("problem"))
-        number = self.state.get("order")
-        if problem is None or not number or not self.state.get("id"):
+        problem = _problem(self.state.problem)
+        number = self.state.order
+        if problem is None or not number or not self.state.complaint_id:
             return None
-        order = self.own_order(str(number))
+        order = self.own_order(number)
         if order is None:
             return None
-        offered = {str(kind) for kind in self.state.get("offered", [])}
+        offered = set(self.state.offered)
         decision = decide(self.services.policy, problem, order, 0, self.turn.today)
         remedies = tuple(remedy for remedy in decision.remedies if remedy.kind.value in offered)
         return problem, order, Decision(remedies=remedies)
@@ -323,7 +320,7 @@ class Complaints:
         if self.customer_id is not None:
             orders = self.stores.orders.account(self.customer_id).orders
             return next((order for order in orders if order.number == number), None)
-        if number in self.turn.session.get("verified_orders", []):
+        if number in self.turn.dialogue.verified_orders:
             return self.stores.orders.get(number)
         return None
 
@@ -331,14 +328,15 @@ class Complaints:
         current = self.offered()
         if current is None:
             # A choice without a complaint ("I want a refund"): take the complaint first.
-            _forget(self.turn)
+            self.turn.dialogue.forget_complaint()
             return Complaints(self.turn, self.services).proceed(dict.fromkeys(SLOTS))
         problem, order, decision = current
-        description = str(self.state.get("description") or "")
+        complaint_id = str(self.state.complaint_id)
+        description = self.state.description
         if not decision.remedies:
             # The policy changed since the offer: nothing is left to grant, so people decide.
             escalation = Escalation(EscalationCause.POLICY, Priority.NORMAL, None)
-            return self.escalate(str(self.state["id"]), problem, order, description, escalation)
+            return self.escalate(complaint_id, problem, order, description, escalation)
         if kind is None and len(decision.remedies) == 1:
             kind = decision.remedies[0].kind
         remedy = decision.remedy(kind) if kind is not None else None
@@ -347,7 +345,7 @@ class Complaints:
         try:
             recorded = grant(
                 self.stores,
-                complaint_id=str(self.state["id"]),
+                complaint_id=complaint_id,
                 order=order,
                 problem=problem,
                 description=description,
@@ -358,7 +356,7 @@ class Complaints:
         except STORAGE_ERRORS as error:
             log.error("remedy not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
-        _forget(self.turn)
+        self.turn.dialogue.forget_complaint()
         if recorded.commitment is None:
             # This complaint went to the team in an earlier attempt; say that, not more.
             return offer_callback(
@@ -381,10 +379,10 @@ class Complaints:
     def decline(self) -> Response:
         current = self.offered()
         if current is None:
-            _forget(self.turn)
+            self.turn.dialogue.forget_complaint()
             return self.turn.answer("goodbye", end_session=True)
         problem, order, decision = current
-        complaint_id = str(self.state["id"])
+        complaint_id = str(self.state.complaint_id)
         try:
             hand_over(
                 self.stores,
@@ -392,14 +390,14 @@ class Complaints:
                 customer_id=self.customer_id,
                 order=order,
                 problem=problem,
-                description=str(self.state.get("description") or ""),
+                description=self.state.description,
                 now=self.turn.now,
                 locale=self.turn.locale,
             )
         except STORAGE_ERRORS as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return _not_saved(self.turn)
-        _forget(self.turn)
+        self.turn.dialogue.forget_complaint()
         # The agent should be able to grant at least what the customer turned down.
         most = max(
             (remedy.value for remedy in decision.remedies), key=lambda m: m.amount, default=None
@@ -425,9 +423,9 @@ class ComplaintHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        if turn.awaiting not in QUESTIONS:
+        if turn.dialogue.awaiting not in QUESTIONS:
             # A new complaint; whatever was half-said before is not part of it.
-            _forget(turn)
+            turn.dialogue.forget_complaint()
         complaints = Complaints(turn, self.services)
         return complaints.proceed(complaints.slots())
 
@@ -446,15 +444,17 @@ class RemedyChoiceHandler(ServiceHandler):
 class ComplaintAnswerHandler(ServiceHandler):
     """Yes or no to the complaint's questions: the proposed order, the remedy, the words."""
 
-    ANSWERS = ("complaint_order", "remedy_choice", "description", "feedback")
     # "feedback" is here because "no" to "what would you like to tell us?" is answered
     # like "no" to "what happened?": nothing to add, nothing stored.
+    ANSWERS = frozenset(
+        {Awaiting.COMPLAINT_ORDER, Awaiting.REMEDY_CHOICE, Awaiting.DESCRIPTION, Awaiting.FEEDBACK}
+    )
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
+        awaiting = Dialogue.of(handler_input).awaiting
         if awaiting not in self.ANSWERS:
             return False
-        if awaiting in ("description", "feedback"):
+        if awaiting in (Awaiting.DESCRIPTION, Awaiting.FEEDBACK):
             # Only "no" ("nothing to add") is an answer here; "yes" is not one.
             return bool(is_intent_name("AMAZON.NoIntent")(handler_input))
         return bool(
@@ -465,20 +465,21 @@ class ComplaintAnswerHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         yes = bool(is_intent_name("AMAZON.YesIntent")(handler_input))
-        if turn.awaiting == "feedback":
+        awaiting = turn.dialogue.awaiting
+        if awaiting is Awaiting.FEEDBACK:
             return turn.answer("feedback_thanks", stored=False)
         complaints = Complaints(turn, self.services)
-        if turn.awaiting == "remedy_choice":
+        if awaiting is Awaiting.REMEDY_CHOICE:
             return complaints.choose(None) if yes else complaints.decline()
         slots = complaints.slots()
-        if turn.awaiting == "description":
+        if awaiting is Awaiting.DESCRIPTION:
             slots["description"] = None
             return complaints.proceed(slots)
         # The proposed order: "yes" takes it, "no" asks which one.
         if yes:
-            slots["orderNumber"] = str(complaints.state.get("proposed") or "") or None
+            slots["orderNumber"] = complaints.state.proposed
         else:
-            complaints.state["proposal_declined"] = True
+            complaints.state.decline_proposal()
             slots["orderNumber"] = None
         return complaints.proceed(slots)
 
@@ -497,14 +498,14 @@ class CommitmentsHandler(ServiceHandler):
             orders = stores.orders.account(complaints.customer_id).orders
             history = history_for(stores, complaints.customer_id)
         else:
-            if turn.awaiting not in ("orderNumber", "postalCode"):
-                _forget(turn)
+            if turn.dialogue.awaiting not in (Awaiting.ORDER_NUMBER, Awaiting.POSTAL_CODE):
+                turn.dialogue.forget_complaint()
             slots: Slots = {
                 "orderNumber": turn.slot("orderNumber"),
                 "postalCode": turn.slot("postalCode"),
             }
             number = normalise_order_number(slots["orderNumber"])
-            verified = [str(n) for n in turn.session.get("verified_orders", [])]
+            verified = turn.dialogue.verified_orders
             if not verified or (number is not None and number not in verified):
                 found = complaints.verified_order(COMMITMENTS, number, slots)
                 if isinstance(found, Response):
@@ -514,7 +515,7 @@ class CommitmentsHandler(ServiceHandler):
             if not orders:
                 return turn.answer("commitments", promises=[], with_team=[], more=0)
             history = history_for(stores, orders[0].customer_id, verified)
-        _forget(turn)
+        turn.dialogue.forget_complaint()
         promises = [
             describe_commitment(commitment, orders, turn.today, turn.language)
             for commitment in reversed(history.commitments)

@@ -34,7 +34,7 @@ class ApologyHandler(AbstractExceptionHandler):  # type: ignore[misc]
             exc_info=self.services.settings.log_level == "DEBUG",
         )
         turn = Turn(handler_input, self.services)
-        turn.session.pop("awaiting", None)
+        turn.dialogue.stop_waiting()
         return turn.answer(
             "error", end_session=True, service_phone=self.services.settings.service_phone
         )
