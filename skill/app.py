@@ -121,11 +121,11 @@ def build_skill(
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
         # Yes / no to a complaint's question (the proposed order, the remedies offered).
-        deferred("skill.handlers.complaints:ComplaintAnswerHandler"),
+        deferred("skill.handlers.complaint_answers:ComplaintAnswerHandler"),
         OrderStatusHandler(services),
         deferred("skill.handlers.complaints:ComplaintHandler"),
-        deferred("skill.handlers.complaints:RemedyChoiceHandler"),
-        deferred("skill.handlers.complaints:CommitmentsHandler"),
+        deferred("skill.handlers.complaint_answers:RemedyChoiceHandler"),
+        deferred("skill.handlers.commitments:CommitmentsHandler"),
         # Anonymous: never looks at who is asking.
         deferred("skill.handlers.feedback:FeedbackHandler"),
         HelpHandler(services),

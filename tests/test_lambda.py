@@ -73,6 +73,10 @@ def test_lambda_handler_answers_an_order_status_event(
 # SnapStart takes a snapshot (skill.handlers.deferred).
 DEFERRED = {
     "skill.handlers.complaints",
+    "skill.handlers.complaint_turn",
+    "skill.handlers.remedy_offer",
+    "skill.handlers.complaint_answers",
+    "skill.handlers.commitments",
     "skill.handlers.privacy",
     "skill.handlers.feedback",
     "skill.usecases.complaints",
