@@ -22,12 +22,12 @@ from skill.handlers.builtins import (
     StopHandler,
     YesHandler,
 )
-from skill.handlers.callbacks import (
-    CallbackAnswerHandler,
+from skill.handlers.callback_status import (
+    BookedCallbackAnswerHandler,
     CallbackStatusHandler,
     CancelCallbackHandler,
-    RequestCallbackHandler,
 )
+from skill.handlers.callbacks import CallbackAnswerHandler, RequestCallbackHandler
 from skill.handlers.deferred import Deferred
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import (
@@ -112,7 +112,9 @@ def build_skill(
         RequestCallbackHandler(services),
         CallbackStatusHandler(services),
         CancelCallbackHandler(services),
+        # Yes / no to a callback question: the offer or the number; cancel or change.
         CallbackAnswerHandler(services),
+        BookedCallbackAnswerHandler(services),
         # The customer's data: told, and erased only after a yes.
         deferred("skill.handlers.privacy:MyDataHandler"),
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),

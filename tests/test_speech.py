@@ -14,7 +14,7 @@ from jinja2.exceptions import UndefinedError
 
 from skill.compiled import COMPILED
 from skill.config import LOCALES
-from skill.handlers.callbacks import CallTime, CallView
+from skill.handlers.callback_views import CallTime, CallView
 from skill.records import (
     CommitmentStatus,
     Money,

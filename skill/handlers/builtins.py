@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.callbacks import open_callback_view
+from skill.handlers.callback_views import open_callback_view
 from skill.handlers.dialogue import ELICITED, Awaiting
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn

@@ -1,17 +1,18 @@
-"""A call back from a named human: asked for from anywhere, told, changed and cancelled.
+"""A call back from a named human: asked for from anywhere, and booked.
 
 "Talk to a person" is its own intent, so it wins over any open dialogue (an order
 verification, a complaint being told): Alexa switches intents, and this handler does
 not care what was asked before, except to pass the context on to the agent.
 
 What is being collected lives in the session (:class:`skill.handlers.dialogue.CallbackWish`)
-through the turns that ask for a number.
+through the turns that ask for a number. Asked again while one is open, the customer
+hears it, or changes it by saying a new time; telling, cancelling and changing a booked
+call back otherwise is :mod:`skill.handlers.callback_status`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
@@ -19,101 +20,48 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.adapters import alexa_api
+from skill.handlers.callback_views import view
 from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
-from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
+from skill.records import Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
-from skill.rules.dates import Day, relative_day, zone
 from skill.storage import STORAGE_ERRORS
 from skill.storage.callbacks import OwnerState
-from skill.storage.orders import Account
 from skill.usecases.callbacks import (
     Booking,
     CallbackRequest,
     CallbackUnavailable,
     OpenCallback,
     callback_id_for,
-    cancel,
     lookup,
-    open_callback,
     owner_of,
     replay,
     request_callback,
     reschedule,
     status,
-    still_open,
 )
 from skill.usecases.orders import identify
 
 INTENT = "CallbackIntent"
 CHANNELS = ("phone", "sms", "email")
-# Yes/no questions about a call back.
-QUESTIONS = frozenset(
-    {
-        Awaiting.CALLBACK_OFFER,
-        Awaiting.CALLBACK_NUMBER,
-        Awaiting.CALLBACK_CANCEL,
-        Awaiting.CALLBACK_CHANGE,
-    }
-)
+# Yes/no questions on the way to a booking.
+QUESTIONS = frozenset({Awaiting.CALLBACK_OFFER, Awaiting.CALLBACK_NUMBER})
 SLOTS = ("time", "day", "channel", "phoneNumber")
 
 
 @dataclass(frozen=True)
-class CallTime:
-    """When, as the customer hears it: minutes from now, or a day and a clock time."""
+class Reach:
+    """How the call back reaches the customer."""
 
-    in_minutes: int | None
-    day: Day
-    hour: int
-    minute: int
-
-
-@dataclass(frozen=True)
-class CallView:
-    """A booked call back as the templates speak it."""
-
-    agent: str  # first name, as spoken
-    agent_full: str
-    direct_line: str
-    agent_email: str
     channel: str
-    digits: str
-    time: CallTime
-    continuity: bool = False
+    phone: str | None
+    email: str | None
+    # E-mail was asked for, but the account has no address: by phone instead.
+    no_email: bool
 
 
-def call_time(turn: Turn, at: datetime, asap: bool, time_zone: str) -> CallTime:
-    local = at.astimezone(zone(time_zone))
-    minutes = max(0, round((at - turn.now).total_seconds() / 60))
-    today = turn.now.astimezone(zone(time_zone)).date()
-    return CallTime(
-        in_minutes=minutes if asap and minutes <= 90 else None,
-        day=relative_day(local.date(), today),
-        hour=local.hour,
-        minute=local.minute,
-    )
-
-
-def view(
-    turn: Turn, callback: Callback, agent: Agent | None, *, continuity: bool = False
-) -> CallView:
-    """The callback as templates speak it; ``agent`` is None if they left the team since."""
-    return CallView(
-        agent=agent.first_name if agent else callback.agent_name.split(" ")[0],
-        agent_full=agent.name if agent else callback.agent_name,
-        direct_line=agent.direct_line if agent else "",
-        agent_email=agent.email if agent else "",
-        channel=callback.channel,
-        digits=last_digits(callback.phone or ""),
-        time=call_time(turn, callback.due_at, callback.asap, callback.time_zone),
-        continuity=continuity,
-    )
-
-
-class CallbackFlow:
-    """The steps of one callback turn, shared by the intent and the yes-answers."""
+class CallbackTurn:
+    """One turn about the customer's call back: whose it is, and the open one."""
 
     def __init__(self, handler_input: HandlerInput, turn: Turn) -> None:
         self.input = handler_input
@@ -122,6 +70,26 @@ class CallbackFlow:
         self.stores = turn.services.stores
         self.customer_id = identify(turn.services.identity, turn.access_token)
         self.owner = owner_of(self.customer_id, turn.user_id)
+
+    def existing(self) -> OpenCallback | Response | None:
+        """The open callback, none, or (storage failing) the honest answer to give."""
+        try:
+            return status(self.stores, self.owner)
+        except STORAGE_ERRORS:
+            return self.failed()
+
+    def failed(self) -> Response:
+        # Nothing was stored, so nothing is promised: the phone line instead.
+        return self.turn.answer(
+            "callback_failed", service_phone=self.services.settings.service_phone
+        )
+
+
+class CallbackFlow(CallbackTurn):
+    """The steps to a booking, shared by the intent and the yes-answers."""
+
+    def __init__(self, handler_input: HandlerInput, turn: Turn) -> None:
+        super().__init__(handler_input, turn)
         # What is being collected survives the turns that ask for a number.
         self.wish: CallbackWish = turn.dialogue.callback_wish
 
@@ -159,7 +127,15 @@ class CallbackFlow:
         except STORAGE_ERRORS:
             return self.failed()
         customer = account.customer if account else None
-        channel = self.wish.channel or state.channel or "phone"
+        reach = self._reach(state.channel, customer)
+        if reach.channel != "email" and not reach.phone:
+            return self.ask_number(retry=False)
+        orders = account.orders if account else []
+        return self.book(state, reach, customer, orders)
+
+    def _reach(self, last_channel: str | None, customer: Customer | None) -> Reach:
+        """The channel asked for (else the last one used), and the number or address."""
+        channel = self.wish.channel or last_channel or "phone"
         no_email = False
         email = None
         if channel == "email":
@@ -169,10 +145,7 @@ class CallbackFlow:
         phone = self.wish.phone if self.wish.confirmed else None
         phone = phone or alexa_api.mobile_number(self.input)
         phone = phone or (customer.phone if customer else None)
-        if channel != "email" and not phone:
-            return self.ask_number(retry=False)
-        orders = account.orders if account else []
-        return self.book(state, channel, phone, email, customer, orders, no_email)
+        return Reach(channel, phone, email, no_email)
 
     def _complaint(self, handover: Handover | None) -> Complaint | None:
         """The complaint behind the offer, so the agent reads the customer's own words."""
@@ -188,14 +161,7 @@ class CallbackFlow:
         return str(getattr(self.turn.request, "request_id", "") or self.turn.now.isoformat())
 
     def book(
-        self,
-        state: OwnerState,
-        channel: str,
-        phone: str | None,
-        email: str | None,
-        customer: Customer | None,
-        orders: list[Order],
-        no_email: bool,
+        self, state: OwnerState, reach: Reach, customer: Customer | None, orders: list[Order]
     ) -> Response:
         turn = self.turn
         handover = turn.dialogue.handover
@@ -206,10 +172,10 @@ class CallbackFlow:
             language=turn.language,
             time_zone=alexa_api.time_zone(self.input)
             or self.services.settings.time_zone_for(turn.locale),
-            channel=channel,
+            channel=reach.channel,
             requested=self.requested,
-            phone=phone,
-            email=email,
+            phone=reach.phone,
+            email=reach.email,
             customer=customer,
             orders=orders,
             handover=handover,
@@ -223,7 +189,7 @@ class CallbackFlow:
         self._forget()
         if isinstance(result, OpenCallback):
             return self.change_or_tell(result)
-        return self.confirm(result, no_email)
+        return self.confirm(result, reach.no_email)
 
     def confirm(self, booking: Booking, no_email: bool) -> Response:
         turn = self.turn
@@ -306,19 +272,6 @@ class CallbackFlow:
     def _forget(self) -> None:
         self.turn.dialogue.forget_callback()
 
-    def existing(self) -> OpenCallback | Response | None:
-        """The open callback, none, or (storage failing) the honest answer to give."""
-        try:
-            return status(self.stores, self.owner)
-        except STORAGE_ERRORS:
-            return self.failed()
-
-    def failed(self) -> Response:
-        # Nothing was stored, so nothing is promised: the phone line instead.
-        return self.turn.answer(
-            "callback_failed", service_phone=self.services.settings.service_phone
-        )
-
 
 class RequestCallbackHandler(ServiceHandler):
     """ "Talk to a person", "call me back tomorrow at ten", "text me instead", a number."""
@@ -343,7 +296,7 @@ class RequestCallbackHandler(ServiceHandler):
 
 
 class CallbackAnswerHandler(ServiceHandler):
-    """Yes or no to a question about a callback."""
+    """Yes or no to "shall someone call you?" or "shall we call the number ending in 42?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         answered = Dialogue.of(handler_input).awaiting
@@ -359,79 +312,10 @@ class CallbackAnswerHandler(ServiceHandler):
         question = turn.dialogue.awaiting
         if question is Awaiting.CALLBACK_OFFER:
             return flow.request() if yes else turn.answer("callback_declined")
-        if question is Awaiting.CALLBACK_NUMBER:
-            if not yes:
-                flow.wish.phone = None
-                return flow.ask_number(retry=False)
-            flow.wish.confirmed = True
-            turn.dialogue.remember(flow.wish)
-            return flow.request()
-        existing = status(self.services.stores, flow.owner)
-        wanted = turn.dialogue.take_callback_id()
-        if existing is None or existing.callback.callback_id != wanted or not yes:
-            return turn.answer("callback_kept", end_session=True)
-        if question is Awaiting.CALLBACK_CANCEL:
-            try:
-                cancelled = cancel(self.services.stores, existing.callback, turn.now)
-            except CallbackUnavailable:
-                return flow.failed()
-            return turn.answer("callback_cancelled", cancelled=cancelled, nothing_booked=False)
-        keep: dict[str, str | None] = dict.fromkeys(SLOTS)
-        turn.dialogue.callback_id = existing.callback.callback_id
-        return turn.elicit(INTENT, Awaiting.TIME, "callback_ask_time", keep)
-
-
-class CallbackStatusHandler(ServiceHandler):
-    """ "When will I get my call?", "who is calling me?" """
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("CallbackStatusIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = Turn(handler_input, self.services)
-        flow = CallbackFlow(handler_input, turn)
-        existing = flow.existing()
-        if isinstance(existing, Response):
-            return existing
-        if existing is None:
-            return offer_callback(turn, "callback_none", Handover(reason="asked"))
-        return turn.answer(
-            "callback_status",
-            call=view(turn, existing.callback, existing.agent),
-            ahead=existing.ahead,
-        )
-
-
-class CancelCallbackHandler(ServiceHandler):
-    """ "Cancel my callback", "ruf mich doch nicht an": asks before cancelling."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name("CancelCallbackIntent")(handler_input))
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        turn = Turn(handler_input, self.services)
-        flow = CallbackFlow(handler_input, turn)
-        existing = flow.existing()
-        if isinstance(existing, Response):
-            return existing
-        if existing is None:
-            return turn.answer("callback_cancelled", cancelled=False, nothing_booked=True)
-        turn.dialogue.wait_for(Awaiting.CALLBACK_CANCEL)
-        turn.dialogue.callback_id = existing.callback.callback_id
-        return turn.answer(
-            "callback_cancel_confirm", call=view(turn, existing.callback, existing.agent)
-        )
-
-
-def open_callback_view(turn: Turn, account: Account | None) -> CallView | None:
-    """For the launch greeting: the open callback of the linked customer whose
-    ``account`` was read (its query brings the lock along), or of the Alexa user."""
-    stores = turn.services.stores
-    try:
-        if account is not None:
-            callback = still_open(stores, account.open_callback_id)
-        else:
-            callback = open_callback(stores, owner_of(None, turn.user_id))
-    except STORAGE_ERRORS:
-        return None  # a greeting never fails over this
-    return view(turn, callback, None) if callback else None
+        # The number read back: "yes" books with it, "no" asks for another.
+        if not yes:
+            flow.wish.phone = None
+            return flow.ask_number(retry=False)
+        flow.wish.confirmed = True
+        turn.dialogue.remember(flow.wish)
+        return flow.request()
