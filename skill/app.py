@@ -33,6 +33,7 @@ from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import (
     BeginStorageDeadline,
     CountMisunderstandings,
+    EndLogKeys,
     EndStorageDeadline,
     LogRequest,
     OneTurnState,
@@ -147,10 +148,12 @@ def build_skill(
     for handler in handlers:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler(services))
-    builder.add_global_request_interceptor(BeginStorageDeadline(settings.dynamodb_turn_budget))
+    # First: every line the turn logs carries its request id; last: later lines do not.
     builder.add_global_request_interceptor(LogRequest())
+    builder.add_global_request_interceptor(BeginStorageDeadline(settings.dynamodb_turn_budget))
     builder.add_global_request_interceptor(OneTurnState())
     builder.add_global_response_interceptor(CountMisunderstandings())
     builder.add_global_response_interceptor(RememberLastResponse())
     builder.add_global_response_interceptor(EndStorageDeadline())
+    builder.add_global_response_interceptor(EndLogKeys())
     return builder.create()

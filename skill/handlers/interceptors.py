@@ -1,5 +1,5 @@
-"""Work done around every turn: safe logging, one-turn state, the storage deadline,
-and the last answer."""
+"""Work done around every turn: the log keys and safe logging, one-turn state, the
+storage deadline, and the last answer."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.handlers.dialogue import Dialogue, LastResponse
+from skill.logs import begin_turn, end_turn
 from skill.storage import deadline
 
 log = logging.getLogger("skill.turns")
@@ -25,19 +26,34 @@ def _intent_name(handler_input: HandlerInput) -> str | None:
 
 
 class LogRequest(AbstractRequestInterceptor):  # type: ignore[misc]
-    """Request id, type, intent and locale: enough to follow a turn, no personal data."""
+    """Request type, intent and locale: enough to follow a turn, no personal data.
+
+    First of all, it begins the turn's log keys (:mod:`skill.logs`), so every line the
+    turn logs carries its request id; :class:`EndLogKeys` or the apology ends them.
+    """
 
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
+        request_id = getattr(request, "request_id", None)
+        begin_turn(str(request_id) if request_id else None)
         log.info(
             "turn",
             extra={
-                "request_id": getattr(request, "request_id", None),
                 "request_type": getattr(request, "object_type", None),
                 "intent": _intent_name(handler_input),
                 "locale": getattr(request, "locale", None),
             },
         )
+
+
+class EndLogKeys(AbstractResponseInterceptor):  # type: ignore[misc]
+    """The thread's next lines (another turn, the console) are not this turn's.
+
+    A turn that raised skips response interceptors; the apology handler ends it then.
+    """
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        end_turn()
 
 
 class BeginStorageDeadline(AbstractRequestInterceptor):  # type: ignore[misc]
