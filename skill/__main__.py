@@ -91,7 +91,7 @@ def create_table(settings: Settings) -> int:
 
 
 def check_models() -> int:
-    from skill.devtools.models import LOCALES, check_all
+    from skill.devtools.models import check_all
 
     problems = check_all()
     for problem in problems:
