@@ -92,10 +92,14 @@ class Awaiting(StrEnum):
     @classmethod
     def read(cls, value: object) -> Awaiting | None:
         """The state ``value`` names, or None for anything else."""
-        return cls(value) if isinstance(value, str) and value in _AWAITING_VALUES else None
+        if not isinstance(value, str):
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            return None
 
 
-_AWAITING_VALUES = frozenset(member.value for member in Awaiting)
 # The slots the skill elicits; help, fallback and repeat keep asking for them.
 ELICITED = frozenset(
     {
