@@ -8,7 +8,7 @@ import sys
 from datetime import datetime
 
 from skill.clock import clock_from, system_clock
-from skill.config import ConfigurationError, Settings
+from skill.config import LOCALES, ConfigurationError, Settings
 from skill.logs import configure_logging
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     # Tests only: the demo's clock starts at this ISO instant, whatever the machine's date.
     serve.add_argument("--clock", type=_instant, default=None, help=argparse.SUPPRESS)
     chat = commands.add_parser("chat", help="talk to the local skill in the terminal")
-    chat.add_argument("--locale", default="en-US", choices=("en-US", "en-GB", "de-DE"))
+    chat.add_argument("--locale", default="en-US", choices=LOCALES)
     chat.add_argument("--token", default=None, help="account linking token, e.g. demo-alex")
     chat.add_argument("--user", default="amzn1.ask.account.CHAT", help="Alexa user id")
     tables = commands.add_parser("tables", help="the DynamoDB table (TABLE_NAME)")
@@ -91,7 +91,7 @@ def create_table(settings: Settings) -> int:
 
 
 def check_models() -> int:
-    from skill.devtools.models import LOCALES, check_all
+    from skill.devtools.models import check_all
 
     problems = check_all()
     for problem in problems:

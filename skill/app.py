@@ -22,17 +22,18 @@ from skill.handlers.builtins import (
     StopHandler,
     YesHandler,
 )
-from skill.handlers.callbacks import (
-    CallbackAnswerHandler,
+from skill.handlers.callback_status import (
+    BookedCallbackAnswerHandler,
     CallbackStatusHandler,
     CancelCallbackHandler,
-    RequestCallbackHandler,
 )
+from skill.handlers.callbacks import CallbackAnswerHandler, RequestCallbackHandler
 from skill.handlers.deferred import Deferred
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import (
     BeginStorageDeadline,
     CountMisunderstandings,
+    EndLogKeys,
     EndStorageDeadline,
     LogRequest,
     OneTurnState,
@@ -112,7 +113,9 @@ def build_skill(
         RequestCallbackHandler(services),
         CallbackStatusHandler(services),
         CancelCallbackHandler(services),
+        # Yes / no to a callback question: the offer or the number; cancel or change.
         CallbackAnswerHandler(services),
+        BookedCallbackAnswerHandler(services),
         # The customer's data: told, and erased only after a yes.
         deferred("skill.handlers.privacy:MyDataHandler"),
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),
@@ -121,11 +124,11 @@ def build_skill(
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
         # Yes / no to a complaint's question (the proposed order, the remedies offered).
-        deferred("skill.handlers.complaints:ComplaintAnswerHandler"),
+        deferred("skill.handlers.complaint_answers:ComplaintAnswerHandler"),
         OrderStatusHandler(services),
         deferred("skill.handlers.complaints:ComplaintHandler"),
-        deferred("skill.handlers.complaints:RemedyChoiceHandler"),
-        deferred("skill.handlers.complaints:CommitmentsHandler"),
+        deferred("skill.handlers.complaint_answers:RemedyChoiceHandler"),
+        deferred("skill.handlers.commitments:CommitmentsHandler"),
         # Anonymous: never looks at who is asking.
         deferred("skill.handlers.feedback:FeedbackHandler"),
         HelpHandler(services),
@@ -145,10 +148,12 @@ def build_skill(
     for handler in handlers:
         builder.add_request_handler(handler)
     builder.add_exception_handler(ApologyHandler(services))
-    builder.add_global_request_interceptor(BeginStorageDeadline(settings.dynamodb_turn_budget))
+    # First: every line the turn logs carries its request id; last: later lines do not.
     builder.add_global_request_interceptor(LogRequest())
+    builder.add_global_request_interceptor(BeginStorageDeadline(settings.dynamodb_turn_budget))
     builder.add_global_request_interceptor(OneTurnState())
     builder.add_global_response_interceptor(CountMisunderstandings())
     builder.add_global_response_interceptor(RememberLastResponse())
     builder.add_global_response_interceptor(EndStorageDeadline())
+    builder.add_global_response_interceptor(EndLogKeys())
     return builder.create()

@@ -38,6 +38,10 @@ from pathlib import Path
 from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
 
+# The locales the skill speaks: an interaction model and templates for each, the same
+# intents in all of them. A request in another locale gets the closest of these.
+LOCALES = ("en-US", "en-GB", "de-DE")
+
 # A customer's day depends on where the device is; until Alexa's settings API tells us,
 # each locale's most likely zone is better than UTC.
 LOCALE_TIME_ZONES: Mapping[str, str] = {

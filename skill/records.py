@@ -235,21 +235,3 @@ class Handover:
     # What the agent must be allowed to grant, as a decimal string, if anything.
     amount: str | None = None
     currency: str | None = None
-
-    @classmethod
-    def from_session(cls, value: object) -> Handover | None:
-        if not isinstance(value, dict) or not value.get("reason"):
-            return None
-
-        def text(name: str) -> str | None:
-            item = value.get(name)
-            return str(item) if item is not None else None
-
-        return cls(
-            reason=str(value["reason"]),
-            priority=text("priority") or "normal",
-            order_number=text("order_number"),
-            complaint_id=text("complaint_id"),
-            amount=text("amount"),
-            currency=text("currency"),
-        )

@@ -35,6 +35,7 @@ from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
 from skill.compiled import COMPILED, write_beside
+from skill.config import LOCALES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -185,7 +186,7 @@ class Renderer:
         """Load every template now (Lambda init, so SnapStart's snapshot holds them)."""
         for name in self.speech_templates():
             self.env.get_template(name)
-        for locale in ("en-US", "en-GB", "de-DE"):
+        for locale in LOCALES:
             self.macros(locale)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from skill.config import ConfigurationError, Settings
+from skill.config import LOCALE_TIME_ZONES, LOCALES, ConfigurationError, Settings
 
 
 def test_service_settings_from_the_environment() -> None:
@@ -24,6 +24,10 @@ def test_service_settings_from_the_environment() -> None:
 
 def test_defaults_are_valid() -> None:
     assert Settings.from_env({}) == Settings()
+
+
+def test_every_locale_has_a_likely_time_zone() -> None:
+    assert set(LOCALE_TIME_ZONES) == set(LOCALES)
 
 
 @pytest.mark.parametrize(

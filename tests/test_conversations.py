@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from skill.config import LOCALES
 from skill.devtools.chat import Answer, Chat, Matcher
 from skill.devtools.models import load
 from skill.logs import LIBRARIES, JsonFormatter
@@ -18,8 +19,6 @@ from tests.scripts import Script, ScriptError, all_scripts, parse
 
 # Every script, through the chat matcher and through POST /alexa.
 pytestmark = pytest.mark.slow
-
-LOCALES = ("en-US", "en-GB", "de-DE")
 
 
 def run(script: Script, client: FlaskClient) -> list[str]:

@@ -74,10 +74,33 @@ def test_lambda_handler_answers_an_order_status_event(
     assert "running shoes" in ssml and "is running late" in ssml
 
 
+def test_every_log_line_of_a_turn_names_it_and_only_the_first_is_a_cold_start(
+    settings: Settings, demo_stores: object
+) -> None:
+    code = (
+        "import json, sys\n"
+        "sys.stderr = sys.stdout  # where the Lambda's log lines go\n"
+        "import lambda_function\n"
+        "for name in sys.argv[1:]:\n"
+        "    lambda_function.handler(json.load(open(name)), None)\n"
+    )
+    events = ("launch.json", "order_status_linked.json")
+    out = run(code, _local_env(settings, LOG_LEVEL="INFO"), *(str(EVENTS / e) for e in events))
+    turns = [json.loads(line) for line in out.splitlines() if '"message": "turn"' in line]
+    assert [(turn["request_id"], turn["cold_start"]) for turn in turns] == [
+        ("amzn1.echo-api.request.demo-launch", True),
+        ("amzn1.echo-api.request.demo-order_status_linked", False),
+    ]
+
+
 # What a launch never runs: imported by the first turn that needs it, or at init when
 # SnapStart takes a snapshot (skill.handlers.deferred).
 DEFERRED = {
     "skill.handlers.complaints",
+    "skill.handlers.complaint_turn",
+    "skill.handlers.remedy_offer",
+    "skill.handlers.complaint_answers",
+    "skill.handlers.commitments",
     "skill.handlers.privacy",
     "skill.handlers.feedback",
     "skill.usecases.complaints",

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 
 from skill.__main__ import main
+from skill.config import LOCALES
 from skill.devtools.models import (
-    LOCALES,
     MANIFEST_FILE,
     MODELS_DIR,
     ManifestError,

@@ -17,8 +17,9 @@ from skill.policy import PolicyError, compiled_path, load_policy
 from skill.policy import file as policy_file_module
 from skill.policy.file import parse_policy
 from skill.records import ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
-from skill.rules.remedies import Priority, RemedyRule
+from skill.rules.remedies import RemedyRule
 from skill.web import create_app
 from tests.alexa import Conversation
 

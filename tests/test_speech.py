@@ -13,7 +13,8 @@ import pytest
 from jinja2.exceptions import UndefinedError
 
 from skill.compiled import COMPILED
-from skill.handlers.callbacks import CallTime, CallView
+from skill.config import LOCALES
+from skill.handlers.callback_views import CallTime, CallView
 from skill.records import (
     CommitmentStatus,
     Money,
@@ -32,7 +33,6 @@ from skill.usecases.privacy import Erased, Summary
 from tests import factories
 from tests.factories import TODAY, days
 
-LOCALES = ["en-US", "en-GB", "de-DE"]
 # Speech templates; console pages (templates/console/) are HTML, tested with the console.
 TEMPLATE_NAMES = sorted(
     {

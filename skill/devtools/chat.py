@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from skill.devtools.models import Intent, Model, SlotValue, normalise
+from skill.devtools.models import LAUNCH_PHRASES, Intent, Model, SlotValue, normalise
 from skill.speech import plain_text
 
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-menschmoment"
@@ -124,7 +124,6 @@ BUILT_INS: Mapping[str, Mapping[str, tuple[str, ...]]] = {
         "AMAZON.NavigateHomeIntent": ("startseite", "zum anfang", "von vorne"),
     },
 }
-LAUNCH_PHRASES = ("open", "launch", "start", "öffne", "starte")
 
 _DIGIT_WORDS = {
     "zero": 0,

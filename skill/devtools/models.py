@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from skill.config import LOCALES
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 MODELS_DIR = PACKAGE_DIR.parent / "interaction_models"
 MANIFEST_FILE = PACKAGE_DIR.parent / "skill.json"
 HANDLERS_DIR = PACKAGE_DIR / "handlers"
-LOCALES = ("en-US", "en-GB", "de-DE")
 # People ask in many ways; fewer samples than this and Alexa misses too many of them.
 MIN_SAMPLES = 20
 REQUIRED_BUILT_INS = (
@@ -37,7 +38,19 @@ REQUIRED_BUILT_INS = (
 )
 # Alexa refuses invocation names containing these words, or starting with launch phrases.
 FORBIDDEN_INVOCATION_WORDS = frozenset({"alexa", "amazon", "echo", "skill", "app", "computer"})
-LAUNCH_PHRASES = ("open ", "ask ", "tell ", "launch ", "start ", "begin ", "load ", "run ")
+# What people say before the invocation name to open the skill ("open mensch moment").
+LAUNCH_PHRASES = (
+    "open",
+    "ask",
+    "tell",
+    "launch",
+    "start",
+    "begin",
+    "load",
+    "run",
+    "öffne",
+    "starte",
+)
 _INVOCATION = re.compile(r"^[a-zäöüß][a-zäöüß' .]*[a-zäöüß.]$")
 _SAMPLE = re.compile(r"^(?:[^\W\d_]|\{)[\w' .{}-]*$")
 _SLOT_REFERENCE = re.compile(r"\{([^}]*)\}")
@@ -155,7 +168,7 @@ def check(model: Model) -> list[str]:
         problem(f"invocation name {invocation!r}: needs at least two words")
     if FORBIDDEN_INVOCATION_WORDS & set(invocation.split()):
         problem(f"invocation name {invocation!r}: contains a word Alexa reserves")
-    if invocation.startswith(LAUNCH_PHRASES):
+    if invocation.startswith(tuple(f"{phrase} " for phrase in LAUNCH_PHRASES)):
         problem(f"invocation name {invocation!r}: starts with a launch phrase")
 
     for name in REQUIRED_BUILT_INS:

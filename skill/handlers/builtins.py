@@ -9,10 +9,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.callbacks import QUESTIONS as CALLBACK_QUESTIONS
-from skill.handlers.callbacks import open_callback_view
+from skill.handlers.callback_views import open_callback_view
+from skill.handlers.dialogue import ELICITED, Awaiting
 from skill.handlers.handover import offer_callback
-from skill.handlers.interceptors import MISUNDERSTOOD
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover
 from skill.rules.orders import describe, worth_mentioning
@@ -20,24 +19,20 @@ from skill.usecases.orders import identify
 
 log = logging.getLogger(__name__)
 
-# States in which the customer was asked for a slot; help and fallback resume them.
-DIALOGUE_SLOTS = (
-    "orderNumber",
-    "postalCode",
-    "problemType",
-    "description",
-    "feedback",
-    "phoneNumber",
-    "time",
-)
-# Yes/no questions that stay open through help, fallback and repeat.
-OPEN_QUESTIONS = (
-    "more_orders",
-    "anything_else",
-    "complaint_order",
-    "remedy_choice",
-    *CALLBACK_QUESTIONS,
-    "erase_data",
+# Yes/no questions that stay open through help, fallback and repeat (slots being asked
+# for, :data:`ELICITED`, are asked for again).
+OPEN_QUESTIONS = frozenset(
+    {
+        Awaiting.MORE_ORDERS,
+        Awaiting.ANYTHING_ELSE,
+        Awaiting.COMPLAINT_ORDER,
+        Awaiting.REMEDY_CHOICE,
+        Awaiting.CALLBACK_OFFER,
+        Awaiting.CALLBACK_NUMBER,
+        Awaiting.CALLBACK_CANCEL,
+        Awaiting.CALLBACK_CHANGE,
+        Awaiting.ERASE_DATA,
+    }
 )
 # After this many misunderstandings in a row, a human is offered.
 OFFER_HUMAN_AFTER = 2
@@ -62,7 +57,7 @@ class LaunchHandler(ServiceHandler):
                 describe(order, turn.today, turn.language)
                 for order in worth_mentioning(account.orders, turn.today)
             ]
-        turn.session["launched"] = True
+        turn.dialogue.launch()
         return turn.answer(
             "launch",
             callback=open_callback_view(turn, account),
@@ -75,13 +70,14 @@ class LaunchHandler(ServiceHandler):
 
 def resume_or_answer(turn: Turn, template: str, **data: Any) -> Response:
     """Answer with ``template``; if a slot was being asked for, keep asking for it."""
-    pending = turn.pending
-    if turn.awaiting in DIALOGUE_SLOTS and pending.get("intent"):
-        slots = {str(k): (str(v) if v else None) for k, v in pending.get("slots", {}).items()}
-        return turn.elicit(str(pending["intent"]), turn.awaiting, template, slots, **data)
-    if turn.awaiting in OPEN_QUESTIONS:
+    awaiting, pending = turn.dialogue.awaiting, turn.dialogue.pending
+    if awaiting is None:
+        return turn.answer(template, **data)
+    if awaiting in ELICITED and pending is not None:
+        return turn.elicit(pending.intent, awaiting, template, pending.slots, **data)
+    if awaiting in OPEN_QUESTIONS:
         # Keep the question open: a "yes" after help still means yes.
-        turn.session["awaiting"] = turn.awaiting
+        turn.dialogue.wait_for(awaiting)
     return turn.answer(template, **data)
 
 
@@ -92,7 +88,7 @@ class HelpHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         return resume_or_answer(
-            turn, "help", awaiting=turn.awaiting, linked=bool(turn.access_token)
+            turn, "help", awaiting=turn.dialogue.awaiting, linked=bool(turn.access_token)
         )
 
 
@@ -108,20 +104,18 @@ class FallbackHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        count = int(turn.session.get("misunderstandings", 0)) + 1
-        turn.session["misunderstandings"] = count
-        handler_input.attributes_manager.request_attributes[MISUNDERSTOOD] = True
+        count = turn.dialogue.misunderstood()
         if count >= OFFER_HUMAN_AFTER:
             return offer_callback(
                 turn,
                 "fallback",
                 Handover(reason="misunderstood"),
-                awaiting=turn.awaiting,
+                awaiting=turn.dialogue.awaiting,
                 misunderstandings=count,
                 offer=True,
             )
         return resume_or_answer(
-            turn, "fallback", awaiting=turn.awaiting, misunderstandings=count, offer=False
+            turn, "fallback", awaiting=turn.dialogue.awaiting, misunderstandings=count, offer=False
         )
 
 
@@ -146,9 +140,9 @@ class NoHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        if turn.awaiting in DIALOGUE_SLOTS:
+        if turn.dialogue.awaiting in ELICITED:
             return resume_or_answer(
-                turn, "fallback", awaiting=turn.awaiting, misunderstandings=1, offer=False
+                turn, "fallback", awaiting=turn.dialogue.awaiting, misunderstandings=1, offer=False
             )
         return turn.answer("goodbye", end_session=True)
 
@@ -161,9 +155,9 @@ class YesHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        if turn.awaiting in DIALOGUE_SLOTS:
+        if turn.dialogue.awaiting in ELICITED:
             return resume_or_answer(
-                turn, "fallback", awaiting=turn.awaiting, misunderstandings=1, offer=False
+                turn, "fallback", awaiting=turn.dialogue.awaiting, misunderstandings=1, offer=False
             )
         return turn.answer("anything_else")
 
@@ -182,20 +176,17 @@ class RepeatHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        last = turn.session.get("last_response")
-        if not isinstance(last, dict) or not last.get("speech"):
+        last = turn.dialogue.last_response
+        if last is None:
             return resume_or_answer(
-                turn, "help", awaiting=turn.awaiting, linked=bool(turn.access_token)
+                turn, "help", awaiting=turn.dialogue.awaiting, linked=bool(turn.access_token)
             )
         # Repeating restores the question that was open, so "yes" still works after it.
-        for key in ("awaiting", "pending"):
-            value = handler_input.attributes_manager.request_attributes.get(key)
-            if value:
-                turn.session[key] = value
+        turn.dialogue.wait_again()
         builder = handler_input.response_builder
-        builder.speak(str(last["speech"]))
-        if last.get("reprompt"):
-            builder.ask(str(last["reprompt"]))
+        builder.speak(last.speech)
+        if last.reprompt:
+            builder.ask(last.reprompt)
         else:
             builder.set_should_end_session(True)
         return builder.response

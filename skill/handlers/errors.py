@@ -9,6 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from skill.handlers.turn import Services, Turn
+from skill.logs import end_turn
 from skill.storage import deadline
 
 log = logging.getLogger(__name__)
@@ -22,19 +23,24 @@ class ApologyHandler(AbstractExceptionHandler):  # type: ignore[misc]
         return True
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        # The response interceptors, which end the storage deadline, did not run.
+        # The response interceptors, which end the storage deadline and the log keys,
+        # did not run.
         deadline.end_turn()
         request = handler_input.request_envelope.request
-        # The request id lets us find the turn; the exception's text may hold customer
-        # data (slot values in a ValueError, say), so only its type is logged here.
-        log.error(
-            "turn failed: %s",
-            type(exception).__name__,
-            extra={"request_id": getattr(request, "request_id", None)},
-            exc_info=self.services.settings.log_level == "DEBUG",
-        )
-        turn = Turn(handler_input, self.services)
-        turn.session.pop("awaiting", None)
-        return turn.answer(
-            "error", end_session=True, service_phone=self.services.settings.service_phone
-        )
+        try:
+            # The request id lets us find the turn (named here too, for a failure before
+            # the log keys began); the exception's text may hold customer data (slot
+            # values in a ValueError, say), so only its type is logged here.
+            log.error(
+                "turn failed: %s",
+                type(exception).__name__,
+                extra={"request_id": getattr(request, "request_id", None)},
+                exc_info=self.services.settings.log_level == "DEBUG",
+            )
+            turn = Turn(handler_input, self.services)
+            turn.dialogue.stop_waiting()
+            return turn.answer(
+                "error", end_session=True, service_phone=self.services.settings.service_phone
+            )
+        finally:
+            end_turn()

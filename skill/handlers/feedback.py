@@ -6,6 +6,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import ServiceHandler, Turn
 
 FEEDBACK = "FeedbackIntent"
@@ -21,8 +22,8 @@ class FeedbackHandler(ServiceHandler):
         turn = Turn(handler_input, self.services)
         words = (turn.slot("feedback") or "").strip()
         if not words:
-            if turn.awaiting == "feedback":
+            if turn.dialogue.awaiting is Awaiting.FEEDBACK:
                 return turn.answer("feedback_thanks", stored=False)
-            return turn.elicit(FEEDBACK, "feedback", "feedback_ask", {})
+            return turn.elicit(FEEDBACK, Awaiting.FEEDBACK, "feedback_ask", {})
         self.services.stores.feedback.add(words, turn.language, turn.today)
         return turn.answer("feedback_thanks", stored=True)

@@ -9,19 +9,17 @@ gets the reason, the order and the complaint without asking again.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
 from skill.records import Handover
-
-AWAITING_CALLBACK_OFFER = "callback_offer"
 
 
 def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any) -> Response:
     """Speak ``template`` (which ends by offering a call back) and remember why."""
-    turn.session["awaiting"] = AWAITING_CALLBACK_OFFER
-    turn.session["handover"] = asdict(handover)
+    turn.dialogue.wait_for(Awaiting.CALLBACK_OFFER)
+    turn.dialogue.handover = handover
     return turn.answer(template, end_session=False, **data)

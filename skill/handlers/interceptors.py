@@ -1,5 +1,5 @@
-"""Work done around every turn: safe logging, one-turn state, the storage deadline,
-and the last answer."""
+"""Work done around every turn: the log keys and safe logging, one-turn state, the
+storage deadline, and the last answer."""
 
 from __future__ import annotations
 
@@ -13,15 +13,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Dialogue, LastResponse
+from skill.logs import begin_turn, end_turn
 from skill.storage import deadline
 
 log = logging.getLogger("skill.turns")
-
-# Moved from the session to the request each turn, so a question is only "open" for the
-# turn that answers it; handlers set them again when they ask anew.
-ONE_TURN_KEYS = ("awaiting", "pending")
-# Set in the request attributes by the fallback handler.
-MISUNDERSTOOD = "misunderstood"
 
 
 def _intent_name(handler_input: HandlerInput) -> str | None:
@@ -30,19 +26,34 @@ def _intent_name(handler_input: HandlerInput) -> str | None:
 
 
 class LogRequest(AbstractRequestInterceptor):  # type: ignore[misc]
-    """Request id, type, intent and locale: enough to follow a turn, no personal data."""
+    """Request type, intent and locale: enough to follow a turn, no personal data.
+
+    First of all, it begins the turn's log keys (:mod:`skill.logs`), so every line the
+    turn logs carries its request id; :class:`EndLogKeys` or the apology ends them.
+    """
 
     def process(self, handler_input: HandlerInput) -> None:
         request = handler_input.request_envelope.request
+        request_id = getattr(request, "request_id", None)
+        begin_turn(str(request_id) if request_id else None)
         log.info(
             "turn",
             extra={
-                "request_id": getattr(request, "request_id", None),
                 "request_type": getattr(request, "object_type", None),
                 "intent": _intent_name(handler_input),
                 "locale": getattr(request, "locale", None),
             },
         )
+
+
+class EndLogKeys(AbstractResponseInterceptor):  # type: ignore[misc]
+    """The thread's next lines (another turn, the console) are not this turn's.
+
+    A turn that raised skips response interceptors; the apology handler ends it then.
+    """
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        end_turn()
 
 
 class BeginStorageDeadline(AbstractRequestInterceptor):  # type: ignore[misc]
@@ -66,24 +77,23 @@ class EndStorageDeadline(AbstractResponseInterceptor):  # type: ignore[misc]
 
 
 class OneTurnState(AbstractRequestInterceptor):  # type: ignore[misc]
+    """A question is open for the turn that answers it; handlers ask anew to keep it."""
+
     def process(self, handler_input: HandlerInput) -> None:
         if handler_input.request_envelope.session is None:
             return
-        session = handler_input.attributes_manager.session_attributes
-        request_attributes = handler_input.attributes_manager.request_attributes
-        for key in ONE_TURN_KEYS:
-            request_attributes[key] = session.pop(key, None)
+        Dialogue.of(handler_input).begin_turn()
 
 
 class CountMisunderstandings(AbstractResponseInterceptor):  # type: ignore[misc]
     """Misunderstandings are counted only while consecutive: anything understood resets."""
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
-        attributes = handler_input.attributes_manager
         if handler_input.request_envelope.session is None:
             return
-        if _intent_name(handler_input) and not attributes.request_attributes.get(MISUNDERSTOOD):
-            attributes.session_attributes["misunderstandings"] = 0
+        dialogue = Dialogue.of(handler_input)
+        if _intent_name(handler_input) and not dialogue.misunderstood_now:
+            dialogue.understood()
 
 
 class RememberLastResponse(AbstractResponseInterceptor):  # type: ignore[misc]
@@ -97,10 +107,10 @@ class RememberLastResponse(AbstractResponseInterceptor):  # type: ignore[misc]
         if response.should_end_session or response.output_speech is None:
             return
         reprompt = response.reprompt.output_speech.ssml if response.reprompt else None
-        handler_input.attributes_manager.session_attributes["last_response"] = {
-            "speech": _inner(response.output_speech.ssml),
-            "reprompt": _inner(reprompt) if reprompt else None,
-        }
+        Dialogue.of(handler_input).last_response = LastResponse(
+            speech=_inner(response.output_speech.ssml),
+            reprompt=_inner(reprompt) if reprompt else None,
+        )
 
 
 def _inner(ssml: str) -> str:

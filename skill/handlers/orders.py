@@ -9,6 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
@@ -23,16 +24,17 @@ def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) ->
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
     """
     page = answer_page(ranked, turn.today, turn.language)
-    follow_up = bool(turn.session.get("launched"))
+    dialogue = turn.dialogue
+    follow_up = dialogue.launched
     delayed = next((view.number for view in page.spoken if view.delayed), None)
-    turn.session["remaining_orders"] = page.remaining
+    dialogue.remaining_orders = page.remaining
     if page.remaining:
-        turn.session["awaiting"] = "more_orders"
+        dialogue.wait_for(Awaiting.MORE_ORDERS)
     elif delayed:
-        turn.session["awaiting"] = "delay_details"
-        turn.session["offer_order"] = delayed
+        dialogue.wait_for(Awaiting.DELAY_DETAILS)
+        dialogue.offered_order = delayed
     elif follow_up:
-        turn.session["awaiting"] = "anything_else"
+        dialogue.wait_for(Awaiting.ANYTHING_ELSE)
     return turn.answer(
         "order_status",
         views=page.spoken,
@@ -70,8 +72,7 @@ class OrderStatusHandler(ServiceHandler):
 
     def _unlinked(self, turn: Turn, number: str | None, postal_code: str | None) -> Response:
         stores = self.services.stores
-        verified: list[str] = list(turn.session.get("verified_orders", []))
-        if number is not None and number in verified:
+        if number is not None and number in turn.dialogue.verified_orders:
             order = stores.orders.get(number)
             if order is not None:
                 return speak_orders(turn, [order])
@@ -82,16 +83,23 @@ class OrderStatusHandler(ServiceHandler):
             if number is None:
                 # First contact: the LinkAccount card shows how to skip this next time.
                 return turn.elicit(
-                    INTENT, "orderNumber", "ask_order_number", {}, link_account=True, retry=False
+                    INTENT,
+                    Awaiting.ORDER_NUMBER,
+                    "ask_order_number",
+                    {},
+                    link_account=True,
+                    retry=False,
                 )
-            return turn.elicit(INTENT, "postalCode", "ask_postal_code", {"orderNumber": number})
+            return turn.elicit(
+                INTENT, Awaiting.POSTAL_CODE, "ask_postal_code", {"orderNumber": number}
+            )
         result = verify_order(stores, turn.user_id, number, postal_code, turn.now)
         if result.outcome is Outcome.VERIFIED and result.order is not None:
-            turn.session["verified_orders"] = [*verified, number][-10:]
+            turn.dialogue.verified(number)
             return speak_orders(turn, [result.order])
         if result.outcome is Outcome.LOCKED and result.locked_until is not None:
             return self._locked(turn, result.locked_until)
-        return turn.elicit(INTENT, "orderNumber", "ask_order_number", {}, retry=True)
+        return turn.elicit(INTENT, Awaiting.ORDER_NUMBER, "ask_order_number", {}, retry=True)
 
     def _locked(self, turn: Turn, until: datetime) -> Response:
         minutes = max(1, math.ceil((until - turn.now).total_seconds() / 60))
@@ -101,28 +109,28 @@ class OrderStatusHandler(ServiceHandler):
         )
 
 
-def answering(handler_input: HandlerInput, intent: str, question: str) -> bool:
+def answering(handler_input: HandlerInput, intent: str, question: Awaiting) -> bool:
     """This request is ``intent`` and the previous answer asked ``question``."""
-    awaiting = handler_input.attributes_manager.request_attributes.get("awaiting")
-    return bool(is_intent_name(intent)(handler_input)) and awaiting == question
+    awaiting = Dialogue.of(handler_input).awaiting
+    return bool(is_intent_name(intent)(handler_input)) and awaiting is question
 
 
 class DelayDetailsHandler(ServiceHandler):
     """ "Yes" to "shall I put the details of the delayed order in your Alexa app?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return answering(handler_input, "AMAZON.YesIntent", "delay_details")
+        return answering(handler_input, "AMAZON.YesIntent", Awaiting.DELAY_DETAILS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        number = str(turn.session.get("offer_order", ""))
-        order = self._order(turn, number)
+        number = turn.dialogue.offered_order
+        order = self._order(turn, number) if number else None
         if order is None:
             return turn.answer("anything_else")
         view = describe(order, turn.today, turn.language)
-        follow_up = bool(turn.session.get("launched"))
+        follow_up = turn.dialogue.launched
         if follow_up:
-            turn.session["awaiting"] = "anything_else"
+            turn.dialogue.wait_for(Awaiting.ANYTHING_ELSE)
         return turn.answer("delay_details", order=view, follow_up=follow_up)
 
     def _order(self, turn: Turn, number: str) -> Order | None:
@@ -131,7 +139,7 @@ class DelayDetailsHandler(ServiceHandler):
         if customer_id is not None:
             orders = self.services.stores.orders.account(customer_id).orders
             return next((order for order in orders if order.number == number), None)
-        if number in turn.session.get("verified_orders", []):
+        if number in turn.dialogue.verified_orders:
             return self.services.stores.orders.get(number)
         return None
 
@@ -140,11 +148,11 @@ class MoreOrdersHandler(ServiceHandler):
     """ "Yes" after "there are two more orders, want to hear them?"."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return answering(handler_input, "AMAZON.YesIntent", "more_orders")
+        return answering(handler_input, "AMAZON.YesIntent", Awaiting.MORE_ORDERS)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        wanted: list[str] = list(turn.session.get("remaining_orders", []))
+        wanted = turn.dialogue.remaining_orders
         customer_id = identify(self.services.identity, turn.access_token)
         if customer_id is None or not wanted:
             return turn.answer("anything_else")

@@ -6,12 +6,11 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.storage.errors import StorageError
 from skill.usecases.orders import identify
 from skill.usecases.privacy import erase, summary
-
-AWAITING_ERASE = "erase_data"
 
 
 class MyDataHandler(ServiceHandler):
@@ -36,14 +35,14 @@ class DeleteMyDataHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        turn.session["awaiting"] = AWAITING_ERASE
+        turn.dialogue.wait_for(Awaiting.ERASE_DATA)
         return turn.answer("erase_confirm", linked=bool(turn.access_token))
 
 
 class EraseAnswerHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        answered = handler_input.attributes_manager.request_attributes.get("awaiting")
-        return answered == AWAITING_ERASE and bool(
+        answered = Dialogue.of(handler_input).awaiting
+        return answered is Awaiting.ERASE_DATA and bool(
             is_intent_name("AMAZON.YesIntent")(handler_input)
             or is_intent_name("AMAZON.NoIntent")(handler_input)
         )
@@ -59,6 +58,5 @@ class EraseAnswerHandler(ServiceHandler):
             # Partly erased at most; saying so, and asking again, finishes the job.
             return turn.answer("erase_failed", service_phone=self.services.settings.service_phone)
         # Nothing of this conversation should outlive it either.
-        for name in list(turn.session):
-            turn.session.pop(name, None)
+        turn.dialogue.clear()
         return turn.answer("erased", erased=erased)

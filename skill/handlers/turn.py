@@ -1,24 +1,6 @@
-"""What every handler needs from one turn: who is asking, when, in which language, and
-a way to answer with a template.
-
-Session attributes used across handlers (all small, no personal data):
-
-===================  ============================================================
-``awaiting``         what the last answer asked for: "orderNumber", "postalCode",
-                     "more_orders", "anything_else", "problemType", "description",
-                     "complaint_order", "remedy_choice", "feedback",
-                     "callback_offer" or absent; lives one turn
-``pending``          the intent and slots of an unfinished dialogue; lives one turn
-``misunderstandings`` consecutive fallbacks in this session
-``remaining_orders`` order numbers not yet read out
-``verified_orders``  orders an unlinked customer proved in this session
-``launched``         the session began with a launch (ask "anything else?")
-``handover``         why a human was offered (:mod:`skill.handlers.handover`)
-``complaint``        the complaint being taken: its slots so far, the proposed order,
-                     the remedies offered and the complaint id; cleared when it is
-                     settled (:mod:`skill.handlers.complaints`)
-``last_response``    the last speech and reprompt, for "repeat"
-===================  ============================================================
+"""What every handler needs from one turn: who is asking, when, in which language, what
+the dialogue remembers (:mod:`skill.handlers.dialogue`), and a way to answer with a
+template.
 """
 
 from __future__ import annotations
@@ -34,6 +16,8 @@ from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.ui import LinkAccountCard, SimpleCard
 
+from skill.config import LOCALES
+from skill.handlers.dialogue import Awaiting, Dialogue, Slots
 from skill.rules.dates import local_today
 
 if TYPE_CHECKING:
@@ -64,9 +48,6 @@ class Services:
         return self.policy_loader()
 
 
-SUPPORTED_LOCALES = ("en-US", "en-GB", "de-DE")
-
-
 class ServiceHandler(AbstractRequestHandler):  # type: ignore[misc]
     """A request handler holding the shared :class:`Services`."""
 
@@ -83,13 +64,10 @@ class Turn:
         envelope = handler_input.request_envelope
         self.request = envelope.request
         raw_locale = getattr(self.request, "locale", None) or "en-US"
-        self.locale = raw_locale if raw_locale in SUPPORTED_LOCALES else _closest(raw_locale)
+        self.locale = raw_locale if raw_locale in LOCALES else _closest(raw_locale)
         self.language = self.locale.split("-")[0]
         self.now: datetime = services.clock()
-        # Requests outside a session (AudioPlayer events, say) have no session attributes.
-        self.session: dict[str, Any] = (
-            handler_input.attributes_manager.session_attributes if envelope.session else {}
-        )
+        self.dialogue = Dialogue.of(handler_input)
         system = envelope.context.system if envelope.context else None
         user = system.user if system and system.user else None
         if user is None and envelope.session is not None:
@@ -97,17 +75,6 @@ class Turn:
         self.user_id: str = user.user_id if user and user.user_id else "anonymous"
         self.access_token: str | None = user.access_token if user else None
         self.session_id: str = envelope.session.session_id if envelope.session else ""
-
-    @property
-    def awaiting(self) -> str | None:
-        """What the previous answer asked for (see :mod:`skill.handlers.interceptors`)."""
-        value = self.input.attributes_manager.request_attributes.get("awaiting")
-        return str(value) if value else None
-
-    @property
-    def pending(self) -> dict[str, Any]:
-        value = self.input.attributes_manager.request_attributes.get("pending")
-        return value if isinstance(value, dict) else {}
 
     @property
     def today(self) -> date:
@@ -170,9 +137,9 @@ class Turn:
     def elicit(
         self,
         intent: str,
-        slot: str,
+        slot: Awaiting,
         template: str,
-        keep: dict[str, str | None],
+        keep: Slots,
         /,
         *,
         link_account: bool = False,
@@ -184,20 +151,20 @@ class Turn:
         """
         slots = {key: Slot(name=key, value=value) for key, value in keep.items()}
         directive = ElicitSlotDirective(
-            slot_to_elicit=slot,
+            slot_to_elicit=slot.value,
             updated_intent=Intent(
                 name=intent,
                 slots=slots,
                 confirmation_status=IntentConfirmationStatus.NONE,
             ),
         )
-        self.session["awaiting"] = slot
-        self.session["pending"] = {"intent": intent, "slots": keep}
+        self.dialogue.wait_for_slot(slot, intent, keep)
         response = self.answer(template, end_session=False, link_account=link_account, **data)
         response.directives = [*(response.directives or []), directive]
         return response
 
 
 def _closest(locale: str) -> str:
+    """The first of our locales in the same language ("de-AT": "de-DE"), else the first."""
     language = locale.split("-")[0].lower()
-    return {"de": "de-DE", "en": "en-US"}.get(language, "en-US")
+    return next((known for known in LOCALES if known.startswith(f"{language}-")), LOCALES[0])

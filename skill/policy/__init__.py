@@ -19,8 +19,9 @@ from typing import Any
 from skill.compiled import COMPILED, write_beside
 from skill.config import ConfigurationError
 from skill.records import ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
-from skill.rules.remedies import Priority, ProblemRule, RemedyPolicy, RemedyRule
+from skill.rules.remedies import ProblemRule, RemedyPolicy, RemedyRule
 
 # Raised whenever the JSON's layout changes, so an older copy is never misread.
 FORMAT = 2

@@ -8,6 +8,7 @@ at hand, so a cold start usually never imports the YAML parser.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 from typing import TypeVar
 
@@ -16,8 +17,9 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from skill.policy import PolicyError
 from skill.records import ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
-from skill.rules.remedies import Priority, ProblemRule, RemedyPolicy, RemedyRule
+from skill.rules.remedies import POLICY_PRIORITIES, ProblemRule, RemedyPolicy, RemedyRule
 
 _Choice = TypeVar("_Choice", RemedyKind, ProblemType, Priority, Requirement)
 
@@ -64,13 +66,20 @@ class _Reader:
             raise self.fail(node, f"{what} must be a whole number of zero or more, not '{raw}'")
         return int(raw)
 
-    def choice(self, node: Node, kinds: type[_Choice], what: str) -> _Choice:
+    def choice(
+        self, node: Node, kinds: type[_Choice], what: str, allowed: Iterable[_Choice] = ()
+    ) -> _Choice:
+        """One of ``kinds`` (or of ``allowed``, when given), else the line's error."""
+        known = tuple(allowed) or tuple(kinds)
         raw = self.text(node, what)
         try:
-            return kinds(raw)
+            kind = kinds(raw)
         except ValueError:
-            known = ", ".join(kind.value for kind in kinds)
-            raise self.fail(node, f"unknown {what} '{raw}' (known: {known})") from None
+            kind = None
+        if kind is None or kind not in known:
+            names = ", ".join(choice.value for choice in known)
+            raise self.fail(node, f"unknown {what} '{raw}' (known: {names})")
+        return kind
 
     def only(self, entries: dict[str, tuple[Node, Node]], known: set[str]) -> None:
         for key, (key_node, _) in entries.items():
@@ -138,7 +147,7 @@ def _problem(
         remedies.append(rule)
     priority = Priority.NORMAL
     if "priority" in entries:
-        priority = reader.choice(entries["priority"][1], Priority, "priority")
+        priority = reader.choice(entries["priority"][1], Priority, "priority", POLICY_PRIORITIES)
     return ProblemRule(
         remedies=tuple(remedies), priority=priority, eligible=_eligibility(reader, entries, node)
     )

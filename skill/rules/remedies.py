@@ -18,12 +18,12 @@ from decimal import Decimal
 from enum import StrEnum
 
 from skill.records import Commitment, CommitmentStatus, Money, Order, ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EVERY_ORDER, EligibilityRule, Ineligible, ineligibility
 
-
-class Priority(StrEnum):
-    NORMAL = "normal"
-    HIGH = "high"
+# What the policy may ask for a problem it sends to people. Urgent is the queue's own
+# word for an escalated complaint (rules.callbacks.priority_for), not the policy's.
+POLICY_PRIORITIES = (Priority.NORMAL, Priority.HIGH)
 
 
 @dataclass(frozen=True)

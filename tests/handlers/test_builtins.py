@@ -9,7 +9,7 @@ import pytest
 
 from skill.app import build_skill
 from skill.clock import fixed_clock
-from skill.config import Settings
+from skill.config import LOCALES, Settings
 from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import Conversation
@@ -62,7 +62,7 @@ def test_launch_for_unlinked_customer_explains_what_to_ask(talk: Talk) -> None:
     assert reply.reprompt_text == "You can say: where is my order?"
 
 
-@pytest.mark.parametrize("locale", ["en-US", "en-GB", "de-DE"])
+@pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("intent", ["AMAZON.StopIntent", "AMAZON.CancelIntent"])
 def test_stop_and_cancel_end_at_once_even_mid_verification(
     talk: Talk, locale: str, intent: str

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
-from skill.logs import JsonFormatter
-from tests.alexa import Conversation
+from skill.logs import LIBRARIES, JsonFormatter, configure_logging
+from tests.alexa import Conversation, intent_request
 
 Talk = Callable[..., Conversation]
 
@@ -68,3 +69,45 @@ def test_a_request_type_no_handler_knows_gets_an_apology(talk: Talk) -> None:
         }
     )
     assert reply.speech.startswith("I'm sorry, something went wrong")
+
+
+@pytest.fixture
+def production_log() -> Iterator[io.StringIO]:
+    """The lines as configure_logging() writes them in production, in a buffer."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    levels = {name: logging.getLogger(name).level for name in LIBRARIES}
+    out = io.StringIO()
+    configure_logging("INFO", out)
+    yield out
+    root.handlers, root.level = handlers, level
+    for name, library_level in levels.items():
+        logging.getLogger(name).setLevel(library_level)
+
+
+def test_every_line_of_a_turn_carries_its_own_request_id(
+    talk: Talk, dynamodb: Any, production_log: io.StringIO
+) -> None:
+    def throttle_and_say_so(**_: Any) -> None:
+        # A line from code that knows nothing of the turn, as a library's would be.
+        logging.getLogger("tests.storage").warning("throttled")
+        throttle()
+
+    dynamodb.meta.events.register("before-call.dynamodb.Query", throttle_and_say_so)
+    requests = [intent_request("OrderStatusIntent", "en-US") for _ in range(2)]
+    for request in requests:
+        assert talk(token="demo-alex").send(request).speech.startswith("I'm sorry")
+    logging.getLogger("tests.storage").warning("between turns")
+
+    lines = [json.loads(line) for line in production_log.getvalue().splitlines()]
+    ids = [request["requestId"] for request in requests]
+    errors = [line for line in lines if line["level"] == "ERROR"]
+    assert [line["request_id"] for line in errors] == ids
+    for message in ("turn", "throttled"):
+        logged = [line for line in lines if line["message"] == message]
+        assert [line["request_id"] for line in logged] == ids
+        # Only a process's first turn is its cold start.
+        assert isinstance(logged[0]["cold_start"], bool) and logged[1]["cold_start"] is False
+    # The keys end with the turn: the next line is nobody's.
+    assert lines[-1]["message"] == "between turns"
+    assert "request_id" not in lines[-1] and "cold_start" not in lines[-1]

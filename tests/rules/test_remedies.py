@@ -20,10 +20,10 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
+from skill.rules.callbacks import Priority
 from skill.rules.remedies import (
     Decision,
     EscalationCause,
-    Priority,
     ProblemRule,
     RemedyPolicy,
     RemedyRule,

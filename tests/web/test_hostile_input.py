@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 
 from skill.app import build_skill
 from skill.clock import Clock
-from skill.config import Settings
+from skill.config import LOCALES, Settings
 from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import (
@@ -133,7 +133,7 @@ def check_response(body: dict[str, Any]) -> None:
 def hostile_intent(draw: st.DrawFn) -> dict[str, Any]:
     name = draw(st.one_of(st.sampled_from(sorted(INTENTS)), hostile_text))
     names = INTENTS.get(name, [])
-    request = intent_request(name, draw(st.sampled_from(["en-US", "en-GB", "de-DE"])))
+    request = intent_request(name, draw(st.sampled_from(LOCALES)))
     for slot in draw(st.lists(st.sampled_from(names), unique=True)) if names else []:
         request["intent"]["slots"][slot] = {
             "name": slot,

@@ -1,0 +1,235 @@
+"""The policy's answer to a complaint, and the customer's choice.
+
+The policy either offers remedies to choose from ("a refund or a new one?") or sends
+the complaint to people, with a call back offered. The customer names a remedy, says
+yes to the only one, or says no, which hands the complaint over too. Every step that
+stores something says so only after it was stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, NamedTuple
+
+from skill.handlers.complaint_turn import ComplaintTurn, not_saved, problem_type, speak_order
+from skill.handlers.dialogue import Awaiting
+from skill.handlers.handover import offer_callback
+from skill.records import Handover, Order, ProblemType, RemedyKind
+from skill.rules.callbacks import Priority
+from skill.rules.complaints import describe_commitment
+from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
+from skill.storage.errors import StorageError
+from skill.usecases.complaints import assess, grant, hand_over
+
+if TYPE_CHECKING:
+    from ask_sdk_model import Response
+
+log = logging.getLogger(__name__)
+
+
+class Offered(NamedTuple):
+    """A complaint whose remedies were offered, as the policy allows them today."""
+
+    problem: ProblemType
+    order: Order
+    decision: Decision
+
+
+def _money(escalation: Escalation) -> tuple[str | None, str | None]:
+    if escalation.amount is None:
+        return None, None
+    return str(escalation.amount.amount), escalation.amount.currency
+
+
+class RemedyOffer(ComplaintTurn):
+    """The policy's answer, and the customer's answer to it."""
+
+    # --- the policy's answer ----------------------------------------------------------
+
+    def settle(self, problem: ProblemType, order: Order | None, description: str) -> Response:
+        turn = self.turn
+        assessment = assess(
+            self.stores,
+            self.services.policy,
+            session_id=turn.session_id or str(getattr(turn.request, "request_id", "")),
+            problem=problem,
+            order=order,
+            today=turn.today,
+        )
+        decision = assessment.decision
+        if decision.escalation is not None or order is None:
+            # decide() escalates whenever there is no order; the default only satisfies types.
+            escalation = decision.escalation or Escalation(
+                EscalationCause.NO_ORDER, Priority.NORMAL, None
+            )
+            return self.escalate(assessment.complaint_id, problem, order, description, escalation)
+        self.state.offer(
+            assessment.complaint_id,
+            problem.value,
+            order.number,
+            description,
+            [remedy.kind.value for remedy in decision.remedies],
+        )
+        return self.offer(problem, order, decision, again=False)
+
+    def offer(
+        self, problem: ProblemType, order: Order, decision: Decision, *, again: bool
+    ) -> Response:
+        self.turn.dialogue.wait_for(Awaiting.REMEDY_CHOICE)
+        return self.turn.answer(
+            "complaint_remedies",
+            problem=problem.value,
+            item=order.item_for(self.turn.language),
+            remedies=list(decision.remedies),
+            again=again,
+        )
+
+    def escalate(
+        self,
+        complaint_id: str,
+        problem: ProblemType,
+        order: Order | None,
+        description: str,
+        escalation: Escalation,
+    ) -> Response:
+        try:
+            hand_over(
+                self.stores,
+                complaint_id=complaint_id,
+                customer_id=self.customer_id,
+                order=order,
+                problem=problem,
+                description=description,
+                now=self.turn.now,
+                locale=self.turn.locale,
+            )
+        except StorageError as error:
+            log.error("complaint not stored: %s", type(error).__name__)
+            return not_saved(self.turn)
+        self.turn.dialogue.forget_complaint()
+        amount, currency = _money(escalation)
+        handover = Handover(
+            reason="problem_other" if problem is ProblemType.OTHER else "complaint_escalated",
+            priority=escalation.priority.value,
+            order_number=order.number if order else None,
+            complaint_id=complaint_id,
+            amount=amount,
+            currency=currency,
+        )
+        return offer_callback(
+            self.turn,
+            "complaint_escalated",
+            handover,
+            cause=escalation.cause.value,
+            problem=problem.value,
+            order=speak_order(self.turn, order),
+        )
+
+    # --- the customer's answer --------------------------------------------------------
+
+    def offered(self) -> Offered | None:
+        """The complaint whose remedies were offered, re-checked against the policy now.
+
+        The session says only which complaint and order; what may be granted is decided
+        again from the stored order, so an altered session cannot grant anything more.
+        """
+        problem = problem_type(self.state.problem)
+        number = self.state.order
+        if problem is None or not number or not self.state.complaint_id:
+            return None
+        order = self.own_order(number)
+        if order is None:
+            return None
+        offered = set(self.state.offered)
+        decision = decide(self.services.policy, problem, order, 0, self.turn.today)
+        remedies = tuple(remedy for remedy in decision.remedies if remedy.kind.value in offered)
+        return Offered(problem, order, Decision(remedies=remedies))
+
+    def choose(self, kind: RemedyKind | None) -> Response | None:
+        """Grant ``kind`` (None: the only remedy offered); None if nothing was offered."""
+        current = self.offered()
+        if current is None:
+            return None
+        problem, order, decision = current
+        complaint_id = str(self.state.complaint_id)
+        description = self.state.description
+        if not decision.remedies:
+            # The policy changed since the offer: nothing is left to grant, so people decide.
+            escalation = Escalation(EscalationCause.POLICY, Priority.NORMAL, None)
+            return self.escalate(complaint_id, problem, order, description, escalation)
+        if kind is None and len(decision.remedies) == 1:
+            kind = decision.remedies[0].kind
+        remedy = decision.remedy(kind) if kind is not None else None
+        if remedy is None:
+            return self.offer(problem, order, decision, again=True)
+        try:
+            recorded = grant(
+                self.stores,
+                complaint_id=complaint_id,
+                order=order,
+                problem=problem,
+                description=description,
+                remedy=remedy,
+                now=self.turn.now,
+                locale=self.turn.locale,
+            )
+        except StorageError as error:
+            log.error("remedy not stored: %s", type(error).__name__)
+            return not_saved(self.turn)
+        self.turn.dialogue.forget_complaint()
+        if recorded.commitment is None:
+            # This complaint went to the team in an earlier attempt; say that, not more.
+            return offer_callback(
+                self.turn,
+                "complaint_escalated",
+                Handover(
+                    "complaint_escalated",
+                    order_number=order.number,
+                    complaint_id=recorded.complaint.complaint_id,
+                ),
+                cause="policy",
+                problem=problem.value,
+                order=speak_order(self.turn, order),
+            )
+        view = describe_commitment(
+            recorded.commitment, [order], self.turn.today, self.turn.language
+        )
+        return self.turn.answer("complaint_granted", commitment=view)
+
+    def decline(self) -> Response:
+        current = self.offered()
+        if current is None:
+            self.turn.dialogue.forget_complaint()
+            return self.turn.answer("goodbye", end_session=True)
+        problem, order, decision = current
+        complaint_id = str(self.state.complaint_id)
+        try:
+            hand_over(
+                self.stores,
+                complaint_id=complaint_id,
+                customer_id=self.customer_id,
+                order=order,
+                problem=problem,
+                description=self.state.description,
+                now=self.turn.now,
+                locale=self.turn.locale,
+            )
+        except StorageError as error:
+            log.error("complaint not stored: %s", type(error).__name__)
+            return not_saved(self.turn)
+        self.turn.dialogue.forget_complaint()
+        # The agent should be able to grant at least what the customer turned down.
+        most = max(
+            (remedy.value for remedy in decision.remedies), key=lambda m: m.amount, default=None
+        )
+        return offer_callback(
+            self.turn,
+            "complaint_declined",
+            Handover(
+                reason="remedy_declined",
+                order_number=order.number,
+                complaint_id=complaint_id,
+                amount=str(most.amount) if most else None,
+                currency=most.currency if most else None,
+            ),
+        )
