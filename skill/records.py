@@ -226,7 +226,7 @@ class Commitment:
 class Handover:
     """Why a human is needed and what they must know; small and free of personal data."""
 
-    # "asked", "complaint_escalated", "remedy_declined", "unknown_order",
+    # "asked", "complaint_escalated", "remedy_declined", "not_eligible", "unknown_order",
     # "problem_other", "misunderstood", "verification_locked", "delayed_order"
     reason: str
     priority: str = "normal"  # "high" or "normal"

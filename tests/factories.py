@@ -28,3 +28,24 @@ def make_order(
     }
     values.update(fields)
     return Order(number=number, status=status, **values)
+
+
+def expensive_delivery(stores: Any, today: date) -> Order:
+    """Alex's espresso machine (149.00 USD), delivered two days ago: a complaint about it
+    qualifies, and every remedy is above the skill's limit of 100, so an agent decides."""
+    from skill.devtools.demo.data import ALEX
+
+    order = Order(
+        number="1005",
+        status=OrderStatus.DELIVERED,
+        items={"en": "espresso machine", "de": "Espressomaschine"},
+        total=Money(Decimal("149.00"), "USD"),
+        shipping=Money(Decimal("0.00"), "USD"),
+        placed_on=today - timedelta(days=6),
+        estimated_delivery=today - timedelta(days=2),
+        delivered_on=today - timedelta(days=2),
+        customer_id=ALEX.customer_id,
+        postal_code=ALEX.postal_code,
+    )
+    stores.orders.put_order(order)
+    return order

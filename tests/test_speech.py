@@ -26,6 +26,7 @@ from skill.records import (
 )
 from skill.rules.complaints import CommitmentView
 from skill.rules.dates import relative_day
+from skill.rules.eligibility import Ineligible
 from skill.rules.orders import OrderView, answer_page, describe, rank_orders, worth_mentioning
 from skill.rules.remedies import Remedy
 from skill.speech import TEMPLATES_DIR, Renderer, Speech, compiled_templates
@@ -304,6 +305,17 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
         for problem in PROBLEMS
         for with_order in (True, False)
     }
+    not_eligible: dict[str, Data] = {
+        f"{reason}-{number}": (
+            lambda lang, reason=reason, number=number: {
+                "problem": "damaged",
+                "reason": reason,
+                "order": describe(next(o for o in ORDERS if o.number == number), TODAY, lang),
+            }
+        )
+        for reason in Ineligible
+        for number in sorted({order.number for order in ORDERS})
+    }
     commitments: dict[str, Data] = {
         "nothing": lambda lang: {"promises": [], "with_team": [], "more": 0},
         "all-states": lambda lang: {
@@ -329,6 +341,7 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
         "complaint_declined": {"plain": lambda lang: {}},
         "complaint_escalated": escalated,
         "complaint_granted": granted,
+        "complaint_not_eligible": not_eligible,
         "complaint_not_saved": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
         "complaint_propose_order": {
             problem: (lambda lang, problem=problem: {"order": delayed(lang), "problem": problem})

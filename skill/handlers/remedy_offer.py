@@ -17,6 +17,7 @@ from skill.handlers.handover import offer_callback
 from skill.records import Handover, Order, ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.complaints import describe_commitment
+from skill.rules.eligibility import Ineligible
 from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
 from skill.storage.errors import StorageError
 from skill.usecases.complaints import assess, grant, hand_over
@@ -57,6 +58,10 @@ class RemedyOffer(ComplaintTurn):
             today=turn.today,
         )
         decision = assessment.decision
+        if decision.ineligible is not None and order is not None:
+            return self.not_eligible(
+                assessment.complaint_id, problem, order, description, decision.ineligible
+            )
         if decision.escalation is not None or order is None:
             # decide() escalates whenever there is no order; the default only satisfies types.
             escalation = decision.escalation or Escalation(
@@ -93,16 +98,7 @@ class RemedyOffer(ComplaintTurn):
         escalation: Escalation,
     ) -> Response:
         try:
-            hand_over(
-                self.stores,
-                complaint_id=complaint_id,
-                customer_id=self.customer_id,
-                order=order,
-                problem=problem,
-                description=description,
-                now=self.turn.now,
-                locale=self.turn.locale,
-            )
+            self.hand_over(complaint_id, problem, order, description)
         except StorageError as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return not_saved(self.turn)
@@ -123,6 +119,51 @@ class RemedyOffer(ComplaintTurn):
             cause=escalation.cause.value,
             problem=problem.value,
             order=speak_order(self.turn, order),
+        )
+
+    def not_eligible(
+        self,
+        complaint_id: str,
+        problem: ProblemType,
+        order: Order,
+        description: str,
+        why: Ineligible,
+    ) -> Response:
+        """No money for an order that does not qualify: where it is, and a person if wanted.
+
+        The complaint is kept for the team with the customer's words, so the agent who
+        calls sees what was said and why the skill granted nothing.
+        """
+        try:
+            self.hand_over(complaint_id, problem, order, description)
+        except StorageError as error:
+            log.error("complaint not stored: %s", type(error).__name__)
+            return not_saved(self.turn)
+        self.turn.dialogue.forget_complaint()
+        handover = Handover(
+            reason="not_eligible", order_number=order.number, complaint_id=complaint_id
+        )
+        return offer_callback(
+            self.turn,
+            "complaint_not_eligible",
+            handover,
+            problem=problem.value,
+            reason=why.value,
+            order=speak_order(self.turn, order),
+        )
+
+    def hand_over(
+        self, complaint_id: str, problem: ProblemType, order: Order | None, description: str
+    ) -> None:
+        hand_over(
+            self.stores,
+            complaint_id=complaint_id,
+            customer_id=self.customer_id,
+            order=order,
+            problem=problem,
+            description=description,
+            now=self.turn.now,
+            locale=self.turn.locale,
         )
 
     # --- the customer's answer --------------------------------------------------------
@@ -204,16 +245,7 @@ class RemedyOffer(ComplaintTurn):
         problem, order, decision = current
         complaint_id = str(self.state.complaint_id)
         try:
-            hand_over(
-                self.stores,
-                complaint_id=complaint_id,
-                customer_id=self.customer_id,
-                order=order,
-                problem=problem,
-                description=self.state.description,
-                now=self.turn.now,
-                locale=self.turn.locale,
-            )
+            self.hand_over(complaint_id, problem, order, self.state.description)
         except StorageError as error:
             log.error("complaint not stored: %s", type(error).__name__)
             return not_saved(self.turn)

@@ -27,6 +27,7 @@ from skill.storage.codec import from_item
 from skill.usecases.agent_actions import Act, grant
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
+from tests.factories import expensive_delivery
 from tests.faults import THROTTLING, FaultyTable, simulate_time
 
 Talk = Callable[..., Any]
@@ -61,12 +62,13 @@ def alex(talk: Talk, demo_stores: Stores) -> Callback:
 
 @pytest.fixture
 def escalated(talk: Talk, demo_stores: Stores) -> Callback:
-    """Alex's running shoes ($119.95) arrived damaged: above the skill's limit, so a call."""
+    """Alex's espresso machine ($149) arrived damaged: above the skill's limit, so a call."""
+    expensive_delivery(demo_stores, MOMENT.date())
     conversation = talk(token="demo-alex")
     conversation.say(
         "ComplaintIntent",
         problemType="damaged",
-        orderNumber="1003",
+        orderNumber="1005",
         description="the sole came off <script>alert(1)</script>",
     )
     booked = conversation.say("AMAZON.YesIntent")
@@ -191,8 +193,8 @@ def test_the_customers_own_words_show_as_text_not_markup(
     page = agent("maria").page(f"/console/callbacks/{escalated.callback_id}").text
     assert "the sole came off &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "<script>alert(1)" not in page
-    assert "needs authority for 119.95 USD" in page
-    assert "running shoes" in page  # the orders
+    assert "needs authority for 149.00 USD" in page
+    assert "espresso machine" in page  # the orders
 
 
 def test_demo_words_with_markup_are_escaped_too(agent: SignIn, demo_stores: Stores) -> None:
@@ -298,7 +300,7 @@ def test_a_remedy_within_authority_is_a_promise_the_customer_hears(
 ) -> None:
     maria = agent("maria")  # up to $250
     maria.act(escalated.callback_id, "claim")
-    response = maria.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+    response = maria.act(escalated.callback_id, "grant", order="1005", remedy="refund", amount="")
     assert response.status_code == 303
 
     history = demo_stores.complaints.history("c-alex")
@@ -307,15 +309,15 @@ def test_a_remedy_within_authority_is_a_promise_the_customer_hears(
     [commitment] = history.commitments
     assert commitment.complaint_id == complaint.complaint_id  # the customer's own complaint
     assert commitment.kind.value == "refund"
-    assert commitment.amount is not None and str(commitment.amount.amount) == "119.95"
+    assert commitment.amount is not None and str(commitment.amount.amount) == "149.00"
     assert commitment.owner.value == "service_team"
     assert "granted" in events(stored)
     assert [e["detail"] for e in stored("audit") if e["action"] == "grant"] == [
-        "refund 119.95 USD for order 1003"
+        "refund 149.00 USD for order 1005"
     ]
 
     heard = talk(token="demo-alex").say("CommitmentStatusIntent").speech
-    assert "refund of 119 dollars 95" in heard
+    assert "refund of 149 dollars" in heard
     assert "Our service team is on it." in heard
 
 
@@ -408,14 +410,14 @@ def test_a_promise_stored_first_from_another_tab_is_refused_not_made_twice(
     def other_tab_grants_first(**_: Any) -> None:
         dynamodb.meta.events.unregister(BEFORE_TRANSACTION, other_tab_grants_first)
         callback = other_tab.callbacks.get(escalated.callback_id)
-        order = other_tab.orders.get("1003")
+        order = other_tab.orders.get("1005")
         assert callback is not None and order is not None
         act = Act(other_tab, MARIA, MOMENT, str(uuid.uuid4()))
         policy = load_policy(settings.remedy_policy)
         grant(act, policy, callback, order, RemedyKind.VOUCHER, Decimal(20), MOMENT.date())
 
     dynamodb.meta.events.register(BEFORE_TRANSACTION, other_tab_grants_first)
-    response = maria.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+    response = maria.act(escalated.callback_id, "grant", order="1005", remedy="refund", amount="")
 
     assert response.status_code == 403
     assert "This promise was already made." in response.text

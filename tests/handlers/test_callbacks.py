@@ -12,6 +12,8 @@ import pytest
 from skill.storage import Stores
 from skill.storage.codec import from_item
 from tests.alexa import Conversation, Reply
+from tests.conftest import MOMENT
+from tests.factories import expensive_delivery
 from tests.fake_alexa_api import FakeAlexaApi
 from tests.faults import THROTTLING, FaultyTable, simulate_time
 
@@ -203,11 +205,12 @@ def test_in_the_middle_of_a_complaint(
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])
 def test_an_escalated_complaint_books_an_agent_allowed_to_grant_it(
-    talk: Talk, stored: Callable[[str], list[dict[str, Any]]], locale: str
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]], locale: str, demo_stores: Stores
 ) -> None:
+    expensive_delivery(demo_stores, MOMENT.date())
     conversation = talk(token="demo-alex", locale=locale)
     offer = conversation.say(
-        "ComplaintIntent", problemType="damaged", orderNumber="1003", description="sole came off"
+        "ComplaintIntent", problemType="damaged", orderNumber="1005", description="sole came off"
     )
     assert not offer.end
 
@@ -219,9 +222,9 @@ def test_an_escalated_complaint_books_an_agent_allowed_to_grant_it(
     assert callback["reason"] == "complaint_escalated"
     assert callback["priority"] == "urgent"
     context = callback["context"]
-    assert context["handover"]["amount"] == "119.95"
+    assert context["handover"]["amount"] == "149.00"
     assert context["complaint"]["customer_words"] == "sole came off"
-    assert context["complaint"]["order_number"] == "1003"
+    assert context["complaint"]["order_number"] == "1005"
     assert context["complaint"]["problem"] == "damaged"
 
 

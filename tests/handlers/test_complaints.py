@@ -31,6 +31,7 @@ from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import Conversation, Reply, envelope, intent_request, parse_reply
 from tests.conftest import MOMENT
+from tests.factories import expensive_delivery
 
 Talk = Callable[..., Conversation]
 ALEX = "c-alex"
@@ -225,7 +226,8 @@ def test_an_altered_session_cannot_grant_what_the_policy_does_not(
     conversation.attributes["complaint"]["offered"].append("voucher")
     conversation.attributes["complaint"]["order"] = "1002"
     reply = conversation.say("RemedyChoiceIntent", remedy="voucher")
-    assert reply.speech.startswith("Just tell me which you'd like:")
+    # Order 1002 has not arrived, so nothing qualifies: people decide, nothing is granted.
+    assert_callback_offer(reply)
     assert "voucher" not in reply.speech
     assert demo_stores.complaints.history(ALEX).commitments == []
 
@@ -237,16 +239,17 @@ def test_an_altered_session_cannot_grant_what_the_policy_does_not(
 def test_above_the_skill_limit_goes_to_an_agent_with_high_priority(
     talk: Talk, locale: str, demo_stores: Stores
 ) -> None:
+    expensive_delivery(demo_stores, MOMENT.date())
     conversation = talk(token="demo-alex", locale=locale)
     reply = conversation.say(
-        "ComplaintIntent", problemType="damaged", orderNumber="1003", description="sole came off"
+        "ComplaintIntent", problemType="damaged", orderNumber="1005", description="sole came off"
     )
     assert_callback_offer(reply, locale)
     given = handover(reply)
     assert given["reason"] == "complaint_escalated"
     assert given["priority"] == "high"
-    assert given["order_number"] == "1003"
-    assert (given["amount"], given["currency"]) == ("119.95", "USD")
+    assert given["order_number"] == "1005"
+    assert (given["amount"], given["currency"]) == ("149.00", "USD")
     (complaint,) = demo_stores.complaints.history(ALEX).complaints
     assert given["complaint_id"] == complaint.complaint_id
     assert complaint.status is ComplaintStatus.WITH_TEAM
@@ -357,9 +360,12 @@ def test_no_to_the_proposed_order_asks_for_the_number(talk: Talk) -> None:
     kept = words.directives[0]["updatedIntent"]["slots"]
     assert kept["problemType"]["value"] == "missing"
     assert kept["orderNumber"]["value"] == "1002"
-    offer = conversation.say("ComplaintIntent", description="the box was empty")
-    assert "rain jacket" in offer.speech
-    assert "89 dollars" in offer.speech
+    # 1002 is on its way and not yet due: where it is, no money, and a person if wanted.
+    answer = conversation.say("ComplaintIntent", description="the box was empty")
+    assert "rain jacket, is on its way" in answer.speech
+    assert "Parcels sometimes take a day or two longer" in answer.speech
+    assert "dollars" not in answer.speech
+    assert_callback_offer(answer)
 
 
 def test_an_empty_description_is_fine_and_stored_as_none(
