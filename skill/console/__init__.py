@@ -70,8 +70,9 @@ def install(app: Flask, console: Console) -> None:
     import skill.console.auth
     import skill.console.callbacks
     import skill.console.overview
-    import skill.console.queue  # noqa: F401
+    import skill.console.queue
 
+    skill.console.auth.dummy_hash()  # now, not in the first sign-in's time
     app.register_blueprint(console_blueprint)
 
 

@@ -2,8 +2,9 @@
 
 The session (a signed cookie: HttpOnly, SameSite, Secure outside the demo) holds the
 agent id and a CSRF token. Every POST must send that token back in a form field or the
-``X-CSRF-Token`` header. A failed sign-in always gets the same words, whether the name
-is unknown, the password wrong or the login paused after repeated failures.
+``X-CSRF-Token`` header. A failed sign-in always gets the same words, and costs the
+same, whether the name is unknown, the password wrong or the login paused after
+repeated failures (:mod:`skill.usecases.sign_in`).
 """
 
 from __future__ import annotations
@@ -21,18 +22,28 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.console import console_blueprint, services
 from skill.records import Agent
-from skill.rules.logins import locked_until, still_relevant
 from skill.storage.audit import AuditEntry
-from skill.storage.errors import StorageError, StorageUnavailable
+from skill.storage.errors import StorageUnavailable
+from skill.usecases.sign_in import sign_in
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
 
 @functools.cache
-def _unknown_login_hash() -> str:
-    """Checked when the login name is unknown, so both answers take the same time."""
+def dummy_hash() -> str:
+    """A hash of nothing anyone knows, made as new hashes are (werkzeug's default scrypt
+    parameters): checked when there is no hash to check, so every attempt costs the same.
+    Made when the console is installed, not at the first sign-in."""
     return generate_password_hash(secrets.token_hex(16))
+
+
+def check_password(password_hash: str | None, password: str, /) -> bool:
+    """One scrypt per call: against ``password_hash``, or the dummy (then always False)."""
+    if password_hash is None:
+        check_password_hash(dummy_hash(), password)
+        return False
+    return check_password_hash(password_hash, password)
 
 
 def csrf_token() -> str:
@@ -126,39 +137,36 @@ def admin_required(view: View) -> View:
 @console_blueprint.get("/login")
 def login() -> Response:
     """The sign-in form."""
-    return page("login", failed=False, login_name="")
+    return _sign_in_page()
+
+
+def _sign_in_page(
+    status: int = 200, *, name: str = "", failed: bool = False, unavailable: bool = False
+) -> Response:
+    return page("login", status=status, login_name=name, failed=failed, unavailable=unavailable)
 
 
 @console_blueprint.post("/login")
 def login_post() -> Any:
-    """Check the password; count failures; a fresh session on success."""
+    """Count the attempt, check the password; a fresh session on success."""
     console = services()
     now = console.clock()
     name = request.form.get("login", "").strip().lower()[:100]
     password = request.form.get("password", "")
-    stored = console.stores.logins.get(name) if name else None
-    if stored is None:
-        check_password_hash(_unknown_login_hash(), password)
-        return page("login", status=401, failed=True, login_name=name)
-    if locked_until(stored.failures, now) is not None:
-        # Paused: not even a right password opens it, so guessing gains nothing.
-        return page("login", status=401, failed=True, login_name=name)
-    if not check_password_hash(stored.password_hash, password):
-        try:
-            console.stores.logins.add_failure(name, now, still_relevant(stored.failures, now))
-        except StorageError as error:
-            # Removed meanwhile (NotFound) or the table unavailable: the answer stays the
-            # same, so it tells a guesser nothing either way.
-            log.warning("login failure not counted: %s", type(error).__name__)
-        return page("login", status=401, failed=True, login_name=name)
-    if stored.failures:
-        console.stores.logins.clear_failures(name)
+    try:
+        signed_in = sign_in(console.stores, name, password, now, check_password)
+    except StorageUnavailable as error:
+        # The table did not answer (an attempt it could not count is not checked): the
+        # same words for every login, known or not.
+        log.warning("sign-in not possible: %s", type(error).__name__)
+        return _sign_in_page(503, name=name, unavailable=True)
+    if signed_in is None:
+        return _sign_in_page(401, name=name, failed=True)
     # A new session on sign-in: nothing chosen before it (a planted cookie) carries over.
     session.clear()
     session.permanent = True
-    session["agent_id"] = stored.agent_id
+    session["agent_id"] = signed_in.agent_id
     csrf_token()
-    console.stores.audit.record(AuditEntry(now, stored.agent_id, "login"))
     return redirect(url_for("console.queue_page"))
 
 
