@@ -1,9 +1,10 @@
-"""Console logins: who may sign in as which agent, and their sign-in attempts.
+"""Console logins: who may sign in as which agent, their sign-in attempts, their sessions.
 
 Items::
 
     PK=LOGIN#<login>   SK=LOGIN   agent_id, password_hash (werkzeug scrypt),
-                                  failed_attempts, failed_since, paused_until
+                                  failed_attempts, failed_since, paused_until,
+                                  session_key
 
 The login name is what the agent types; the profile (name, authority, role) stays on
 the agent's item of :mod:`skill.storage.team`.
@@ -14,6 +15,10 @@ window is still the one the caller read, so attempts made in parallel are all co
 a caller whose window changed meanwhile reads again and retries. An ``ADD`` is not
 idempotent: when DynamoDB applied one but its answer timed out, the client's retry
 counts the attempt twice, which pauses a login early, never late.
+
+``session_key`` is the key every session cookie of the login must carry. A sign-in
+keeps it (or makes the first), signing out removes it, and so does writing the item
+again (a new password, :meth:`LoginStore.put`): every earlier cookie is refused then.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ class Login:
     agent_id: str
     password_hash: str
     attempts: Attempts = field(default_factory=Attempts)
+    session_key: str | None = None
 
 
 def _pk(login: str) -> str:
@@ -68,7 +74,7 @@ class LoginStore:
 
     @translated()
     def put(self, login: str, agent_id: str, password_hash: str) -> None:
-        """A new login, or a new password: the attempts start afresh."""
+        """A new login, or a new password: attempts and sessions start afresh."""
         self._client.put_item(
             TableName=self._table,
             Item=to_item(
@@ -97,6 +103,7 @@ class LoginStore:
             agent_id=values["agent_id"],
             password_hash=values["password_hash"],
             attempts=_attempts(values),
+            session_key=values.get("session_key"),
         )
 
     @translated()
@@ -155,13 +162,34 @@ class LoginStore:
         return _attempts(from_item(answer["Attributes"]))
 
     @translated()
-    def clear_attempts(self, login: str) -> None:
-        """A successful sign-in: the count starts afresh. :class:`NotFound` if the login
-        is gone."""
+    def open_session(self, login: str, new_key: str) -> str:
+        """A successful sign-in: clear the attempts; the login's session key, ``new_key``
+        if it had none. :class:`NotFound` if the login is gone."""
         with must_exist():
-            self._client.update_item(
+            answer = self._client.update_item(
                 TableName=self._table,
                 Key=key(_pk(login), "LOGIN"),
-                UpdateExpression=f"REMOVE {_ATTEMPTS}",
+                UpdateExpression=(
+                    f"SET session_key = if_not_exists(session_key, :key) REMOVE {_ATTEMPTS}"
+                ),
                 ConditionExpression="attribute_exists(PK)",
+                ExpressionAttributeValues=to_item({":key": new_key}),
+                ReturnValues="ALL_NEW",
             )
+        key_in_force: str = from_item(answer["Attributes"])["session_key"]
+        return key_in_force
+
+    @translated()
+    def end_sessions(self, login: str, session_key: str) -> None:
+        """Sign out: no cookie with ``session_key`` is accepted any more.
+
+        :class:`ConditionFailed` if that key was no longer the login's (signed out
+        already): nothing changes then, so an old cookie cannot end newer sessions.
+        """
+        self._client.update_item(
+            TableName=self._table,
+            Key=key(_pk(login), "LOGIN"),
+            UpdateExpression="REMOVE session_key",
+            ConditionExpression="session_key = :key",
+            ExpressionAttributeValues=to_item({":key": session_key}),
+        )

@@ -1,4 +1,4 @@
-"""Signing in to the console.
+"""Signing in to the console, the session that follows, and signing out.
 
 A sign-in attempt costs the same, and gets the same answer, whether the login is
 unknown, paused or has a wrong password: one read of the login, one counting write
@@ -6,11 +6,18 @@ unknown, paused or has a wrong password: one read of the login, one counting wri
 nothing to check against) and one audit entry. The attempt is counted before its
 password is checked, so parallel guesses cannot outrun the pause
 (:mod:`skill.rules.logins`).
+
+A session is the login, its session key and two times; the console keeps it in the
+signed cookie. It is valid while the key is still the login's (signing out, or a new
+password, removes it) and the session has neither reached its absolute lifetime nor
+been idle too long.
 """
 
 from __future__ import annotations
 
+import hmac
 import logging
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
@@ -22,11 +29,13 @@ from skill.rules.logins import (
     opens_window,
     pause_end,
     pauses,
+    session_over,
 )
 from skill.storage.audit import AuditEntry
 from skill.storage.errors import ConditionFailed, NotFound, StorageError
 
 if TYPE_CHECKING:
+    from skill.records import Agent
     from skill.storage import Stores
     from skill.storage.agents import Login, LoginStore
 
@@ -43,6 +52,16 @@ class PasswordCheck(Protocol):
         """Whether ``password`` matches ``password_hash``. None: nothing to check against;
         the same work is done and the answer is False."""
         ...
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in session, as the console's signed cookie holds it."""
+
+    login: str
+    key: str
+    signed_in_at: datetime
+    active_at: datetime
 
 
 @dataclass(frozen=True)
@@ -80,8 +99,8 @@ def _count(logins: LoginStore, name: str, now: datetime) -> Counted:
 
 def sign_in(
     stores: Stores, name: str, password: str, now: datetime, check: PasswordCheck
-) -> Login | None:
-    """The login if ``password`` opens the login ``name`` at ``now``; else None.
+) -> Session | None:
+    """The new session if ``password`` opens the login ``name`` at ``now``; else None.
 
     A :class:`~skill.storage.errors.StorageUnavailable` while counting means the
     attempt was neither counted nor checked, for any login alike.
@@ -92,13 +111,13 @@ def sign_in(
     right = check(login.password_hash if login is not None and allowed else None, password)
     if login is not None and allowed and right:
         try:
-            stores.logins.clear_attempts(login.login)
+            key = stores.logins.open_session(login.login, secrets.token_urlsafe(32))
         except NotFound:
             # Removed since it was read: no longer a login.
             _record_failure(stores, name, Counted(None, Attempts()), now)
             return None
         stores.audit.record(AuditEntry(now, login.agent_id, "login"))
-        return login
+        return Session(login.login, key, now, now)
     _record_failure(stores, name, counted, now)
     return None
 
@@ -125,3 +144,24 @@ def _record_failure(stores: Stores, name: str, counted: Counted, now: datetime) 
     except StorageError as error:
         # The attempt was counted; the answer stays the same either way.
         log.warning("failed sign-in not recorded: %s", type(error).__name__)
+
+
+def session_agent(stores: Stores, session: Session, now: datetime) -> Agent | None:
+    """The agent ``session`` belongs to, or None if it has ended."""
+    if session_over(session.signed_in_at, session.active_at, now):
+        return None
+    login = stores.logins.get(session.login)
+    if login is None or login.session_key is None:
+        return None
+    if not hmac.compare_digest(login.session_key, session.key):
+        return None
+    return stores.team.agent(login.agent_id)
+
+
+def sign_out(stores: Stores, session: Session, agent: Agent, now: datetime) -> None:
+    """End every session of the login: no cookie issued before is accepted again."""
+    try:
+        stores.logins.end_sessions(session.login, session.key)
+    except ConditionFailed:
+        return  # already ended
+    stores.audit.record(AuditEntry(now, agent.agent_id, "logout"))

@@ -1,4 +1,5 @@
-"""Signing in and out: password hashes, the session cookie, CSRF, pauses, roles."""
+"""Signing in and out: password hashes, the session cookie, CSRF, pauses, roles, and how
+long a session lasts."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -24,6 +26,9 @@ from tests.faults import THROTTLING, FaultyTable, simulate_time
 from tests.stored import items
 
 GENERIC = "Sign-in failed. Check your login and password."
+ENDED = "You were signed out: after 30 minutes without activity"
+COOKIE = "menschmoment_console"
+POLL = {"X-Requested-With": "fetch"}
 
 
 def stored_login(stores: Stores, login: str) -> dict[str, Any]:
@@ -56,6 +61,26 @@ def salt_of(stores: Stores, login: str) -> bytes:
     return stored.password_hash.split("$")[1].encode()
 
 
+def the_cookie(browser: Agent) -> str:
+    cookie = browser.client.get_cookie(COOKIE, path="/console")
+    assert cookie is not None
+    return cookie.value
+
+
+def cookie_end(browser: Agent) -> datetime:
+    """When the browser forgets the session cookie (its Expires)."""
+    cookie = browser.client.get_cookie(COOKIE, path="/console")
+    assert cookie is not None and cookie.expires is not None
+    return cookie.expires
+
+
+def with_cookie(app: Flask, value: str) -> Agent:
+    """Another browser that sends ``value`` as its session cookie (a copied cookie)."""
+    other = Agent(app.test_client())
+    other.client.set_cookie(COOKIE, value, path="/console")
+    return other
+
+
 def app_with(console_app: Flask, **changes: Any) -> Flask:
     """The same skill with the test's console, changed (another client, the demo's HTTP)."""
     console: Console = console_app.extensions["menschmoment.console"]
@@ -66,6 +91,10 @@ def app_with(console_app: Flask, **changes: Any) -> Flask:
     )
     app.testing = True
     return app
+
+
+def signed_out(response: TestResponse) -> bool:
+    return response.status_code == 302 and response.headers["Location"] == "/console/login"
 
 
 def test_signed_out_pages_lead_to_the_sign_in(console_app: Flask) -> None:
@@ -307,6 +336,122 @@ def test_sign_out_ends_the_session(agent: Callable[[str], Agent]) -> None:
     maria = agent("maria")
     assert maria.post("/console/logout").status_code == 302
     assert maria.client.get("/console/").status_code == 302
+
+
+def test_after_sign_out_a_copy_of_the_cookie_gets_the_sign_in_page(
+    console_app: Flask, console_clock: MovableClock, demo_stores: Stores
+) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    old_cookie, old_token = the_cookie(maria), maria.csrf
+    copied = with_cookie(console_app, old_cookie)
+    assert copied.page("/console/").status_code == 200  # the copy works, for now
+
+    console_clock.advance(seconds=1)  # the trail's order
+    assert maria.post("/console/logout").status_code == 302
+    assert signed_out(copied.client.get("/console/"))
+    assert ENDED in copied.page("/console/login").text
+    poll = with_cookie(console_app, old_cookie).client.get("/console/queue/rows", headers=POLL)
+    assert poll.status_code == 401
+    assert [row["action"] for row in audit_rows(demo_stores)] == ["login", "logout"]
+
+    # Signed in again, the old cookie cannot sign the new session out either.
+    console_clock.advance(seconds=1)
+    maria.login("maria")
+    stale = with_cookie(console_app, old_cookie)
+    stale.csrf = old_token
+    assert stale.post("/console/logout").status_code == 302
+    assert maria.page("/console/").status_code == 200
+    assert [row["action"] for row in audit_rows(demo_stores)] == ["login", "logout", "login"]
+
+
+def test_a_new_password_ends_every_session(console_app: Flask, demo_stores: Stores) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    stored = demo_stores.logins.get("maria")
+    assert stored is not None
+    demo_stores.logins.put("maria", stored.agent_id, stored.password_hash)  # written again
+    assert signed_out(maria.client.get("/console/"))
+
+
+def test_thirty_minutes_without_an_action_sign_the_agent_out(
+    console_app: Flask, console_clock: MovableClock
+) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    console_clock.advance(minutes=29)
+    assert maria.page("/console/").status_code == 200  # an action: idle from here
+    console_clock.advance(minutes=29)
+    assert maria.page("/console/mine").status_code == 200
+    console_clock.advance(minutes=31)
+    assert signed_out(maria.client.get("/console/"))
+    assert ENDED in maria.page("/console/login").text
+
+
+def test_a_poll_is_answered_but_does_not_count_as_an_action(
+    console_app: Flask, console_clock: MovableClock
+) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    console_clock.advance(minutes=29)
+    poll = maria.client.get("/console/queue/rows", headers=POLL)
+    assert poll.status_code == 200
+    assert "Set-Cookie" not in poll.headers
+    console_clock.advance(minutes=1)  # 30 minutes after signing in, 1 after the poll
+    assert maria.client.get("/console/queue/rows", headers=POLL).status_code == 401
+    assert signed_out(maria.client.get("/console/"))
+
+
+@pytest.mark.slow
+def test_the_queue_polling_every_five_seconds_does_not_keep_the_session_alive(
+    console_app: Flask, console_clock: MovableClock
+) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    assert maria.page("/console/").status_code == 200
+    polls = []
+    for _ in range(30 * 60 // 5 - 1):  # up to 29:55
+        console_clock.advance(seconds=5)
+        answer = maria.client.get("/console/queue/rows", headers=POLL)
+        polls.append(answer.status_code)
+        assert "Set-Cookie" not in answer.headers  # the cookie is left as it is
+    assert set(polls) == {200}
+
+    console_clock.advance(seconds=5)  # 30 minutes after the last action
+    assert maria.client.get("/console/queue/rows", headers=POLL).status_code == 401
+    # The page reloads itself on a 401 and finds the sign-in form.
+    assert signed_out(maria.client.get("/console/"))
+    assert ENDED in maria.page("/console/login").text
+
+
+def test_a_session_ends_twelve_hours_after_sign_in_however_busy(
+    console_app: Flask, console_clock: MovableClock
+) -> None:
+    maria = Agent(console_app.test_client())
+    maria.login("maria")
+    for _ in range(12 * 60 // 25):  # an action every 25 minutes, to 11:40
+        console_clock.advance(minutes=25)
+        assert maria.page("/console/").status_code == 200
+    console_clock.advance(minutes=20)
+    assert signed_out(maria.client.get("/console/"))
+
+
+def test_the_cookie_is_written_on_sign_in_and_actions_and_keeps_its_end(
+    console_app: Flask, console_clock: MovableClock
+) -> None:
+    maria = Agent(console_app.test_client())
+    signed_in = maria.login("maria")
+    assert "Set-Cookie" in signed_in.headers
+    first_end = cookie_end(maria)
+
+    assert "Set-Cookie" not in maria.client.get("/console/").headers  # within the minute
+    assert "Set-Cookie" not in maria.client.get("/console/queue/rows", headers=POLL).headers
+    for _ in range(6 * 60 // 20):  # six hours of work
+        console_clock.advance(minutes=20)
+        assert "Set-Cookie" in maria.client.get("/console/").headers  # the action, recorded
+    later_end = cookie_end(maria)
+    # Still the end of the twelve hours from sign-in, not twelve fresh hours.
+    assert (first_end - later_end).total_seconds() > 5 * 3600
 
 
 def test_the_audit_trail_is_for_admins_only(console_app: Flask) -> None:

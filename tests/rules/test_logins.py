@@ -1,4 +1,4 @@
-"""Console sign-in: windows of attempts, the pause after five."""
+"""Console sign-in: windows of attempts, the pause after five, a session's lifetime."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 from skill.rules.logins import (
     Attempts,
+    activity_to_record,
     checked,
     locked_until,
     opens_window,
     pause_end,
     pauses,
+    session_over,
 )
 
 T0 = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -40,3 +42,16 @@ def test_a_pause_holds_past_its_window_and_then_a_new_window_opens() -> None:
     assert locked_until(paused, at(29)) is None
     assert opens_window(paused, at(29))
     assert locked_until(Attempts(count=4, since=T0), at(1)) is None
+
+
+def test_a_session_ends_after_twelve_hours_or_thirty_idle_minutes() -> None:
+    assert not session_over(T0, at(29), at(58.9))
+    assert session_over(T0, at(29), at(59))  # idle from 29 to 59
+    active = at(12 * 60 - 1)
+    assert not session_over(T0, active, at(12 * 60 - 0.5))
+    assert session_over(T0, active, at(12 * 60))  # however active
+
+
+def test_an_action_is_recorded_at_most_once_a_minute() -> None:
+    assert not activity_to_record(T0, at(0.5))
+    assert activity_to_record(T0, at(1))

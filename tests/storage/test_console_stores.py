@@ -37,6 +37,7 @@ def test_a_login_keeps_its_hash(stores: Stores) -> None:
         "scrypt:hash",
     )
     assert stored.attempts == Attempts()
+    assert stored.session_key is None
 
 
 def test_attempts_are_counted_in_the_window_they_were_read_from(stores: Stores) -> None:
@@ -74,14 +75,33 @@ def test_attempts_are_counted_in_the_window_they_were_read_from(stores: Stores) 
     assert "paused_until" not in item
 
 
-def test_a_sign_in_clears_the_attempts(stores: Stores) -> None:
+def test_a_sign_in_clears_the_attempts_and_keeps_the_session_key(stores: Stores) -> None:
     stores.logins.put("maria", "a-maria", "scrypt:hash")
     stores.logins.open_window("maria", Attempts(), NOW)
-    stores.logins.clear_attempts("maria")
+    assert stores.logins.open_session("maria", "key-1") == "key-1"
+    assert stores.logins.open_session("maria", "key-2") == "key-1"  # another browser
     stored = stores.logins.get("maria")
-    assert stored is not None and stored.attempts == Attempts()
-    [item] = items(stores, "login")
-    assert "failed_attempts" not in item and "failed_since" not in item
+    assert stored is not None
+    assert (stored.attempts, stored.session_key) == (Attempts(), "key-1")
+
+
+def test_signing_out_removes_the_key_once(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    stores.logins.open_session("maria", "key-1")
+    with pytest.raises(ConditionFailed):  # an old cookie's key ends nothing
+        stores.logins.end_sessions("maria", "key-0")
+    stores.logins.end_sessions("maria", "key-1")
+    stored = stores.logins.get("maria")
+    assert stored is not None and stored.session_key is None
+    assert stores.logins.open_session("maria", "key-2") == "key-2"
+
+
+def test_a_new_password_ends_the_sessions(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    stores.logins.open_session("maria", "key-1")
+    stores.logins.put("maria", "a-maria", "scrypt:new")
+    stored = stores.logins.get("maria")
+    assert stored is not None and stored.session_key is None
 
 
 def test_unknown_logins_leave_no_trace(stores: Stores) -> None:
@@ -91,7 +111,7 @@ def test_unknown_logins_leave_no_trace(stores: Stores) -> None:
     with pytest.raises(ConditionFailed):
         stores.logins.add_attempt("nobody", NOW, pause_until=None, fewer_than=4)
     with pytest.raises(NotFound):
-        stores.logins.clear_attempts("nobody")
+        stores.logins.open_session("nobody", "key")
     assert stores.logins.get("nobody") is None
     assert items(stores, "login") == []
 
