@@ -47,7 +47,8 @@ class Console:
     renderer: Renderer
     clock: Clock
     policy: RemedyPolicy
-    # The loopback demo serves plain HTTP, where a Secure cookie would never come back.
+    # Served over HTTPS: Secure cookies and Strict-Transport-Security. Not in the loopback
+    # demo, which serves plain HTTP, where a Secure cookie would never come back.
     secure_cookies: bool = True
 
 

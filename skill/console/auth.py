@@ -47,6 +47,8 @@ from skill.usecases.sign_in import Session, session_agent, sign_in, sign_out
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
+# HTTPS only, for a year, once a browser has seen the console over HTTPS.
+HSTS = "max-age=31536000"
 # The message the sign-in form gets after a session ended.
 ENDED = "session-ended"
 
@@ -139,6 +141,9 @@ def security_headers(response: Response) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if services().secure_cookies:
+        # Served over HTTPS (everywhere but the loopback demo): never over plain HTTP again.
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
 
 

@@ -454,6 +454,22 @@ def test_the_cookie_is_written_on_sign_in_and_actions_and_keeps_its_end(
     assert (first_end - later_end).total_seconds() > 5 * 3600
 
 
+def test_https_is_required_outside_the_demo(
+    console_app: Flask, agent: Callable[[str], Agent]
+) -> None:
+    production = console_app.test_client()
+    assert (
+        production.get("/console/login").headers["Strict-Transport-Security"] == "max-age=31536000"
+    )
+    assert "Strict-Transport-Security" in agent("maria").page("/console/").headers
+
+    demo = app_with(console_app, secure_cookies=False).test_client()
+    login_page = demo.get("/console/login")
+    assert login_page.status_code == 200
+    assert "Strict-Transport-Security" not in login_page.headers
+    assert "Secure" not in login_page.headers["Set-Cookie"]
+
+
 def test_the_audit_trail_is_for_admins_only(console_app: Flask) -> None:
     maria = Agent(console_app.test_client())
     maria.login("maria")
