@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app
+
+from skill.rules.logins import SESSION_LIFETIME
 
 if TYPE_CHECKING:
     from skill.clock import Clock
@@ -35,8 +36,6 @@ console_blueprint = Blueprint(
     static_folder=str(Path(__file__).with_name("static")),
     static_url_path="/static",
 )
-# An agent's working day; after it the session cookie is no longer accepted.
-SESSION_LIFETIME = timedelta(hours=10)
 
 
 @dataclass(frozen=True)
@@ -48,12 +47,13 @@ class Console:
     renderer: Renderer
     clock: Clock
     policy: RemedyPolicy
-    # The loopback demo serves plain HTTP, where a Secure cookie would never come back.
+    # Served over HTTPS: Secure cookies and Strict-Transport-Security. Not in the loopback
+    # demo, which serves plain HTTP, where a Secure cookie would never come back.
     secure_cookies: bool = True
 
 
 def install(app: Flask, console: Console) -> None:
-    """Serve the console from ``app``: session cookie settings and the blueprint."""
+    """Serve the console from ``app``: the session cookie and the blueprint."""
     # Without a configured key, one per start: gunicorn builds the app before forking,
     # so all workers share it; a restart signs agents out.
     app.secret_key = console.settings.console_secret or secrets.token_hex(32)
@@ -63,15 +63,21 @@ def install(app: Flask, console: Console) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=console.secure_cookies,
         SESSION_COOKIE_PATH="/console",
+        # The signature's own limit; the session's lifetime and idle timeout are checked
+        # on the console's clock (skill.console.auth).
         PERMANENT_SESSION_LIFETIME=SESSION_LIFETIME,
+        # Written when it changes, not with a fresh lifetime on every request.
+        SESSION_REFRESH_EACH_REQUEST=False,
     )
     app.extensions["menschmoment.console"] = console
     # The view modules register their routes on the blueprint when imported.
     import skill.console.auth
     import skill.console.callbacks
     import skill.console.overview
-    import skill.console.queue  # noqa: F401
+    import skill.console.queue
 
+    app.session_interface = skill.console.auth.ConsoleSessions()
+    skill.console.auth.dummy_hash()  # now, not in the first sign-in's time
     app.register_blueprint(console_blueprint)
 
 

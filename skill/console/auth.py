@@ -1,9 +1,14 @@
 """Signing in and out, who is asking, CSRF tokens, and the pages' common response.
 
 The session (a signed cookie: HttpOnly, SameSite, Secure outside the demo) holds the
-agent id and a CSRF token. Every POST must send that token back in a form field or the
-``X-CSRF-Token`` header. A failed sign-in always gets the same words, whether the name
-is unknown, the password wrong or the login paused after repeated failures.
+login, its session key, when it signed in and when the agent last did something, and a
+CSRF token. Every request checks the key against the login's item and the times against
+the session's lifetime and idle timeout (:mod:`skill.usecases.sign_in`); the queue's
+background poll does not count as doing something. Every POST must send the CSRF token
+back in a form field or the ``X-CSRF-Token`` header.
+
+A failed sign-in always gets the same words, and costs the same, whether the name is
+unknown, the password wrong or the login paused after repeated failures.
 """
 
 from __future__ import annotations
@@ -13,26 +18,99 @@ import hmac
 import logging
 import secrets
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
+from datetime import datetime
 from typing import Any, TypeVar
 
-from flask import Response, abort, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    Response,
+    abort,
+    flash,
+    g,
+    get_flashed_messages,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from skill.console import console_blueprint, services
+from skill.clock import system_clock
+from skill.console import Console, console_blueprint, services
 from skill.records import Agent
-from skill.rules.logins import locked_until, still_relevant
-from skill.storage.audit import AuditEntry
-from skill.storage.errors import StorageError, StorageUnavailable
+from skill.rules.logins import SESSION_LIFETIME, activity_to_record
+from skill.storage.errors import StorageUnavailable
+from skill.usecases.sign_in import Session, session_agent, sign_in, sign_out
 
 log = logging.getLogger(__name__)
 View = TypeVar("View", bound=Callable[..., Any])
 
+# HTTPS only, for a year, once a browser has seen the console over HTTPS.
+HSTS = "max-age=31536000"
+# The message the sign-in form gets after a session ended.
+ENDED = "session-ended"
+
 
 @functools.cache
-def _unknown_login_hash() -> str:
-    """Checked when the login name is unknown, so both answers take the same time."""
+def dummy_hash() -> str:
+    """A hash of nothing anyone knows, made as new hashes are (werkzeug's default scrypt
+    parameters): checked when there is no hash to check, so every attempt costs the same.
+    Made when the console is installed, not at the first sign-in."""
     return generate_password_hash(secrets.token_hex(16))
+
+
+def check_password(password_hash: str | None, password: str, /) -> bool:
+    """One scrypt per call: against ``password_hash``, or the dummy (then always False)."""
+    if password_hash is None:
+        check_password_hash(dummy_hash(), password)
+        return False
+    return check_password_hash(password_hash, password)
+
+
+class ConsoleSessions(SecureCookieSessionInterface):
+    """Flask's signed cookie, written only when the session changed (sign-in, an action
+    recorded, sign-out), and expiring when the session's absolute lifetime ends, not a
+    fresh lifetime from every write."""
+
+    def get_expiration_time(self, app: Flask, session: SessionMixin) -> datetime | None:
+        started = _time(session.get("signed_in_at"))
+        if not session.permanent or started is None:
+            return None  # signed out: the CSRF token of the sign-in form, for this visit
+        console: Console = app.extensions["menschmoment.console"]
+        left = started + SESSION_LIFETIME - console.clock()
+        # The browser counts on the machine's clock: the rest of the lifetime from now.
+        return system_clock() + left
+
+
+def begin_session(cookie: MutableMapping[str, Any], signed_in: Session) -> None:
+    """Write a new session into the (cleared) cookie: what :func:`current_session` reads."""
+    cookie["login"] = signed_in.login
+    cookie["key"] = signed_in.key
+    cookie["signed_in_at"] = signed_in.signed_in_at.isoformat()
+    cookie["active_at"] = signed_in.active_at.isoformat()
+
+
+def _time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def current_session() -> Session | None:
+    """The session the cookie claims (signed, so not forged; maybe ended)."""
+    login, key = session.get("login"), session.get("key")
+    signed_in_at, active_at = _time(session.get("signed_in_at")), _time(session.get("active_at"))
+    if not isinstance(login, str) or not isinstance(key, str):
+        return None
+    if signed_in_at is None or active_at is None:
+        return None
+    return Session(login, key, signed_in_at, active_at)
 
 
 def csrf_token() -> str:
@@ -63,6 +141,9 @@ def security_headers(response: Response) -> Response:
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
+    if services().secure_cookies:
+        # Served over HTTPS (everywhere but the loopback demo): never over plain HTTP again.
+        response.headers["Strict-Transport-Security"] = HSTS
     return response
 
 
@@ -92,17 +173,32 @@ def storage_unavailable(error: StorageUnavailable) -> Response:
     return page("unavailable", status=503, saving=request.method == "POST", retry=retry)
 
 
-def signed_in_agent() -> Agent | None:
-    agent_id = session.get("agent_id")
-    if not isinstance(agent_id, str):
+def signed_in_agent(*, action: bool) -> Agent | None:
+    """The agent of a session that has not ended; an ended one is forgotten.
+
+    ``action``: the request is something the agent did, which keeps the session from
+    going idle (recorded in the cookie at most once a minute).
+    """
+    current = current_session()
+    if current is None:
         return None
-    return services().stores.team.agent(agent_id)
+    console = services()
+    now = console.clock()
+    agent = session_agent(console.stores, current, now)
+    if agent is None:
+        # Forget it; the sign-in form then says why it is shown.
+        session.clear()
+        flash(ENDED)
+        return None
+    if action and activity_to_record(current.active_at, now):
+        session["active_at"] = now.isoformat()
+    return agent
 
 
-def login_required(view: View) -> View:
+def _signed_in(view: View, *, action: bool) -> View:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        agent = signed_in_agent()
+        agent = signed_in_agent(action=action)
         if agent is None:
             if request.method == "GET" and not request.headers.get("X-Requested-With"):
                 return redirect(url_for("console.login"))
@@ -111,6 +207,17 @@ def login_required(view: View) -> View:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+def login_required(view: View) -> View:
+    """For what an agent does: signed in, and the session kept from going idle."""
+    return _signed_in(view, action=True)
+
+
+def poll_login_required(view: View) -> View:
+    """For what a page fetches by itself (the queue's poll): signed in, but it does not
+    keep the session alive, so a queue left open still goes idle."""
+    return _signed_in(view, action=False)
 
 
 def admin_required(view: View) -> View:
@@ -126,48 +233,60 @@ def admin_required(view: View) -> View:
 @console_blueprint.get("/login")
 def login() -> Response:
     """The sign-in form."""
-    return page("login", failed=False, login_name="")
+    return _sign_in_page(ended=ENDED in get_flashed_messages())
+
+
+def _sign_in_page(
+    status: int = 200,
+    *,
+    name: str = "",
+    failed: bool = False,
+    ended: bool = False,
+    unavailable: bool = False,
+) -> Response:
+    return page(
+        "login",
+        status=status,
+        login_name=name,
+        failed=failed,
+        ended=ended,
+        unavailable=unavailable,
+    )
 
 
 @console_blueprint.post("/login")
 def login_post() -> Any:
-    """Check the password; count failures; a fresh session on success."""
+    """Count the attempt, check the password; a fresh session on success."""
     console = services()
     now = console.clock()
     name = request.form.get("login", "").strip().lower()[:100]
     password = request.form.get("password", "")
-    stored = console.stores.logins.get(name) if name else None
-    if stored is None:
-        check_password_hash(_unknown_login_hash(), password)
-        return page("login", status=401, failed=True, login_name=name)
-    if locked_until(stored.failures, now) is not None:
-        # Paused: not even a right password opens it, so guessing gains nothing.
-        return page("login", status=401, failed=True, login_name=name)
-    if not check_password_hash(stored.password_hash, password):
-        try:
-            console.stores.logins.add_failure(name, now, still_relevant(stored.failures, now))
-        except StorageError as error:
-            # Removed meanwhile (NotFound) or the table unavailable: the answer stays the
-            # same, so it tells a guesser nothing either way.
-            log.warning("login failure not counted: %s", type(error).__name__)
-        return page("login", status=401, failed=True, login_name=name)
-    if stored.failures:
-        console.stores.logins.clear_failures(name)
+    try:
+        signed_in = sign_in(console.stores, name, password, now, check_password)
+    except StorageUnavailable as error:
+        # The table did not answer (an attempt it could not count is not checked): the
+        # same words for every login, known or not.
+        log.warning("sign-in not possible: %s", type(error).__name__)
+        return _sign_in_page(503, name=name, unavailable=True)
+    if signed_in is None:
+        return _sign_in_page(401, name=name, failed=True)
     # A new session on sign-in: nothing chosen before it (a planted cookie) carries over.
     session.clear()
     session.permanent = True
-    session["agent_id"] = stored.agent_id
+    begin_session(session, signed_in)
     csrf_token()
-    console.stores.audit.record(AuditEntry(now, stored.agent_id, "login"))
     return redirect(url_for("console.queue_page"))
 
 
 @console_blueprint.post("/logout")
 def logout() -> Any:
-    """Forget the session."""
-    agent_id = session.get("agent_id")
-    if isinstance(agent_id, str):
+    """End the login's sessions (the cookie is refused from now on) and forget this one."""
+    current = current_session()
+    if current is not None:
         console = services()
-        console.stores.audit.record(AuditEntry(console.clock(), agent_id, "logout"))
+        now = console.clock()
+        agent = session_agent(console.stores, current, now)
+        if agent is not None:
+            sign_out(console.stores, current, agent, now)
     session.clear()
     return redirect(url_for("console.login"))

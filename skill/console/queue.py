@@ -1,7 +1,8 @@
 """The queue of waiting and claimed callbacks, and "my callbacks".
 
 The page polls ``/console/queue/rows`` (the table body as HTML) every few seconds, so
-a new request shows up without a reload; see ``static/console.js``.
+a new request shows up without a reload; see ``static/console.js``. A poll is not
+something the agent did: it does not keep an idle session alive.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from flask import Response, g, request
 
 from skill.console import console_blueprint, services
-from skill.console.auth import login_required, page
+from skill.console.auth import login_required, page, poll_login_required
 from skill.records import Callback, CallbackStatus
 from skill.storage.team import Team
 
@@ -98,7 +99,7 @@ def mine_page() -> Response:
 
 
 @console_blueprint.get("/queue/rows")
-@login_required
+@poll_login_required
 def queue_rows() -> Response:
     """The queue table's body, for the page to swap in."""
     mine_only = request.args.get("mine") == "1"

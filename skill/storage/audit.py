@@ -1,4 +1,5 @@
-"""The audit trail: every view of a phone number and every console action.
+"""The audit trail: sign-ins (failed ones too), every view of a phone number and every
+console action.
 
 Items::
 
@@ -33,8 +34,9 @@ ACTION_RETENTION = timedelta(days=2)
 @dataclass(frozen=True)
 class AuditEntry:
     at: datetime
-    agent_id: str
-    action: str  # "login", "view_phone", "claim", "outcome", "grant", ...
+    agent_id: str  # "" for a failed sign-in: nobody is signed in
+    # "login", "login_failed", "login_paused", "logout", "view_phone", "claim", ...
+    action: str
     callback_id: str | None = None
     detail: str = ""
     entry_id: str = field(default_factory=lambda: uuid.uuid4().hex)

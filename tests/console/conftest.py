@@ -16,10 +16,12 @@ from werkzeug.test import TestResponse
 
 from skill.config import Settings
 from skill.console import Console
-from skill.devtools.demo.data import DEMO_LOGINS, seed_logins
+from skill.console.auth import begin_session
+from skill.devtools.demo.data import seed_logins
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
+from skill.usecases.sign_in import Session
 from skill.web import create_app
 from tests.conftest import MOMENT, written_once
 
@@ -98,17 +100,23 @@ class Agent:
 
 
 @pytest.fixture
-def agent(console_app: Flask) -> Callable[[str], Agent]:
-    """``agent("maria")``: a browser signed in as that demo agent.
+def agent(
+    console_app: Flask, demo_stores: Stores, console_clock: MovableClock
+) -> Callable[[str], Agent]:
+    """``agent("maria")``: a browser signed in as that demo agent, now.
 
-    The session is written directly, as a sign-in would leave it: scrypt makes each real
-    sign-in cost a tenth of a second, and test_auth.py covers signing in itself.
+    The session is written directly, as a sign-in would leave it (the login's session
+    key, the cookie): scrypt makes each real sign-in cost a tenth of a second, and
+    test_auth.py covers signing in itself.
     """
 
     def sign_in(login: str) -> Agent:
         browser = Agent(console_app.test_client())
+        key = demo_stores.logins.open_session(login, secrets.token_urlsafe(32))
+        now = console_clock()
         with browser.client.session_transaction() as session:
-            session["agent_id"] = DEMO_LOGINS[login].agent_id
+            session.permanent = True
+            begin_session(session, Session(login, key, now, now))
             session["csrf"] = browser.csrf = secrets.token_urlsafe(32)
         return browser
 

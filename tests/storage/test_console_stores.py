@@ -17,15 +17,17 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
+from skill.rules.logins import Attempts
 from skill.storage import Stores
 from skill.storage.audit import AuditEntry
 from skill.storage.errors import ConditionFailed, NotFound
+from tests.stored import items
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 MOTO_ONLY = pytest.mark.parametrize("dynamodb_endpoint", ["moto"], indirect=True)
 
 
-def test_a_login_keeps_its_hash_and_failures(stores: Stores) -> None:
+def test_a_login_keeps_its_hash(stores: Stores) -> None:
     stores.logins.put(" Maria ", "a-maria", "scrypt:hash")
     stored = stores.logins.get("MARIA")
     assert stored is not None
@@ -34,22 +36,84 @@ def test_a_login_keeps_its_hash_and_failures(stores: Stores) -> None:
         "a-maria",
         "scrypt:hash",
     )
+    assert stored.attempts == Attempts()
+    assert stored.session_key is None
 
-    stores.logins.add_failure("maria", NOW, [])
-    stores.logins.add_failure("maria", NOW + timedelta(minutes=1), [NOW])
-    stored = stores.logins.get("maria")
-    assert stored is not None and stored.failures == (NOW, NOW + timedelta(minutes=1))
 
-    stores.logins.clear_failures("maria")
+def test_attempts_are_counted_in_the_window_they_were_read_from(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    first = stores.logins.open_window("maria", Attempts(), NOW)
+    assert first == Attempts(count=1, since=NOW)
+    # A second opening of the same window lost the race: it must read again.
+    with pytest.raises(ConditionFailed):
+        stores.logins.open_window("maria", Attempts(), NOW)
+
+    later = NOW + timedelta(minutes=1)
+    second = stores.logins.add_attempt("maria", NOW, pause_until=None, fewer_than=4)
+    assert second == Attempts(count=2, since=NOW)
+    with pytest.raises(ConditionFailed):  # a window that is not the stored one
+        stores.logins.add_attempt("maria", later, pause_until=None, fewer_than=4)
+    with pytest.raises(ConditionFailed):  # full: this attempt would have to pause it
+        stores.logins.add_attempt("maria", NOW, pause_until=None, fewer_than=2)
+
+    until = NOW + timedelta(minutes=15)
+    paused = stores.logins.add_attempt("maria", NOW, pause_until=until, fewer_than=4)
+    assert paused == Attempts(count=3, since=NOW, paused_until=until)
+    # Attempts during the pause are counted; they do not move its end.
+    again = stores.logins.add_attempt(
+        "maria", NOW, pause_until=until + timedelta(minutes=1), fewer_than=4
+    )
+    assert again == Attempts(count=4, since=NOW, paused_until=until)
+
+    # After the pause a new window replaces the old one, read as it was.
+    fresh = stores.logins.open_window("maria", again, until)
+    assert fresh == Attempts(count=1, since=until)
     stored = stores.logins.get("maria")
-    assert stored is not None and stored.failures == ()
+    assert stored is not None and stored.attempts == fresh
+    [item] = items(stores, "login")
+    assert item["failed_attempts"] == 1
+    assert "paused_until" not in item
+
+
+def test_a_sign_in_clears_the_attempts_and_keeps_the_session_key(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    stores.logins.open_window("maria", Attempts(), NOW)
+    assert stores.logins.open_session("maria", "key-1") == "key-1"
+    assert stores.logins.open_session("maria", "key-2") == "key-1"  # another browser
+    stored = stores.logins.get("maria")
+    assert stored is not None
+    assert (stored.attempts, stored.session_key) == (Attempts(), "key-1")
+
+
+def test_signing_out_removes_the_key_once(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    stores.logins.open_session("maria", "key-1")
+    with pytest.raises(ConditionFailed):  # an old cookie's key ends nothing
+        stores.logins.end_sessions("maria", "key-0")
+    stores.logins.end_sessions("maria", "key-1")
+    stored = stores.logins.get("maria")
+    assert stored is not None and stored.session_key is None
+    assert stores.logins.open_session("maria", "key-2") == "key-2"
+
+
+def test_a_new_password_ends_the_sessions(stores: Stores) -> None:
+    stores.logins.put("maria", "a-maria", "scrypt:hash")
+    stores.logins.open_session("maria", "key-1")
+    stores.logins.put("maria", "a-maria", "scrypt:new")
+    stored = stores.logins.get("maria")
+    assert stored is not None and stored.session_key is None
 
 
 def test_unknown_logins_leave_no_trace(stores: Stores) -> None:
     assert stores.logins.get("nobody") is None
+    with pytest.raises(ConditionFailed):
+        stores.logins.open_window("nobody", Attempts(), NOW)
+    with pytest.raises(ConditionFailed):
+        stores.logins.add_attempt("nobody", NOW, pause_until=None, fewer_than=4)
     with pytest.raises(NotFound):
-        stores.logins.add_failure("nobody", NOW, [])
+        stores.logins.open_session("nobody", "key")
     assert stores.logins.get("nobody") is None
+    assert items(stores, "login") == []
 
 
 def test_the_audit_trail_reads_newest_first_across_days(stores: Stores) -> None:

@@ -202,3 +202,18 @@ def test_production_server_refuses_forged_requests(
     assert refused.value.code == 400
     assert json.loads(refused.value.read()) == {"error": reason}
     refused.value.close()
+
+
+def test_the_console_asks_for_https_in_production_but_not_in_the_demo(
+    production_server: str, demo_server: str
+) -> None:
+    with urllib.request.urlopen(production_server + "/console/login", timeout=5) as answer:
+        assert answer.status == 200
+        assert answer.headers["Strict-Transport-Security"] == "max-age=31536000"
+        assert "Secure" in answer.headers["Set-Cookie"]
+    # The demo serves plain HTTP on loopback, where a Secure cookie would never come back.
+    with urllib.request.urlopen(demo_server + "/console/login", timeout=5) as answer:
+        assert answer.status == 200
+        assert "Sign in" in answer.read().decode()
+        assert answer.headers["Strict-Transport-Security"] is None
+        assert "Secure" not in answer.headers["Set-Cookie"]

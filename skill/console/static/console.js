@@ -1,5 +1,7 @@
 // The queue refreshes itself: every few seconds the table body is fetched again as
 // HTML from the server (which escaped it) and swapped in. No framework needed.
+// The server does not count these fetches as the agent's activity: a queue left open
+// still signs out after 30 idle minutes, and the 401 then reloads to the sign-in form.
 (function () {
   "use strict";
   var body = document.getElementById("queue-rows");
