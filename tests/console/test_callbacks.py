@@ -441,6 +441,7 @@ def test_keeping_a_promise_and_the_overview(
     assert promise.due == MOMENT.date() + timedelta(days=1)
 
     console_clock.advance(days=3)
+    maria = agent("maria")  # three days later: a new working day, a new session
     overview = maria.page("/console/promises").text
     assert '1 open, <span class="overdue">1 overdue</span>' in overview
     assert "(overdue)" in overview
