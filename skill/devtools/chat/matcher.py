@@ -17,7 +17,7 @@ from skill.devtools.chat.phrases import (
     number_value,
     time_value,
 )
-from skill.devtools.models import Intent, Model, SlotValue, normalise
+from skill.devtools.models.model import Intent, Model, SlotValue, normalise
 
 
 @dataclass(frozen=True)
