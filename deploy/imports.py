@@ -127,19 +127,22 @@ def _named(module: str, package: bool, source: bytes, strings: bool) -> set[str]
         node = stack.pop()
         if isinstance(node, ast.If) and _type_checking(node.test):
             stack.extend(node.orelse)
-            continue
-        if id(node) in docstrings:
-            continue
-        if isinstance(node, ast.Import):
-            named.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            target = _absolute(node, here)
-            named.add(target)
-            named.update(f"{target}.{alias.name}" for alias in node.names)
-        elif strings and isinstance(node, ast.Constant) and isinstance(node.value, str):
-            named.update(_DOTTED.findall(node.value))
-        stack.extend(ast.iter_child_nodes(node))
+        elif id(node) not in docstrings:
+            named.update(_names_in(node, here, strings))
+            stack.extend(ast.iter_child_nodes(node))
     return named
+
+
+def _names_in(node: ast.AST, here: str, strings: bool) -> Iterator[str]:
+    """What one node imports (``here``: the package it is in), or names in a string."""
+    if isinstance(node, ast.Import):
+        yield from (alias.name for alias in node.names)
+    elif isinstance(node, ast.ImportFrom):
+        target = _absolute(node, here)
+        yield target
+        yield from (f"{target}.{alias.name}" for alias in node.names)
+    elif strings and isinstance(node, ast.Constant) and isinstance(node.value, str):
+        yield from _DOTTED.findall(node.value)
 
 
 def _docstring(node: ast.AST) -> ast.stmt | None:
