@@ -170,8 +170,8 @@ def stripped(data: bytes) -> bytes:
     """An arm64 shared library without its debug information and the symbols nothing
     links against (``strip --strip-unneeded``: what Python loads, PyInit_*, stays);
     any other file as it is. The same input gives the same bytes."""
-    is_elf = data[:4] == b"\x7fELF" and data[5] == 1  # little-endian
-    if not (is_elf and int.from_bytes(data[18:20], "little") == _ELF_AARCH64):
+    little_endian_elf = data[:4] == b"\x7fELF" and data[5:6] == b"\x01"
+    if not (little_endian_elf and int.from_bytes(data[18:20], "little") == _ELF_AARCH64):
         return data
     tool = shutil.which(STRIP)
     if tool is None:
