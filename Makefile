@@ -68,7 +68,14 @@ $(FAKETIME):
 	@command -v apt-get >/dev/null || { echo "faketime is needed at $(FAKETIME) for make test-clock"; exit 1; }
 	$(call APT_INSTALL,faketime,make test-clock runs the tests at other dates and hours)
 
-setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) $(FAKETIME)
+# Debian's binutils for arm64: deploy/artifact.py strips the Lambda wheels' C extensions
+# with its strip (the machine's own cannot read arm64 files); the package tests use it.
+AARCH64_STRIP := /usr/bin/aarch64-linux-gnu-strip
+$(AARCH64_STRIP):
+	@command -v apt-get >/dev/null || { echo "aarch64-linux-gnu-strip is needed at $(AARCH64_STRIP) for make package"; exit 1; }
+	$(call APT_INSTALL,binutils-aarch64-linux-gnu,make package strips the Lambda's arm64 C extensions)
+
+setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) $(FAKETIME) $(AARCH64_STRIP)
 
 # The demo needs no Node.js.
 run: $(VENV)/.installed
@@ -110,7 +117,8 @@ bench: $(VENV)/.installed
 
 # The deployment artifact and template, offline: no AWS account or credentials. pip
 # fetches the Lambda platform's wheels (arm64, CPython 3.13) of deploy/requirements.txt;
-# deploy/artifact.py zips them with our code; osls writes the CloudFormation template
+# deploy/artifact.py zips what the functions import of them with our code (at most 4 MB,
+# tests/deploy/test_packaged.py); osls writes the CloudFormation template
 # to .serverless/. The skill id here is a stand-in: `osls deploy` gets the real one.
 OSLS := node_modules/.bin/osls
 STAGE ?= dev

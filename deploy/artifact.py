@@ -9,25 +9,30 @@ has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes
                    every speech template compiled (templates/__compiled__/)
     policy/        the remedy policy the skill loads at init, and its checked copy
                    (policy/__compiled__/): a broken policy fails the build
-    <vendored>     the runtime dependencies, at the root where Lambda imports them
-    __pycache__/   every module compiled for python3.13 (see :func:`bytecode`)
+    <vendored>     the runtime dependencies, at the root where Lambda imports them,
+                   their C extensions stripped (see :func:`stripped`)
+    __pycache__/   bytecode for python3.13 of every module the functions import
+                   (see :func:`bytecode` and :mod:`deploy.imports`)
 
-Tests, docs, dev tools and local caches stay out. Every entry gets the same timestamp and
-mode and the entries are sorted, so the same sources give the same bytes: osls derives
-the skill's version from the artifact's hash, and an unchanged build then publishes no
-new version (and takes no new SnapStart snapshot).
+Tests, docs, dev tools and local caches stay out, and so do the vendored files no
+function loads (see :func:`left_out`). Every entry gets the same timestamp and mode and
+the entries are sorted, so the same sources give the same bytes: osls derives the
+skill's version from the artifact's hash, and an unchanged build then publishes no new
+version (and takes no new SnapStart snapshot).
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
+from deploy.imports import imported
 from skill.compiled import COMPILED
 from skill.policy import checked_copy, compiled_path
 from skill.speech import Renderer, compiled_templates
@@ -43,9 +48,19 @@ NOT_ON_LAMBDA = (
     "skill/devtools/",
     "skill/__main__.py",
 )
+# Libraries of which only the modules the functions import ship (deploy/imports.py):
+# ask_sdk_model holds the models of every Alexa interface and service API, and the
+# functions import about a third of them.
+ONLY_IMPORTED = ("ask_sdk_model/",)
+# Our own code: its strings may name a module it imports (deploy/imports.py).
+OURS = ("skill", *(entry.removesuffix(".py") for entry in ENTRIES))
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # The Lambda runtime's Python: bytecode is only made by the same minor version.
 LAMBDA_PYTHON = (3, 13)
+# Strips the Lambda's (arm64) C extensions; a host's own strip cannot read them.
+# Debian's binutils-aarch64-linux-gnu, which `make setup` installs.
+STRIP = "aarch64-linux-gnu-strip"
+_ELF_AARCH64 = 183  # e_machine in an ELF header
 
 
 def _skipped(name: str) -> bool:
@@ -56,6 +71,28 @@ def _skipped(name: str) -> bool:
     if {"__pycache__", COMPILED, "tests"} & set(path.parts[:-1]) or path.suffix == ".pyc":
         return True
     return name.startswith(NOT_ON_LAMBDA) or name.startswith("bin/")
+
+
+def left_out(name: str) -> bool:
+    """Vendored files no Lambda function reads.
+
+    PyYAML: the remedy policy ships as its checked JSON copy, so no function parses YAML
+    (deploy.pins does not pin it; this keeps it out whatever else put it in VENDOR_DIR).
+    charset_normalizer's compiled helpers (mypyc): its pure-Python modules do the same
+    work, and requests asks it only to guess the encoding of a response naming none.
+    dateutil's own copy of the time zone database: only ``dateutil.tz.gettz()`` reads
+    it, for a zone the system lacks, and no function calls it (ours use zoneinfo and
+    tzdata). The distributions' RECORD: the list of installed files pip uninstalls.
+    """
+    path = PurePosixPath(name)
+    top = path.parts[0].lower()
+    if top in {"yaml", "_yaml"} or top.startswith("pyyaml-"):
+        return True
+    if top == "charset_normalizer" and path.suffix == ".so":
+        return True
+    if top == "dateutil" and path.parent.name == "zoneinfo" and name.endswith(".tar.gz"):
+        return True
+    return top.endswith(".dist-info") and path.name == "RECORD"
 
 
 def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
@@ -70,6 +107,8 @@ def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
     for path in vendor.rglob("*"):
         if path.is_file():
             name = path.relative_to(vendor).as_posix()
+            if left_out(name):
+                continue
             if name in chosen:
                 raise ValueError(f"a vendored file would replace our {name}")
             chosen[name] = path
@@ -127,15 +166,58 @@ def bytecode(modules: Iterable[tuple[str, Path]]) -> Iterator[tuple[str, bytes]]
                 yield pyc, Path(cfile).read_bytes()
 
 
-def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
-    """Write the zip; returns its size in bytes."""
-    sources = list(files(vendor, root))
-    contents = {name: path.read_bytes() for name, path in sources}
-    contents.update(bytecode(sources))
-    for name, data in compiled_templates(Renderer(root / "templates")):
-        contents[f"templates/{name}"] = data
-    for policy in (root / "policy").glob("*.yaml"):
-        contents[compiled_path(policy).relative_to(root).as_posix()] = checked_copy(policy)
+def stripped(data: bytes) -> bytes:
+    """An arm64 shared library without its debug information and the symbols nothing
+    links against (``strip --strip-unneeded``: what Python loads, PyInit_*, stays);
+    any other file as it is. The same input gives the same bytes."""
+    little_endian_elf = data[:4] == b"\x7fELF" and data[5:6] == b"\x01"
+    if not (little_endian_elf and int.from_bytes(data[18:20], "little") == _ELF_AARCH64):
+        return data
+    tool = shutil.which(STRIP)
+    if tool is None:
+        raise RuntimeError(f"{STRIP} is needed to strip the C extensions: run make setup")
+    with tempfile.TemporaryDirectory() as scratch:
+        source, target = Path(scratch) / "in.so", Path(scratch) / "out.so"
+        source.write_bytes(data)
+        subprocess.run(  # noqa: S603 (a fixed tool on our own temporary files)
+            [tool, "--strip-unneeded", "-o", str(target), str(source)],
+            check=True,
+            capture_output=True,
+        )
+        return target.read_bytes()
+
+
+def packaged(
+    sources: Mapping[str, Path], entries: Iterable[str], ours: tuple[str, ...]
+) -> dict[str, bytes]:
+    """Name in the zip -> bytes, for the files ``sources`` (name -> file on disk) as they
+    ship: of the libraries in ONLY_IMPORTED, just the modules the ``entries`` import;
+    bytecode for every module they import; C extensions stripped."""
+    contents = {name: path.read_bytes() for name, path in sources.items()}
+    wanted = imported(contents, entries, ours)
+    for name in sources:
+        if _not_imported(name, wanted):
+            del contents[name]
+    contents.update(bytecode((name, sources[name]) for name in sorted(wanted)))
+    for name, data in contents.items():
+        if name.endswith(".so"):
+            contents[name] = stripped(data)
+    return contents
+
+
+def _not_imported(name: str, wanted: set[str]) -> bool:
+    """A module of an ONLY_IMPORTED library that no function imports, or another file
+    (py.typed) of a package that does not ship."""
+    if not name.startswith(ONLY_IMPORTED):
+        return False
+    if name.endswith(".py"):
+        return name not in wanted
+    return f"{PurePosixPath(name).parent}/__init__.py" not in wanted
+
+
+def write_zip(contents: Mapping[str, bytes], out: Path) -> int:
+    """The zip of ``contents``, sorted, each entry with the same time and mode; returns
+    its size in bytes."""
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for name in sorted(contents):
@@ -144,6 +226,16 @@ def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, contents[name], compresslevel=9)
     return out.stat().st_size
+
+
+def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
+    """Write the zip; returns its size in bytes."""
+    contents = packaged(dict(files(vendor, root)), ENTRIES, OURS)
+    for name, data in compiled_templates(Renderer(root / "templates")):
+        contents[f"templates/{name}"] = data
+    for policy in (root / "policy").glob("*.yaml"):
+        contents[compiled_path(policy).relative_to(root).as_posix()] = checked_copy(policy)
+    return write_zip(contents, out)
 
 
 def main(argv: list[str]) -> int:

@@ -39,13 +39,17 @@ LAMBDA = {
 # The python3.13 runtime brings these (kept fixed between deploys by runtimeManagement:
 # onFunctionUpdate in serverless.yml); leaving them out keeps the package a tenth the size.
 FROM_THE_RUNTIME = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+# Needed to build the package, not to run it: PyYAML reads the remedy policy, which the
+# package carries as its checked JSON copy (skill.policy), so no function parses YAML.
+BUILD_ONLY = frozenset({"pyyaml"})
 HEADER = """\
 # The Lambda package's runtime dependencies, every one pinned, transitive ones included,
 # with the hashes of their files. Written by `python -m deploy.pins` from the project's
 # lock (requirements/dev.txt): do not edit by hand, run `make lock`. `make package`
 # installs exactly these (--no-deps) as manylinux aarch64 / CPython 3.13 wheels.
 #
-# boto3 and botocore are not here: the python3.13 runtime provides them.
+# boto3 and botocore are not here: the python3.13 runtime provides them. Nor is PyYAML:
+# the package carries the remedy policy's checked JSON copy, so no function parses YAML.
 """
 
 
@@ -73,14 +77,15 @@ def read_lock(path: Path) -> dict[str, tuple[str, list[str]]]:
 
 
 def runtime_names() -> set[str]:
-    """The runtime dependencies and theirs, as installed, less the runtime's own SDK."""
+    """The runtime dependencies and theirs, as installed, less the runtime's own SDK and
+    what only the build needs."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = [Requirement(text) for text in project["dependencies"]]
     todo = [r.name for r in wanted if r.marker is None or r.marker.evaluate(LAMBDA)]
     needed: set[str] = set()
     while todo:
         name = canonical(todo.pop())
-        if name in needed or name in FROM_THE_RUNTIME:
+        if name in needed or name in FROM_THE_RUNTIME or name in BUILD_ONLY:
             continue
         needed.add(name)
         try:

@@ -58,8 +58,21 @@ def _read(path: Path) -> bytes:
 
 
 def read_policy(data: bytes, name: str) -> RemedyPolicy:
-    """Parse and check the file's bytes (the YAML parser is imported only here)."""
-    from skill.policy.file import parse_policy
+    """Parse and check the file's bytes (the YAML parser is imported only here).
+
+    The deployment package carries no YAML parser, only the checked copy: there, a file
+    that does not match its copy is a :class:`PolicyError` naming the cause.
+    """
+    try:
+        from skill.policy.file import parse_policy
+    except ModuleNotFoundError as missing:
+        if missing.name != "yaml":
+            raise
+        raise PolicyError(
+            f"{name}: its checked copy ({COMPILED}/) is missing or older than the file, "
+            "and PyYAML, which reads the file, is not installed here (the deployment "
+            "package carries only the copy: build the package again)"
+        ) from None
 
     try:
         text = data.decode("utf-8")

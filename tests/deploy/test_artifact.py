@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -40,14 +41,28 @@ def pins() -> dict[str, str]:
 
 @pytest.fixture
 def vendor(tmp_path: Path) -> Path:
-    """A stand-in for pip's output: a library, its tests, a script, a cache."""
+    """A stand-in for pip's output: a library the skill imports (ask_sdk_model, with a
+    model package nothing reads), one nothing imports with its tests, a script, a cache,
+    and files no function loads (PyYAML, compiled helpers, a zone database, RECORD)."""
     root = tmp_path / "vendor"
     for name, text in {
+        "ask_sdk_model/__init__.py": "RequestEnvelope = object\n",
+        "ask_sdk_model/interfaces/amazonpay/__init__.py": "",
+        "ask_sdk_model/interfaces/amazonpay/py.typed": "",
         "somelib/__init__.py": "VALUE = 1\n",
         "somelib/tests/test_somelib.py": "",
         "somelib/__pycache__/__init__.cpython-313.pyc": "",
         "somelib-1.0.dist-info/METADATA": "Name: somelib\n",
+        "somelib-1.0.dist-info/RECORD": "somelib/__init__.py,,\n",
         "bin/somelib-cli": "#!/bin/sh\n",
+        "yaml/__init__.py": "",
+        "_yaml/__init__.py": "",
+        "PyYAML-6.0.4.dist-info/METADATA": "Name: PyYAML\n",
+        "charset_normalizer/__init__.py": "",
+        "charset_normalizer/md.py": "",
+        "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so": "",
+        "dateutil/zoneinfo/__init__.py": "",
+        "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz": "",
     }.items():
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
@@ -67,6 +82,7 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     assert "policy/remedies.yaml" in names
     assert "templates/en/launch.j2" in names and "templates/de/sms_callback.j2" in names
     assert {"somelib/__init__.py", "somelib-1.0.dist-info/METADATA"} <= names
+    assert {"ask_sdk_model/__init__.py", "charset_normalizer/md.py"} <= names
     # Nothing of tests, docs, dev tools (chat, model checker, demo), the web service, the
     # console, the command line or local caches.
     for name in names:
@@ -76,12 +92,41 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
         assert not name.startswith(("skill/web/", "skill/console/", "skill/devtools/")), name
         assert name != "skill/__main__.py"
         assert not name.endswith(".md"), name
-    # Bytecode: one for every module, none without its module (the vendored stale one),
-    # none at all when built by another Python than Lambda's.
+    # Bytecode: for every module the functions import, none without its module (the
+    # vendored stale one), none at all when built by another Python than Lambda's.
     modules = {name for name in names if name.endswith(".py")}
-    cached = {name for name in names if "__pycache__" in name}
-    expected = modules if sys.version_info[:2] == LAMBDA_PYTHON else set()
-    assert {source_of(name) for name in cached} == expected
+    cached = {source_of(name) for name in names if "__pycache__" in name}
+    assert cached <= modules
+    if sys.version_info[:2] == LAMBDA_PYTHON:
+        imported_here = {
+            "lambda_function.py",
+            "notifier_function.py",
+            "overdue_function.py",
+            "skill/app.py",
+            "skill/handlers/deferred.py",
+            "skill/handlers/complaints.py",  # imported by name when first needed
+            "skill/policy/__init__.py",
+            "skill/policy/file.py",  # imported where no checked copy is at hand
+            "skill/usecases/notifier.py",
+            "ask_sdk_model/__init__.py",
+        }
+        assert imported_here <= cached
+        assert "somelib/__init__.py" not in cached  # no function imports it
+    else:
+        assert cached == set()
+
+
+def test_what_no_function_loads_stays_out(vendor: Path, tmp_path: Path) -> None:
+    build(vendor, tmp_path / "package.zip")
+    names = set(zipfile.ZipFile(tmp_path / "package.zip").namelist())
+    tops = {name.split("/")[0] for name in names}
+    # The policy ships checked, as JSON: no function parses YAML.
+    assert not {"yaml", "_yaml", "PyYAML-6.0.4.dist-info"} & tops
+    assert "charset_normalizer/md.cpython-313-aarch64-linux-gnu.so" not in names
+    assert "dateutil/zoneinfo/dateutil-zoneinfo.tar.gz" not in names
+    assert "somelib-1.0.dist-info/RECORD" not in names
+    # Of ask_sdk_model, only the models the functions read.
+    assert not [name for name in names if name.startswith("ask_sdk_model/interfaces/")]
 
 
 def source_of(pyc: str) -> str:
@@ -94,7 +139,7 @@ def test_the_packaged_bytecode_is_what_lambdas_python_reads(vendor: Path, tmp_pa
     build(vendor, tmp_path / "package.zip")
     task = tmp_path / "task"
     zipfile.ZipFile(tmp_path / "package.zip").extractall(task)
-    for name in ("skill/rules/dates.py", "somelib/__init__.py"):
+    for name in ("skill/rules/dates.py", "ask_sdk_model/__init__.py"):
         pyc = task / importlib.util.cache_from_source(name)
         header = pyc.read_bytes()[:16]
         source = (task / name).read_bytes()
@@ -186,6 +231,51 @@ def test_the_same_sources_give_the_same_bytes(vendor: Path, tmp_path: Path) -> N
         capture_output=True,
     )
     assert first.read_bytes() == second.read_bytes()
+
+
+# A C extension as wheels ship them: its code, with debug information and a full symbol
+# table that Python never reads. Made with Debian's binutils for arm64 (make setup).
+ARM64_EXTENSION = """\
+.text
+.globl PyInit__ext
+.type PyInit__ext, %function
+PyInit__ext:
+    mov x0, #0
+    ret
+helper:
+    ret
+"""
+
+
+def _binutils(tool: str, *args: str) -> str:
+    return subprocess.run(
+        [f"aarch64-linux-gnu-{tool}", *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+def _sections(library: Path) -> set[str]:
+    return set(re.findall(r"\]\s+(\.\S+)", _binutils("readelf", "-S", "-W", str(library))))
+
+
+def test_the_arm64_c_extensions_ship_stripped_and_the_same_twice(
+    vendor: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "ext.s"
+    source.write_text(ARM64_EXTENSION)
+    _binutils("as", "-g", "-o", str(tmp_path / "ext.o"), str(source))
+    library = vendor / "somelib" / "_ext.cpython-313-aarch64-linux-gnu.so"
+    _binutils("ld", "-shared", "-o", str(library), str(tmp_path / "ext.o"))
+    assert {".debug_info", ".symtab"} <= _sections(library)
+
+    first, second = tmp_path / "first.zip", tmp_path / "second.zip"
+    build(vendor, first)
+    build(vendor, second)
+    assert first.read_bytes() == second.read_bytes()
+    zipfile.ZipFile(first).extractall(tmp_path / "task")
+    shipped = tmp_path / "task" / library.relative_to(vendor)
+    assert not [name for name in _sections(shipped) if name.startswith((".debug", ".symtab"))]
+    assert "PyInit__ext" in _binutils("readelf", "--dyn-syms", "-W", str(shipped))
+    assert shipped.stat().st_size < library.stat().st_size
 
 
 def test_a_library_may_not_replace_our_files(vendor: Path, tmp_path: Path) -> None:

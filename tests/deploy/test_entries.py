@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from deploy.artifact import ENTRIES, files
+from deploy.artifact import ENTRIES, OURS, files
+from deploy.imports import imported
 
 pytestmark = pytest.mark.deploy
 
@@ -42,11 +43,16 @@ def test_an_entry_loads_nothing_web_or_test_related_and_only_what_ships(
     modules = loaded_by(entry)
     assert {name.split(".")[0] for name in modules} & WEB_OR_TEST_ONLY == set()
     shipped = {name for name, _ in files(vendor=tmp_path)}
+    # What the package compiles: read from the source, it must see every import.
+    compiled = imported(
+        {name: path.read_bytes() for name, path in files(vendor=tmp_path)}, ENTRIES, OURS
+    )
     ours = sorted(name for name in modules if name == "skill" or name.startswith("skill."))
     assert ours
     for module in ours:
         path = module.replace(".", "/")
         assert f"{path}.py" in shipped or f"{path}/__init__.py" in shipped, module
+        assert f"{path}.py" in compiled or f"{path}/__init__.py" in compiled, module
 
 
 def test_the_notifier_entry_builds_sms_only_with_an_origination() -> None:
