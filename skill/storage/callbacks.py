@@ -21,6 +21,7 @@ are in :mod:`.queue`; the agents and the queue as a booking sees them in :mod:`.
 from __future__ import annotations
 
 import contextlib
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -87,11 +88,18 @@ def write_change(
     """
     try:
         with limits_checked(len(writes), counted):
-            transact(client, table, [*writes, *map(tally_update, counted)])
+            transact(client, table, [*writes, *map(tally_update, counted)], token=once(counted))
     except LimitReached:
         raise
     except ConditionFailed as error:
         raise CallbackChanged(str(error), failed_items=error.failed_items) from error
+
+
+def once(counted: Sequence[Tally]) -> str | None:
+    """A client request token for a write that counts: botocore retries a write whose
+    answer was lost with the same token, and DynamoDB applies it once, not counting twice.
+    """
+    return uuid.uuid4().hex if counted else None
 
 
 class CallbackStore:
@@ -166,7 +174,8 @@ class CallbackStore:
         ]
         try:
             with limits_checked(len(writes), counted):
-                transact(self._client, self._table, [*writes, *map(tally_update, counted)])
+                writes += map(tally_update, counted)
+                transact(self._client, self._table, writes, token=once(counted))
         except ConditionFailed as error:
             if 0 in error.failed_items:  # the lock
                 existing = self.owner_state(callback.owner).open_callback_id
