@@ -55,7 +55,6 @@ from skill.rules.limits import (
     tallies,
     text_due,
 )
-from skill.storage.audit import AuditEntry
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OwnerState
 from skill.storage.errors import StorageError
 from skill.storage.limits import LimitReached
@@ -354,6 +353,9 @@ def _audit(
     if phone:
         detail += f", number ending in {last_digits(phone)}"
     log.info("daily limit reached", extra={"reason": f"{tally.act.value}_{tally.subject.value}"})
+    # Loaded by the first refusal: a launch's cold start needs no audit code.
+    from skill.storage.audit import AuditEntry
+
     try:
         stores.audit.record(AuditEntry(now, AUDITOR, "limit_reached", callback_id, detail))
     except StorageError as error:
