@@ -25,6 +25,10 @@ SMS_ORIGINATION        End User Messaging SMS phone number, pool or sender id fo
 LOG_LEVEL              logging level name
 CONSOLE_SECRET         key that signs the agent console's session cookie; unset: a
                        random key per start (every restart signs agents out)
+CALLBACKS_PER_DAY      call backs one Alexa user, or one phone number, may book a day
+RESCHEDULES_PER_DAY    moves by voice of call backs per Alexa user and per number a day
+TEXTS_PER_DAY          texts to customers per number (and per Alexa user) a day
+TEXT_UNCONFIRMED       "yes": text a number a guest said by voice but did not confirm
 =====================  ==========================================================
 """
 
@@ -37,6 +41,7 @@ from pathlib import Path
 
 from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
+from skill.rules.limits import DailyLimits
 
 # The locales the skill speaks: an interaction model and templates for each, the same
 # intents in all of them. A request in another locale gets the closest of these.
@@ -90,6 +95,12 @@ class Settings:
     # Lambda says how it initialises: with SnapStart, work done at init is done once and
     # restored from the snapshot; without, it is paid on every cold start.
     snap_start: bool = False
+    # Abuse limits (skill.rules.limits): per Alexa user and per number, per day.
+    callbacks_per_day: int = 3
+    reschedules_per_day: int = 3
+    texts_per_day: int = 5
+    # A guest's number said by voice is texted only after they confirmed it, unless this.
+    text_unconfirmed: bool = False
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
 
     @classmethod
@@ -124,6 +135,10 @@ class Settings:
             alexa_api_timeout=_number(env, "ALEXA_API_TIMEOUT", defaults.alexa_api_timeout),
             notify_topic_arn=text("NOTIFY_TOPIC_ARN", None),
             sms_origination=text("SMS_ORIGINATION", None),
+            callbacks_per_day=_count(env, "CALLBACKS_PER_DAY", defaults.callbacks_per_day),
+            reschedules_per_day=_count(env, "RESCHEDULES_PER_DAY", defaults.reschedules_per_day),
+            texts_per_day=_count(env, "TEXTS_PER_DAY", defaults.texts_per_day),
+            text_unconfirmed=_yes(env, "TEXT_UNCONFIRMED", defaults.text_unconfirmed),
         ).validate()
 
     def validate(self) -> Settings:
@@ -149,6 +164,14 @@ class Settings:
             raise ConfigurationError("NOTIFY_TOPIC_ARN: the team's SNS topic is not set")
         return self.notify_topic_arn
 
+    @property
+    def daily_limits(self) -> DailyLimits:
+        return DailyLimits(
+            bookings=self.callbacks_per_day,
+            reschedules=self.reschedules_per_day,
+            texts=self.texts_per_day,
+        )
+
     def time_zone_for(self, locale: str) -> str:
         if self.default_time_zone:
             return self.default_time_zone
@@ -166,3 +189,24 @@ def _number(env: Mapping[str, str], name: str, default: float) -> float:
     if number <= 0:
         raise ConfigurationError(f"{name} must be positive")
     return number
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number of at least one."""
+    value = env.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or int(value) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
+
+
+def _yes(env: Mapping[str, str], name: str, default: bool) -> bool:
+    value = env.get(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("yes", "true", "1", "on"):
+        return True
+    if value in ("no", "false", "0", "off"):
+        return False
+    raise ConfigurationError(f"{name} must be yes or no, not {value!r}")

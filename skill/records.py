@@ -146,6 +146,12 @@ class Callback:
     claimed_at: datetime | None = None
     attempts: int = 0
     notes: tuple[CallbackNote, ...] = ()
+    # False only for a number said by voice that the customer has not confirmed.
+    phone_confirmed: bool = True
+    # When the team was last told of a move, and the customer last texted about it: each
+    # at most once an hour (skill.rules.limits).
+    noticed_at: datetime | None = None
+    texted_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

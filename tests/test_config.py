@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from skill.config import LOCALE_TIME_ZONES, LOCALES, ConfigurationError, Settings
+from skill.rules.limits import DailyLimits
 
 
 def test_service_settings_from_the_environment() -> None:
@@ -20,6 +21,21 @@ def test_service_settings_from_the_environment() -> None:
     assert settings.service_time_zone == "Europe/Berlin"
     assert settings.default_handling_minutes == 12
     assert settings.alexa_api_timeout == 0.8
+
+
+def test_abuse_limits_from_the_environment() -> None:
+    assert Settings().daily_limits == DailyLimits(bookings=3, reschedules=3, texts=5)
+    assert not Settings().text_unconfirmed
+    settings = Settings.from_env(
+        {
+            "CALLBACKS_PER_DAY": "2",
+            "RESCHEDULES_PER_DAY": "4",
+            "TEXTS_PER_DAY": "10",
+            "TEXT_UNCONFIRMED": "yes",
+        }
+    )
+    assert settings.daily_limits == DailyLimits(bookings=2, reschedules=4, texts=10)
+    assert settings.text_unconfirmed
 
 
 def test_defaults_are_valid() -> None:
@@ -38,6 +54,9 @@ def test_every_locale_has_a_likely_time_zone() -> None:
         ({"DEFAULT_TIME_ZONE": "Berlin"}, "DEFAULT_TIME_ZONE: unknown time zone"),
         ({"HANDLING_MINUTES": "ten"}, "HANDLING_MINUTES must be a number"),
         ({"ALEXA_API_TIMEOUT": "-1"}, "ALEXA_API_TIMEOUT must be positive"),
+        ({"CALLBACKS_PER_DAY": "0"}, "CALLBACKS_PER_DAY must be a whole number of at least 1"),
+        ({"TEXTS_PER_DAY": "2.5"}, "TEXTS_PER_DAY must be a whole number"),
+        ({"TEXT_UNCONFIRMED": "maybe"}, "TEXT_UNCONFIRMED must be yes or no"),
     ],
 )
 def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:

@@ -164,6 +164,10 @@ def call_view(
     return CallView(**values)
 
 
+# Why a customer who chose SMS gets no text (skill.usecases.callbacks.NoText).
+NO_TEXT = ("unconfirmed", "limit", "recent")
+
+
 def _callback_variants() -> dict[str, dict[str, Data]]:
     calls: dict[str, Callable[[], CallView]] = {
         "asap-phone": lambda: call_view(),
@@ -185,12 +189,24 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
                     "moved": moved,
                     "no_email": no_email,
                     "asap": asap,
+                    "no_text": None,
                 }
             )
             for name, make in calls.items()
             for moved in (False, True)
             for no_email in (False, True)
             for asap in (False, True)
+        }
+        | {
+            f"{name}-no-text-{reason}": lambda lang, make=make, reason=reason: {
+                "call": make(),
+                "moved": False,
+                "no_email": False,
+                "asap": True,
+                "no_text": reason,
+            }
+            for name, make in calls.items()
+            for reason in NO_TEXT
         },
         "callback_existing": {
             name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
@@ -204,9 +220,25 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
             name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
         },
         "callback_rescheduled": {
-            f"{name}-{moved}": lambda lang, make=make, moved=moved: {"call": make(), "moved": moved}
+            f"{name}-{moved}-{reason}": lambda lang, make=make, moved=moved, reason=reason: {
+                "call": make(),
+                "moved": moved,
+                "no_text": reason,
+            }
             for name, make in calls.items()
             for moved in (False, True)
+            for reason in (None, *NO_TEXT)
+        },
+        "callback_limit": {
+            f"{act}-{subject}-{name}": lambda lang, make=make, act=act, subject=subject: {
+                "act": act,
+                "subject": subject,
+                "call": make() if act == "reschedule" else None,
+                "service_phone": "+1 800 555 0199",
+            }
+            for name, make in calls.items()
+            for act in ("booking", "reschedule")
+            for subject in ("caller", "number")
         },
         "callback_need_number": {
             "first": lambda lang: {"retry": False},

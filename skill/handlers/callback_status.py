@@ -87,7 +87,13 @@ class BookedCallbackAnswerHandler(ServiceHandler):
             return turn.answer("callback_kept", end_session=True)
         if question is Awaiting.CALLBACK_CANCEL:
             try:
-                cancelled = cancel(self.services.stores, existing.callback, turn.now)
+                cancelled = cancel(
+                    self.services.stores,
+                    self.services.settings,
+                    existing.callback,
+                    turn.now,
+                    caller=turn.user_id,
+                )
             except CallbackUnavailable:
                 return flow.failed()
             return turn.answer("callback_cancelled", cancelled=cancelled, nothing_booked=False)

@@ -8,6 +8,11 @@ What is being collected lives in the session (:class:`skill.handlers.dialogue.Ca
 through the turns that ask for a number. Asked again while one is open, the customer
 hears it, or changes it by saying a new time; telling, cancelling and changing a booked
 call back otherwise is :mod:`skill.handlers.callback_status`.
+
+A number said by voice is read back ("the number ending in 42, right?") before anything
+is booked for it or sent to it, also when it replaces the number of an open call back.
+Over a daily limit (:mod:`skill.rules.limits`) the customer hears that nothing changed,
+and what still stands.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from skill.usecases.callbacks import (
     Booking,
     CallbackRequest,
     CallbackUnavailable,
+    LimitRefused,
     OpenCallback,
     callback_id_for,
     lookup,
@@ -174,6 +180,7 @@ class CallbackFlow(CallbackTurn):
             or self.services.settings.time_zone_for(turn.locale),
             channel=reach.channel,
             requested=self.requested,
+            caller=turn.user_id,
             phone=reach.phone,
             email=reach.email,
             customer=customer,
@@ -186,6 +193,8 @@ class CallbackFlow(CallbackTurn):
             result = request_callback(self.stores, self.services.settings, request, turn.now, state)
         except CallbackUnavailable:
             return self.failed()
+        except LimitRefused as refused:
+            return self.refused(refused, None)
         self._forget()
         if isinstance(result, OpenCallback):
             return self.change_or_tell(result)
@@ -203,38 +212,75 @@ class CallbackFlow(CallbackTurn):
             moved=booking.schedule.moved,
             asap=booking.schedule.asap,
             no_email=no_email,
+            no_text=booking.no_text,
         )
 
     def change_or_tell(self, existing: OpenCallback) -> Response:
-        """Asked again: change time or channel if the customer said one, else tell it."""
+        """Asked again: change time, channel or number if the customer said one, else tell it.
+
+        A new number is read back first; the yes comes back here and applies it.
+        """
         turn = self.turn
         callback = existing.callback
-        wants_change = self.turn.slot("time") or self.turn.slot("day") or self._channel_slot()
-        spoken_phone = normalise_phone(self.turn.slot("phoneNumber"))
-        if wants_change or spoken_phone:
+        spoken_phone = normalise_phone(turn.slot("phoneNumber"))
+        if spoken_phone == callback.phone:
+            spoken_phone = None
+        if spoken_phone and not self._confirmed(spoken_phone):
+            self.collect_slots()
+            return self.number_given(spoken_phone)
+        wants_change = turn.slot("time") or turn.slot("day") or self._channel_slot()
+        # The turn that confirmed a new number: what was said with it, and the number.
+        confirmed = self.wish.phone if self._confirmed(self.wish.phone) else None
+        if confirmed == callback.phone:
+            confirmed = None
+        if confirmed:
+            wants_change = wants_change or self.wish.time or self.wish.day or self.wish.channel
+        if wants_change or spoken_phone or confirmed:
             self.collect_slots()
             channel = self.wish.channel
             if channel == "email":
                 channel = None  # an e-mail address comes from the account; keep the channel
             try:
-                changed, when = reschedule(
+                move = reschedule(
                     self.stores,
                     self.services.settings,
                     callback,
                     self.requested,
                     turn.now,
+                    caller=turn.user_id,
                     channel=channel,
-                    phone=spoken_phone,
+                    phone=spoken_phone or confirmed,
                 )
             except CallbackUnavailable:
                 return self.failed()
+            except LimitRefused as refused:
+                return self.refused(refused, existing)
             self._forget()
             return turn.answer(
-                "callback_rescheduled", call=view(turn, changed, existing.agent), moved=when.moved
+                "callback_rescheduled",
+                call=view(turn, move.callback, existing.agent),
+                moved=move.schedule.moved,
+                no_text=move.no_text,
             )
         turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
         turn.dialogue.callback_id = callback.callback_id
         return turn.answer("callback_existing", call=view(turn, callback, existing.agent))
+
+    def _confirmed(self, phone: str | None) -> bool:
+        """Did the customer say yes to ``phone`` read back, in this session?"""
+        return bool(phone) and self.wish.confirmed and self.wish.phone == phone
+
+    def refused(self, refused: LimitRefused, existing: OpenCallback | None) -> Response:
+        """Over a daily limit: nothing was stored; the call back as it stands, if any."""
+        self._forget()
+        turn = self.turn
+        return turn.answer(
+            "callback_limit",
+            act=refused.act.value,
+            subject=refused.subject.value,
+            call=view(turn, existing.callback, existing.agent) if existing else None,
+            service_phone=self.services.settings.service_phone,
+        )
 
     # The phone number ----------------------------------------------------------------
 

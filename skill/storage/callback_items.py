@@ -73,6 +73,9 @@ def callback_values(callback: Callback) -> dict[str, Any]:
         "claimed_at": timestamp(callback.claimed_at) if callback.claimed_at else None,
         "attempts": callback.attempts or None,
         "notes": [note_values(note) for note in callback.notes] or None,
+        "phone_confirmed": callback.phone_confirmed,
+        "noticed_at": timestamp(callback.noticed_at) if callback.noticed_at else None,
+        "texted_at": timestamp(callback.texted_at) if callback.texted_at else None,
     }
     if callback.is_open:
         values[GSI1PK] = TEAM
@@ -104,7 +107,15 @@ def callback_from(values: dict[str, Any]) -> Callback:
         claimed_at=datetime.fromisoformat(values["claimed_at"]) if "claimed_at" in values else None,
         attempts=int(values.get("attempts", 0)),
         notes=tuple(_note_from(note) for note in values.get("notes") or ()),
+        # Callbacks stored before the flag existed were booked under the rules of then.
+        phone_confirmed=bool(values.get("phone_confirmed", True)),
+        noticed_at=_moment(values.get("noticed_at")),
+        texted_at=_moment(values.get("texted_at")),
     )
+
+
+def _moment(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def note_values(note: CallbackNote) -> dict[str, Any]:

@@ -12,20 +12,23 @@ Items::
     PK=CALLBACK#<id>    SK=CALLBACK          the callback (:mod:`.callback_items`)
 
 A new callback, its lock and its outbox events (:mod:`.outbox`) are written in one
-transaction: either the customer's request exists completely or not at all. The
-console's claims and notes are in :mod:`.queue`; the agents and the queue as a booking
-sees them in :mod:`.team`.
+transaction: either the customer's request exists completely or not at all. A booking
+or move by voice counts itself in the same transaction (the daily limits of
+:mod:`.limits`), so one over the limit stores nothing. The console's claims and notes
+are in :mod:`.queue`; the agents and the queue as a booking sees them in :mod:`.team`.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from skill.records import Callback, CallbackStatus, Contact
+from skill.rules.limits import Tally
 from skill.storage.callback_items import (
     callback_from,
     callback_pk,
@@ -35,6 +38,7 @@ from skill.storage.callback_items import (
 )
 from skill.storage.codec import from_item, key, timestamp
 from skill.storage.errors import ConditionFailed, translated
+from skill.storage.limits import LimitReached, limits_checked, tally_update
 from skill.storage.outbox import OutboxEvent, outbox_put
 from skill.storage.tables import TTL_ATTRIBUTE
 from skill.storage.transaction import ABSENT, PRESENT, Delete, Put, Update, Write, transact
@@ -75,12 +79,27 @@ class OwnerState:
         return max(self.contacts, key=lambda contact: contact.at, default=None)
 
 
-def write_change(client: DynamoDBClient, table: str, writes: Sequence[Write]) -> None:
-    """Write a change to a callback; CallbackChanged if it is no longer as it was."""
+def write_change(
+    client: DynamoDBClient, table: str, writes: Sequence[Write], counted: Sequence[Tally] = ()
+) -> None:
+    """Write a change to a callback; CallbackChanged if it is no longer as it was.
+
+    ``counted``: daily counters the change adds one to; LimitReached if one is full.
+    """
     try:
-        transact(client, table, writes)
+        with limits_checked(len(writes), counted):
+            transact(client, table, [*writes, *map(tally_update, counted)], token=once(counted))
+    except LimitReached:
+        raise
     except ConditionFailed as error:
         raise CallbackChanged(str(error), failed_items=error.failed_items) from error
+
+
+def once(counted: Sequence[Tally]) -> str | None:
+    """A client request token for a write that counts: botocore retries a write whose
+    answer was lost with the same token, and DynamoDB applies it once, not counting twice.
+    """
+    return uuid.uuid4().hex if counted else None
 
 
 class CallbackStore:
@@ -128,12 +147,15 @@ class CallbackStore:
     # Writing -----------------------------------------------------------------------
 
     @translated()
-    def create(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
+    def create(
+        self, callback: Callback, events: Sequence[OutboxEvent], counted: Sequence[Tally] = ()
+    ) -> None:
         """Store a new callback with its lock and events, or raise CallbackAlreadyOpen.
 
         A retried request (Alexa's or boto3's after a timeout) finds the lock it wrote
         itself: CallbackAlreadyOpen carries the same callback id, and the caller treats
-        that as success.
+        that as success. ``counted``: the daily counters the booking adds one to;
+        LimitReached (and nothing written) if one of them is full.
         """
         owner = owner_pk(callback.owner)
         writes: list[Write] = [
@@ -151,7 +173,9 @@ class CallbackStore:
             *map(outbox_put, events),
         ]
         try:
-            transact(self._client, self._table, writes)
+            with limits_checked(len(writes), counted):
+                writes += map(tally_update, counted)
+                transact(self._client, self._table, writes, token=once(counted))
         except ConditionFailed as error:
             if 0 in error.failed_items:  # the lock
                 existing = self.owner_state(callback.owner).open_callback_id
@@ -159,8 +183,15 @@ class CallbackStore:
             raise
 
     @translated()
-    def cancel(self, callback: Callback, now: datetime, events: Sequence[OutboxEvent]) -> None:
-        self._close(callback, CallbackStatus.CANCELLED, now, events)
+    def cancel(
+        self,
+        callback: Callback,
+        now: datetime,
+        events: Sequence[OutboxEvent],
+        counted: Sequence[Tally] = (),
+    ) -> None:
+        """Close it as cancelled; ``counted``: the daily counters of the text it sends."""
+        self._close(callback, CallbackStatus.CANCELLED, now, events, counted=counted)
 
     @translated()
     def complete(
@@ -193,6 +224,7 @@ class CallbackStore:
         now: datetime,
         events: Sequence[OutboxEvent],
         extra: Sequence[Write] = (),
+        counted: Sequence[Tally] = (),
     ) -> None:
         lock = Delete(
             owner_pk(callback.owner),
@@ -214,28 +246,52 @@ class CallbackStore:
                 **OPEN_STATUSES,
             },
         )
-        write_change(self._client, self._table, [lock, closed, *extra, *map(outbox_put, events)])
+        writes: list[Write] = [lock, closed, *extra, *map(outbox_put, events)]
+        write_change(self._client, self._table, writes, counted)
 
     @translated()
-    def reschedule(self, callback: Callback, events: Sequence[OutboxEvent]) -> None:
-        """Store a new time, channel or number for an open callback."""
+    def reschedule(
+        self,
+        callback: Callback,
+        events: Sequence[OutboxEvent],
+        counted: Sequence[Tally] = (),
+        *,
+        quiet: Mapping[str, datetime] | None = None,
+    ) -> None:
+        """Store a new time, channel or number for an open callback.
+
+        ``counted``: the daily counters the move adds one to; LimitReached (and nothing
+        written) if one is full. ``quiet``: attributes (``noticed_at``, ``texted_at``)
+        this move sets because it is told, each with the moment it must not be later
+        than: if another device told a move since, CallbackChanged, and the caller
+        reads the callback again.
+        """
         values = callback_values(callback)
-        changed = ("due_at", "asap", "channel", "phone", "email", "GSI1SK")
+        changed = (
+            "due_at", "asap", "channel", "phone", "email", "phone_confirmed", "noticed_at",
+            "texted_at", "GSI1SK",
+        )  # fmt: skip
         present = [name for name in changed if values.get(name) is not None]
         absent = [name for name in changed if values.get(name) is None]
         expression = "SET " + ", ".join(f"#{name} = :{name}" for name in present)
         if absent:
             expression += " REMOVE " + ", ".join(f"#{name}" for name in absent)
+        condition = STILL_OPEN
+        extra: dict[str, object] = {}
+        for name, latest in (quiet or {}).items():
+            condition += f" AND (attribute_not_exists(#{name}) OR #{name} <= :{name}_quiet)"
+            extra[f":{name}_quiet"] = timestamp(latest)
         moved = Update(
             callback_pk(callback.callback_id),
             "CALLBACK",
             expression,
-            condition=STILL_OPEN,
+            condition=condition,
             names={**{f"#{name}": name for name in changed}, "#status": "status"},
-            values={**{f":{name}": values[name] for name in present}, **OPEN_STATUSES},
+            values={**{f":{name}": values[name] for name in present}, **OPEN_STATUSES, **extra},
         )
         channel = Put({"PK": owner_pk(callback.owner), "SK": "PREFS", "channel": callback.channel})
-        write_change(self._client, self._table, [moved, channel, *map(outbox_put, events)])
+        writes: list[Write] = [moved, channel, *map(outbox_put, events)]
+        write_change(self._client, self._table, writes, counted)
 
     @translated()
     def forget(self, owner: str, now: datetime) -> int:

@@ -38,6 +38,11 @@ class OutboxEvent:
     # For events without a callback (a promise kept from the console's overview): what
     # the team is told. Never personal data: remedy, amount, order number.
     detail: str = ""
+    # Whether the notifier texts the customer, decided (and counted against the daily
+    # limit) when the event was written; None: by the callback's channel alone.
+    sms: bool | None = None
+    # False: the customer's text only; the team heard of a move within the hour.
+    team: bool = True
 
 
 def outbox_values(event: OutboxEvent) -> dict[str, Any]:
@@ -52,6 +57,8 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
         "channel": event.channel,
         "due_at": timestamp(event.due_at),
         "detail": event.detail or None,
+        "sms": event.sms,
+        "team": None if event.team else False,
         TTL_ATTRIBUTE: int((event.at + OUTBOX_RETENTION).timestamp()),
     }
 

@@ -3,6 +3,11 @@
 The handlers gather what the customer said; these functions apply the rules in
 :mod:`skill.rules.callbacks` to what the stores hold and write the result. A callback is
 only reported as booked after the transaction that stores it has succeeded.
+
+Bookings, moves and texts count against the daily limits of :mod:`skill.rules.limits`
+in the same transaction: a booking or move over its limit raises :class:`LimitRefused`
+with nothing stored, a text over its limit is left out. Either is written to the audit
+trail, with no more of the number than its last two digits.
 """
 
 from __future__ import annotations
@@ -32,15 +37,27 @@ from skill.rules.callbacks import (
     ServiceHours,
     ahead_of,
     choose_agent,
+    last_digits,
     loads,
     median_minutes,
     priority_for,
     schedule,
     wait_estimate,
 )
-from skill.rules.dates import zone
+from skill.rules.dates import local_today, zone
+from skill.rules.limits import (
+    NOTICE_INTERVAL,
+    Act,
+    Subject,
+    Tally,
+    may_text,
+    notice_due,
+    tallies,
+    text_due,
+)
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged, OwnerState
 from skill.storage.errors import StorageError
+from skill.storage.limits import LimitReached
 from skill.storage.outbox import OutboxEvent
 from skill.storage.users import user_key
 
@@ -56,10 +73,29 @@ log = logging.getLogger(__name__)
 ASAP_HORIZON = timedelta(hours=1)
 # Alexa retries a request with the same id; the callback id follows from it.
 _CALLBACK_IDS = uuid.UUID("6b1f3f4e-2d7a-4c55-9d0e-4d656e736368")
+# Who the audit trail names for what the skill refused on its own.
+AUDITOR = "skill"
 
 
 class CallbackUnavailable(Exception):
     """The callback could not be stored (or nobody could be assigned): say so."""
+
+
+class LimitRefused(Exception):
+    """A daily limit is reached: nothing was stored, and the customer hears why."""
+
+    def __init__(self, act: Act, subject: Subject) -> None:
+        super().__init__(f"{act.value} limit per {subject.value}")
+        self.act = act
+        self.subject = subject
+
+
+class NoText:
+    """Why a customer who chose SMS gets no text about a booking or a move."""
+
+    UNCONFIRMED = "unconfirmed"  # a number nobody confirmed: a call instead
+    LIMIT = "limit"  # the number (or caller) had the day's texts
+    RECENT = "recent"  # a change was told within the hour
 
 
 def owner_of(customer_id: str | None, user_id: str) -> str:
@@ -80,7 +116,11 @@ class CallbackRequest:
     time_zone: str
     channel: str
     requested: Requested
+    # The Alexa user asking: the daily limits count per caller.
+    caller: str
     phone: str | None = None
+    # False for a number said by voice that the customer did not confirm.
+    phone_confirmed: bool = True
     email: str | None = None
     customer: Customer | None = None
     orders: list[Order] = field(default_factory=list)
@@ -100,6 +140,16 @@ class Booking:
     wait: timedelta
     continuity: bool
     new: bool  # False: the customer already had this one open
+    no_text: str | None = None  # why no text tells of it although SMS was asked (NoText)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A call back moved: as it is now, when, and why no text tells of it (NoText)."""
+
+    callback: Callback
+    schedule: Schedule
+    no_text: str | None = None
 
 
 @dataclass(frozen=True)
@@ -149,8 +199,9 @@ def request_callback(
 ) -> Booking | OpenCallback:
     """Assign a named agent and store the callback, or return the one already open.
 
-    Raises CallbackUnavailable when it cannot be stored; nothing is half-written because
-    the lock, the callback and its events go in one transaction.
+    Raises CallbackUnavailable when it cannot be stored, LimitRefused when the caller or
+    the number booked their day's call backs; nothing is half-written because the lock,
+    the callback, its events and the counters go in one transaction.
     """
     try:
         if state is None:
@@ -203,32 +254,113 @@ def request_callback(
         customer_id=request.customer.customer_id if request.customer else None,
         first_name=request.customer.first_name if request.customer else None,
         context=_context(request, continuity),
+        phone_confirmed=request.phone_confirmed,
     )
-    events = [
-        OutboxEvent(
-            name,
-            callback.callback_id,
-            now,
-            agent.agent_id,
-            callback.channel,
-            callback.due_at,
-            event_id=f"{callback.callback_id}.{name}",
-        )
-        for name in ("requested", "assigned")
-    ]
-    try:
-        stores.callbacks.create(callback, events)
-    except CallbackAlreadyOpen as already:
-        if already.callback_id != callback.callback_id:
-            existing = _open(stores, already.callback_id) if already.callback_id else None
-            if existing is None:
-                raise CallbackUnavailable("lock without callback") from already
-            return existing
+    callback, no_text = _textable(callback, settings)
+    limits = settings.daily_limits
+    day = local_today(now, settings.service_time_zone)
+    booking = tallies(Act.BOOKING, limits, day, caller=request.caller, phone=callback.phone)
+    texts = tallies(Act.TEXT, limits, day, caller=request.caller, phone=callback.phone)
+    texting = callback.channel == "sms"
+    while True:  # twice at most: the second time without the text
+        callback = replace(callback, texted_at=now if texting else None)
+        events = [
+            OutboxEvent(
+                name,
+                callback.callback_id,
+                now,
+                agent.agent_id,
+                callback.channel,
+                callback.due_at,
+                event_id=f"{callback.callback_id}.{name}",
+                sms=texting if name == "assigned" else False,
+            )
+            for name in ("requested", "assigned")
+        ]
+        try:
+            stores.callbacks.create(callback, events, [*booking, *(texts if texting else [])])
+        except LimitReached as full:
+            _over(stores, full, now, None, callback.phone)
+            texting, no_text = False, NoText.LIMIT
+            continue
+        except CallbackAlreadyOpen as already:
+            return _already(stores, already, callback, agent, when, wait, continuity, no_text)
+        except StorageError as error:
+            log.warning("callback not stored", extra={"error_type": type(error).__name__})
+            raise CallbackUnavailable from error
+        return Booking(callback, agent, when, wait, continuity, new=True, no_text=no_text)
+
+
+def _already(
+    stores: Stores,
+    already: CallbackAlreadyOpen,
+    callback: Callback,
+    agent: Agent,
+    when: Schedule,
+    wait: timedelta,
+    continuity: bool,
+    no_text: str | None,
+) -> Booking | OpenCallback:
+    """The lock was there: another callback is open, or our own retry got through."""
+    if already.callback_id == callback.callback_id:
         # Our own earlier attempt (a retry) got through: it is booked.
+        return Booking(callback, agent, when, wait, continuity, new=True, no_text=no_text)
+    try:
+        existing = _open(stores, already.callback_id) if already.callback_id else None
     except StorageError as error:
-        log.warning("callback not stored", extra={"error_type": type(error).__name__})
         raise CallbackUnavailable from error
-    return Booking(callback, agent, when, wait, continuity, new=True)
+    if existing is None:
+        raise CallbackUnavailable("lock without callback") from already
+    return existing
+
+
+def _textable(callback: Callback, settings: Settings) -> tuple[Callback, str | None]:
+    """The callback by phone instead of SMS if its number may not be texted."""
+    if callback.channel != "sms" or may_text(
+        callback, unconfirmed_allowed=settings.text_unconfirmed
+    ):
+        return callback, None
+    return replace(callback, channel="phone"), NoText.UNCONFIRMED
+
+
+def _over(
+    stores: Stores, full: LimitReached, now: datetime, callback_id: str | None, phone: str | None
+) -> None:
+    """A write found a counter full: LimitRefused for a booking or move, nothing stored.
+
+    Only the day's texts used up: the caller makes the write again without the text.
+    Either way the audit trail records it.
+    """
+    refused = [tally for tally in full.reached if tally.act is not Act.TEXT]
+    reached = refused[0] if refused else full.reached[0]
+    _audit(stores, now, reached, callback_id, phone, refused=bool(refused))
+    if refused:
+        raise LimitRefused(reached.act, reached.subject) from full
+
+
+def _audit(
+    stores: Stores,
+    now: datetime,
+    tally: Tally,
+    callback_id: str | None,
+    phone: str | None,
+    *,
+    refused: bool,
+) -> None:
+    """The refusal in the audit trail: what, which limit, the number's last two digits."""
+    what = f"{tally.act.value} refused" if refused else "text left out"
+    detail = f"{what}: {tally.limit} a day per {tally.subject.value}"
+    if phone:
+        detail += f", number ending in {last_digits(phone)}"
+    log.info("daily limit reached", extra={"reason": f"{tally.act.value}_{tally.subject.value}"})
+    # Loaded by the first refusal: a launch's cold start needs no audit code.
+    from skill.storage.audit import AuditEntry
+
+    try:
+        stores.audit.record(AuditEntry(now, AUDITOR, "limit_reached", callback_id, detail))
+    except StorageError as error:
+        # The customer is told either way; a lost audit line must not turn into a failure.
+        log.warning("limit not audited", extra={"error_type": type(error).__name__})
 
 
 def _need(handover: Handover | None) -> Money | None:
@@ -300,18 +432,40 @@ def _open(stores: Stores, callback_id: str) -> OpenCallback | None:
     return OpenCallback(callback, team.agent(callback.agent_id), ahead)
 
 
-def cancel(stores: Stores, callback: Callback, now: datetime) -> bool:
-    """Cancel; False if it had already been closed by someone else."""
-    event = OutboxEvent(
-        "cancelled", callback.callback_id, now, callback.agent_id, callback.channel, now
+def cancel(
+    stores: Stores, settings: Settings, callback: Callback, now: datetime, *, caller: str
+) -> bool:
+    """Cancel; False if it had already been closed by someone else.
+
+    Never refused: only the text telling of it counts against the day's texts, and is
+    left out when they are used up.
+    """
+    texting = callback.channel == "sms" and may_text(
+        callback, unconfirmed_allowed=settings.text_unconfirmed
     )
-    try:
-        stores.callbacks.cancel(callback, now, [event])
-    except CallbackChanged:
-        return False
-    except StorageError as error:
-        raise CallbackUnavailable from error
-    return True
+    day = local_today(now, settings.service_time_zone)
+    texts = tallies(Act.TEXT, settings.daily_limits, day, caller=caller, phone=callback.phone)
+    while True:  # twice at most: the second time without the text
+        event = OutboxEvent(
+            "cancelled",
+            callback.callback_id,
+            now,
+            callback.agent_id,
+            callback.channel,
+            now,
+            sms=texting,
+        )
+        try:
+            stores.callbacks.cancel(callback, now, [event], texts if texting else [])
+        except LimitReached as full:
+            _over(stores, full, now, callback.callback_id, callback.phone)
+            texting = False
+            continue
+        except CallbackChanged:
+            return False
+        except StorageError as error:
+            raise CallbackUnavailable from error
+        return True
 
 
 def reschedule(
@@ -321,11 +475,18 @@ def reschedule(
     requested: Requested,
     now: datetime,
     *,
+    caller: str,
     channel: str | None = None,
     phone: str | None = None,
+    phone_confirmed: bool = True,
     email: str | None = None,
-) -> tuple[Callback, Schedule]:
-    """Move an open callback to a new time and/or channel; it keeps its agent."""
+) -> Move:
+    """Move an open callback to a new time and/or channel or number; it keeps its agent.
+
+    Raises LimitRefused when the caller or the number moved call backs as often as a day
+    allows (nothing is stored), CallbackUnavailable when it cannot be stored or was
+    closed meanwhile. The team and the customer hear of a move at most once an hour.
+    """
     wait = timedelta(minutes=5) if requested.asap else timedelta(0)
     when = schedule(
         now,
@@ -335,23 +496,76 @@ def reschedule(
         zone(settings.service_time_zone),
         zone(callback.time_zone),
     )
-    if requested.asap and channel is not None:
+    if requested.asap and (channel is not None or phone is not None):
+        # Only the channel or the number changes: the time stays.
         when = Schedule(at=callback.due_at, asap=callback.asap, moved=False)
-    changed = replace(
-        callback,
-        due_at=when.at,
-        asap=when.asap,
-        channel=channel or callback.channel,
-        phone=phone or callback.phone,
-        email=email or callback.email,
-    )
-    event = OutboxEvent(
-        "rescheduled", callback.callback_id, now, callback.agent_id, changed.channel, when.at
-    )
+    day = local_today(now, settings.service_time_zone)
+    limits = settings.daily_limits
+    text_allowed = True
+    base = callback
+    for _attempt in range(3):
+        changed = replace(
+            base,
+            due_at=when.at,
+            asap=when.asap,
+            channel=channel or base.channel,
+            phone=phone or base.phone,
+            phone_confirmed=phone_confirmed if phone else base.phone_confirmed,
+            email=email or base.email,
+        )
+        changed, no_text = _textable(changed, settings)
+        # Told at most once an hour: the team of a move, the customer by text.
+        noticed = notice_due(base, now)
+        texting = text_allowed and changed.channel == "sms" and text_due(base, now)
+        # What this move sets, on condition that no other device set it within the hour.
+        told = [name for name, yes in (("noticed_at", noticed), ("texted_at", texting)) if yes]
+        quiet = dict.fromkeys(told, now - NOTICE_INTERVAL)
+        changed = replace(
+            changed,
+            noticed_at=now if noticed else base.noticed_at,
+            texted_at=now if texting else base.texted_at,
+        )
+        events = []
+        if noticed or texting:
+            events.append(
+                OutboxEvent(
+                    "rescheduled",
+                    callback.callback_id,
+                    now,
+                    callback.agent_id,
+                    changed.channel,
+                    when.at,
+                    sms=texting,
+                    team=noticed,
+                )
+            )
+        counted = tallies(Act.RESCHEDULE, limits, day, caller=caller, phone=changed.phone)
+        if texting:
+            counted += tallies(Act.TEXT, limits, day, caller=caller, phone=changed.phone)
+        try:
+            stores.callbacks.reschedule(changed, events, counted, quiet=quiet)
+        except LimitReached as full:
+            _over(stores, full, now, callback.callback_id, changed.phone)
+            text_allowed = False
+            continue
+        except CallbackChanged as error:
+            # Closed, or moved and told by another device meanwhile: look again.
+            base = _reread(stores, callback.callback_id, error)
+            continue
+        except StorageError as error:
+            raise CallbackUnavailable from error
+        if no_text is None and changed.channel == "sms" and not texting:
+            no_text = NoText.LIMIT if not text_allowed else NoText.RECENT
+        return Move(changed, when, no_text)
+    raise CallbackUnavailable("changed meanwhile, again and again")
+
+
+def _reread(stores: Stores, callback_id: str, error: CallbackChanged) -> Callback:
+    """The callback again after a write found it changed; CallbackUnavailable if closed."""
     try:
-        stores.callbacks.reschedule(changed, [event])
-    except CallbackChanged as error:
+        fresh = stores.callbacks.get(callback_id)
+    except StorageError as failure:
+        raise CallbackUnavailable from failure
+    if fresh is None or not fresh.is_open:
         raise CallbackUnavailable("closed meanwhile") from error
-    except StorageError as error:
-        raise CallbackUnavailable from error
-    return changed, when
+    return fresh

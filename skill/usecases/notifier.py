@@ -8,6 +8,12 @@ reads the embedded server's stream and prints the messages.
 
 Messages to the team carry the customer's first name and the reason, never the phone
 number: that is in the console, shown only to the agent who holds the request.
+
+Whom an event tells was decided when it was written (:mod:`skill.usecases.callbacks`):
+``sms`` says whether the customer is texted (within the day's limit, to a number that
+may be texted, at most once an hour per call back), and ``team: false`` marks a move the
+team heard of within the hour. Events without ``sms`` (the console's) text a customer
+who chose SMS.
 """
 
 from __future__ import annotations
@@ -47,8 +53,11 @@ def notifications_for(
             f"due {callback.due_at.strftime('%Y-%m-%d %H:%M')} UTC."
         ),
     )
-    messages = [team]
-    if callback.channel == "sms" and callback.phone and name in CUSTOMER_EVENTS:
+    messages = [team] if event.get("team") is not False else []
+    texts = event.get("sms")
+    if texts is None:
+        texts = callback.channel == "sms"
+    if texts and callback.phone and name in CUSTOMER_EVENTS:
         today = callback.requested_at.astimezone(zone(callback.time_zone)).date()
         speech = renderer.render(
             callback.locale,

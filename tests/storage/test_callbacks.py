@@ -159,6 +159,7 @@ def test_concurrent_requests_create_exactly_one_callback(
             time_zone="America/New_York",
             channel="phone",
             requested=Requested(),
+            caller="amzn1.ask.account.ALEX",
             phone="+1 212 555 0142",
         )
         start.wait()
