@@ -39,12 +39,12 @@ INSTANTS = (
     Instant("London and Berlin fall back", "2026-10-25T00:45:00", "Europe/Berlin"),
 )
 
-# The modules that meet service hours, relative days, lockouts, expiry, certificates and
-# request timestamps: the rules, the skill's callbacks, the console's sign-in, the sweep,
-# and the live demo and production servers.
+# The modules that meet the machine's clock or zone, where a test could forget to fix
+# it: the rules, the console's sign-in and sessions, the sweep, the Alexa users' expiry,
+# and the live demo and production servers (service hours, certificates, request
+# timestamps). The skill's own turns run on a clock each test fixes.
 MODULES = (
     "tests/rules",
-    "tests/handlers/test_callbacks.py",
     "tests/web/test_server.py",
     "tests/web/test_threat_matrix.py",
     "tests/console/test_auth.py",
