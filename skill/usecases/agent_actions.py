@@ -302,6 +302,7 @@ def grant(
         amount=None if kind is RemedyKind.REPLACEMENT else value,
         due=today + timedelta(days=policy.due_in_days.get(kind, 0)),
         owner=Owner.SERVICE_TEAM,
+        granted_by=act.agent.agent_id,
         now=act.now,
         locale=callback.locale,
     )

@@ -107,6 +107,7 @@ def grant(
         amount=remedy.amount,
         due=remedy.due,
         owner=Owner.SKILL,
+        granted_by="skill",
         now=now,
         locale=locale,
     )
