@@ -217,6 +217,14 @@ class GrantStore:
         return Totals(total("on_order"), total("by_granter"), _skill_grants(item("skill")))
 
     @translated()
+    def forget(self, customer_id: str) -> None:
+        """Erase the skill's recent grants to the customer (the orders' totals stay: they
+        name no one, and the promises they count are still owed or were paid)."""
+        self._client.delete_item(
+            TableName=self._table, Key=key(_customer_pk(customer_id), SKILL_GRANTS)
+        )
+
+    @translated()
     def by_agent(self, order_number: str) -> dict[str, Decimal]:
         """What each agent promised on the order so far, read consistently."""
         answer = self._client.query(

@@ -150,6 +150,20 @@ def test_the_skill_grants_one_customer_two_remedies_in_90_days_then_offers_a_per
     assert later.new and later.commitment.granted_by == SKILL
 
 
+def test_erasing_the_customer_erases_the_skills_grants_to_them(stores: Stores) -> None:
+    from skill.usecases.privacy import erase
+
+    [order] = orders_for(stores, "c-gone", "49.90")
+    by_skill(stores, order, RemedyKind.VOUCHER, Decimal(10), MOMENT)
+    assert stores.grants.totals(order.number, SKILL, "c-gone").skill.version == 1
+
+    erase(stores, "c-gone", None, MOMENT)
+
+    totals = stores.grants.totals(order.number, SKILL, "c-gone")
+    assert totals.skill.version == 0
+    assert totals.on_order == Decimal(10)  # still promised on the order, without a name
+
+
 def test_the_skills_cap_counts_amounts_too(stores: Stores) -> None:
     first, second = orders_for(stores, "c-much", "119.95", "49.90")
     by_skill(stores, first, RemedyKind.REFUND, Decimal(0), MOMENT)
