@@ -51,6 +51,7 @@ def promises(status: int = 200, **message: Any) -> Response:
         status=status,
         rows=rows,
         late=len(late),
+        granters={a.agent_id: a.name for a in console.stores.team.get().agents},
         **{"refused": None, "able": [], "invalid": None, **message},
     )
 
