@@ -74,11 +74,20 @@ def _phone(callback: Callback, holder: bool) -> Phone | None:
     return Phone(f"ending in {last_digits(callback.phone)}", None)
 
 
+# Ids in addresses and forms are ours and short; anything longer is no id of ours (and
+# longer than DynamoDB takes as a key).
+LONGEST_ID = 100
+
+
 def _callback(callback_id: str) -> Callback:
-    callback = services().stores.callbacks.get(callback_id)
+    callback = services().stores.callbacks.get(callback_id) if _an_id(callback_id) else None
     if callback is None:
         abort(404)
     return callback
+
+
+def _an_id(text: str) -> bool:
+    return 0 < len(text) <= LONGEST_ID
 
 
 def _act() -> Act:
@@ -303,7 +312,8 @@ def grant_post(callback_id: str) -> Response:
 
     def act() -> str:
         action = _act()
-        order = console.stores.orders.get(request.form.get("order", "").strip()[:40])
+        number = request.form.get("order", "").strip()
+        order = console.stores.orders.get(number) if _an_id(number) else None
         if order is None:
             raise InvalidInput("Choose one of the customer's orders.")
         kind = _choice(RemedyKind, "remedy", "Choose a remedy.")
@@ -320,12 +330,12 @@ def fulfil_post(complaint_id: str) -> Response:
     """The promise has really happened (refund paid, item sent): marked from its
     customer's callback page, or from the promises page."""
     console = services()
-    stored = console.stores.complaints.get(complaint_id)
+    stored = console.stores.complaints.get(complaint_id) if _an_id(complaint_id) else None
     if stored is None or stored[1] is None:
         abort(404)
     commitment = stored[1]
-    callback_id = request.form.get("callback_id", "").strip()[:100]
-    callback = console.stores.callbacks.get(callback_id) if callback_id else None
+    callback_id = request.form.get("callback_id", "").strip()
+    callback = console.stores.callbacks.get(callback_id) if _an_id(callback_id) else None
     if callback is not None:
 
         def act() -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -336,6 +337,18 @@ def test_other_unusable_ids_and_choices_are_400s_with_a_message(
     assert "Choose a colleague to hand over to." in nobody.text
     stored = demo_stores.callbacks.get(callback.callback_id)
     assert stored is not None and stored.notes == ()
+
+
+def test_ids_far_too_long_are_no_ids_of_ours(agent: SignIn, demo_stores: Stores) -> None:
+    callback = shoes_complaint(demo_stores)
+    maria = agent("maria")
+    maria.act(callback.callback_id, "claim")
+    long = "9" * 3000
+    assert maria.page(f"/console/callbacks/{long}").status_code == 404
+    assert maria.post(f"/console/commitments/{long}/fulfil", str(uuid.uuid4())).status_code == 404
+    answer = maria.act(callback.callback_id, "grant", order=long, remedy="voucher", amount="5")
+    assert answer.status_code == 400
+    assert "Choose one of the customer&#39;s orders." in answer.text
 
 
 # One action id per form -------------------------------------------------------------
