@@ -226,6 +226,9 @@ class Commitment:
     owner: Owner
     status: CommitmentStatus
     created_at: datetime
+    # Who promised it: an agent's id, or "skill". Empty on promises stored before this
+    # was recorded.
+    granted_by: str = ""
 
 
 @dataclass(frozen=True)

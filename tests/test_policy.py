@@ -19,6 +19,7 @@ from skill.policy.file import parse_policy
 from skill.records import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
+from skill.rules.grants import SkillCap
 from skill.rules.remedies import RemedyRule
 from skill.web import create_app
 from tests.alexa import Conversation
@@ -56,6 +57,7 @@ def test_the_shipped_policy_is_valid_and_says_what_the_issue_asks() -> None:
     policy = load_policy(Settings().remedy_policy)
     assert policy.skill_limit == Decimal("100.00")
     assert policy.complaints_per_order == 1
+    assert policy.skill_cap == SkillCap(remedies=2, amount=Decimal("150.00"), days=90)
     assert set(policy.problems) == set(ProblemType)
     late = policy.problems[ProblemType.LATE].remedies
     assert late == (
@@ -104,6 +106,45 @@ def test_a_valid_policy_is_read_as_written() -> None:
     assert policy.problems[ProblemType.BILLING].priority is Priority.HIGH
     assert policy.problems[ProblemType.SERVICE].priority is Priority.NORMAL
     assert policy.due_in_days[RemedyKind.REPLACEMENT] == 1
+    assert policy.skill_cap is None  # no cap unless the file sets one
+
+
+CAP = "complaints_per_order: 1\nskill_cap:\n  remedies: 2\n  amount: 60.00\n  days: 90\n"
+
+
+def test_the_skills_cap_per_customer_is_read_as_written() -> None:
+    policy = parse_policy(VALID.replace("complaints_per_order: 1\n", CAP))
+    assert policy.skill_cap == SkillCap(remedies=2, amount=Decimal("60.00"), days=90)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  remedies: 2\n", "", "line 3: skill_cap needs 'remedies'"),
+        ("  days: 90\n", "  days: 90\n  weeks: 2\n", "line 7: unknown setting 'weeks'"),
+        ("  days: 90", "  days: ninety", "line 6: skill_cap days must be a whole number"),
+        ("  remedies: 2", "  remedies: 0", "line 3: skill_cap needs at least 1 remedy and 1 day"),
+        (
+            "  amount: 60.00",
+            "  amount: 30.00",
+            "line 5: skill_cap amount 30.00 is below skill_limit 50: a remedy between them "
+            "would be offered and then refused",
+        ),
+        (CAP[24:], "skill_cap: 3\n", "line 3: skill_cap must be a list of 'name: value' lines"),
+    ],
+)
+def test_a_mistake_in_the_cap_names_its_line(old: str, new: str, message: str) -> None:
+    text = VALID.replace("complaints_per_order: 1\n", CAP.replace(old, new, 1))
+    with pytest.raises(PolicyError) as raised:
+        parse_policy(text, "remedies.yaml")
+    assert message in str(raised.value)
+
+
+def test_the_checked_copy_keeps_the_cap(policy_file: Path) -> None:
+    policy_file.write_text(VALID.replace("complaints_per_order: 1\n", CAP), encoding="utf-8")
+    first = load_policy(policy_file)
+    assert load_policy(policy_file) == first
+    assert first.skill_cap == SkillCap(remedies=2, amount=Decimal("60.00"), days=90)
 
 
 def broken(old: str, new: str) -> str:
@@ -294,7 +335,7 @@ def test_an_edited_file_is_read_and_checked_afresh(policy_file: Path, parses: li
     "damage",
     [
         lambda text: text[: len(text) // 2],  # cut short
-        lambda text: text.replace('"format": 2', '"format": 99'),  # another layout
+        lambda text: text.replace('"format": 3', '"format": 99'),  # another layout
         lambda text: text.replace('"late"', '"weather"'),  # a problem type the code lacks
         lambda text: text.replace('"late"', '"missing"'),  # no rule left for late
     ],

@@ -3,29 +3,38 @@
 The full phone number is shown, as a ``tel:`` link, only to the agent who holds the
 request, and each such view is written to the audit trail; everyone else sees the
 last two digits.
+
+Every form on the page has its own action id. What an agent types is checked here
+(amounts with :func:`skill.rules.grants.parse_amount`, times, choices, ids): anything
+unusable gets the page again with status 400, a message, and the form as it was typed.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
-from typing import Any
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from flask import Response, abort, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import login_required, page
+from skill.console.overview import promises
 from skill.records import Callback, CallbackStatus, Commitment, Order, RemedyKind
 from skill.rules.callbacks import last_digits
 from skill.rules.dates import local_today, zone
+from skill.rules.grants import minor_unit, parse_amount
 from skill.rules.remedies import status_on
 from skill.storage.audit import AuditEntry
 from skill.usecases.agent_actions import (
     Act,
     ActionConflict,
     ActionRefused,
+    InvalidInput,
     Outcome,
     claim,
     fulfil,
@@ -34,6 +43,8 @@ from skill.usecases.agent_actions import (
     record_outcome,
     reschedule,
 )
+
+Choice = TypeVar("Choice", bound=StrEnum)
 
 # What the page says after an action; only these words, never text from the address.
 DONE = {
@@ -63,11 +74,20 @@ def _phone(callback: Callback, holder: bool) -> Phone | None:
     return Phone(f"ending in {last_digits(callback.phone)}", None)
 
 
+# Ids in addresses and forms are ours and short; anything longer is no id of ours (and
+# longer than DynamoDB takes as a key).
+LONGEST_ID = 100
+
+
 def _callback(callback_id: str) -> Callback:
-    callback = services().stores.callbacks.get(callback_id)
+    callback = services().stores.callbacks.get(callback_id) if _an_id(callback_id) else None
     if callback is None:
         abort(404)
     return callback
+
+
+def _an_id(text: str) -> bool:
+    return 0 < len(text) <= LONGEST_ID
 
 
 def _act() -> Act:
@@ -76,9 +96,14 @@ def _act() -> Act:
     try:
         uuid.UUID(action_id)
     except ValueError:
-        abort(400, description="missing action id")
+        raise InvalidInput("This form is incomplete: reload the page and try again.") from None
     console = services()
     return Act(console.stores, g.agent, console.clock(), action_id)
+
+
+def typed() -> dict[str, str]:
+    """The submitted form as the agent typed it, to fill it in again (no tokens)."""
+    return {k: v[:200] for k, v in request.form.items() if k not in ("csrf", "action_id")}
 
 
 def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
@@ -121,10 +146,18 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
         colleagues=[a for a in team.agents if a.agent_id != g.agent.agent_id],
         agents={a.agent_id: a for a in team.agents},
         remedies=[kind.value for kind in RemedyKind],
-        action_id=str(uuid.uuid4()),
         due_local=callback.due_at.astimezone(local),
         service_zone=console.settings.service_time_zone,
-        **{"done": "", "conflict": None, "refused": None, "able": [], **message},
+        **{
+            "done": "",
+            "conflict": None,
+            "refused": None,
+            "able": [],
+            "invalid": None,
+            "form": "",
+            "typed": {},
+            **message,
+        },
     )
 
 
@@ -134,8 +167,19 @@ def _done(callback_id: str, message: str) -> Response:
     return redirect(target, code=303)  # type: ignore[return-value]
 
 
-def _refused(callback: Callback, error: ActionRefused) -> Response:
-    return detail(callback, status=403, refused=error.reason, able=error.colleagues)
+def _refused(callback: Callback, error: ActionRefused, form: str = "") -> Response:
+    return detail(
+        callback,
+        status=403,
+        refused=error.reason,
+        able=error.colleagues,
+        form=form,
+        typed=typed(),
+    )
+
+
+def _invalid(callback: Callback, error: InvalidInput, form: str) -> Response:
+    return detail(callback, status=400, invalid=error.message, form=form, typed=typed())
 
 
 def _conflict(callback_id: str, error: ActionConflict) -> Response:
@@ -143,6 +187,58 @@ def _conflict(callback_id: str, error: ActionConflict) -> Response:
     if error.holder is not None:
         return detail(fresh, status=409, conflict=f"{error.holder.name} has this callback now.")
     return detail(fresh, status=409, conflict="This callback was closed or changed meanwhile.")
+
+
+def _carry_out(callback: Callback, form: str, action: Callable[[], str]) -> Response:
+    """Do what the ``form`` asks: ``action`` returns the key of :data:`DONE` to show.
+
+    A mistake in the form, a refusal or a colleague who was first get the page again,
+    saying so, with the form as typed.
+    """
+    try:
+        done = action()
+    except InvalidInput as error:
+        return _invalid(callback, error, form)
+    except ActionRefused as error:
+        return _refused(callback, error, form)
+    except ActionConflict as error:
+        return _conflict(callback.callback_id, error)
+    return _done(callback.callback_id, done)
+
+
+def _choice(kinds: type[Choice], field: str, message: str) -> Choice:
+    try:
+        return kinds(request.form.get(field, ""))
+    except ValueError:
+        raise InvalidInput(message) from None
+
+
+def _amount(order: Order) -> Decimal | None:
+    """The typed amount in the order's currency, or None if left empty."""
+    raw = request.form.get("amount", "").strip()
+    if not raw:
+        return None
+    amount = parse_amount(raw, order.total.currency)
+    if amount is None:
+        places = minor_unit(order.total.currency)
+        example = "12" if places == 0 else "12." + "50".ljust(places, "0")
+        decimals = "without decimals" if places == 0 else f"with at most {places} decimals"
+        raise InvalidInput(
+            f"Enter the amount in {order.total.currency} as a number like {example}: "
+            f"more than zero, {decimals}."
+        )
+    return amount
+
+
+def _local_time(field: str) -> datetime:
+    """A time typed in the service team's time zone."""
+    try:
+        local = datetime.fromisoformat(request.form.get(field, "").strip())
+        return local.replace(tzinfo=zone(services().settings.service_time_zone))
+    except (ValueError, OverflowError):
+        raise InvalidInput(
+            "Enter the new time as a date and a time, e.g. 2026-11-24 10:00."
+        ) from None
 
 
 @console_blueprint.get("/callbacks/<callback_id>")
@@ -158,11 +254,12 @@ def callback_page(callback_id: str) -> Response:
 def claim_post(callback_id: str) -> Response:
     """Take it: exactly one agent wins; the other learns who has it."""
     callback = _callback(callback_id)
-    try:
+
+    def act() -> str:
         claim(_act(), callback)
-    except ActionConflict as error:
-        return _conflict(callback_id, error)
-    return _done(callback_id, "claimed")
+        return "claimed"
+
+    return _carry_out(callback, "claim", act)
 
 
 @console_blueprint.post("/callbacks/<callback_id>/outcome")
@@ -170,17 +267,13 @@ def claim_post(callback_id: str) -> Response:
 def outcome_post(callback_id: str) -> Response:
     """Reached, no answer (a retry is scheduled) or resolved, with a note."""
     callback = _callback(callback_id)
-    try:
-        outcome = Outcome(request.form.get("outcome", ""))
-    except ValueError:
-        abort(400, description="unknown outcome")
-    try:
+
+    def act() -> str:
+        outcome = _choice(Outcome, "outcome", "Choose what happened on the call.")
         record_outcome(_act(), services().settings, callback, outcome, _note())
-    except ActionRefused as error:
-        return _refused(callback, error)
-    except ActionConflict as error:
-        return _conflict(callback_id, error)
-    return _done(callback_id, outcome.value)
+        return outcome.value
+
+    return _carry_out(callback, "outcome", act)
 
 
 @console_blueprint.post("/callbacks/<callback_id>/reschedule")
@@ -188,19 +281,12 @@ def outcome_post(callback_id: str) -> Response:
 def reschedule_post(callback_id: str) -> Response:
     """A new time, entered in the service team's time zone."""
     callback = _callback(callback_id)
-    console = services()
-    try:
-        local = datetime.fromisoformat(request.form.get("when", ""))
-    except ValueError:
-        abort(400, description="unreadable time")
-    when = local.replace(tzinfo=zone(console.settings.service_time_zone))
-    try:
-        reschedule(_act(), callback, when, _note())
-    except ActionRefused as error:
-        return _refused(callback, error)
-    except ActionConflict as error:
-        return _conflict(callback_id, error)
-    return _done(callback_id, "rescheduled")
+
+    def act() -> str:
+        reschedule(_act(), callback, _local_time("when"), _note())
+        return "rescheduled"
+
+    return _carry_out(callback, "reschedule", act)
 
 
 @console_blueprint.post("/callbacks/<callback_id>/handover")
@@ -208,14 +294,13 @@ def reschedule_post(callback_id: str) -> Response:
 def handover_post(callback_id: str) -> Response:
     """To a colleague, with a note; the colleague becomes the named contact."""
     callback = _callback(callback_id)
-    colleague = services().stores.team.get().agent(request.form.get("to", ""))
-    try:
+
+    def act() -> str:
+        colleague = services().stores.team.get().agent(request.form.get("to", ""))
         hand_over(_act(), callback, colleague, _note())
-    except ActionRefused as error:
-        return _refused(callback, error)
-    except ActionConflict as error:
-        return _conflict(callback_id, error)
-    return _done(callback_id, "handed_over")
+        return "handed_over"
+
+    return _carry_out(callback, "handover", act)
 
 
 @console_blueprint.post("/callbacks/<callback_id>/grant")
@@ -224,43 +309,48 @@ def grant_post(callback_id: str) -> Response:
     """A remedy within the agent's authority becomes a commitment the customer hears."""
     callback = _callback(callback_id)
     console = services()
-    try:
-        kind = RemedyKind(request.form.get("remedy", ""))
-        raw_amount = request.form.get("amount", "").strip()
-        amount = Decimal(raw_amount) if raw_amount else None
-    except (ValueError, InvalidOperation):
-        abort(400, description="unknown remedy or amount")
-    if amount is not None and not amount.is_finite():
-        abort(400, description="unknown remedy or amount")
-    order = console.stores.orders.get(request.form.get("order", ""))
-    if order is None:
-        abort(400, description="unknown order")
-    today = local_today(console.clock(), console.settings.service_time_zone)
-    try:
-        grant(_act(), console.policy, callback, order, kind, amount, today)
-    except ActionRefused as error:
-        return _refused(callback, error)
-    return _done(callback_id, "granted")
+
+    def act() -> str:
+        action = _act()
+        number = request.form.get("order", "").strip()
+        order = console.stores.orders.get(number) if _an_id(number) else None
+        if order is None:
+            raise InvalidInput("Choose one of the customer's orders.")
+        kind = _choice(RemedyKind, "remedy", "Choose a remedy.")
+        today = local_today(action.now, console.settings.service_time_zone)
+        grant(action, console.policy, callback, order, kind, _amount(order), today)
+        return "granted"
+
+    return _carry_out(callback, "grant", act)
 
 
 @console_blueprint.post("/commitments/<complaint_id>/fulfil")
 @login_required
 def fulfil_post(complaint_id: str) -> Response:
-    """The promise has really happened (refund paid, item sent)."""
+    """The promise has really happened (refund paid, item sent): marked from its
+    customer's callback page, or from the promises page."""
     console = services()
-    stored = console.stores.complaints.get(complaint_id)
+    stored = console.stores.complaints.get(complaint_id) if _an_id(complaint_id) else None
     if stored is None or stored[1] is None:
         abort(404)
-    callback_id = request.form.get("callback_id", "")
-    callback = console.stores.callbacks.get(callback_id) if callback_id else None
-    try:
-        fulfil(_act(), stored[1], callback)
-    except ActionRefused as error:
-        if callback is not None:
-            return _refused(callback, error)
-        abort(403, description=error.reason)
+    commitment = stored[1]
+    callback_id = request.form.get("callback_id", "").strip()
+    callback = console.stores.callbacks.get(callback_id) if _an_id(callback_id) else None
     if callback is not None:
-        return _done(callback.callback_id, "kept")
+
+        def act() -> str:
+            fulfil(_act(), commitment, callback)
+            return "kept"
+
+        return _carry_out(callback, "fulfil", act)
+    if callback_id:
+        return promises(400, invalid="That callback does not exist: reload the page.")
+    try:
+        fulfil(_act(), commitment, None)
+    except InvalidInput as error:
+        return promises(400, invalid=error.message)
+    except ActionRefused as error:
+        return promises(403, refused=error.reason, able=error.colleagues)
     return redirect(url_for("console.promises_page"), code=303)  # type: ignore[return-value]
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from flask import Response, abort, g, redirect, request, url_for
 
@@ -27,6 +27,11 @@ class PromiseRow:
 @login_required
 def promises_page() -> Response:
     """Open and overdue commitments, so a promised credit is never forgotten."""
+    return promises()
+
+
+def promises(status: int = 200, **message: Any) -> Response:
+    """The promises page; ``message``: a refusal or a mistake of the form just sent."""
     console = services()
     today = local_today(console.clock(), console.settings.service_time_zone)
     promised = [
@@ -41,7 +46,14 @@ def promises_page() -> Response:
             names[commitment.customer_id] = customer.first_name if customer else "?"
     ordered = late + [c for c in promised if c.commitment_id not in late_ids]
     rows = [PromiseRow(c, names[c.customer_id], c.commitment_id in late_ids) for c in ordered]
-    return page("promises", rows=rows, late=len(late), action_id=str(uuid.uuid4()))
+    return page(
+        "promises",
+        status=status,
+        rows=rows,
+        late=len(late),
+        granters={a.agent_id: a.name for a in console.stores.team.get().agents},
+        **{"refused": None, "able": [], "invalid": None, **message},
+    )
 
 
 @console_blueprint.get("/audit")

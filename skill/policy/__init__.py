@@ -21,10 +21,11 @@ from skill.config import ConfigurationError
 from skill.records import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
+from skill.rules.grants import SkillCap
 from skill.rules.remedies import ProblemRule, RemedyPolicy, RemedyRule
 
 # Raised whenever the JSON's layout changes, so an older copy is never misread.
-FORMAT = 2
+FORMAT = 3
 
 
 class PolicyError(ConfigurationError):
@@ -92,6 +93,7 @@ def compiled_policy(policy: RemedyPolicy, source_sha256: str) -> str:
         "source_sha256": source_sha256,
         "skill_limit": str(policy.skill_limit),
         "complaints_per_order": policy.complaints_per_order,
+        "skill_cap": _cap(policy.skill_cap),
         "due_in_days": {kind.value: days for kind, days in policy.due_in_days.items()},
         "problems": {
             problem.value: {
@@ -112,6 +114,22 @@ def compiled_policy(policy: RemedyPolicy, source_sha256: str) -> str:
 
 def _text(amount: Decimal | None) -> str | None:
     return None if amount is None else str(amount)
+
+
+def _cap(cap: SkillCap | None) -> dict[str, Any] | None:
+    if cap is None:
+        return None
+    return {"remedies": cap.remedies, "amount": str(cap.amount), "days": cap.days}
+
+
+def _cap_from(document: dict[str, Any] | None) -> SkillCap | None:
+    if document is None:
+        return None
+    return SkillCap(
+        remedies=int(document["remedies"]),
+        amount=Decimal(document["amount"]),
+        days=int(document["days"]),
+    )
 
 
 def _from_compiled(path: Path, source_sha256: str) -> RemedyPolicy | None:
@@ -141,6 +159,7 @@ def _from_compiled(path: Path, source_sha256: str) -> RemedyPolicy | None:
         policy = RemedyPolicy(
             skill_limit=Decimal(document["skill_limit"]),
             complaints_per_order=int(document["complaints_per_order"]),
+            skill_cap=_cap_from(document["skill_cap"]),
             due_in_days={
                 RemedyKind(kind): int(days) for kind, days in document["due_in_days"].items()
             },

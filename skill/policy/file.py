@@ -19,6 +19,7 @@ from skill.policy import PolicyError
 from skill.records import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
+from skill.rules.grants import SkillCap
 from skill.rules.remedies import POLICY_PRIORITIES, ProblemRule, RemedyPolicy, RemedyRule
 
 _Choice = TypeVar("_Choice", RemedyKind, ProblemType, Priority, Requirement)
@@ -101,12 +102,15 @@ def parse_policy(text: str, name: str = "remedies.yaml") -> RemedyPolicy:
     if root is None:
         raise reader.fail(None, "the file is empty")
     top = reader.mapping(root, "the policy")
-    reader.only(top, {"skill_limit", "complaints_per_order", "due_in_days", "problems"})
+    reader.only(
+        top, {"skill_limit", "complaints_per_order", "skill_cap", "due_in_days", "problems"}
+    )
     for required in ("skill_limit", "complaints_per_order", "due_in_days", "problems"):
         if required not in top:
             raise reader.fail(root, f"'{required}' is missing")
     limit = reader.amount(top["skill_limit"][1], "skill_limit")
     per_order = reader.whole(top["complaints_per_order"][1], "complaints_per_order")
+    cap = _skill_cap(reader, *top["skill_cap"], limit) if "skill_cap" in top else None
     due_in_days = {
         reader.choice(key, RemedyKind, "remedy"): reader.whole(value, f"due_in_days of {name_}")
         for name_, (key, value) in reader.mapping(top["due_in_days"][1], "due_in_days").items()
@@ -124,7 +128,32 @@ def parse_policy(text: str, name: str = "remedies.yaml") -> RemedyPolicy:
         complaints_per_order=per_order,
         due_in_days=due_in_days,
         problems=problems,
+        skill_cap=cap,
     )
+
+
+def _skill_cap(reader: _Reader, key: Node, node: Node, skill_limit: Decimal) -> SkillCap:
+    """``remedies``, ``amount`` and ``days``, all three; a cap below the skill's limit
+    would offer remedies that it then refuses, so it is a mistake."""
+    entries = reader.mapping(node, "skill_cap")
+    reader.only(entries, {"remedies", "amount", "days"})
+    for required in ("remedies", "amount", "days"):
+        if required not in entries:
+            raise reader.fail(key, f"skill_cap needs '{required}'")
+    cap = SkillCap(
+        remedies=reader.whole(entries["remedies"][1], "skill_cap remedies"),
+        amount=reader.amount(entries["amount"][1], "skill_cap amount"),
+        days=reader.whole(entries["days"][1], "skill_cap days"),
+    )
+    if cap.remedies < 1 or cap.days < 1:
+        raise reader.fail(key, "skill_cap needs at least 1 remedy and 1 day")
+    if cap.amount < skill_limit:
+        raise reader.fail(
+            entries["amount"][1],
+            f"skill_cap amount {cap.amount} is below skill_limit {skill_limit}: a remedy "
+            "between them would be offered and then refused",
+        )
+    return cap
 
 
 def _problem(

@@ -82,12 +82,14 @@ def settled(
     amount: Money | None,
     due: date,
     owner: Owner,
+    granted_by: str,
     now: datetime,
     locale: str,
 ) -> tuple[Complaint, Commitment]:
     """A complaint resolved by a promise, and the promise, as the skill (a remedy the
     customer chose) and the console (one an agent granted) both store them: the
-    commitment takes the complaint's id, so a retry of either finds what it stored."""
+    commitment takes the complaint's id, so a retry of either finds what it stored.
+    ``granted_by`` is the agent's id, or ``"skill"``."""
     complaint = Complaint(
         complaint_id=complaint_id,
         customer_id=order.customer_id,
@@ -109,6 +111,7 @@ def settled(
         owner=owner,
         status=CommitmentStatus.PROMISED,
         created_at=now,
+        granted_by=granted_by,
     )
     return complaint, commitment
 

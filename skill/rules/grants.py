@@ -86,6 +86,20 @@ def _total(grants: Iterable[Granted], currency: str) -> Decimal:
     return sum((g.value.amount for g in grants if g.value.currency == currency), Decimal(0))
 
 
+@dataclass(frozen=True)
+class Promised:
+    """What is promised already, summed, as far as one new grant is concerned.
+
+    Storage keeps these sums as running totals (``on_order``, ``by_granter``) and the
+    skill's recent grants as a list, so the rule weighs exactly what the transaction's
+    conditions will check.
+    """
+
+    on_order: Decimal  # by anyone, on this order
+    by_granter: Decimal  # by whoever grants now, on this order
+    skill_recent: tuple[Granted, ...] = ()  # the skill's grants to this customer, any order
+
+
 def refusal(
     value: Money,
     order_number: str,
@@ -102,23 +116,46 @@ def refusal(
     ``earlier`` are the promises on this order; ``earlier_to_customer`` the customer's
     promises on any order (only the skill's count against its cap).
     """
+    on_order = [g for g in earlier if g.order_number == order_number]
+    promised = Promised(
+        on_order=_total(on_order, value.currency),
+        by_granter=_total((g for g in on_order if g.granted_by == granted_by), value.currency),
+        skill_recent=tuple(earlier_to_customer),
+    )
+    return weigh(value, order_total, promised, granted_by, authority, cap, now)
+
+
+def weigh(
+    value: Money,
+    order_total: Money,
+    promised: Promised,
+    granted_by: str,
+    authority: Money | None,
+    cap: SkillCap | None,
+    now: datetime,
+) -> Refusal | None:
+    """:func:`refusal` over sums already made: None if ``value`` may be promised."""
     if value.amount <= 0 or value.currency != order_total.currency:
         return Refusal.NOT_AN_AMOUNT
-    on_order = [g for g in earlier if g.order_number == order_number]
-    if _total(on_order, value.currency) + value.amount > order_total.amount:
+    if promised.on_order + value.amount > order_total.amount:
         return Refusal.OVER_ORDER_TOTAL
     if granted_by != SKILL:
-        mine = [g for g in on_order if g.granted_by == granted_by]
         if authority is None or authority.currency != value.currency:
             return Refusal.OVER_AUTHORITY
-        if _total(mine, value.currency) + value.amount > authority.amount:
+        if promised.by_granter + value.amount > authority.amount:
             return Refusal.OVER_AUTHORITY
         return None
     if cap is not None:
-        since = now - timedelta(days=cap.days)
-        recent = [g for g in earlier_to_customer if g.granted_by == SKILL and g.at > since]
+        recent = within_cap_window(promised.skill_recent, cap, now)
         if len(recent) + 1 > cap.remedies:
             return Refusal.OVER_CUSTOMER_CAP
         if _total(recent, value.currency) + value.amount > cap.amount:
             return Refusal.OVER_CUSTOMER_CAP
     return None
+
+
+def within_cap_window(grants: Iterable[Granted], cap: SkillCap, now: datetime) -> list[Granted]:
+    """The skill's grants that still count against its cap at ``now``, oldest first."""
+    since = now - timedelta(days=cap.days)
+    recent = [g for g in grants if g.granted_by == SKILL and g.at > since]
+    return sorted(recent, key=lambda g: g.at)

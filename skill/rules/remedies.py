@@ -20,6 +20,7 @@ from enum import StrEnum
 from skill.records import Commitment, CommitmentStatus, Money, Order, ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EVERY_ORDER, EligibilityRule, Ineligible, ineligibility
+from skill.rules.grants import SkillCap
 
 # What the policy may ask for a problem it sends to people. Urgent is the queue's own
 # word for an escalated complaint (rules.callbacks.priority_for), not the policy's.
@@ -48,6 +49,8 @@ class RemedyPolicy:
     complaints_per_order: int
     due_in_days: Mapping[RemedyKind, int]
     problems: Mapping[ProblemType, ProblemRule]
+    # What the skill grants one customer by itself in a rolling window; None: no cap.
+    skill_cap: SkillCap | None = None
 
 
 @dataclass(frozen=True)

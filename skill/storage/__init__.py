@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from skill.storage.audit import AuditStore
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
+    from skill.storage.grants import GrantStore
     from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
@@ -69,6 +70,12 @@ class Stores:
         return PromiseStore(self.client, self.table)
 
     @cached_property
+    def grants(self) -> GrantStore:
+        from skill.storage.grants import GrantStore
+
+        return GrantStore(self.client, self.table)
+
+    @cached_property
     def feedback(self) -> FeedbackStore:
         from skill.storage.feedback import FeedbackStore
 
@@ -99,6 +106,7 @@ class Stores:
             self.queue,
             self.complaints,
             self.promises,
+            self.grants,
             self.feedback,
             self.reminders,
             self.logins,

@@ -68,12 +68,17 @@ def entry_put(entry: AuditEntry) -> Put:
     )
 
 
-def guard_put(action_id: str, now: datetime) -> Put:
-    """The write that lets one form be carried out once: it fails if it was before."""
+def guard_put(action_id: str, now: datetime, what: str = "") -> Put:
+    """The write that lets one form be carried out once: it fails if it was before.
+
+    ``what`` names the action (``"grant cb-1"``), so the same id sent with another
+    form is told apart from a repeat (:meth:`AuditStore.carried_out`).
+    """
     return Put(
         {
             "PK": f"ACTION#{action_id}",
             "SK": "ACTION",
+            "what": what or None,
             TTL_ATTRIBUTE: int((now + ACTION_RETENTION).timestamp()),
         },
         condition="attribute_not_exists(PK)",
@@ -87,10 +92,17 @@ class AuditStore:
 
     @translated()
     def done(self, action_id: str) -> bool:
+        return self.carried_out(action_id) is not None
+
+    @translated()
+    def carried_out(self, action_id: str) -> str | None:
+        """What the form with this action id did (``""`` if unnamed), or None if nothing."""
         answer = self._client.get_item(
             TableName=self._table, Key=key(f"ACTION#{action_id}", "ACTION"), ConsistentRead=True
         )
-        return "Item" in answer
+        if "Item" not in answer:
+            return None
+        return str(from_item(answer["Item"]).get("what", ""))
 
     @translated()
     def record(self, entry: AuditEntry) -> None:

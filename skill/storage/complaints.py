@@ -17,6 +17,7 @@ returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,7 +36,7 @@ from skill.records import (
 from skill.storage.codec import from_item, key
 from skill.storage.errors import ConditionFailed, StorageError, translated
 from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK
-from skill.storage.transaction import ABSENT, Put, transact
+from skill.storage.transaction import ABSENT, Put, Write, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -98,6 +99,7 @@ def commitment_values(commitment: Commitment) -> dict[str, Any]:
         "currency": commitment.amount.currency if commitment.amount else None,
         "due": commitment.due.isoformat(),
         "owner": commitment.owner.value,
+        "granted_by": commitment.granted_by or None,
         "status": commitment.status.value,
         "created_at": commitment.created_at.isoformat(),
     }
@@ -134,6 +136,7 @@ def commitment_from(values: dict[str, Any]) -> Commitment:
         owner=Owner(values["owner"]),
         status=CommitmentStatus(values["status"]),
         created_at=datetime.fromisoformat(values["created_at"]),
+        granted_by=values.get("granted_by", ""),
     )
 
 
@@ -148,17 +151,32 @@ class ComplaintStore:
         self._table = table
 
     @translated()
-    def record(self, complaint: Complaint, commitment: Commitment | None = None) -> Recorded:
+    def record(
+        self,
+        complaint: Complaint,
+        commitment: Commitment | None = None,
+        *,
+        extra: Sequence[Write] = (),
+        attempt: int = 0,
+    ) -> Recorded:
         """Store the complaint and its commitment together, or neither.
 
+        ``extra`` writes go in the same transaction (the running totals of promises,
+        :mod:`.grants`); if one of their conditions fails and the complaint was not
+        stored before, :class:`ConditionFailed` propagates. ``attempt`` counts the
+        caller's tries with fresh ``extra`` writes, so each has its own request token.
         Storage errors other than "already there" propagate: the caller must not confirm.
         """
-        writes = [Put(complaint_values(complaint), condition=ABSENT)]
+        writes: list[Write] = [Put(complaint_values(complaint), condition=ABSENT)]
         if commitment is not None:
             writes.append(Put(commitment_values(commitment), condition=ABSENT))
+        writes.extend(extra)
+        # Real DynamoDB also answers a retry within ten minutes from this token.
+        token = complaint.complaint_id[:36]
+        if attempt:
+            token = f"{complaint.complaint_id[:32]}.{attempt}"
         try:
-            # Real DynamoDB also answers a retry within ten minutes from this token.
-            transact(self._client, self._table, writes, token=complaint.complaint_id[:36])
+            transact(self._client, self._table, writes, token=token)
         except StorageError as error:
             # A failed condition or a used token: an earlier attempt stored it.
             if not isinstance(error, ConditionFailed) and error.code != _RETRY_DIFFERS:

@@ -50,13 +50,16 @@ class Put:
     action: ClassVar[str] = "Put"
     values: Mapping[str, Any]
     condition: str | None = None
+    # The condition's placeholders.
+    names: Mapping[str, str] = field(default_factory=dict)
+    placeholders: Mapping[str, Any] = field(default_factory=dict)
 
     def arguments(self, table: str) -> dict[str, Any]:
         """DynamoDB's arguments, for a transaction item or ``put_item`` alone."""
         return {
             "TableName": table,
             "Item": to_item(self.values),
-            **_expression(self.condition, {}, {}),
+            **_expression(self.condition, self.names, self.placeholders),
         }
 
 

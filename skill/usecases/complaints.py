@@ -15,12 +15,16 @@ from skill.records import (
     ProblemType,
 )
 from skill.rules.complaints import settled
+from skill.rules.grants import SKILL, SkillCap
 from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide
-from skill.storage.complaints import History
+from skill.storage.complaints import History, Recorded
+from skill.usecases.grants import Grant, within_limits
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from skill.storage import Stores
-    from skill.storage.complaints import Recorded
+    from skill.storage.transaction import Write
 
 
 def complaint_id_for(session_id: str, order_number: str | None, problem: ProblemType) -> str:
@@ -96,8 +100,17 @@ def grant(
     remedy: Remedy,
     now: datetime,
     locale: str,
+    cap: SkillCap | None = None,
 ) -> Recorded:
-    """Store the complaint and the promise in one transaction; a retry stores nothing new."""
+    """Store the complaint and the promise in one transaction; a retry stores nothing new.
+
+    The remedy is weighed first against what the order carries already (agents'
+    promises too) and, with ``cap`` (the policy's ``skill_cap``), against what the skill
+    granted this customer lately. If it does not fit, nothing is stored and
+    :class:`skill.usecases.grants.GrantRefused` is raised: its ``refusal`` is
+    ``OVER_CUSTOMER_CAP`` or ``OVER_ORDER_TOTAL``, and a person should take over.
+    A retry of a grant already stored returns it (``new`` false), whatever the sums say.
+    """
     complaint, commitment = settled(
         complaint_id=complaint_id,
         order=order,
@@ -107,10 +120,20 @@ def grant(
         amount=remedy.amount,
         due=remedy.due,
         owner=Owner.SKILL,
+        granted_by=SKILL,
         now=now,
         locale=locale,
     )
-    return stores.complaints.record(complaint, commitment)
+
+    def write(totals: Sequence[Write], attempt: int) -> Recorded:
+        return stores.complaints.record(complaint, commitment, extra=totals, attempt=attempt)
+
+    def already() -> Recorded | None:
+        stored = stores.complaints.get(complaint_id)
+        return Recorded(stored[0], stored[1], new=False) if stored is not None else None
+
+    weighed = Grant(order, remedy.value, SKILL, now, cap=cap)
+    return within_limits(stores, weighed, write, already)
 
 
 def history_for(stores: Stores, customer_id: str, orders: list[str] | None = None) -> History:

@@ -72,6 +72,7 @@ def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: dat
     if customer_id:
         callbacks += stores.callbacks.forget(owner_of(customer_id, ""), now)
         deleted, kept = stores.complaints.forget(customer_id)
+        stores.grants.forget(customer_id)
     if user_id is not None:
         # What this device asked for unlinked, and what we remember of it.
         callbacks += stores.callbacks.forget(owner_of(None, user_id), now)

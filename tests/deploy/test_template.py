@@ -149,8 +149,8 @@ def granted(template: dict[str, Any], role: str) -> set[str]:
 def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> None:
     logs = {"logs:CreateLogStream", "logs:PutLogEvents"}
     assert granted(template, "SkillRole") - logs == {
-        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-        "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem", "dynamodb:Query",
     }  # fmt: skip
     assert granted(template, "NotifierRole") - logs == {
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
@@ -165,8 +165,8 @@ def test_the_self_hosted_console_gets_a_policy_for_the_tables_items_only(
     template: dict[str, Any],
 ) -> None:
     assert granted(template, "ConsolePolicy") == {
-        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
-        "dynamodb:Query",
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem", "dynamodb:Query",
     }  # fmt: skip
     assert template["Outputs"]["ConsolePolicyArn"]["Value"] == {"Ref": "ConsolePolicy"}
 

@@ -485,8 +485,9 @@ def test_granting_is_one_transaction(talk: Talk, round_trips: list[str]) -> None
     conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
     round_trips.clear()
     conversation.say("RemedyChoiceIntent", remedy="voucher")
-    # Who is asking, their orders (the offer is re-checked), then one write for both items.
-    assert round_trips == ["GetItem", "Query", "TransactWriteItems"]
+    # Who is asking, their orders (the offer is re-checked), what the order carries already
+    # (its running total, none yet: so its promises so far), then one write for it all.
+    assert round_trips == ["GetItem", "Query", "BatchGetItem", "Query", "TransactWriteItems"]
 
 
 def test_a_storage_failure_confirms_nothing_and_writes_nothing(

@@ -71,9 +71,11 @@ def test_a_settled_complaint_and_its_promise_share_one_id() -> None:
         amount=Money(Decimal("10"), "USD"),
         due=days(0),
         owner=Owner.SERVICE_TEAM,
+        granted_by="a-maria",
         now=now,
         locale="de-DE",
     )
+    assert commitment.granted_by == "a-maria"
     assert (complaint.complaint_id, commitment.commitment_id, commitment.complaint_id) == (
         "c-1",
         "c-1",

@@ -126,6 +126,15 @@ def test_history_is_oldest_first_and_status_can_change(stores: Stores) -> None:
 
 
 @transactional
+def test_who_granted_a_promise_is_kept_and_older_promises_name_nobody(stores: Stores) -> None:
+    from dataclasses import replace
+
+    stores.complaints.record(complaint("k1"), replace(commitment("k1"), granted_by="a-maria"))
+    stores.complaints.record(complaint("k2"), commitment("k2"))  # as stored before
+    assert [c.granted_by for c in stores.complaints.history("c-1").commitments] == ["a-maria", ""]
+
+
+@transactional
 def test_a_replacement_has_no_amount(stores: Stores) -> None:
     stores.complaints.record(complaint(), commitment(kind=RemedyKind.REPLACEMENT))
     (stored,) = stores.complaints.history("c-1").commitments
