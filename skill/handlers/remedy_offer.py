@@ -21,6 +21,7 @@ from skill.rules.eligibility import Ineligible
 from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
 from skill.storage.errors import StorageError
 from skill.usecases.complaints import assess, grant, hand_over
+from skill.usecases.grants import GrantRefused
 
 if TYPE_CHECKING:
     from ask_sdk_model import Response
@@ -213,7 +214,14 @@ class RemedyOffer(ComplaintTurn):
                 remedy=remedy,
                 now=self.turn.now,
                 locale=self.turn.locale,
+                cap=self.services.policy.skill_cap,
             )
+        except GrantRefused as refused:
+            # Over the skill's cap for this customer, or the order already carries
+            # promises: nothing was stored, and a person decides with the full story.
+            log.info("grant refused: %s", refused.refusal.value)
+            escalation = Escalation(EscalationCause.OVER_LIMIT, Priority.HIGH, remedy.value)
+            return self.escalate(complaint_id, problem, order, description, escalation)
         except StorageError as error:
             log.error("remedy not stored: %s", type(error).__name__)
             return not_saved(self.turn)

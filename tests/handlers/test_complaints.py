@@ -257,6 +257,38 @@ def test_above_the_skill_limit_goes_to_an_agent_with_high_priority(
     assert demo_stores.complaints.history(ALEX).commitments == []
 
 
+def test_over_the_skills_cap_a_person_decides_and_nothing_is_granted(
+    talk: Talk, demo_stores: Stores
+) -> None:
+    """The policy lets the skill grant one customer two remedies in 90 days."""
+    from dataclasses import replace
+
+    third = replace(expensive_delivery(demo_stores, MOMENT.date()), number="1006")
+    demo_stores.orders.put_order(replace(third, total=Money(Decimal("39.00"), "USD")))
+    first = talk(token="demo-alex")
+    first.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    assert "Done" in first.say("RemedyChoiceIntent", remedy="voucher").speech
+    second = talk(token="demo-alex")
+    second.say("ComplaintIntent", problemType="damaged", orderNumber="1001", description="x")
+    assert "Done" in second.say("RemedyChoiceIntent", remedy="refund").speech
+
+    third_talk = talk(token="demo-alex")
+    offer = third_talk.say(
+        "ComplaintIntent", problemType="damaged", orderNumber="1006", description="cracked"
+    )
+    reply = third_talk.say("RemedyChoiceIntent", remedy="refund")
+
+    assert "refund the 39 dollars" in offer.speech  # offered, as the order qualifies
+    assert_callback_offer(reply)
+    assert "Done" not in reply.speech
+    given = handover(reply)
+    assert (given["reason"], given["priority"]) == ("complaint_escalated", "high")
+    assert given["order_number"] == "1006"
+    history = demo_stores.complaints.history(ALEX)
+    assert len(history.commitments) == 2
+    assert {c.order_number for c in history.commitments} == {"1003", "1001"}
+
+
 def test_a_repeated_complaint_about_the_same_order_goes_to_an_agent(
     talk: Talk, demo_stores: Stores
 ) -> None:
