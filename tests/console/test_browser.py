@@ -152,7 +152,7 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     page.get_by_label("Amount", exact=False).fill("10")
     page.get_by_role("button", name="Promise it").click()
     expect(page.get_by_text("Promise made; the customer hears it")).to_be_visible()
-    expect(page.locator("section[aria-labelledby=history]")).to_contain_text("voucher 10 USD")
+    expect(page.locator("section[aria-labelledby=history]")).to_contain_text("voucher 10.00 USD")
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)
 
     page.get_by_label("Resolved").check()
