@@ -30,19 +30,9 @@ from skill.rules.dates import local_today, zone
 from skill.rules.grants import minor_unit, parse_amount
 from skill.rules.remedies import status_on
 from skill.storage.audit import AuditEntry
-from skill.usecases.agent_actions import (
-    Act,
-    ActionConflict,
-    ActionRefused,
-    InvalidInput,
-    Outcome,
-    claim,
-    fulfil,
-    grant,
-    hand_over,
-    record_outcome,
-    reschedule,
-)
+from skill.usecases.acts import Act, ActionConflict, ActionRefused, InvalidInput
+from skill.usecases.callback_work import Outcome, claim, hand_over, record_outcome, reschedule
+from skill.usecases.promises import fulfil, grant
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
