@@ -6,9 +6,11 @@ Every page is server-rendered from ``templates/console/`` through the one jinja2
 environment (:class:`skill.speech.Renderer`), so autoescaping covers it.
 
 Modules: :mod:`.auth` (sign-in, session, CSRF, roles), :mod:`.queue` (the queue and
-"my callbacks"), :mod:`.callbacks` (a callback's page and the actions on it),
-:mod:`.overview` (promises across the team, the audit trail). The actions themselves are
-use-cases over the stores, without Flask: :mod:`skill.usecases.agent_actions`.
+"my callbacks"), :mod:`.callback_page` (a callback's page), :mod:`.callbacks` (the
+actions on it), :mod:`.overview` (promises across the team, the audit trail). The
+actions themselves are use-cases over the stores, without Flask:
+:mod:`skill.usecases.acts`, :mod:`skill.usecases.callback_work` and
+:mod:`skill.usecases.promises`.
 """
 
 from __future__ import annotations

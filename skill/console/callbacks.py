@@ -1,8 +1,5 @@
-"""One callback's page, and the actions an agent takes on it.
-
-The full phone number is shown, as a ``tel:`` link, only to the agent who holds the
-request, and each such view is written to the audit trail; everyone else sees the
-last two digits.
+"""The actions an agent takes on one callback's page (the page itself:
+:mod:`skill.console.callback_page`).
 
 Every form on the page has its own action id. What an agent types is checked here
 (amounts with :func:`skill.rules.grants.parse_amount`, times, choices, ids): anything
@@ -13,36 +10,23 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from flask import Response, abort, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
-from skill.console.auth import login_required, page
+from skill.console.auth import login_required
+from skill.console.callback_page import detail
 from skill.console.overview import promises
-from skill.records import Callback, CallbackStatus, Commitment, Order, RemedyKind
-from skill.rules.callbacks import last_digits
+from skill.records import Callback, Order, RemedyKind
 from skill.rules.dates import local_today, zone
 from skill.rules.grants import minor_unit, parse_amount
-from skill.rules.remedies import status_on
-from skill.storage.audit import AuditEntry
-from skill.usecases.agent_actions import (
-    Act,
-    ActionConflict,
-    ActionRefused,
-    InvalidInput,
-    Outcome,
-    claim,
-    fulfil,
-    grant,
-    hand_over,
-    record_outcome,
-    reschedule,
-)
+from skill.usecases.acts import Act, ActionConflict, ActionRefused, InvalidInput
+from skill.usecases.callback_work import Outcome, claim, hand_over, record_outcome, reschedule
+from skill.usecases.promises import fulfil, grant
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -57,21 +41,6 @@ DONE = {
     "granted": "Promise made; the customer hears it when they ask.",
     "kept": "Promise marked as kept.",
 }
-
-
-@dataclass(frozen=True)
-class Phone:
-    shown: str  # the full number for the holder, else "ending in 42"
-    dial: str | None  # for the tel: link; None when not the holder
-
-
-def _phone(callback: Callback, holder: bool) -> Phone | None:
-    if not callback.phone:
-        return None
-    if holder:
-        dial = "".join(ch for ch in callback.phone if ch.isdigit() or ch == "+")
-        return Phone(callback.phone, dial)
-    return Phone(f"ending in {last_digits(callback.phone)}", None)
 
 
 # Ids in addresses and forms are ours and short; anything longer is no id of ours (and
@@ -104,61 +73,6 @@ def _act() -> Act:
 def typed() -> dict[str, str]:
     """The submitted form as the agent typed it, to fill it in again (no tokens)."""
     return {k: v[:200] for k, v in request.form.items() if k not in ("csrf", "action_id")}
-
-
-def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
-    console = services()
-    stores = console.stores
-    now = console.clock()
-    today = local_today(now, console.settings.service_time_zone)
-    holder = callback.status is CallbackStatus.CLAIMED and callback.claimed_by == g.agent.agent_id
-    phone = _phone(callback, holder)
-    if phone is not None and phone.dial is not None:
-        # Least exposure: who saw a customer's number, and when, is on record.
-        stores.audit.record(AuditEntry(now, g.agent.agent_id, "view_phone", callback.callback_id))
-    orders: list[Order] = []
-    complaints = []
-    commitments: list[tuple[Commitment, str]] = []
-    if not callback.customer_id:
-        # An unlinked caller: the orders they proved theirs in the conversation.
-        verified = callback.context.get("orders")
-        numbers = [str(o.get("number")) for o in verified] if isinstance(verified, list) else []
-        orders = [o for n in numbers if (o := stores.orders.get(n)) is not None]
-    if callback.customer_id:
-        orders = stores.orders.account(callback.customer_id).orders
-        history = stores.complaints.history(callback.customer_id)
-        complaints = list(reversed(history.complaints))
-        commitments = [(c, status_on(c, today).value) for c in reversed(history.commitments)]
-    team = stores.team.get()
-    contacts = sorted(stores.callbacks.owner_state(callback.owner).contacts, key=lambda c: c.at)
-    local = zone(console.settings.service_time_zone)
-    return page(
-        "callback",
-        status=status,
-        callback=callback,
-        holder=holder,
-        held_by=team.agent(callback.claimed_by) if callback.claimed_by else None,
-        phone=phone,
-        orders=orders,
-        complaints=complaints,
-        commitments=commitments,
-        contacts=[(team.agent(c.agent_id), c.at) for c in reversed(contacts)],
-        colleagues=[a for a in team.agents if a.agent_id != g.agent.agent_id],
-        agents={a.agent_id: a for a in team.agents},
-        remedies=[kind.value for kind in RemedyKind],
-        due_local=callback.due_at.astimezone(local),
-        service_zone=console.settings.service_time_zone,
-        **{
-            "done": "",
-            "conflict": None,
-            "refused": None,
-            "able": [],
-            "invalid": None,
-            "form": "",
-            "typed": {},
-            **message,
-        },
-    )
 
 
 def _done(callback_id: str, message: str) -> Response:

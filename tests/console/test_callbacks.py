@@ -24,7 +24,8 @@ from skill.records import Callback, CallbackStatus, CommitmentStatus, RemedyKind
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
-from skill.usecases.agent_actions import Act, grant
+from skill.usecases.acts import Act
+from skill.usecases.promises import grant
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
 from tests.factories import expensive_delivery

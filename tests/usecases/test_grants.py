@@ -1,7 +1,7 @@
 """Grants through the use-cases against the embedded moto: the sums hold whoever grants.
 
 The skill's grant (skill.usecases.complaints.grant) and an agent's
-(skill.usecases.agent_actions.grant) share one rule and one set of running totals.
+(skill.usecases.promises.grant) share one rule and one set of running totals.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from skill.rules.remedies import Remedy
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_tables
-from skill.usecases import agent_actions
+from skill.usecases import acts, promises
 from skill.usecases.complaints import grant as skill_grant
 from skill.usecases.grants import GrantRefused
 from tests.conftest import MOMENT
@@ -121,8 +121,8 @@ def by_agent(
         customer_id=order.customer_id,
         claimed_by=agent.agent_id,
     )
-    act = agent_actions.Act(stores, agent, now, str(uuid.uuid4()))
-    return agent_actions.grant(act, POLICY, callback, order, kind, amount, now.date())
+    act = acts.Act(stores, agent, now, str(uuid.uuid4()))
+    return promises.grant(act, POLICY, callback, order, kind, amount, now.date())
 
 
 def worth(commitment: Commitment, orders: dict[str, Order]) -> Decimal:
@@ -298,7 +298,7 @@ def grant_in_turn(
         },
     }
     for who, index, kind, amount, days in sorted(attempts, key=lambda a: a[4]):
-        with suppress(GrantRefused, agent_actions.ActionRefused):
+        with suppress(GrantRefused, acts.ActionRefused):
             grants[who](orders[index], kind, amount, MOMENT + timedelta(days=days))
 
     by_number = {order.number: order for order in orders}
