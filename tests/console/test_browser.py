@@ -165,7 +165,7 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
 
     [commitment] = demo_stores.complaints.history("c-alex").commitments
-    assert commitment.amount is not None and str(commitment.amount.amount) == "10"
+    assert commitment.amount is not None and str(commitment.amount.amount) == "10.00"
     [callback] = [
         c
         for c in (demo_stores.callbacks.get(e["callback_id"]) for e in outbox(demo_stores))
