@@ -12,8 +12,9 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.callback_reach import INTENT, SLOTS
 from skill.handlers.callback_views import view
-from skill.handlers.callbacks import INTENT, SLOTS, CallbackTurn
+from skill.handlers.callbacks import CallbackTurn
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn

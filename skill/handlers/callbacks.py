@@ -9,27 +9,25 @@ through the turns that ask for a number. Asked again while one is open, the cust
 hears it, or changes it by saying a new time; telling, cancelling and changing a booked
 call back otherwise is :mod:`skill.handlers.callback_status`.
 
-A number said by voice is read back ("the number ending in 42, right?") before anything
-is booked for it or sent to it, also when it replaces the number of an open call back.
-Over a daily limit (:mod:`skill.rules.limits`) the customer hears that nothing changed,
+A number said by voice is read back (:mod:`skill.handlers.callback_reach`) before
+anything is booked for it or sent to it, also when it replaces the number of an open
+call back. Over a daily limit (:mod:`skill.rules.limits`) the customer hears that nothing changed,
 and what still stands.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.adapters import alexa_api
+from skill.handlers.callback_reach import INTENT, NumberReadBack, Reach, reach_for, spoken_channel
 from skill.handlers.callback_views import view
 from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.records import Complaint, Customer, Handover, Order
-from skill.rules.callbacks import Requested, last_digits, normalise_phone
+from skill.records import Callback, Complaint, Customer, Handover, Order
+from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError
 from skill.usecases.callbacks import (
@@ -48,22 +46,8 @@ from skill.usecases.callbacks import (
 )
 from skill.usecases.orders import identify
 
-INTENT = "CallbackIntent"
-CHANNELS = ("phone", "sms", "email")
 # Yes/no questions on the way to a booking.
 QUESTIONS = frozenset({Awaiting.CALLBACK_OFFER, Awaiting.CALLBACK_NUMBER})
-SLOTS = ("time", "day", "channel", "phoneNumber")
-
-
-@dataclass(frozen=True)
-class Reach:
-    """How the call back reaches the customer."""
-
-    channel: str
-    phone: str | None
-    email: str | None
-    # E-mail was asked for, but the account has no address: by phone instead.
-    no_email: bool
 
 
 class CallbackTurn:
@@ -98,21 +82,12 @@ class CallbackFlow(CallbackTurn):
         super().__init__(handler_input, turn)
         # What is being collected survives the turns that ask for a number.
         self.wish: CallbackWish = turn.dialogue.callback_wish
+        self.number = NumberReadBack(turn, self.wish)
 
     def collect_slots(self) -> None:
         self.wish.time = self.turn.slot("time") or self.wish.time
         self.wish.day = self.turn.slot("day") or self.wish.day
-        self.wish.channel = self._channel_slot() or self.wish.channel
-
-    def _channel_slot(self) -> str | None:
-        spoken = self.turn.slot_id("channel")
-        if spoken is None or spoken in CHANNELS:
-            return spoken
-        # Words Alexa did not resolve: the closest channel by what they say.
-        lowered = spoken.lower()
-        if "text" in lowered or "sms" in lowered or "nachricht" in lowered:
-            return "sms"
-        return "email" if "mail" in lowered else "phone"
+        self.wish.channel = spoken_channel(self.turn.slot_id("channel")) or self.wish.channel
 
     @property
     def requested(self) -> Requested:
@@ -133,25 +108,11 @@ class CallbackFlow(CallbackTurn):
         except StorageError:
             return self.failed()
         customer = account.customer if account else None
-        reach = self._reach(state.channel, customer)
+        reach = reach_for(self.input, self.wish, state.channel, customer)
         if reach.channel != "email" and not reach.phone:
-            return self.ask_number(retry=False)
+            return self.number.ask(retry=False)
         orders = account.orders if account else []
         return self.book(state, reach, customer, orders)
-
-    def _reach(self, last_channel: str | None, customer: Customer | None) -> Reach:
-        """The channel asked for (else the last one used), and the number or address."""
-        channel = self.wish.channel or last_channel or "phone"
-        no_email = False
-        email = None
-        if channel == "email":
-            email = customer.email if customer else None
-            if not email:
-                channel, no_email = "phone", True
-        phone = self.wish.phone if self.wish.confirmed else None
-        phone = phone or alexa_api.mobile_number(self.input)
-        phone = phone or (customer.phone if customer else None)
-        return Reach(channel, phone, email, no_email)
 
     def _complaint(self, handover: Handover | None) -> Complaint | None:
         """The complaint behind the offer, so the agent reads the customer's own words."""
@@ -220,55 +181,61 @@ class CallbackFlow(CallbackTurn):
 
         A new number is read back first; the yes comes back here and applies it.
         """
-        turn = self.turn
         callback = existing.callback
-        spoken_phone = normalise_phone(turn.slot("phoneNumber"))
-        if spoken_phone == callback.phone:
-            spoken_phone = None
-        if spoken_phone and not self._confirmed(spoken_phone):
+        spoken_phone = _new(normalise_phone(self.turn.slot("phoneNumber")), callback)
+        if spoken_phone and not self.number.confirmed(spoken_phone):
             self.collect_slots()
-            return self.number_given(spoken_phone)
-        wants_change = turn.slot("time") or turn.slot("day") or self._channel_slot()
+            return self.number.given(spoken_phone)
         # The turn that confirmed a new number: what was said with it, and the number.
-        confirmed = self.wish.phone if self._confirmed(self.wish.phone) else None
-        if confirmed == callback.phone:
-            confirmed = None
-        if confirmed:
-            wants_change = wants_change or self.wish.time or self.wish.day or self.wish.channel
-        if wants_change or spoken_phone or confirmed:
-            self.collect_slots()
-            channel = self.wish.channel
-            if channel == "email":
-                channel = None  # an e-mail address comes from the account; keep the channel
-            try:
-                move = reschedule(
-                    self.stores,
-                    self.services.settings,
-                    callback,
-                    self.requested,
-                    turn.now,
-                    caller=turn.user_id,
-                    channel=channel,
-                    phone=spoken_phone or confirmed,
-                )
-            except CallbackUnavailable:
-                return self.failed()
-            except LimitRefused as refused:
-                return self.refused(refused, existing)
-            self._forget()
-            return turn.answer(
-                "callback_rescheduled",
-                call=view(turn, move.callback, existing.agent),
-                moved=move.schedule.moved,
-                no_text=move.no_text,
-            )
-        turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
-        turn.dialogue.callback_id = callback.callback_id
-        return turn.answer("callback_existing", call=view(turn, callback, existing.agent))
+        confirmed = self.wish.phone if self.number.confirmed(self.wish.phone) else None
+        confirmed = _new(confirmed, callback)
+        if spoken_phone or confirmed or self._wants_change(with_number=bool(confirmed)):
+            return self._change(existing, spoken_phone or confirmed)
+        return self._tell(existing)
 
-    def _confirmed(self, phone: str | None) -> bool:
-        """Did the customer say yes to ``phone`` read back, in this session?"""
-        return bool(phone) and self.wish.confirmed and self.wish.phone == phone
+    def _wants_change(self, *, with_number: bool) -> bool:
+        """A time, day or channel said now, or (a number just confirmed) said with it."""
+        turn = self.turn
+        if turn.slot("time") or turn.slot("day") or spoken_channel(turn.slot_id("channel")):
+            return True
+        return with_number and bool(self.wish.time or self.wish.day or self.wish.channel)
+
+    def _change(self, existing: OpenCallback, phone: str | None) -> Response:
+        """Move the open call back to what was said, and tell the customer."""
+        turn = self.turn
+        self.collect_slots()
+        channel = self.wish.channel
+        if channel == "email":
+            channel = None  # an e-mail address comes from the account; keep the channel
+        try:
+            move = reschedule(
+                self.stores,
+                self.services.settings,
+                existing.callback,
+                self.requested,
+                turn.now,
+                caller=turn.user_id,
+                channel=channel,
+                phone=phone,
+            )
+        except CallbackUnavailable:
+            return self.failed()
+        except LimitRefused as refused:
+            return self.refused(refused, existing)
+        self._forget()
+        return turn.answer(
+            "callback_rescheduled",
+            call=view(turn, move.callback, existing.agent),
+            moved=move.schedule.moved,
+            no_text=move.no_text,
+        )
+
+    def _tell(self, existing: OpenCallback) -> Response:
+        """The open call back as it stands; a new time may follow."""
+        turn = self.turn
+        turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
+        turn.dialogue.callback_id = existing.callback.callback_id
+        return turn.answer("callback_existing", call=view(turn, existing.callback, existing.agent))
 
     def refused(self, refused: LimitRefused, existing: OpenCallback | None) -> Response:
         """Over a daily limit: nothing was stored; the call back as it stands, if any."""
@@ -281,39 +248,6 @@ class CallbackFlow(CallbackTurn):
             call=view(turn, existing.callback, existing.agent) if existing else None,
             service_phone=self.services.settings.service_phone,
         )
-
-    # The phone number ----------------------------------------------------------------
-
-    def ask_number(self, *, retry: bool) -> Response:
-        turn = self.turn
-        self._remember()
-        keep = {
-            "time": self.wish.time,
-            "day": self.wish.day,
-            "channel": self.wish.channel,
-            "phoneNumber": None,
-        }
-        response = turn.elicit(
-            INTENT, Awaiting.PHONE_NUMBER, "callback_need_number", keep, retry=retry
-        )
-        if not retry:
-            response.card = AskForPermissionsConsentCard(
-                permissions=[alexa_api.MOBILE_NUMBER_PERMISSION]
-            )
-        return response
-
-    def number_given(self, spoken: str | None) -> Response:
-        number = normalise_phone(spoken)
-        if number is None:
-            return self.ask_number(retry=True)
-        self.wish.phone = number
-        self.wish.confirmed = False
-        self._remember()
-        self.turn.dialogue.wait_for(Awaiting.CALLBACK_NUMBER)
-        return self.turn.answer("callback_confirm_number", digits=last_digits(number))
-
-    def _remember(self) -> None:
-        self.turn.dialogue.remember(self.wish)
 
     def _forget(self) -> None:
         self.turn.dialogue.forget_callback()
@@ -331,13 +265,13 @@ class RequestCallbackHandler(ServiceHandler):
         spoken_phone = turn.slot("phoneNumber")
         if spoken_phone and turn.dialogue.awaiting is Awaiting.PHONE_NUMBER:
             flow.collect_slots()
-            return flow.number_given(spoken_phone)
+            return flow.number.given(spoken_phone)
         flow.collect_slots()
         if spoken_phone and not flow.wish.phone:
             number = normalise_phone(spoken_phone)
             if number:
                 # "Call me on 555…" in one go: read it back before relying on it.
-                return flow.number_given(spoken_phone)
+                return flow.number.given(spoken_phone)
         return flow.request()
 
 
@@ -361,7 +295,12 @@ class CallbackAnswerHandler(ServiceHandler):
         # The number read back: "yes" books with it, "no" asks for another.
         if not yes:
             flow.wish.phone = None
-            return flow.ask_number(retry=False)
+            return flow.number.ask(retry=False)
         flow.wish.confirmed = True
         turn.dialogue.remember(flow.wish)
         return flow.request()
+
+
+def _new(phone: str | None, callback: Callback) -> str | None:
+    """``phone``, unless it is the number the call back already has."""
+    return None if phone == callback.phone else phone

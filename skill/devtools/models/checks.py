@@ -58,7 +58,7 @@ _INTENT_NAME = re.compile(r"""["'](AMAZON\.[A-Za-z]+Intent|[A-Z][A-Za-z]+Intent)
 
 def code_slot_ids() -> dict[str, set[str]]:
     """Custom slot types whose ids the code reads, and the ids it knows."""
-    from skill.handlers.callbacks import CHANNELS
+    from skill.handlers.callback_reach import CHANNELS
     from skill.records import ProblemType, RemedyKind
 
     return {
