@@ -32,20 +32,16 @@ from skill.records import Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, last_digits, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError
-from skill.usecases.callbacks import (
+from skill.usecases.callback_booking import (
     Booking,
     CallbackRequest,
-    CallbackUnavailable,
-    LimitRefused,
-    OpenCallback,
     callback_id_for,
-    lookup,
-    owner_of,
     replay,
     request_callback,
-    reschedule,
-    status,
 )
+from skill.usecases.callback_changes import reschedule
+from skill.usecases.callback_limits import LimitRefused
+from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, lookup, owner_of, status
 from skill.usecases.orders import identify
 
 INTENT = "CallbackIntent"
