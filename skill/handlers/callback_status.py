@@ -19,7 +19,8 @@ from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover
-from skill.usecases.callbacks import CallbackUnavailable, cancel, status
+from skill.usecases.callback_changes import cancel
+from skill.usecases.callbacks import CallbackUnavailable, status
 
 # Yes/no questions about the open callback.
 QUESTIONS = frozenset({Awaiting.CALLBACK_CANCEL, Awaiting.CALLBACK_CHANGE})

@@ -30,20 +30,16 @@ from skill.records import Callback, Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError
-from skill.usecases.callbacks import (
+from skill.usecases.callback_booking import (
     Booking,
     CallbackRequest,
-    CallbackUnavailable,
-    LimitRefused,
-    OpenCallback,
     callback_id_for,
-    lookup,
-    owner_of,
     replay,
     request_callback,
-    reschedule,
-    status,
 )
+from skill.usecases.callback_changes import reschedule
+from skill.usecases.callback_limits import LimitRefused
+from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, lookup, owner_of, status
 from skill.usecases.orders import identify
 
 # Yes/no questions on the way to a booking.

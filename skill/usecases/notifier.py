@@ -9,7 +9,8 @@ reads the embedded server's stream and prints the messages.
 Messages to the team carry the customer's first name and the reason, never the phone
 number: that is in the console, shown only to the agent who holds the request.
 
-Whom an event tells was decided when it was written (:mod:`skill.usecases.callbacks`):
+Whom an event tells was decided when it was written (:mod:`skill.usecases.callback_booking`,
+:mod:`skill.usecases.callback_changes`):
 ``sms`` says whether the customer is texted (within the day's limit, to a number that
 may be texted, at most once an hour per call back), and ``team: false`` marks a move the
 team heard of within the hour. Events without ``sms`` (the console's) text a customer

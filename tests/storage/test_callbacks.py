@@ -16,7 +16,8 @@ from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged
 from skill.storage.outbox import OutboxEvent
-from skill.usecases.callbacks import Booking, CallbackRequest, OpenCallback, request_callback
+from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback
+from skill.usecases.callbacks import OpenCallback
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
 from tests.stored import outbox

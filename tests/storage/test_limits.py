@@ -18,15 +18,9 @@ from skill.storage import Stores
 from skill.storage.callbacks import CallbackChanged
 from skill.storage.client import dynamodb_client
 from skill.storage.limits import LimitReached
-from skill.usecases.callbacks import (
-    Booking,
-    CallbackRequest,
-    LimitRefused,
-    Move,
-    NoText,
-    request_callback,
-    reschedule,
-)
+from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback
+from skill.usecases.callback_changes import Move, reschedule
+from skill.usecases.callback_limits import LimitRefused, NoText
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
 from tests.storage.test_callbacks import event, make_callback
