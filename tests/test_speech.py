@@ -164,7 +164,7 @@ def call_view(
     return CallView(**values)
 
 
-# Why a customer who chose SMS gets no text (skill.usecases.callbacks.NoText).
+# Why a customer who chose SMS gets no text (skill.usecases.callback_limits.NoText).
 NO_TEXT = ("unconfirmed", "limit", "recent")
 
 
