@@ -17,7 +17,7 @@ from skill.handlers.callback_views import view
 from skill.handlers.callbacks import CallbackTurn
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
-from skill.handlers.turn import ServiceHandler, Turn
+from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
 from skill.records import Handover
 from skill.usecases.callback_changes import cancel
 from skill.usecases.callbacks import CallbackUnavailable, status
@@ -73,10 +73,7 @@ class BookedCallbackAnswerHandler(ServiceHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         answered = Dialogue.of(handler_input).awaiting
-        return answered in QUESTIONS and bool(
-            is_intent_name("AMAZON.YesIntent")(handler_input)
-            or is_intent_name("AMAZON.NoIntent")(handler_input)
-        )
+        return answered in QUESTIONS and is_yes_or_no(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)

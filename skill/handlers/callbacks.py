@@ -25,7 +25,7 @@ from skill.adapters import alexa_api
 from skill.handlers.callback_reach import INTENT, NumberReadBack, Reach, reach_for, spoken_channel
 from skill.handlers.callback_views import view
 from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
-from skill.handlers.turn import ServiceHandler, Turn
+from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
 from skill.records import Callback, Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
@@ -276,10 +276,7 @@ class CallbackAnswerHandler(ServiceHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         answered = Dialogue.of(handler_input).awaiting
-        return answered in QUESTIONS and bool(
-            is_intent_name("AMAZON.YesIntent")(handler_input)
-            or is_intent_name("AMAZON.NoIntent")(handler_input)
-        )
+        return answered in QUESTIONS and is_yes_or_no(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)

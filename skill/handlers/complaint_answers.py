@@ -16,7 +16,7 @@ from skill.handlers.complaint_turn import remedy_kind
 from skill.handlers.complaints import SLOTS, ComplaintTaking
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.remedy_offer import RemedyOffer
-from skill.handlers.turn import ServiceHandler, Turn
+from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
 from skill.records import RemedyKind
 
 CHOICE = "RemedyChoiceIntent"
@@ -60,10 +60,7 @@ class ComplaintAnswerHandler(ServiceHandler):
         if awaiting in (Awaiting.DESCRIPTION, Awaiting.FEEDBACK):
             # Only "no" ("nothing to add") is an answer here; "yes" is not one.
             return bool(is_intent_name("AMAZON.NoIntent")(handler_input))
-        return bool(
-            is_intent_name("AMAZON.YesIntent")(handler_input)
-            or is_intent_name("AMAZON.NoIntent")(handler_input)
-        )
+        return is_yes_or_no(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)

@@ -7,7 +7,7 @@ from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.handlers.dialogue import Awaiting, Dialogue
-from skill.handlers.turn import ServiceHandler, Turn
+from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
 from skill.storage.errors import StorageError
 from skill.usecases.orders import identify
 from skill.usecases.privacy import erase, summary
@@ -42,10 +42,7 @@ class DeleteMyDataHandler(ServiceHandler):
 class EraseAnswerHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         answered = Dialogue.of(handler_input).awaiting
-        return answered is Awaiting.ERASE_DATA and bool(
-            is_intent_name("AMAZON.YesIntent")(handler_input)
-            or is_intent_name("AMAZON.NoIntent")(handler_input)
-        )
+        return answered is Awaiting.ERASE_DATA and is_yes_or_no(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
 from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.ui import LinkAccountCard, SimpleCard
@@ -162,6 +163,14 @@ class Turn:
         response = self.answer(template, end_session=False, link_account=link_account, **data)
         response.directives = [*(response.directives or []), directive]
         return response
+
+
+def is_yes_or_no(handler_input: HandlerInput) -> bool:
+    """Whether the customer answered a yes/no question with yes or no."""
+    return bool(
+        is_intent_name("AMAZON.YesIntent")(handler_input)
+        or is_intent_name("AMAZON.NoIntent")(handler_input)
+    )
 
 
 def _closest(locale: str) -> str:
