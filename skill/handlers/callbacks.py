@@ -213,6 +213,7 @@ class CallbackFlow(CallbackTurn):
                 caller=turn.user_id,
                 channel=channel,
                 phone=phone,
+                agents=existing.agents or None,
             )
         except CallbackUnavailable:
             return self.failed()

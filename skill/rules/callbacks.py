@@ -6,8 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Protocol
 
 from skill.records import Agent, Contact, Money, QueuedCallback
 
@@ -92,11 +93,21 @@ class ServiceHours:
             hours = self.days.get(day.weekday())
             if hours is None:
                 continue
-            opens = datetime.combine(day, hours[0], zone)
-            closes = datetime.combine(day, hours[1], zone)
-            if local < closes:
-                return max(local, opens).astimezone(moment.tzinfo)
+            # Compared in UTC: times of one zone compare by the clock on the wall, which
+            # runs an hour twice on the night the clocks go back.
+            opens = datetime.combine(day, hours[0], zone).astimezone(UTC)
+            closes = datetime.combine(day, hours[1], zone).astimezone(UTC)
+            if moment < closes:
+                return max(moment.astimezone(UTC), opens).astimezone(moment.tzinfo)
         raise ServiceHoursError("no opening within a week")  # unreachable: parse needs a day
+
+
+class Opening(Protocol):
+    """When a call can happen (:mod:`skill.rules.hours` builds them)."""
+
+    def earliest(self, moment: datetime) -> datetime:
+        """The first moment at or after ``moment`` when it can."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -145,11 +156,14 @@ def schedule(
     now: datetime,
     requested: Requested,
     wait: timedelta,
-    hours: ServiceHours,
-    service_zone: tzinfo,
+    hours: Opening,
     customer_zone: tzinfo,
 ) -> Schedule:
-    """When the call happens: as soon as possible, or the customer's time within hours."""
+    """When the call happens: as soon as possible, or the customer's time within hours.
+
+    ``hours`` says when a call can happen (the team's hours, within the customer's day:
+    :func:`skill.rules.hours.reachable`); the wish is read in the customer's zone.
+    """
     if requested.asap:
         wanted = now + wait
     else:
@@ -160,7 +174,7 @@ def schedule(
             wanted += timedelta(days=1)  # "at ten" said at eleven means tomorrow
         if wanted < now + wait:
             wanted = now + wait
-    at = hours.earliest(wanted, service_zone)
+    at = hours.earliest(wanted)
     # Midnight on a named day without a time means "some time that day", not a move.
     vague_day = requested.day is not None and requested.at is None
     moved = at > wanted and not vague_day

@@ -31,7 +31,6 @@ from skill.rules.callbacks import (
     Priority,
     Requested,
     Schedule,
-    ServiceHours,
     ahead_of,
     choose_agent,
     loads,
@@ -47,7 +46,13 @@ from skill.storage.errors import StorageError
 from skill.storage.limits import LimitReached
 from skill.storage.outbox import OutboxEvent
 from skill.usecases.callback_limits import NoText, over_limit, textable
-from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, in_queue, lookup
+from skill.usecases.callbacks import (
+    CallbackUnavailable,
+    OpenCallback,
+    call_hours,
+    in_queue,
+    lookup,
+)
 
 if TYPE_CHECKING:
     from skill.config import Settings
@@ -153,14 +158,8 @@ def request_callback(
         raise CallbackUnavailable("no agents")
     agent, continuity = choice
     wait = _wait(team, priority, now, settings)
-    when = schedule(
-        now,
-        request.requested,
-        wait,
-        ServiceHours.parse(settings.service_hours),
-        zone(settings.service_time_zone),
-        zone(request.time_zone),
-    )
+    hours = call_hours(settings, team.agents, request.locale, request.time_zone)
+    when = schedule(now, request.requested, wait, hours, zone(request.time_zone))
     callback = _callback(request, agent, when, priority, continuity, now)
     callback, no_text = textable(callback, settings)
     booking = Booking(callback, agent, when, wait, continuity, new=True, no_text=no_text)

@@ -24,10 +24,13 @@ from skill.rules.callbacks import (
     schedule,
     wait_estimate,
 )
+from skill.rules.hours import ZonedHours
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
 HOURS = ServiceHours.parse("Mon-Fri 08:00-20:00; Sat 09:00-14:00")
+# A team in New York (the team of several zones is tests/rules/test_hours.py).
+NY_TEAM = ZonedHours(HOURS, NEW_YORK)
 # Monday 23 November 2026, 10:00 in New York.
 MONDAY_MORNING = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TEN_MINUTES = timedelta(minutes=10)
@@ -95,7 +98,7 @@ def test_earliest_opening(moment: datetime, expected: datetime) -> None:
 
 
 def test_asap_within_hours_is_now_plus_the_wait() -> None:
-    result = schedule(MONDAY_MORNING, Requested(), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, Requested(), TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == MONDAY_MORNING + TEN_MINUTES
     assert result.asap
     assert not result.moved
@@ -103,14 +106,14 @@ def test_asap_within_hours_is_now_plus_the_wait() -> None:
 
 def test_asap_after_hours_moves_to_the_next_opening() -> None:
     evening = ny(23, 19, 55)
-    result = schedule(evening, Requested(), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(evening, Requested(), TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 8)
     assert result.moved
 
 
 def test_tomorrow_at_ten_in_the_customers_zone() -> None:
     wish = Requested.from_slots("2026-11-24", "10:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 10)
     assert not result.asap
     assert not result.moved
@@ -118,14 +121,14 @@ def test_tomorrow_at_ten_in_the_customers_zone() -> None:
 
 def test_a_time_already_past_today_means_tomorrow() -> None:
     wish = Requested.from_slots(None, "09:00")  # said at 10:00
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 9)
 
 
 def test_across_time_zones_the_customers_morning_is_before_the_teams_opening() -> None:
     # 10:00 in Berlin is 04:00 in New York: the team starts at 08:00 (14:00 in Berlin).
     wish = Requested.from_slots("2026-11-24", "10:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, BERLIN)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, BERLIN)
     assert result.at == ny(24, 8)
     assert result.at.astimezone(BERLIN).hour == 14
     assert result.moved
@@ -133,13 +136,13 @@ def test_across_time_zones_the_customers_morning_is_before_the_teams_opening() -
 
 def test_after_five_pm_is_kept_within_hours() -> None:
     wish = Requested.from_slots(None, "17:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(23, 17)
 
 
 def test_a_named_day_without_time_is_that_days_opening_and_not_a_move() -> None:
     wish = Requested.from_slots("2026-11-28", None)  # Saturday
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(28, 9)
     assert not result.moved
 
