@@ -76,7 +76,7 @@ def run(settings: Settings, path: Path, **options: bool) -> tuple[int, str, str]
 
 def shop_items(stores: Stores) -> list[dict[str, Any]]:
     pages = stores.client.get_paginator("scan").paginate(TableName=stores.table)
-    return [item for page in pages for item in page["Items"] if "source" in item]
+    return [item for page in pages for item in page["Items"] if "shop_hash" in item]
 
 
 def test_a_good_file_is_imported_once_and_again_changes_nothing(
