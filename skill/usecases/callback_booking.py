@@ -24,7 +24,6 @@ from skill.records import (
     Customer,
     Money,
     Order,
-    OrderStatus,
 )
 from skill.rules.callbacks import (
     CONTINUITY_WINDOW,
@@ -41,6 +40,7 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.dates import local_today, zone
+from skill.rules.eligibility import is_late
 from skill.rules.limits import Act, tallies
 from skill.storage.callbacks import CallbackAlreadyOpen, OwnerState
 from skill.storage.errors import StorageError
@@ -175,7 +175,8 @@ def _priority(request: CallbackRequest, state: OwnerState, now: datetime) -> Pri
     return priority_for(
         handover.reason if handover else "asked",
         asked_priority=handover.priority if handover else "normal",
-        delayed_order=any(order.status is OrderStatus.DELAYED for order in request.orders),
+        # Past its day and not delivered counts as late, flagged or not.
+        delayed_order=any(is_late(order, now.date()) for order in request.orders),
         repeat_contact=repeat,
     )
 
