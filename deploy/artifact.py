@@ -1,9 +1,10 @@
-"""The deployment artifact: one reproducible zip for the three Lambda functions.
+"""The deployment artifact: one reproducible zip for the four Lambda functions.
 
 ``python -m deploy.artifact VENDOR_DIR OUT_ZIP`` (``make package`` runs it after pip
 has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes:
 
-    lambda_function.py, notifier_function.py, overdue_function.py   the entries
+    lambda_function.py, notifier_function.py, overdue_function.py,
+    webhooks_function.py                                            the entries
     skill/         without the web service, the demo and the command line
     templates/     speech (and any page templates: small, and read by name), and
                    every speech template compiled (templates/__compiled__/)
@@ -38,7 +39,12 @@ from skill.policy import checked_copy, compiled_path
 from skill.speech import Renderer, compiled_templates
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
+ENTRIES = (
+    "lambda_function.py",
+    "notifier_function.py",
+    "overdue_function.py",
+    "webhooks_function.py",
+)
 TREES = ("skill", "templates", "policy")
 # Parts of skill/ that no Lambda function imports: the web service and the console, the
 # developer tools (chat, model checker, demo) and the command line.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.artifact import LAMBDA_PYTHON, build
+from deploy.artifact import ENTRIES, LAMBDA_PYTHON, build
 from deploy.pins import (
     FROM_THE_RUNTIME,
     LOCK,
@@ -76,7 +76,7 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     build(vendor, out)
     names = set(zipfile.ZipFile(out).namelist())
 
-    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+    for entry in ENTRIES:
         assert entry in names
     assert {"skill/app.py", "skill/usecases/notifier.py", "skill/usecases/overdue.py"} <= names
     assert "policy/remedies.yaml" in names
@@ -102,6 +102,7 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
             "lambda_function.py",
             "notifier_function.py",
             "overdue_function.py",
+            "webhooks_function.py",
             "skill/app.py",
             "skill/handlers/deferred.py",
             "skill/handlers/complaints.py",  # imported by name when first needed
@@ -208,7 +209,7 @@ def test_a_broken_policy_fails_the_build(vendor: Path, tmp_path: Path) -> None:
     root = tmp_path / "source"
     for tree in ("skill", "templates", "policy"):
         shutil.copytree(ROOT / tree, root / tree, ignore=shutil.ignore_patterns("__*__"))
-    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+    for entry in ENTRIES:
         shutil.copy(ROOT / entry, root / entry)
     policy = root / "policy" / "remedies.yaml"
     policy.write_text(policy.read_text().replace("problems:", "problem:"))
