@@ -13,7 +13,13 @@ from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
-from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
+from skill.rules.orders import (
+    answer_page,
+    describe,
+    heard_as,
+    normalise_order_number,
+    rank_orders,
+)
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
 INTENT = "OrderStatusIntent"
@@ -65,7 +71,7 @@ class OrderStatusHandler(ServiceHandler):
             return turn.answer("no_orders", name=name)
         if number is None:
             return speak_orders(turn, ranked)
-        wanted = [order for order in ranked if order.number == number]
+        wanted = [order for order in ranked if heard_as(order.number, number)]
         if wanted:
             return speak_orders(turn, wanted)
         return speak_orders(turn, ranked, missing=number)

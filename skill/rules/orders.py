@@ -124,6 +124,17 @@ def normalise_order_number(raw: str | None) -> str | None:
     return str(int(digits))
 
 
+def heard_as(number: str, heard: str) -> bool:
+    """Whether the number slot's ``heard`` (digits only) names order ``number``: itself,
+    or the digits of a number with letters ("A-7731" is heard as "7731")."""
+    if number == heard:
+        return True
+    if number.isdigit():
+        return False
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return bool(digits) and digits.lstrip("0") == heard.lstrip("0")
+
+
 def worth_mentioning(orders: Iterable[Order], today: date, limit: int = 2) -> list[Order]:
     """What the launch greeting tells a customer first: delays, and what arrives soon."""
     chosen = [

@@ -11,6 +11,7 @@ from skill.rules.orders import (
     answer_page,
     as_of,
     describe,
+    heard_as,
     normalise_order_number,
     rank_orders,
     worth_mentioning,
@@ -386,3 +387,21 @@ def test_a_flagged_delay_whose_new_day_has_passed_keeps_only_its_first_day() -> 
 
     assert view.delayed and view.day is None
     assert view.original_day is not None and view.original_day.offset == -5
+
+
+@pytest.mark.parametrize(
+    ("number", "heard", "named"),
+    [
+        ("1003", "1003", True),
+        ("1003", "103", False),
+        ("A-7731", "7731", True),
+        ("SO/2026/017", "202617", False),
+        ("SO-017", "17", True),
+        ("A-7731", "773", False),
+        ("AB", "0", False),
+    ],
+)
+def test_heard_as_takes_the_digits_of_a_number_with_letters(
+    number: str, heard: str, named: bool
+) -> None:
+    assert heard_as(number, heard) is named
