@@ -26,8 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
-# The demo's webhooks check signatures like any others, with this secret (printed at start).
-DEMO_WEBHOOK_SECRET = "demo-webhook-secret"
 
 
 @dataclass
@@ -42,7 +40,7 @@ class Demo:
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
     from skill.console import Console
-    from skill.devtools.demo.data import seed, seed_console
+    from skill.devtools.demo.data import WEBHOOK_KEY, seed, seed_console
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
     from skill.usecases.webhooks import webhooks_for
     from skill.web import create_app
@@ -60,8 +58,9 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy, eager=True)
     # Plain HTTP on loopback: a Secure cookie would never be sent back.
     console = Console(stores, settings, renderer, clock, policy, secure_cookies=False)
+    # The webhooks check signatures as anywhere else, with the demo's printed key.
     signed = settings.with_changes(
-        shopify_webhook_secret=DEMO_WEBHOOK_SECRET, orders_webhook_secret=DEMO_WEBHOOK_SECRET
+        shopify_webhook_secret=WEBHOOK_KEY, orders_webhook_secret=WEBHOOK_KEY
     )
     webhooks = webhooks_for(signed, stores, clock)
     app = create_app(skill, verifier=None, console=console, webhooks=webhooks)
@@ -75,6 +74,8 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
 def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> None:
     from werkzeug.serving import make_server
 
+    from skill.devtools.demo.data import WEBHOOK_KEY
+
     if host not in LOOPBACK:
         raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
     demo = start_demo(settings, clock)
@@ -85,7 +86,7 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  POST /alexa   (try: curl -d @tests/events/order_status_linked.json ...)\n"
         "  GET  /healthz\n"
         "  GET  /console (agent console; logins maria, james, jonas, priya; see README)\n"
-        f"  POST /webhooks/shopify, /webhooks/orders (signed with {DEMO_WEBHOOK_SECRET!r})\n"
+        f"  POST /webhooks/shopify, /webhooks/orders (signed with {WEBHOOK_KEY!r})\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines",
