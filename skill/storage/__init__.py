@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
     from skill.storage.team import TeamStore
-    from skill.storage.webhook_receipts import WebhookReceiptStore
 
 
 class Stores:
@@ -99,12 +98,6 @@ class Stores:
         from skill.storage.audit import AuditStore
 
         return AuditStore(self.client, self.table)
-
-    @cached_property
-    def webhook_receipts(self) -> WebhookReceiptStore:
-        from skill.storage.webhook_receipts import WebhookReceiptStore
-
-        return WebhookReceiptStore(self.client, self.table)
 
     def load(self) -> None:
         """Make every store now (before SnapStart's snapshot, say)."""

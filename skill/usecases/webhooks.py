@@ -259,11 +259,12 @@ def webhooks_for(settings: Settings, stores: Stores, clock: Clock) -> Webhooks:
     """The webhooks over ``stores``' table, with the secrets ``settings`` hold."""
     from skill.storage.order_records import OrderRecordReader
     from skill.storage.shop import ShopStore
+    from skill.storage.webhook_receipts import WebhookReceiptStore
 
     return Webhooks(
         shop=ShopStore(stores.client, stores.table, workers=1),
         orders=OrderRecordReader(stores.client, stores.table),
-        receipts=stores.webhook_receipts,
+        receipts=WebhookReceiptStore(stores.client, stores.table),
         clock=clock,
         shopify_secret=settings.shopify_webhook_secret,
         orders_secret=settings.orders_webhook_secret,
