@@ -52,6 +52,9 @@ ORDER_FIELDS = frozenset(
 # but nothing a shop prints is this long, and a runaway value is a mistake.
 MAX_TEXT = 200
 MAX_ITEMS = 100
+MAX_QUANTITY = 100_000
+# No order costs a billion; a value that large is a unit or column mistake.
+MAX_AMOUNT = 1_000_000_000
 # The voice slot hears at most this many digits (skill.rules.orders.normalise_order_number).
 SPOKEN_DIGITS = 12
 
@@ -371,6 +374,8 @@ def _amount(data: Mapping[str, object], name: str) -> Decimal:
         raise RecordError(name, "must be a number") from None
     if not amount.is_finite() or amount < 0:
         raise RecordError(name, "must be zero or more")
+    if amount >= MAX_AMOUNT:
+        raise RecordError(name, f"must be less than {MAX_AMOUNT:,}")
     if amount != amount.quantize(Decimal("0.001")):
         raise RecordError(name, "has more than three decimal places")
     return amount
@@ -397,8 +402,14 @@ def _items(data: Mapping[str, object]) -> tuple[OrderLine, ...]:
         quantity = line.get("quantity", 1)
         if isinstance(quantity, str) and quantity.strip().isdigit():
             quantity = int(quantity)
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
-            raise RecordError(f"{where}.quantity", "must be a whole number of 1 or more")
+        if (
+            isinstance(quantity, bool)
+            or not isinstance(quantity, int)
+            or not 1 <= quantity <= MAX_QUANTITY
+        ):
+            raise RecordError(
+                f"{where}.quantity", f"must be a whole number from 1 to {MAX_QUANTITY:,}"
+            )
         lines.append(OrderLine(name, quantity))
     return tuple(lines)
 

@@ -1,13 +1,19 @@
 """A shop's own customers and orders into the table, as the skill reads them.
 
 Records (skill.rules.shop_records) become the same items :mod:`skill.storage.orders`
-reads, plus the shop's own attributes (``shop_status``, ``line_items``, ``due``,
-``tracking_url``, ``shop_updated_at``, ...). :meth:`ShopStore.upsert`:
+reads, plus three attributes of the shop's own::
+
+    shop             JSON text: what the skill does not read (the shop's status, the
+                     item lines, due dates as given, tracking URL, extra fields)
+    shop_updated_at  the record's ``updated_at`` in UTC, when it has one
+    shop_hash        a hash of every other attribute
+
+:meth:`ShopStore.upsert`:
 
 1. keeps, of several records with one key, the newest (the last of equals);
-2. reads the stored items (BatchGetItem, 100 keys a call) and sorts each record:
-   unchanged (same attributes), older (its ``updated_at`` before the stored one's),
-   new (no item yet) or changed;
+2. reads ``shop_hash`` and ``shop_updated_at`` of the stored items (BatchGetItem, 100
+   keys a call) and sorts each record: unchanged (same hash), older (its ``updated_at``
+   before the stored one's), new (no item yet) or changed;
 3. writes the new ones with BatchWriteItem (25 a call, unprocessed items retried with
    exponential backoff), the changed ones with a put conditional on the stored
    ``shop_updated_at`` being no newer, so a webhook's newer write in the meantime wins.
@@ -20,6 +26,7 @@ it. Changed items carry no such window.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -43,6 +50,8 @@ if TYPE_CHECKING:
 
 ShopRecord = CustomerRecord | OrderRecord
 
+# What an upsert reads of a stored item to know it unchanged or newer.
+_STAMPS = ("PK", "SK", "shop_hash", "shop_updated_at")
 WRITE_BATCH = 25  # BatchWriteItem's limit
 READ_BATCH = 100  # BatchGetItem's limit
 # Unprocessed items are sent again after 50 ms, 100 ms, 200 ms, ... (at most 8 tries).
@@ -77,39 +86,41 @@ def _day_text(value: date | datetime | None) -> str | None:
 
 def customer_item(record: CustomerRecord) -> dict[str, Any]:
     """The profile item's attributes (None for an absent one)."""
-    return {
-        **customer_values(customer_of(record)),
-        "locale": record.locale,
-        "source": "shop",
-        "shop_updated_at": moment_text(record.updated_at) if record.updated_at else None,
-        "shop_extra": _extra_text(record.extra),
-    }
+    shop = {"locale": record.locale, "extra": dict(record.extra)}
+    return _with_shop(customer_values(customer_of(record)), shop, record.updated_at)
 
 
 def order_item(record: OrderRecord, postal_code: str) -> dict[str, Any]:
     """The order item's attributes; ``postal_code`` is where the order goes."""
-    return {
-        **order_values(order_of(record, postal_code)),
-        "shop_status": record.status.value,
-        "line_items": [{"name": line.name, "quantity": line.quantity} for line in record.items],
+    shop = {
+        "status": record.status.value,
+        "items": [{"name": line.name, "quantity": line.quantity} for line in record.items],
         "ordered_at": _day_text(record.ordered_at),
         "due": record.due.isoformat(),
         "new_due": _day_text(record.new_due),
         "delivered_at": _day_text(record.delivered_at),
         "tracking_url": record.tracking_url,
-        "source": "shop",
-        "shop_updated_at": moment_text(record.updated_at) if record.updated_at else None,
-        "shop_extra": _extra_text(record.extra),
+        "extra": dict(record.extra),
     }
+    return _with_shop(order_values(order_of(record, postal_code)), shop, record.updated_at)
 
 
-def _extra_text(extra: Mapping[str, object]) -> str | None:
-    # As JSON text: any JSON value fits (DynamoDB takes no floats), and nothing reads it.
-    return json.dumps(extra, sort_keys=True, default=str) if extra else None
-
-
-def _comparable(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: value for name, value in values.items() if value is not None}
+def _with_shop(
+    values: dict[str, Any], shop: dict[str, Any], updated_at: datetime | None
+) -> dict[str, Any]:
+    """The skill's attributes plus the shop's: what the skill does not read, as one JSON
+    text (any JSON value fits, floats too, and it costs one attribute); when the shop
+    last changed it; and a hash of it all, so an unchanged record is known by reading
+    two small attributes."""
+    item = {name: value for name, value in values.items() if value is not None}
+    item["shop"] = json.dumps(
+        {name: value for name, value in shop.items() if value}, sort_keys=True, default=str
+    )
+    if updated_at is not None:
+        item["shop_updated_at"] = moment_text(updated_at)
+    canonical = json.dumps(item, sort_keys=True, default=str).encode("utf-8")
+    item["shop_hash"] = hashlib.sha256(canonical).hexdigest()[:32]
+    return item
 
 
 class ShopStore:
@@ -143,14 +154,14 @@ class ShopStore:
             )
             for record_key, record in latest.items()
         }
-        stored = self._read([_split(record_key) for record_key in items])
+        stored = self._read([_split(record_key) for record_key in items], _STAMPS)
         fresh: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
         for record_key, values in items.items():
             before = stored.get(record_key)
             if before is None:
                 fresh.append(values)
-            elif _comparable(before) == _comparable(values):
+            elif before.get("shop_hash") == values["shop_hash"]:
                 counts += UpsertCounts(unchanged=1)
             elif _older(values, before):
                 counts += UpsertCounts(older_skipped=1)
@@ -169,9 +180,9 @@ class ShopStore:
         else:
             postal = record.postal_code or self._postal_codes([record]).get(record.customer_id)
             values = order_item(record, postal or "")
-        before = self._read([_split(values["PK"] + "|" + values["SK"])])
+        before = self._read([(values["PK"], values["SK"])], _STAMPS)
         previous = next(iter(before.values()), None)
-        if previous is not None and _comparable(previous) == _comparable(values):
+        if previous is not None and previous.get("shop_hash") == values["shop_hash"]:
             return UpsertCounts(unchanged=1)
         return self._put_unless_newer(values)
 
@@ -187,24 +198,37 @@ class ShopStore:
             if isinstance(r, OrderRecord) and not r.postal_code and r.customer_id not in codes
         }
         if wanted:
-            profiles = self._read([(f"CUSTOMER#{cid}", "PROFILE") for cid in sorted(wanted)])
+            profiles = self._read(
+                [(f"CUSTOMER#{cid}", "PROFILE") for cid in sorted(wanted)],
+                ("PK", "SK", "customer_id", "postal_code"),
+            )
             for values in profiles.values():
                 codes[values["customer_id"]] = values.get("postal_code", "")
         return codes
 
-    def _read(self, keys: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
-        """Stored items by "PK|SK", read 100 keys a call, side by side."""
+    def _read(
+        self, keys: Sequence[tuple[str, str]], attributes: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """``attributes`` of the stored items by "PK|SK", 100 keys a call, side by side."""
         chunks = [keys[i : i + READ_BATCH] for i in range(0, len(keys), READ_BATCH)]
         found: dict[str, dict[str, Any]] = {}
-        for part in self._map(self._read_chunk, chunks):
+        for part in self._map(lambda chunk: self._read_chunk(chunk, attributes), chunks):
             found.update(part)
         return found
 
     @translated()
-    def _read_chunk(self, keys: Sequence[tuple[str, str]]) -> dict[str, dict[str, Any]]:
+    def _read_chunk(
+        self, keys: Sequence[tuple[str, str]], attributes: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
         found: dict[str, dict[str, Any]] = {}
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
         request: dict[str, Any] = {
-            self._table: {"Keys": [key(pk, sk) for pk, sk in keys], "ConsistentRead": True}
+            self._table: {
+                "Keys": [key(pk, sk) for pk, sk in keys],
+                "ConsistentRead": True,
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": names,
+            }
         }
         for attempt in range(BACKOFF_TRIES):
             answer = self._client.batch_get_item(RequestItems=request)

@@ -266,4 +266,4 @@ def _store(settings: Settings) -> ShopStore:
     from skill.storage.client import admin_client
     from skill.storage.shop import ShopStore
 
-    return ShopStore(admin_client(settings), settings.table_name)
+    return ShopStore(admin_client(settings, bulk=True), settings.table_name)

@@ -76,7 +76,7 @@ def run(settings: Settings, path: Path, **options: bool) -> tuple[int, str, str]
 
 def shop_items(stores: Stores) -> list[dict[str, Any]]:
     pages = stores.client.get_paginator("scan").paginate(TableName=stores.table)
-    return [item for page in pages for item in page["Items"] if "source" in item]
+    return [item for page in pages for item in page["Items"] if "shop_hash" in item]
 
 
 def test_a_good_file_is_imported_once_and_again_changes_nothing(
@@ -273,3 +273,21 @@ def test_main_reads_the_arguments(tmp_path: Path, capsys: pytest.CaptureFixture[
 
     assert ended.value.code == 1
     assert capsys.readouterr().err.strip().endswith("line 1: email: must be an e-mail address")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_terminal_sees_the_progress_and_then_only_the_summary(
+    settings: Settings, stores: Stores, tmp_path: Path
+) -> None:
+    out, err = io.StringIO(), Terminal()
+
+    status = import_command(settings, jsonl(tmp_path, ROBIN, SHIPPED), out=out, err=err)
+
+    assert status == 0
+    # Redrawn on one line, then wiped, so the terminal is left with the summary alone.
+    assert err.getvalue() == "\rimporting 2 of 2 records (100%)\r\033[K"
+    assert out.getvalue().startswith("imported 1 order and 1 customer in ")
