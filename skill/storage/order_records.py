@@ -2,14 +2,15 @@
 
 A shipment's webhook (``fulfillments/update``) says where the parcel is, not what was
 ordered: the rest comes from the order item as stored. Items written from a record
-(:mod:`skill.storage.shop`) carry the shop's own attributes (``shop_status``,
-``line_items``, ``due``, ``shop_updated_at`` …) and give the record back as it was; an
-item written without them (the demo's, :meth:`OrderStore.put_order`) is read from what
+(:mod:`skill.storage.shop`) carry the shop's own (``shop``: its status, item lines, due
+dates as given …; ``shop_updated_at``) and give the record back as it was; an item
+written without them (the demo's, :meth:`OrderStore.put_order`) is read from what
 the skill speaks of, the way the skill reads it.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -48,30 +49,29 @@ class OrderRecordReader:
 
 def record_from(values: dict[str, Any]) -> OrderRecord:
     """The record an order item holds."""
-    if "shop_status" in values:
-        return _from_shop(values)
+    if "shop" in values:
+        return _from_shop(values, json.loads(values["shop"]))
     return _from_skill(values)
 
 
-def _from_shop(values: dict[str, Any]) -> OrderRecord:
+def _from_shop(values: dict[str, Any], shop: dict[str, Any]) -> OrderRecord:
     return OrderRecord(
         number=values["number"],
         customer_id=values["customer_id"],
-        status=ShopStatus(values["shop_status"]),
-        items=tuple(
-            OrderLine(str(line["name"]), int(line["quantity"])) for line in values["line_items"]
-        ),
+        status=ShopStatus(shop["status"]),
+        items=tuple(OrderLine(str(line["name"]), int(line["quantity"])) for line in shop["items"]),
         total=Decimal(values["total_amount"]),
         currency=values["currency"],
         shipping_cost=Decimal(values.get("shipping_amount", 0)),
-        ordered_at=_day_or_moment(values["ordered_at"]),
-        due=date.fromisoformat(values["due"]),
-        new_due=_day(values.get("new_due")),
-        delivered_at=_day_or_moment(values["delivered_at"]) if values.get("delivered_at") else None,
+        ordered_at=_day_or_moment(shop["ordered_at"]),
+        due=date.fromisoformat(shop["due"]),
+        new_due=_day(shop.get("new_due")),
+        delivered_at=_day_or_moment(shop["delivered_at"]) if shop.get("delivered_at") else None,
         carrier=values.get("carrier"),
-        tracking_url=values.get("tracking_url"),
+        tracking_url=shop.get("tracking_url"),
         postal_code=values.get("postal_code") or None,
         updated_at=_moment(values.get("shop_updated_at")),
+        extra=shop.get("extra", {}),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,9 +21,11 @@ from werkzeug.test import TestResponse
 from skill.clock import Clock
 from skill.config import Settings
 from skill.records import OrderStatus
+from skill.rules.shop_records import OrderLine, OrderRecord
 from skill.rules.webhook_signatures import orders_signature, shopify_signature
 from skill.storage import Stores
 from skill.storage.codec import from_item, key
+from skill.storage.order_records import OrderRecordReader
 from skill.usecases.webhooks import MAX_DELIVERY_BYTES, webhooks_for
 from skill.web import create_app
 from tests.alexa import Conversation
@@ -77,6 +80,13 @@ def orders(
     return web.post("/webhooks/orders", data=body, headers=headers, content_type="application/json")
 
 
+def shop_record(stores: Stores, number: str) -> OrderRecord:
+    """The order as stored, in the contract's terms."""
+    record = OrderRecordReader(stores.client, stores.table).get(number)
+    assert record is not None
+    return record
+
+
 def stored(stores: Stores, pk: str, sk: str) -> dict[str, Any] | None:
     item = stores.client.get_item(TableName=stores.table, Key=key(pk, sk)).get("Item")
     return from_item(item) if item else None
@@ -119,8 +129,7 @@ def test_each_order_topic_changes_the_stored_order(
     assert answer.json is not None and answer.json["written"] == 1  # the order; customer same
     order = demo_stores.orders.get("1101")
     assert order is not None and order.status is status
-    item = stored(demo_stores, "ORDER#1101", "ORDER")
-    assert item is not None and item["shop_status"] == shop_status
+    assert shop_record(demo_stores, "1101").status.value == shop_status
 
 
 @pytest.mark.parametrize(
@@ -141,14 +150,12 @@ def test_each_fulfillment_topic_changes_the_stored_order(
     order = demo_stores.orders.get("1101")
     assert order is not None and order.status is status
     assert order.carrier == "UPS"
-    item = stored(demo_stores, "ORDER#1101", "ORDER")
-    assert item is not None and item["shop_status"] == shop_status
-    assert item["tracking_url"] == "https://www.ups.com/track?tracknum=1Z999AA10123456784"
+    record = shop_record(demo_stores, "1101")
+    assert record.status.value == shop_status
+    assert record.tracking_url == "https://www.ups.com/track?tracknum=1Z999AA10123456784"
     # What the shipment does not say is kept from the order.
-    assert item["line_items"] == [
-        {"name": "Burr Coffee Grinder", "quantity": 1},
-        {"name": "Stoneware Mug", "quantity": 2},
-    ]
+    assert record.items == (OrderLine("Burr Coffee Grinder", 1), OrderLine("Stoneware Mug", 2))
+    assert record.total == Decimal("122.90")
 
 
 def test_a_fulfillment_of_an_order_not_stored_yet_is_answered_and_stores_nothing(
