@@ -12,6 +12,7 @@ from skill.rules.shop_records import CustomerRecord, OrderRecord, parse_record
 from skill.storage import Stores
 from skill.storage.client import admin_client
 from skill.storage.codec import from_item, key
+from skill.storage.orders import OrderStore
 from skill.storage.shop import ShopStore, UpsertCounts
 
 
@@ -136,11 +137,12 @@ def test_many_records_go_in_batches(stores: Stores, settings: Settings) -> None:
     # The import's client: a turn's one-second read timeout is not for batches of 100.
     client = admin_client(settings, local=True, bulk=True)
     shop = ShopStore(client, stores.table, workers=2)
-    records = [customer()] + [order(number=str(2000 + n)) for n in range(120)]
+    # Two reads of up to 100 keys, five writes of up to 25 items.
+    records = [customer()] + [order(number=str(2000 + n)) for n in range(104)]
 
-    assert shop.upsert(records) == UpsertCounts(written=121)
-    assert len(stores.orders.account("u-7").orders) == 120
-    assert shop.upsert(records) == UpsertCounts(unchanged=121)
+    assert shop.upsert(records) == UpsertCounts(written=105)
+    assert len(OrderStore(client, stores.table).account("u-7").orders) == 104
+    assert shop.upsert(records) == UpsertCounts(unchanged=105)
 
 
 def test_unprocessed_items_are_sent_again_after_growing_pauses(stores: Stores) -> None:
