@@ -118,8 +118,9 @@ bench: $(VENV)/.installed
 # The deployment artifact and template, offline: no AWS account or credentials. pip
 # fetches the Lambda platform's wheels (arm64, CPython 3.13) of deploy/requirements.txt;
 # deploy/artifact.py zips what the functions import of them with our code (at most 4 MB,
-# tests/deploy/test_packaged.py); osls writes the CloudFormation template
-# to .serverless/. The skill id here is a stand-in: `osls deploy` gets the real one.
+# tests/deploy/test_packaged.py), the webhooks function's into build/webhooks.zip; osls
+# writes the CloudFormation template to .serverless/. The skill id here is a stand-in:
+# `osls deploy` gets the real one.
 OSLS := node_modules/.bin/osls
 STAGE ?= dev
 REGION ?= eu-west-1
@@ -128,7 +129,7 @@ LAMBDA_WHEELS := --platform manylinux2014_aarch64 --only-binary=:all: --python-v
 	--implementation cp --no-deps --no-compile
 
 package: setup
-	rm -rf build/vendor build/menschmoment.zip .serverless
+	rm -rf build/vendor build/menschmoment.zip build/webhooks.zip .serverless
 	$(PY) -m pip install --quiet $(LAMBDA_WHEELS) --target build/vendor -r deploy/requirements.txt
 	$(PY) -m deploy.artifact build/vendor build/menschmoment.zip
 	$(OSLS) package --stage $(STAGE) --region $(REGION) --param skillId=$(SKILL_ID)

@@ -1,10 +1,15 @@
-"""The deployment artifact: one reproducible zip for the three Lambda functions.
+"""The deployment artifacts: reproducible zips, one for the skill, the notifier and the
+sweep, and one for the webhooks function (:data:`ARTIFACTS`), so neither carries the
+other's code.
 
 ``python -m deploy.artifact VENDOR_DIR OUT_ZIP`` (``make package`` runs it after pip
-has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes:
+has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes OUT_ZIP
+and, beside it, ``webhooks.zip``; each holds:
 
-    lambda_function.py, notifier_function.py, overdue_function.py   the entries
-    skill/         without the web service, the demo and the command line
+    its entries    lambda_function.py, notifier_function.py, overdue_function.py;
+                   or webhooks_function.py
+    skill/         the modules its entries import (not the web service, the demo and
+                   the command line, which no function imports)
     templates/     speech (and any page templates: small, and read by name), and
                    every speech template compiled (templates/__compiled__/)
     policy/        the remedy policy the skill loads at init, and its checked copy
@@ -38,7 +43,12 @@ from skill.policy import checked_copy, compiled_path
 from skill.speech import Renderer, compiled_templates
 
 ROOT = Path(__file__).resolve().parent.parent
-ENTRIES = ("lambda_function.py", "notifier_function.py", "overdue_function.py")
+# The zips and the entries of the functions each serves.
+ARTIFACTS = {
+    "menschmoment.zip": ("lambda_function.py", "notifier_function.py", "overdue_function.py"),
+    "webhooks.zip": ("webhooks_function.py",),
+}
+ENTRIES = tuple(entry for entries in ARTIFACTS.values() for entry in entries)
 TREES = ("skill", "templates", "policy")
 # Parts of skill/ that no Lambda function imports: the web service and the console, the
 # developer tools (chat, model checker, demo) and the command line.
@@ -48,10 +58,11 @@ NOT_ON_LAMBDA = (
     "skill/devtools/",
     "skill/__main__.py",
 )
-# Libraries of which only the modules the functions import ship (deploy/imports.py):
+# Code of which only the modules the functions import ship (deploy/imports.py):
 # ask_sdk_model holds the models of every Alexa interface and service API, and the
-# functions import about a third of them.
-ONLY_IMPORTED = ("ask_sdk_model/",)
+# functions import about a third of them; of our own, each zip holds what its functions
+# import (the console's use-cases, the import command and the other zip's code stay out).
+ONLY_IMPORTED = ("ask_sdk_model/", "skill/")
 # Our own code: its strings may name a module it imports (deploy/imports.py).
 OURS = ("skill", *(entry.removesuffix(".py") for entry in ENTRIES))
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -95,10 +106,12 @@ def left_out(name: str) -> bool:
     return top.endswith(".dist-info") and path.name == "RECORD"
 
 
-def files(vendor: Path, root: Path = ROOT) -> Iterator[tuple[str, Path]]:
+def files(
+    vendor: Path, root: Path = ROOT, entries: Iterable[str] = ENTRIES
+) -> Iterator[tuple[str, Path]]:
     """(name in the zip, file on disk), in zip order."""
     chosen: dict[str, Path] = {}
-    for entry in ENTRIES:
+    for entry in entries:
         chosen[entry] = root / entry
     for tree in TREES:
         for path in (root / tree).rglob("*"):
@@ -207,7 +220,7 @@ def packaged(
 
 def _not_imported(name: str, wanted: set[str]) -> bool:
     """A module of an ONLY_IMPORTED library that no function imports, or another file
-    (py.typed) of a package that does not ship."""
+    (py.typed, tables.json) of a package that does not ship."""
     if not name.startswith(ONLY_IMPORTED):
         return False
     if name.endswith(".py"):
@@ -228,9 +241,14 @@ def write_zip(contents: Mapping[str, bytes], out: Path) -> int:
     return out.stat().st_size
 
 
-def build(vendor: Path, out: Path, root: Path = ROOT) -> int:
-    """Write the zip; returns its size in bytes."""
-    contents = packaged(dict(files(vendor, root)), ENTRIES, OURS)
+def build(
+    vendor: Path,
+    out: Path,
+    root: Path = ROOT,
+    entries: tuple[str, ...] = ARTIFACTS["menschmoment.zip"],
+) -> int:
+    """Write the zip of the functions of ``entries``; returns its size in bytes."""
+    contents = packaged(dict(files(vendor, root, entries)), entries, OURS)
     for name, data in compiled_templates(Renderer(root / "templates")):
         contents[f"templates/{name}"] = data
     for policy in (root / "policy").glob("*.yaml"):
@@ -242,12 +260,14 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python -m deploy.artifact VENDOR_DIR OUT_ZIP", file=sys.stderr)
         return 2
-    vendor, out = Path(argv[0]), Path(argv[1])
-    size = build(vendor, out)
-    with zipfile.ZipFile(out) as archive:
-        unpacked = sum(info.file_size for info in archive.infolist())
-        count = len(archive.infolist())
-    print(f"{out}: {size / 1e6:.2f} MB zipped, {unpacked / 1e6:.2f} MB unpacked, {count} files")
+    vendor, main_zip = Path(argv[0]), Path(argv[1])
+    for name, entries in ARTIFACTS.items():
+        out = main_zip if name == "menschmoment.zip" else main_zip.with_name(name)
+        size = build(vendor, out, entries=entries)
+        with zipfile.ZipFile(out) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+            count = len(archive.infolist())
+        print(f"{out}: {size / 1e6:.2f} MB zipped, {unpacked / 1e6:.2f} MB unpacked, {count} files")
     return 0
 
 

@@ -44,6 +44,17 @@ READ_FROM_REQUESTS = (
     "ask_sdk_model.interfaces.applink",
     "ask_sdk_model.slu.entityresolution",
 )
+# What the runtime's SDK imports of the package's libraries. boto3 and botocore come from
+# the runtime (deploy/pins.py), so their source is not here to read, but the package comes
+# first on sys.path: where it ships a library they import (python-dateutil, urllib3,
+# certifi), theirs is the package's copy. These are the modules botocore imports of them.
+IMPORTED_BY_THE_RUNTIME = (
+    "dateutil.parser",
+    "dateutil.tz",
+    "urllib3",
+    "urllib3.contrib.pyopenssl",
+    "certifi",
+)
 _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
 
 
@@ -75,6 +86,7 @@ def imported(
     # What the serializer reads requests into: the request packages with the models
     # their models name (a field's type, a subtype), as it would import them.
     found |= _closure(READ_FROM_REQUESTS, modules, sources, READ_FROM_REQUESTS)
+    found |= _closure(IMPORTED_BY_THE_RUNTIME, modules, sources, ())
     return {modules[module] for module in found}
 
 

@@ -31,6 +31,12 @@ CALLBACKS_PER_DAY      call backs one Alexa user, or one phone number, may book 
 RESCHEDULES_PER_DAY    moves by voice of call backs per Alexa user and per number a day
 TEXTS_PER_DAY          texts to customers per number (and per Alexa user) a day
 TEXT_UNCONFIRMED       "yes": text a number a guest said by voice but did not confirm
+SHOPIFY_WEBHOOK_SECRET the Shopify app's secret that signs ``POST /webhooks/shopify``;
+                       unset: that route answers 404
+ORDERS_WEBHOOK_SECRET  the secret that signs ``POST /webhooks/orders``; unset: 404
+SHOPIFY_WEBHOOK_SECRET_PARAMETER, ORDERS_WEBHOOK_SECRET_PARAMETER
+                       (the webhooks Lambda) SSM SecureString parameters holding the
+                       secrets, read once at cold start
 =====================  ==========================================================
 """
 
@@ -110,6 +116,12 @@ class Settings:
     texts_per_day: int = 5
     # A guest's number said by voice is texted only after they confirmed it, unless this.
     text_unconfirmed: bool = False
+    # Webhooks that keep the order table current (skill.usecases.webhooks); a route
+    # whose secret is unset does not exist. In AWS the secrets come from SSM parameters.
+    shopify_webhook_secret: str | None = None
+    orders_webhook_secret: str | None = None
+    shopify_webhook_secret_parameter: str | None = None
+    orders_webhook_secret_parameter: str | None = None
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
     service_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(SERVICE_TIME_ZONES))
 
@@ -150,6 +162,10 @@ class Settings:
             texts_per_day=_count(env, "TEXTS_PER_DAY", defaults.texts_per_day),
             text_unconfirmed=_yes(env, "TEXT_UNCONFIRMED", defaults.text_unconfirmed),
             service_time_zones=_zones(env, "SERVICE_TIME_ZONES", defaults.service_time_zones),
+            shopify_webhook_secret=text("SHOPIFY_WEBHOOK_SECRET", None),
+            orders_webhook_secret=text("ORDERS_WEBHOOK_SECRET", None),
+            shopify_webhook_secret_parameter=text("SHOPIFY_WEBHOOK_SECRET_PARAMETER", None),
+            orders_webhook_secret_parameter=text("ORDERS_WEBHOOK_SECRET_PARAMETER", None),
         ).validate()
 
     def validate(self) -> Settings:

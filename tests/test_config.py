@@ -91,3 +91,19 @@ def test_the_team_topic_is_required_where_it_is_asked_for() -> None:
 def test_snap_start_is_read_from_lambdas_initialization_type() -> None:
     assert Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "snap-start"}).snap_start
     assert not Settings.from_env({"AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand"}).snap_start
+
+
+def test_webhook_secrets_from_the_environment_and_unset_by_default() -> None:
+    assert Settings.from_env({}).shopify_webhook_secret is None
+    assert Settings.from_env({}).orders_webhook_secret is None
+    settings = Settings.from_env(
+        {
+            "SHOPIFY_WEBHOOK_SECRET": " shpss_abc ",
+            "ORDERS_WEBHOOK_SECRET": "orders-xyz",
+            "SHOPIFY_WEBHOOK_SECRET_PARAMETER": "/menschmoment/prod/shopify-webhook-secret",
+        }
+    )
+    assert settings.shopify_webhook_secret == "shpss_abc"
+    assert settings.orders_webhook_secret == "orders-xyz"
+    assert settings.shopify_webhook_secret_parameter == "/menschmoment/prod/shopify-webhook-secret"
+    assert settings.orders_webhook_secret_parameter is None

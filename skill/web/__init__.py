@@ -1,4 +1,5 @@
-"""The web service: ``POST /alexa`` for Alexa, ``GET /healthz``, the console at ``/console``."""
+"""The web service: ``POST /alexa`` for Alexa, ``GET /healthz``, the console at ``/console``,
+the order webhooks under ``/webhooks``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from ask_sdk_core.skill import CustomSkill
 
     from skill.console import Console
+    from skill.usecases.webhooks import Webhooks
     from skill.web.verification import RequestVerifier
 
 # Alexa's requests are a few kilobytes; anything near this is not from Alexa.
@@ -19,11 +21,16 @@ MAX_BODY_BYTES = 128 * 1024
 
 
 def create_app(
-    skill: CustomSkill, *, verifier: RequestVerifier | None, console: Console | None = None
+    skill: CustomSkill,
+    *,
+    verifier: RequestVerifier | None,
+    console: Console | None = None,
+    webhooks: Webhooks | None = None,
 ) -> Flask:
     """``verifier=None`` only for the loopback demo: every request is then trusted.
 
-    With ``console``, the agent console is served under ``/console``.
+    With ``console``, the agent console is served under ``/console``; with ``webhooks``,
+    the order webhooks (each checks its own signature, the demo's too).
     """
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
@@ -34,4 +41,9 @@ def create_app(
         from skill.console import install
 
         install(app, console)
+    if webhooks is not None:
+        from skill.web.webhooks import webhooks_blueprint
+
+        app.extensions["menschmoment.webhooks"] = webhooks
+        app.register_blueprint(webhooks_blueprint)
     return app

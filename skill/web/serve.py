@@ -40,8 +40,9 @@ class Demo:
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
     from skill.console import Console
-    from skill.devtools.demo.data import seed, seed_console
+    from skill.devtools.demo.data import WEBHOOK_KEY, seed, seed_console
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
+    from skill.usecases.webhooks import webhooks_for
     from skill.web import create_app
 
     database = EmbeddedDynamoDB()
@@ -57,7 +58,12 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy, eager=True)
     # Plain HTTP on loopback: a Secure cookie would never be sent back.
     console = Console(stores, settings, renderer, clock, policy, secure_cookies=False)
-    app = create_app(skill, verifier=None, console=console)
+    # The webhooks check signatures as anywhere else, with the demo's printed key.
+    signed = settings.with_changes(
+        shopify_webhook_secret=WEBHOOK_KEY, orders_webhook_secret=WEBHOOK_KEY
+    )
+    webhooks = webhooks_for(signed, stores, clock)
+    app = create_app(skill, verifier=None, console=console, webhooks=webhooks)
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
@@ -67,6 +73,8 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
 
 def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_clock) -> None:
     from werkzeug.serving import make_server
+
+    from skill.devtools.demo.data import WEBHOOK_KEY
 
     if host not in LOOPBACK:
         raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
@@ -78,6 +86,7 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  POST /alexa   (try: curl -d @tests/events/order_status_linked.json ...)\n"
         "  GET  /healthz\n"
         "  GET  /console (agent console; logins maria, james, jonas, priya; see README)\n"
+        f"  POST /webhooks/shopify, /webhooks/orders (signed with {WEBHOOK_KEY!r})\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines",
@@ -94,6 +103,7 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
 
 
 def production_app(settings: Settings) -> Flask:
+    from skill.usecases.webhooks import webhooks_for
     from skill.web import create_app
     from skill.web.verification import RequestVerifier
 
@@ -110,6 +120,7 @@ def production_app(settings: Settings) -> Flask:
         build_skill(settings, stores, renderer=renderer, policy=policy, eager=True),
         verifier=RequestVerifier(skill_id=settings.skill_id),
         console=Console(stores, settings, renderer, system_clock, policy),
+        webhooks=webhooks_for(settings, stores, system_clock),
     )
 
 

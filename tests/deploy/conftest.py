@@ -32,6 +32,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (service / "build").mkdir()
     with zipfile.ZipFile(service / "build" / "menschmoment.zip", "w") as archive:
         archive.writestr("lambda_function.py", "")
+    with zipfile.ZipFile(service / "build" / "webhooks.zip", "w") as archive:
+        archive.writestr("webhooks_function.py", "")
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     subprocess.run(
         [str(osls), "package", "--stage", "test", "--region", "eu-central-1",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from deploy.artifact import LAMBDA_PYTHON, build
+from deploy.artifact import ARTIFACTS, ENTRIES, LAMBDA_PYTHON, build
 from deploy.pins import (
     FROM_THE_RUNTIME,
     LOCK,
@@ -76,7 +76,7 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     build(vendor, out)
     names = set(zipfile.ZipFile(out).namelist())
 
-    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+    for entry in ARTIFACTS["menschmoment.zip"]:
         assert entry in names
     assert {"skill/app.py", "skill/usecases/notifier.py", "skill/usecases/overdue.py"} <= names
     assert "policy/remedies.yaml" in names
@@ -204,11 +204,29 @@ def test_the_packaged_templates_and_policy_are_compiled_and_load_without_compili
     assert load_policy(unpacked / "policy" / "remedies.yaml") == expected
 
 
+def test_each_zip_holds_the_code_its_functions_import_and_no_other(
+    vendor: Path, tmp_path: Path
+) -> None:
+    skill_zip, webhooks_zip = tmp_path / "menschmoment.zip", tmp_path / "webhooks.zip"
+    build(vendor, skill_zip)
+    build(vendor, webhooks_zip, entries=ARTIFACTS["webhooks.zip"])
+    skill = set(zipfile.ZipFile(skill_zip).namelist())
+    webhooks = set(zipfile.ZipFile(webhooks_zip).namelist())
+    webhook_code = {"webhooks_function.py", "skill/usecases/webhooks.py",
+                    "skill/rules/shopify_payloads.py", "skill/storage/shop.py"}  # fmt: skip
+    assert webhook_code <= webhooks
+    assert not webhook_code & skill
+    assert "skill/storage/tables.json" in skill and "skill/storage/tables.json" in webhooks
+    assert not {"lambda_function.py", "skill/app.py", "skill/handlers/orders.py"} & webhooks
+    # Our modules that no function imports: the console's sign-in, the import command.
+    assert not {"skill/usecases/sign_in.py", "skill/usecases/shop_import.py"} & (skill | webhooks)
+
+
 def test_a_broken_policy_fails_the_build(vendor: Path, tmp_path: Path) -> None:
     root = tmp_path / "source"
     for tree in ("skill", "templates", "policy"):
         shutil.copytree(ROOT / tree, root / tree, ignore=shutil.ignore_patterns("__*__"))
-    for entry in ("lambda_function.py", "notifier_function.py", "overdue_function.py"):
+    for entry in ENTRIES:
         shutil.copy(ROOT / entry, root / entry)
     policy = root / "policy" / "remedies.yaml"
     policy.write_text(policy.read_text().replace("problems:", "problem:"))

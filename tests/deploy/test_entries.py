@@ -1,4 +1,4 @@
-"""The three Lambda entries: init does the work, imports stay lean, and everything
+"""The Lambda entries: init does the work, imports stay lean, and everything
 they import is inside the artifact."""
 
 from __future__ import annotations

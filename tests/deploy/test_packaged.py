@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from deploy.artifact import LAMBDA_PYTHON, build
+from deploy.artifact import ARTIFACTS, LAMBDA_PYTHON, build
 from deploy.pins import FROM_THE_RUNTIME
 from deploy.vendor import pinned, vendor_installed
 from skill.config import Settings
@@ -62,6 +62,19 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def task(package: Path) -> Path:
     """The package unpacked as in /var/task, and the runtime's SDK (boto3, botocore and
     their own dependencies) in a folder of its own, as in /var/runtime."""
+    return unpacked(package)
+
+
+@pytest.fixture(scope="module")
+def webhooks_task(package: Path) -> Path:
+    """The webhooks function's own package, built from the same libraries, unpacked."""
+    folder = package.parent / "webhooks"
+    folder.mkdir()
+    build(package.parent / "vendor", folder / "webhooks.zip", entries=ARTIFACTS["webhooks.zip"])
+    return unpacked(folder / "webhooks.zip")
+
+
+def unpacked(package: Path) -> Path:
     task = package.parent / "task"
     zipfile.ZipFile(package).extractall(task)
     runtime = package.parent / "runtime"
@@ -221,3 +234,21 @@ def _lambda_env(settings: Settings) -> dict[str, str]:
         "SKILL_ID": "amzn1.ask.skill.00000000-0000-0000-0000-menschmoment",
         "LOG_LEVEL": "WARNING",
     }
+
+
+def test_the_webhooks_start_from_their_own_package_which_holds_only_their_code(
+    webhooks_task: Path, package: Path
+) -> None:
+    # No secret configured: the route answers 404 before it reads anything.
+    event = {"rawPath": "/webhooks/shopify", "requestContext": {"http": {"method": "POST"}},
+             "headers": {}, "body": "e30=", "isBase64Encoded": True}  # fmt: skip
+    env = {"AWS_REGION": "eu-west-1", "TABLE_NAME": "menschmoment-test"}
+    outcome, compiled = run_packaged(webhooks_task, "webhooks_function", [event], env)
+    assert [answer["statusCode"] for answer in outcome["answers"]] == [404]
+    assert compiled == [], " ".join(compiled)
+    assert not {"jinja2", "ask_sdk_core", "flask"} & {m.split(".")[0] for m in outcome["modules"]}
+    # Neither zip carries the other's code.
+    skills = set(zipfile.ZipFile(package).namelist())
+    assert "webhooks_function.py" not in skills and "skill/usecases/webhooks.py" not in skills
+    assert not (webhooks_task / "lambda_function.py").exists()
+    assert not (webhooks_task / "skill" / "handlers").exists()

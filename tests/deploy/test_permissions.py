@@ -3,6 +3,7 @@ conversations, the notifier and the sweep, recorded on moto, against the templat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -10,14 +11,19 @@ from typing import Any
 import pytest
 
 from skill.adapters.delivery import LogPublisher
+from skill.clock import fixed_clock
+from skill.config import Settings
+from skill.rules.webhook_signatures import orders_signature, shopify_signature
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from skill.usecases.notifier import deliver
 from skill.usecases.overdue import sweep
+from skill.usecases.webhooks import Delivery, webhooks_for
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.deploy.test_template import granted
+from tests.rules.test_shopify_payloads import payload
 from tests.stored import outbox
 
 pytestmark = pytest.mark.deploy
@@ -91,3 +97,26 @@ def test_the_notifier_and_sweep_roles_cover_their_calls(
     overdue = granted(template, "OverdueRole")
     assert actions <= overdue
     assert {a for a in overdue if a.startswith("dynamodb:")} == actions
+
+
+def test_the_webhooks_role_covers_every_topic_and_nothing_more(
+    demo_stores: Stores, settings: Settings, actions: set[str], template: dict[str, Any]
+) -> None:
+    secrets = settings.with_changes(shopify_webhook_secret="s", orders_webhook_secret="o")
+    hooks = webhooks_for(secrets, demo_stores, fixed_clock(MOMENT))
+
+    def shopify(topic: str, fixture: str) -> int:
+        body = json.dumps(payload(fixture)).encode()
+        headers = {"x-shopify-topic": topic, "x-shopify-hmac-sha256": shopify_signature("s", body)}
+        return hooks.shopify(Delivery(headers, body)).status
+
+    assert shopify("orders/create", "orders_create") == 200
+    assert shopify("fulfillments/update", "fulfillments_update") == 200
+    assert shopify("orders/updated", "orders_updated") == 200  # older: skipped
+    records = b'{"type": "customer", "id": "c-kim", "name": "Kim", "locale": "en-US", ' \
+        b'"postal_code": "60614"}\n'  # fmt: skip
+    signed = {"x-menschmoment-signature": orders_signature("o", records)}
+    assert hooks.orders(Delivery(signed, records)).status == 200
+    allowed = granted(template, "WebhooksRole")
+    assert actions <= allowed, actions - allowed
+    assert {a for a in allowed if a.startswith("dynamodb:")} == actions

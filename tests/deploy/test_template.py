@@ -17,7 +17,7 @@ pytestmark = pytest.mark.deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"skill": "SkillLambdaFunction", "notifier": "NotifierLambdaFunction",
-             "overdue": "OverdueLambdaFunction"}  # fmt: skip
+             "overdue": "OverdueLambdaFunction", "webhooks": "WebhooksLambdaFunction"}  # fmt: skip
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -55,7 +55,7 @@ def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_three_functions_on_python_313_arm64_each_with_its_own_role(
+def test_four_functions_on_python_313_arm64_each_with_its_own_role(
     template: dict[str, Any],
 ) -> None:
     functions = resources(template, "AWS::Lambda::Function")
@@ -68,7 +68,7 @@ def test_three_functions_on_python_313_arm64_each_with_its_own_role(
         assert props["MemorySize"] <= 256
         assert props["RuntimeManagementConfig"] == {"UpdateRuntimeOn": "FunctionUpdate"}
         roles.add(props["Role"]["Fn::GetAtt"][0])
-    assert len(roles) == 3
+    assert len(roles) == 4
     # No shared default role that every function would get.
     assert "IamRoleLambdaExecution" not in template["Resources"]
     handlers = {name: functions[logical]["Properties"]["Handler"]
@@ -77,6 +77,7 @@ def test_three_functions_on_python_313_arm64_each_with_its_own_role(
         "skill": "lambda_function.handler",
         "notifier": "notifier_function.handler",
         "overdue": "overdue_function.handler",
+        "webhooks": "webhooks_function.handler",
     }
     for handler in handlers.values():
         assert (ROOT / f"{handler.split('.')[0]}.py").is_file()
@@ -159,6 +160,10 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
     assert granted(template, "OverdueRole") - logs == {
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
     }  # fmt: skip
+    assert granted(template, "WebhooksRole") - logs == {
+        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
+        "dynamodb:BatchWriteItem", "ssm:GetParameters",
+    }  # fmt: skip
 
 
 def test_the_self_hosted_console_gets_a_policy_for_the_tables_items_only(
@@ -212,7 +217,7 @@ def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
 
 def test_logs_are_kept_for_a_limited_time(template: dict[str, Any]) -> None:
     groups = resources(template, "AWS::Logs::LogGroup")
-    assert len(groups) == 3
+    assert len(groups) == 4
     assert all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
 
 
@@ -220,3 +225,42 @@ def test_the_team_topic_is_encrypted(template: dict[str, Any]) -> None:
     [topic] = resources(template, "AWS::SNS::Topic").values()
     assert topic["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
     assert topic["Properties"]["TopicName"] == "menschmoment-team-test"
+
+
+def test_the_webhooks_answer_on_a_function_url_that_the_stack_outputs(
+    template: dict[str, Any],
+) -> None:
+    [url] = resources(template, "AWS::Lambda::Url").values()
+    # No IAM auth: Shopify cannot sign AWS requests; every route checks its HMAC instead.
+    assert url["Properties"] == {
+        "AuthType": "NONE",
+        "TargetFunctionArn": {"Fn::GetAtt": ["WebhooksLambdaFunction", "Arn"]},
+    }
+    output = template["Outputs"]["WebhooksLambdaFunctionUrl"]["Value"]
+    assert output == {"Fn::GetAtt": ["WebhooksLambdaFunctionUrl", "FunctionUrl"]}
+
+
+def test_the_webhooks_get_their_secrets_by_name_and_write_only_orders_and_receipts(
+    template: dict[str, Any],
+) -> None:
+    variables = template["Resources"]["WebhooksLambdaFunction"]["Properties"]["Environment"][
+        "Variables"
+    ]
+    # The parameters' names, never the secrets themselves.
+    assert {name: value for name, value in variables.items() if "WEBHOOK" in name} == {
+        "SHOPIFY_WEBHOOK_SECRET_PARAMETER": "/menschmoment/test/shopify-webhook-secret",
+        "ORDERS_WEBHOOK_SECRET_PARAMETER": "/menschmoment/test/orders-webhook-secret",
+    }
+    [statement] = [s for name, s in statements(template)
+                   if name == "WebhooksRole" and "dynamodb:PutItem" in listed(s["Action"])]  # fmt: skip
+    assert statement["Resource"] == [{"Fn::GetAtt": ["MainTable", "Arn"]}]  # no index
+    assert statement["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ORDER#*", "CUSTOMER#*", "WEBHOOK#*"]}
+    }
+    [ssm] = [s for name, s in statements(template)
+             if name == "WebhooksRole" and listed(s["Action"]) == ["ssm:GetParameters"]]  # fmt: skip
+    parameters = [r["Fn::Sub"] for r in ssm["Resource"]]
+    assert [p.rsplit(":parameter", 1)[1] for p in parameters] == [
+        "/menschmoment/test/shopify-webhook-secret",
+        "/menschmoment/test/orders-webhook-secret",
+    ]

@@ -14,9 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.alexa import EVENTS, NO_API, SKILL_ID, parse_reply
+from skill.rules.webhook_signatures import shopify_signature
+from tests.alexa import EVENTS, NO_API, SKILL_ID, envelope, intent_request, parse_reply
 from tests.conftest import MOMENT
 from tests.live_server import free_port, server_process, wait_until_healthy
+from tests.rules.test_shopify_payloads import FIXTURES
 
 # Real server processes on loopback.
 pytestmark = pytest.mark.slow
@@ -217,3 +219,42 @@ def test_the_console_asks_for_https_in_production_but_not_in_the_demo(
         assert "Sign in" in answer.read().decode()
         assert answer.headers["Strict-Transport-Security"] is None
         assert "Secure" not in answer.headers["Set-Cookie"]
+
+
+def test_the_demo_takes_signed_webhooks_with_the_secret_it_prints(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    port = free_port()
+    log = tmp_path_factory.mktemp("hooks") / "output.log"
+    command = [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)]
+    with server_process([*command, "--clock", MOMENT.isoformat()], log) as process:
+        wait_until_healthy(port, process, log)
+        [line] = [line for line in log.read_text().splitlines() if "/webhooks/shopify" in line]
+        secret = line.split("'")[1]
+        base = f"http://127.0.0.1:{port}"
+        ask = envelope(intent_request("OrderStatusIntent", orderNumber="1002"), token="demo-alex")
+        before = parse_reply(*post(base, json.dumps(ask).encode())).speech  # type: ignore[arg-type]
+        assert "on its way" in before
+
+        delivered = json.loads((FIXTURES / "fulfillments_update.json").read_text())
+        delivered["name"] = "#1002.1"
+        body = json.dumps(delivered).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Shopify-Topic": "fulfillments/update",
+            "X-Shopify-Webhook-Id": "demo-1",
+            "X-Shopify-Hmac-Sha256": shopify_signature(secret, body),
+        }
+        request = urllib.request.Request(base + "/webhooks/shopify", data=body, headers=headers)
+        with urllib.request.urlopen(request, timeout=5) as answer:
+            assert answer.status == 200
+        forged = urllib.request.Request(
+            base + "/webhooks/shopify", data=body, headers={**headers, "X-Shopify-Hmac-Sha256": "x"}
+        )
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(forged, timeout=5)
+        assert refused.value.code == 401
+        refused.value.close()
+
+        after = parse_reply(*post(base, json.dumps(ask).encode())).speech  # type: ignore[arg-type]
+        assert "delivered" in after

@@ -22,6 +22,9 @@ call back goes to Maria. The team: Maria (English and German), James (English), 
 The console (:func:`seed_console`, only for ``make run``): logins ``maria``, ``james``,
 ``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Sam waits for
 a call from James about a complaint, and a German guest's SMS callback is overdue.
+
+The webhooks (``POST /webhooks/shopify``, ``/webhooks/orders``) take deliveries signed
+with :data:`WEBHOOK_KEY`, which the demo prints at start.
 """
 
 from __future__ import annotations
@@ -254,6 +257,9 @@ def seed(stores: Stores, today: date) -> None:
         owner_of(ALEX.customer_id, ""), Contact(MARIA.agent_id, five_days_ago)
     )
 
+
+# The key both demo webhooks check signatures with, like a shop's own secret.
+WEBHOOK_KEY = "demo-webhook-secret"
 
 # Console logins: login name -> agent. The passwords are "<login>-demo".
 DEMO_LOGINS = {"maria": MARIA, "james": JAMES, "jonas": JONAS, "priya": PRIYA}
