@@ -139,6 +139,7 @@ class ShopStore:
         self._workers = max(1, workers)
         self._sleep = sleep
 
+    @translated()
     def upsert(self, records: Sequence[ShopRecord]) -> UpsertCounts:
         """Write what is new or newer; idempotent. Raises StorageError if DynamoDB fails
         (what was written before stays; running the same upsert again finishes it)."""
@@ -173,6 +174,7 @@ class ShopStore:
             counts += self._put_unless_newer(values)
         return counts
 
+    @translated()
     def upsert_one(self, record: ShopRecord) -> UpsertCounts:
         """One record, one conditional put (a webhook's); a stored newer item wins."""
         if isinstance(record, CustomerRecord):
