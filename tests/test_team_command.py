@@ -433,3 +433,29 @@ def test_the_first_admin_from_a_fresh_process(environ: Settings, stores: Stores)
     assert result.returncode == 0, result.stderr
     assert GOOD not in result.stdout + result.stderr
     assert stored(stores, "agent", "agent_id", "a-priya")["role"] == "admin"
+
+
+def test_a_login_written_by_hand_joins_the_list_with_a_new_password(
+    environ: Settings,
+    stores: Stores,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The two items a shop wrote by hand before the command existed."""
+    from skill.devtools.demo.data import PRIYA
+    from skill.storage.codec import to_item
+
+    TeamStore(stores.client, stores.table).put_agent(PRIYA)
+    login = {"PK": "LOGIN#priya", "SK": "LOGIN", "kind": "login", "login": "priya"}
+    stores.client.put_item(
+        TableName=stores.table,
+        Item=to_item({**login, "agent_id": PRIYA.agent_id, "password_hash": "scrypt:old"}),
+    )
+    _, out, _ = team(monkeypatch, capsys, "list")
+    assert len(out.splitlines()) == 1  # the heading only
+    code, _, err = team(
+        monkeypatch, capsys, "password", "priya", "--password-stdin", stdin=GOOD + "\n"
+    )
+    assert code == 0, err
+    _, out, _ = team(monkeypatch, capsys, "list")
+    assert out.splitlines()[1].split()[:3] == ["priya", "Priya", "Patel"]

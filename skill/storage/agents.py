@@ -323,13 +323,16 @@ class LoginStore:
 
     @translated()
     def set_password(self, login: str, password_hash: str, extra: Sequence[Write] = ()) -> None:
-        """A new password: every session of the login ends, a pause is lifted."""
+        """A new password: every session of the login ends, a pause is lifted. A login
+        written before the index listed logins joins the list with it."""
+        name = login.strip().lower()
         update = Update(
-            _pk(login),
+            _pk(name),
             "LOGIN",
-            f"SET password_hash = :hash REMOVE session_key, {_ATTEMPTS}",
+            "SET password_hash = :hash, GSI1PK = :logins, GSI1SK = :sk "
+            f"REMOVE session_key, {_ATTEMPTS}",
             PRESENT,
-            values={":hash": password_hash},
+            values={":hash": password_hash, ":logins": LOGINS, ":sk": f"LOGIN#{name}"},
         )
         self._change([update], extra)
 
