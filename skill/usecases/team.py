@@ -259,8 +259,8 @@ _SAID = {
     "on_duty": "on duty: {on_duty}",
     "direct_line": "direct line changed",
     "email": "e-mail address changed",
-    "hours": "hours {hours} ({time_zone})",
-    "time_zone": "hours {hours} ({time_zone})",
+    "hours": "{working}",
+    "time_zone": "{working}",
 }
 
 
@@ -298,9 +298,14 @@ def update(change: Change, login: str, given: Profile) -> Member:
         raise InvalidProfile("Nothing to change: every value given is the one stored.")
     changes = {field: after[field] for field in changed if after[field] is not None}
     removed = [field for field in changed if after[field] is None]
-    shown = {**after, "languages": ",".join(after["languages"])}
+    working = f"hours {after['hours']} ({after['time_zone']})" if after["hours"] else ""
+    shown = {
+        **after,
+        "languages": ",".join(after["languages"]),
+        "working": working or "service hours",
+    }
     said = dict.fromkeys(_SAID[field].format(**shown) for field in changed if field in _SAID)
-    detail = "; ".join(said).replace("hours None (None)", "service hours")
+    detail = "; ".join(said)
     name = current.login
     change.write(
         "team_update",
