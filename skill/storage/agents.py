@@ -8,10 +8,9 @@ Items::
                                   failed_attempts, failed_since, paused_until,
                                   session_key, disabled
 
-The login name is what the agent types; the profile (name, authority, role) stays on
-the agent's item of :mod:`skill.storage.team`, which the administration also gives
-``login``, ``disabled`` and the agent's own working hours (``hours`` in the form of
-``SERVICE_HOURS``, ``time_zone`` an IANA name). The index partition ``LOGINS`` lists
+The login name is what the agent types; the profile (name, authority, role, own
+working hours) stays on the agent's item of :mod:`skill.storage.team`, which the
+administration also gives ``login`` and ``disabled``. The index partition ``LOGINS`` lists
 the logins for the team page without a scan, and apart from ``TEAM``, which every
 booking reads. A disabled login cannot sign in, and its agent is left out of the team
 a booking sees.
@@ -106,9 +105,8 @@ def _agent_pk(agent_id: str) -> str:
     return f"AGENT#{agent_id}"
 
 
-def _hours(values: dict[str, Any]) -> WorkingHours | None:
-    hours, zone = values.get("hours"), values.get("time_zone")
-    return WorkingHours(hours, zone) if hours and zone else None
+def _hours(agent: Agent) -> WorkingHours | None:
+    return WorkingHours(agent.hours, agent.time_zone) if agent.hours and agent.time_zone else None
 
 
 def _attempts(values: dict[str, Any]) -> Attempts:
@@ -249,16 +247,10 @@ class LoginStore:
         login: str,
         agent: Agent,
         password_hash: str,
-        hours: WorkingHours | None,
         extra: Sequence[Write] = (),
     ) -> None:
         """A new agent and their login, together. :class:`LoginTaken` if either exists."""
-        profile = {
-            **agent_values(agent),
-            "login": login,
-            "hours": hours.hours if hours else None,
-            "time_zone": hours.time_zone if hours else None,
-        }
+        profile = {**agent_values(agent), "login": login}
         writes: list[Write] = [
             Put(_login_values(login, agent.agent_id, password_hash), condition=ABSENT),
             Put(profile, condition=ABSENT),
@@ -390,10 +382,11 @@ class LoginStore:
 
 
 def _member(login: dict[str, Any], profile: dict[str, Any]) -> Member:
+    agent = agent_from(profile)
     return Member(
         login=login["login"],
-        agent=agent_from(profile),
-        hours=_hours(profile),
+        agent=agent,
+        hours=_hours(agent),
         disabled=bool(login.get("disabled") or profile.get("disabled")),
         attempts=_attempts(login),
     )

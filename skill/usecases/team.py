@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -184,6 +184,8 @@ def new_member(stores: Stores, login: str, given: Profile) -> Member:
         role="admin" if given.admin else "agent",
     )
     hours = _hours(given)
+    if hours is not None:
+        agent = replace(agent, hours=hours.hours, time_zone=hours.time_zone)
     if stores.logins.get(name) is not None:
         raise LoginExists(name)
     return Member(name, agent, hours, disabled=False, attempts=Attempts())
@@ -204,7 +206,7 @@ def add(change: Change, login: str, given: Profile, password: str, hasher: Hashe
         "team_add",
         new.login,
         lambda: change.stores.logins.add_member(
-            new.login, new.agent, hashed, new.hours, change.records("team_add", new.login, detail)
+            new.login, new.agent, hashed, change.records("team_add", new.login, detail)
         ),
     )
     return new
@@ -244,8 +246,8 @@ def _stored(current: Member) -> dict[str, Any]:
         "on_duty": agent.on_duty,
         "direct_line": agent.direct_line,
         "email": agent.email,
-        "hours": current.hours.hours if current.hours else None,
-        "time_zone": current.hours.time_zone if current.hours else None,
+        "hours": agent.hours,
+        "time_zone": agent.time_zone,
     }
 
 

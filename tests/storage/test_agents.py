@@ -4,6 +4,7 @@ index partition that lists the logins, and what a failed condition means."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ LEA = Agent(
     authority=Money(Decimal("150"), "EUR"),
 )
 BERLIN = WorkingHours("Mon-Fri 08:00-18:00", "Europe/Berlin")
+BERLIN_LEA = replace(LEA, hours=BERLIN.hours, time_zone=BERLIN.time_zone)
 
 
 def records(action: str, action_id: str | None = None) -> list[Write]:
@@ -50,21 +52,21 @@ def test_logins_are_listed_with_their_agents_from_the_index(stores: Stores) -> N
 
 @transactional
 def test_a_member_is_added_listed_and_read_with_their_hours(stores: Stores) -> None:
-    stores.logins.add_member("lea", LEA, "scrypt:hash", BERLIN, records("team_add"))
+    stores.logins.add_member("lea", BERLIN_LEA, "scrypt:hash", records("team_add"))
     [member] = stores.logins.members()
-    assert (member.login, member.agent, member.hours) == ("lea", LEA, BERLIN)
+    assert (member.login, member.agent, member.hours) == ("lea", BERLIN_LEA, BERLIN)
     assert (member.disabled, member.attempts) == (False, Attempts())
     assert stores.logins.member("LEA") == member
     assert stores.logins.member("nobody") is None
     assert [a.agent_id for a in stores.team.get().agents] == ["a-lea"]
     with pytest.raises(LoginTaken):
-        stores.logins.add_member("lea", LEA, "scrypt:other", None)
+        stores.logins.add_member("lea", LEA, "scrypt:other")
     assert stores.logins.get("lea").password_hash == "scrypt:hash"  # type: ignore[union-attr]
 
 
 @transactional
 def test_profile_changes_set_and_remove_attributes(stores: Stores) -> None:
-    stores.logins.add_member("lea", LEA, "scrypt:hash", BERLIN)
+    stores.logins.add_member("lea", BERLIN_LEA, "scrypt:hash")
     stores.logins.update_profile(
         "a-lea", {"authority_amount": Decimal(300), "on_duty": False}, ["hours", "time_zone"]
     )
@@ -79,7 +81,7 @@ def test_profile_changes_set_and_remove_attributes(stores: Stores) -> None:
 
 @transactional
 def test_a_password_pause_and_disabling_change_the_login(stores: Stores) -> None:
-    stores.logins.add_member("lea", LEA, "scrypt:hash", None)
+    stores.logins.add_member("lea", LEA, "scrypt:hash")
     stores.logins.open_session("lea", "key")
     seen = stores.logins.open_window("lea", Attempts(), NOW)
     stores.logins.add_attempt("lea", NOW, pause_until=NOW, fewer_than=5)
@@ -109,7 +111,7 @@ def test_a_password_pause_and_disabling_change_the_login(stores: Stores) -> None
 
 @transactional
 def test_a_used_guard_fails_the_change_as_no_missing_item(stores: Stores) -> None:
-    stores.logins.add_member("lea", LEA, "scrypt:hash", None)
+    stores.logins.add_member("lea", LEA, "scrypt:hash")
     action_id = str(uuid.uuid4())
     stores.logins.lift_pause("lea", records("team_unlock", action_id))
     with pytest.raises(ConditionFailed) as failed:
