@@ -57,6 +57,8 @@ NOT_ON_LAMBDA = (
     "skill/console/",
     "skill/devtools/",
     "skill/__main__.py",
+    # The console's and the command line's check of new passwords.
+    "skill/rules/common_passwords.txt",
 )
 # Code of which only the modules the functions import ship (deploy/imports.py):
 # ask_sdk_model holds the models of every Alexa interface and service API, and the

@@ -1,11 +1,13 @@
 """Command line: ``python -m skill serve [--demo]``, ``chat``, ``tables create``,
-``import FILE``, ``models check``, ``manifest build``."""
+``import FILE``, ``models check``, ``manifest build``,
+``team add|list|update|disable|password|unlock``."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from skill.clock import clock_from, system_clock
 from skill.config import LOCALES, ConfigurationError, Settings
@@ -42,6 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     manifest.add_argument("--endpoint", default="", help="the skill's Lambda alias ARN")
     manifest.add_argument("--manifest", default=None, help="default: skill.json")
     manifest.add_argument("--models", default=None, help="default: interaction_models/")
+    team = commands.add_parser("team", help="agents and their console logins (TABLE_NAME)")
+    add_team_commands(team.add_subparsers(dest="team_command", required=True))
     args = parser.parse_args(argv)
 
     if args.command == "models":
@@ -62,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
                 settings, Path(args.file), dry_run=args.dry_run, skip_invalid=args.skip_invalid
             )
         )
+    if args.command == "team":
+        sys.exit(run_team(settings, args))
     from skill.web import serve as serving
 
     try:
@@ -137,6 +143,162 @@ def build_skill_package(args: argparse.Namespace) -> int:
         return 2
     print(f"skill package: {written.parent}")
     return 0
+
+
+def add_team_commands(team: Any) -> None:
+    """``team add|list|update|disable|password|unlock``: the shop's agents, first admin
+    included, without writing items by hand."""
+    add = team.add_parser("add", help="a new agent and their console login")
+    add.add_argument("login")
+    add.add_argument("--name", required=True, help='as spoken and shown: "Maria Schneider"')
+    add.add_argument("--languages", required=True, help="en, de or both: en,de")
+    add.add_argument("--authority", required=True, help="the largest remedy alone, e.g. 250")
+    add.add_argument("--off-duty", action="store_true", help="given no callbacks for now")
+    team.add_parser("list", help="the agents and the state of their logins")
+    update = team.add_parser("update", help="change what is given, keep the rest")
+    update.add_argument("login")
+    update.add_argument("--name")
+    update.add_argument("--languages")
+    update.add_argument("--authority")
+    duty = update.add_mutually_exclusive_group()
+    duty.add_argument("--on-duty", dest="on_duty", action="store_const", const=True)
+    duty.add_argument("--off-duty", dest="on_duty", action="store_const", const=False)
+    update.add_argument("--no-hours", action="store_true", help="back to SERVICE_HOURS")
+    for command in (add, update):
+        command.add_argument("--currency", help="of the authority (add: USD)")
+        command.add_argument("--admin", action=argparse.BooleanOptionalAction, default=None)
+        command.add_argument("--line", help="the direct line customers are given")
+        command.add_argument("--email", help="the address customers are given")
+        command.add_argument("--hours", help='own working hours: "Mon-Fri 08:00-18:00"')
+        command.add_argument("--time-zone", help="of --hours, e.g. Europe/Berlin")
+    for name, what in (
+        ("disable", "no more sign-ins and callbacks"),
+        ("password", "set a new password"),
+        ("unlock", "lift a pause after failed sign-ins"),
+    ):
+        team.add_parser(name, help=what).add_argument("login")
+    for command in (add, team.choices["password"]):
+        command.add_argument("--password-stdin", action="store_true", help="one line")
+
+
+def run_team(settings: Settings, args: argparse.Namespace) -> int:
+    """One ``team`` command on the configured table; 1 when it cannot be done."""
+    from werkzeug.security import generate_password_hash
+
+    from skill.storage import Stores
+    from skill.storage.client import admin_client
+    from skill.usecases import team
+
+    if not settings.region and not settings.dynamodb_endpoint:
+        print("menschmoment: set AWS_REGION (or DYNAMODB_ENDPOINT) for the table", file=sys.stderr)
+        return 2
+    stores = Stores(admin_client(settings), settings.table_name)
+    now = system_clock()
+    change = team.Change(stores, team.COMMAND_LINE, now)
+    command: str = args.team_command
+    try:
+        if command == "list":
+            print_team(team.members(stores), now)
+            return 0
+        if command == "update":
+            changed = team.update(change, args.login, profile_from(args))
+            print(f"updated {changed.login}: {describe(changed)}")
+        elif command == "disable":
+            team.disable(change, args.login)
+            print(f"disabled {args.login.strip().lower()}: no sign-ins, no callbacks")
+        elif command == "unlock":
+            team.lift_pause(change, args.login)
+            print(f"{args.login.strip().lower()} may sign in again")
+        else:
+            # Mistakes and unknown or taken logins are told before the password is asked.
+            if command == "password":
+                team.member(stores, args.login)
+            else:
+                team.new_member(stores, args.login, profile_from(args))
+            password = new_password(args.password_stdin)
+            if password is None:
+                return 1
+            if command == "add":
+                given = profile_from(args)
+                added = team.add(change, args.login, given, password, generate_password_hash)
+                print(f"added {added.login}: {describe(added)}")
+            else:
+                team.reset_password(change, args.login, password, generate_password_hash)
+                print(f"new password for {args.login.strip().lower()}; its sessions ended")
+    except team.TeamError as error:
+        print(f"menschmoment: {error.message}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def profile_from(args: argparse.Namespace) -> Any:
+    """What ``team add`` or ``team update`` was given (None: not given)."""
+    from skill.usecases.team import Profile
+
+    adding = args.team_command == "add"
+    back_to_service_hours = not adding and args.no_hours
+    return Profile(
+        name=args.name,
+        languages=args.languages,
+        authority=args.authority,
+        currency=args.currency,
+        admin=args.admin,
+        on_duty=(False if args.off_duty else None) if adding else args.on_duty,
+        direct_line=args.line,
+        email=args.email,
+        hours="" if back_to_service_hours else args.hours,
+        time_zone="" if back_to_service_hours else args.time_zone,
+    )
+
+
+def new_password(from_stdin: bool) -> str | None:
+    """One line of standard input, or typed twice at a prompt that does not echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("The same again: ") != first:
+        print("menschmoment: the two passwords differ; nothing changed", file=sys.stderr)
+        return None
+    return first
+
+
+def describe(member: Any) -> str:
+    agent = member.agent
+    hours = f"{member.hours.hours} ({member.hours.time_zone})" if member.hours else "service hours"
+    return (
+        f"{agent.name}, {agent.role}, languages {','.join(agent.languages)}, may grant "
+        f"{agent.authority.amount} {agent.authority.currency}, "
+        f"{'on duty' if agent.on_duty else 'off duty'}, {hours}"
+    )
+
+
+def print_team(members: list[Any], now: datetime) -> None:
+    """The team as a table: no hashes, no phone numbers or e-mail addresses."""
+    from skill.rules.logins import locked_until
+
+    rows = [("LOGIN", "NAME", "LANGUAGES", "AUTHORITY", "ADMIN", "ON DUTY", "DISABLED", "LOCKED")]
+    for member in members:
+        agent = member.agent
+        paused = locked_until(member.attempts, now)
+        rows.append(
+            (
+                member.login,
+                agent.name,
+                ",".join(agent.languages),
+                f"{agent.authority.amount} {agent.authority.currency}",
+                "yes" if agent.role == "admin" else "no",
+                "yes" if agent.on_duty and not member.disabled else "no",
+                "yes" if member.disabled else "no",
+                f"until {paused.astimezone(UTC):%H:%M} UTC" if paused else "no",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 if __name__ == "__main__":

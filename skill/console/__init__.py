@@ -7,7 +7,8 @@ environment (:class:`skill.speech.Renderer`), so autoescaping covers it.
 
 Modules: :mod:`.auth` (sign-in, session, CSRF, roles), :mod:`.queue` (the queue and
 "my callbacks"), :mod:`.callback_page` (a callback's page), :mod:`.callbacks` (the
-actions on it), :mod:`.overview` (promises across the team, the audit trail). The
+actions on it), :mod:`.overview` (promises across the team, the audit trail),
+:mod:`.team` (the Team page, and every agent's own password). The
 actions themselves are use-cases over the stores, without Flask:
 :mod:`skill.usecases.acts`, :mod:`skill.usecases.callback_work` and
 :mod:`skill.usecases.promises`.
@@ -77,6 +78,7 @@ def install(app: Flask, console: Console) -> None:
     import skill.console.callbacks
     import skill.console.overview
     import skill.console.queue
+    import skill.console.team
 
     app.session_interface = skill.console.auth.ConsoleSessions()
     skill.console.auth.dummy_hash()  # now, not in the first sign-in's time

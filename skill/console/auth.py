@@ -51,6 +51,8 @@ View = TypeVar("View", bound=Callable[..., Any])
 HSTS = "max-age=31536000"
 # The message the sign-in form gets after a session ended.
 ENDED = "session-ended"
+# ... and after the agent changed their own password, which ends every session.
+PASSWORD_CHANGED = "password-changed"  # noqa: S105 (a message key, no password)
 
 
 @functools.cache
@@ -233,7 +235,8 @@ def admin_required(view: View) -> View:
 @console_blueprint.get("/login")
 def login() -> Response:
     """The sign-in form."""
-    return _sign_in_page(ended=ENDED in get_flashed_messages())
+    said = get_flashed_messages()
+    return _sign_in_page(ended=ENDED in said, changed=PASSWORD_CHANGED in said)
 
 
 def _sign_in_page(
@@ -243,6 +246,7 @@ def _sign_in_page(
     failed: bool = False,
     ended: bool = False,
     unavailable: bool = False,
+    changed: bool = False,
 ) -> Response:
     return page(
         "login",
@@ -251,6 +255,7 @@ def _sign_in_page(
         failed=failed,
         ended=ended,
         unavailable=unavailable,
+        changed=changed,
     )
 
 

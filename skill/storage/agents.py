@@ -1,13 +1,19 @@
-"""Console logins: who may sign in as which agent, their sign-in attempts, their sessions.
+"""Console logins: who may sign in as which agent, their sign-in attempts, their sessions;
+and the team's administration, which changes a login and its agent together.
 
 Items::
 
-    PK=LOGIN#<login>   SK=LOGIN   agent_id, password_hash (werkzeug scrypt),
+    PK=LOGIN#<login>   SK=LOGIN   GSI1PK=LOGINS  GSI1SK=LOGIN#<login>
+                                  agent_id, password_hash (werkzeug scrypt),
                                   failed_attempts, failed_since, paused_until,
-                                  session_key
+                                  session_key, disabled
 
-The login name is what the agent types; the profile (name, authority, role) stays on
-the agent's item of :mod:`skill.storage.team`.
+The login name is what the agent types; the profile (name, authority, role, own
+working hours) stays on the agent's item of :mod:`skill.storage.team`, which the
+administration also gives ``login`` and ``disabled``. The index partition ``LOGINS`` lists
+the logins for the team page without a scan, and apart from ``TEAM``, which every
+booking reads. A disabled login cannot sign in, and its agent is left out of the team
+a booking sees.
 
 ``failed_attempts`` counts the attempts of the window that began at ``failed_since``
 (:mod:`skill.rules.logins`). Each attempt is one ``ADD`` on the condition that the
@@ -23,13 +29,20 @@ again (a new password, :meth:`LoginStore.put`): every earlier cookie is refused 
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from skill.records import Agent
 from skill.rules.logins import Attempts
+from skill.rules.team import WorkingHours
+from skill.storage.callback_items import TEAM
 from skill.storage.codec import from_item, key, to_item
-from skill.storage.errors import must_exist, translated
+from skill.storage.errors import ConditionFailed, NotFound, must_exist, translated
+from skill.storage.tables import GSI1, GSI1PK, GSI1SK
+from skill.storage.team import agent_from, agent_values
+from skill.storage.transaction import ABSENT, PRESENT, Put, Update, Write, transact
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -37,6 +50,11 @@ if TYPE_CHECKING:
 # Attributes an attempt count clears; ``failures`` is the list of failure times that
 # earlier versions stored, dropped at the next count.
 _ATTEMPTS = "failed_attempts, failed_since, paused_until, failures"
+LOGINS = "LOGINS"
+
+
+class LoginTaken(ConditionFailed):
+    """The login, or the agent id made from it, is there already."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +64,18 @@ class Login:
     password_hash: str
     attempts: Attempts = field(default_factory=Attempts)
     session_key: str | None = None
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
+class Member:
+    """An agent with their login, as the team's administration sees them (no hash)."""
+
+    login: str
+    agent: Agent
+    hours: WorkingHours | None
+    disabled: bool
+    attempts: Attempts
 
 
 def _pk(login: str) -> str:
@@ -55,6 +85,28 @@ def _pk(login: str) -> str:
 def _moment(at: datetime) -> str:
     """One fixed format, so a time read back compares equal in a condition."""
     return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _login_values(login: str, agent_id: str, password_hash: str) -> dict[str, Any]:
+    name = login.strip().lower()
+    return {
+        "PK": _pk(name),
+        "SK": "LOGIN",
+        GSI1PK: LOGINS,
+        GSI1SK: f"LOGIN#{name}",
+        "kind": "login",
+        "login": name,
+        "agent_id": agent_id,
+        "password_hash": password_hash,
+    }
+
+
+def _agent_pk(agent_id: str) -> str:
+    return f"AGENT#{agent_id}"
+
+
+def _hours(agent: Agent) -> WorkingHours | None:
+    return WorkingHours(agent.hours, agent.time_zone) if agent.hours and agent.time_zone else None
 
 
 def _attempts(values: dict[str, Any]) -> Attempts:
@@ -77,16 +129,7 @@ class LoginStore:
         """A new login, or a new password: attempts and sessions start afresh."""
         self._client.put_item(
             TableName=self._table,
-            Item=to_item(
-                {
-                    "PK": _pk(login),
-                    "SK": "LOGIN",
-                    "kind": "login",
-                    "login": login.strip().lower(),
-                    "agent_id": agent_id,
-                    "password_hash": password_hash,
-                }
-            ),
+            Item=to_item(_login_values(login, agent_id, password_hash)),
         )
 
     @translated()
@@ -104,6 +147,7 @@ class LoginStore:
             password_hash=values["password_hash"],
             attempts=_attempts(values),
             session_key=values.get("session_key"),
+            disabled=bool(values.get("disabled", False)),
         )
 
     @translated()
@@ -193,3 +237,156 @@ class LoginStore:
             ConditionExpression="session_key = :key",
             ExpressionAttributeValues=to_item({":key": session_key}),
         )
+
+    # The team's administration. Each change takes ``extra``: the audit entry and the
+    # form's guard, written in the same transaction (skill.storage.audit).
+
+    @translated()
+    def add_member(
+        self,
+        login: str,
+        agent: Agent,
+        password_hash: str,
+        extra: Sequence[Write] = (),
+    ) -> None:
+        """A new agent and their login, together. :class:`LoginTaken` if either exists."""
+        profile = {**agent_values(agent), "login": login}
+        writes: list[Write] = [
+            Put(_login_values(login, agent.agent_id, password_hash), condition=ABSENT),
+            Put(profile, condition=ABSENT),
+        ]
+        try:
+            transact(self._client, self._table, [*writes, *extra])
+        except ConditionFailed as error:
+            if set(error.failed_items) & {0, 1}:
+                raise LoginTaken(str(error), failed_items=error.failed_items) from error
+            raise
+
+    @translated()
+    def members(self) -> list[Member]:
+        """Every login with its agent, by login: two queries on the index."""
+        logins = self._partition(LOGINS, "LOGIN#")
+        agents = {values["agent_id"]: values for values in self._partition(TEAM, "AGENT#")}
+        return [
+            _member(values, agents[values["agent_id"]])
+            for values in logins
+            if values["agent_id"] in agents
+        ]
+
+    @translated()
+    def member(self, login: str) -> Member | None:
+        """One login with its agent; None if either is missing."""
+        found = self._client.get_item(
+            TableName=self._table, Key=key(_pk(login), "LOGIN"), ConsistentRead=True
+        ).get("Item")
+        if not found:
+            return None
+        values = from_item(found)
+        profile = self._client.get_item(
+            TableName=self._table,
+            Key=key(_agent_pk(values["agent_id"]), "PROFILE"),
+            ConsistentRead=True,
+        ).get("Item")
+        return _member(values, from_item(profile)) if profile else None
+
+    @translated()
+    def update_profile(
+        self,
+        agent_id: str,
+        changes: Mapping[str, Any],
+        removed: Sequence[str] = (),
+        extra: Sequence[Write] = (),
+    ) -> None:
+        """Set ``changes`` on the agent's item and remove ``removed``; NotFound if gone."""
+        names = {f"#a{n}": name for n, name in enumerate([*changes, *removed])}
+        placeholders = {f":a{n}": value for n, value in enumerate(changes.values())}
+        sets = [f"#a{n} = :a{n}" for n in range(len(changes))]
+        removes = [f"#a{n}" for n in range(len(changes), len(names))]
+        expression = " ".join(
+            part
+            for part in (
+                "SET " + ", ".join(sets) if sets else "",
+                "REMOVE " + ", ".join(removes) if removes else "",
+            )
+            if part
+        )
+        update = Update(_agent_pk(agent_id), "PROFILE", expression, PRESENT, names, placeholders)
+        self._change([update], extra)
+
+    @translated()
+    def set_password(self, login: str, password_hash: str, extra: Sequence[Write] = ()) -> None:
+        """A new password: every session of the login ends, a pause is lifted. A login
+        written before the index listed logins joins the list with it."""
+        name = login.strip().lower()
+        update = Update(
+            _pk(name),
+            "LOGIN",
+            "SET password_hash = :hash, GSI1PK = :logins, GSI1SK = :sk "
+            f"REMOVE session_key, {_ATTEMPTS}",
+            PRESENT,
+            values={":hash": password_hash, ":logins": LOGINS, ":sk": f"LOGIN#{name}"},
+        )
+        self._change([update], extra)
+
+    @translated()
+    def lift_pause(self, login: str, extra: Sequence[Write] = ()) -> None:
+        """Forget the failed sign-ins: the login opens at once."""
+        self._change([Update(_pk(login), "LOGIN", f"REMOVE {_ATTEMPTS}", PRESENT)], extra)
+
+    @translated()
+    def disable(self, login: str, agent_id: str, extra: Sequence[Write] = ()) -> None:
+        """No more sign-ins or sessions for the login, no more callbacks for its agent."""
+        writes: list[Write] = [
+            Update(
+                _pk(login),
+                "LOGIN",
+                "SET disabled = :yes REMOVE session_key",
+                PRESENT,
+                values={":yes": True},
+            ),
+            Update(
+                _agent_pk(agent_id),
+                "PROFILE",
+                "SET disabled = :yes, on_duty = :no",
+                PRESENT,
+                values={":yes": True, ":no": False},
+            ),
+        ]
+        self._change(writes, extra)
+
+    def _change(self, writes: Sequence[Write], extra: Sequence[Write]) -> None:
+        """NotFound if an item of ``writes`` is gone; another failed condition (the
+        form's guard) as it came."""
+        try:
+            transact(self._client, self._table, [*writes, *extra])
+        except ConditionFailed as error:
+            if set(error.failed_items) & set(range(len(writes))):
+                raise NotFound(str(error), failed_items=error.failed_items) from error
+            raise
+
+    def _partition(self, partition: str, prefix: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :prefix)",
+            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
+            "ExpressionAttributeValues": to_item({":pk": partition, ":prefix": prefix}),
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            found.extend(from_item(raw) for raw in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return found
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+
+def _member(login: dict[str, Any], profile: dict[str, Any]) -> Member:
+    agent = agent_from(profile)
+    return Member(
+        login=login["login"],
+        agent=agent,
+        hours=_hours(agent),
+        disabled=bool(login.get("disabled") or profile.get("disabled")),
+        attempts=_attempts(login),
+    )

@@ -110,7 +110,8 @@ class TeamStore:
             for raw in page.get("Items", []):
                 values = from_item(raw)
                 kind = values.get("kind")
-                if kind == "agent":
+                # A disabled agent (skill.storage.agents) is no longer on the team.
+                if kind == "agent" and not values.get("disabled"):
                     agents.append(agent_from(values))
                 elif kind == "callback":
                     queue.append(callback_from(values).queued())

@@ -106,10 +106,9 @@ def sign_in(
     attempt was neither counted nor checked, for any login alike.
     """
     counted = _count(stores.logins, name, now)
-    login, count = counted.login, counted.attempts.count
-    allowed = login is not None and checked(count)
-    right = check(login.password_hash if login is not None and allowed else None, password)
-    if login is not None and allowed and right:
+    login = counted.login
+    right = _password_right(counted, password, check)  # for an unknown login too
+    if login is not None and right:
         try:
             key = stores.logins.open_session(login.login, secrets.token_urlsafe(32))
         except NotFound:
@@ -122,12 +121,37 @@ def sign_in(
     return None
 
 
+def _password_right(counted: Counted, password: str, check: PasswordCheck) -> bool:
+    """One password check, of the dummy when the login is unknown, paused or disabled."""
+    login = counted.login
+    allowed = login is not None and not login.disabled and checked(counted.attempts.count)
+    return check(login.password_hash if login is not None and allowed else None, password)
+
+
+def confirm_password(
+    stores: Stores, name: str, password: str, now: datetime, check: PasswordCheck
+) -> bool:
+    """Whether a signed-in agent typed their password right, to confirm a change of it.
+
+    Counted, checked and recorded like a sign-in attempt, so a session left open is no
+    way to try passwords faster than the sign-in form.
+    """
+    counted = _count(stores.logins, name, now)
+    right = _password_right(counted, password, check)
+    if counted.login is not None and right:
+        return True
+    _record_failure(stores, name, counted, now)
+    return False
+
+
 def _record_failure(stores: Stores, name: str, counted: Counted, now: datetime) -> None:
     """An audit entry for a failed attempt: the login name typed, never the password."""
     attempts = counted.attempts
     action = "login_failed"
     if counted.login is None:
         why = "no such login"
+    elif counted.login.disabled:
+        why = "disabled"
     elif attempts.count == 0:
         why = "not counted, so not checked"
     elif not checked(attempts.count):
@@ -151,7 +175,7 @@ def session_agent(stores: Stores, session: Session, now: datetime) -> Agent | No
     if session_over(session.signed_in_at, session.active_at, now):
         return None
     login = stores.logins.get(session.login)
-    if login is None or login.session_key is None:
+    if login is None or login.session_key is None or login.disabled:
         return None
     if not hmac.compare_digest(login.session_key, session.key):
         return None

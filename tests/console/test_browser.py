@@ -28,6 +28,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import envelope, intent_request
+from tests.conftest import MOMENT
 from tests.console.conftest import MovableClock
 from tests.stored import outbox
 
@@ -172,3 +173,49 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
         if c is not None
     ][:1]
     assert callback.status.value == "completed"
+
+
+def test_an_admin_adds_an_agent_who_then_changes_their_own_password(
+    server: str, browser_page: Any, demo_stores: Stores
+) -> None:
+    expect = playwright_sync.expect
+    page = browser_page
+    SCREENSHOTS.mkdir(exist_ok=True)
+
+    def sign_in(login: str, password: str) -> None:
+        page.goto(f"{server}/console/login")
+        page.get_by_label("Login").fill(login)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    sign_in("priya", "priya-demo")
+    page.get_by_role("link", name="Team").click()
+    expect(page.get_by_role("heading", name="Team", exact=True)).to_be_visible()
+    page.get_by_label("Login").fill("lea")
+    page.get_by_label("Name, as customers hear it").fill("Lea Fischer")
+    page.get_by_label("Languages").fill("de,en")
+    page.get_by_label("Authority").fill("150")
+    page.get_by_label("Password (at least 12 characters").fill("tulpen-am-kanal-42")
+    page.get_by_label("The same password again").fill("tulpen-am-kanal-42")
+    page.get_by_role("button", name="Add the agent").click()
+    expect(page.get_by_text("Agent added. They can sign in now.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Lea Fischer")).to_be_visible()
+    page.screenshot(path=str(SCREENSHOTS / "team-member.png"), full_page=True)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in("lea", "tulpen-am-kanal-42")
+    expect(page.get_by_role("heading", name="Callback queue")).to_be_visible()
+    page.get_by_role("link", name="Password").click()
+    page.get_by_label("Current password").fill("tulpen-am-kanal-42")
+    page.get_by_label("New password", exact=True).fill("rote-fahrrad-klingel-7")
+    page.get_by_label("The new password again").fill("rote-fahrrad-klingel-7")
+    page.get_by_role("button", name="Change the password").click()
+    expect(page.get_by_text("Your password was changed")).to_be_visible()
+
+    sign_in("lea", "tulpen-am-kanal-42")
+    expect(page.get_by_text("Sign-in failed.")).to_be_visible()
+    sign_in("lea", "rote-fahrrad-klingel-7")
+    expect(page.get_by_role("heading", name="Callback queue")).to_be_visible()
+    expect(page.locator(".who")).to_contain_text("Lea Fischer")
+    actions = [e.action for e in demo_stores.audit.recent(MOMENT.date())]
+    assert {"team_add", "password_change"} <= set(actions)
