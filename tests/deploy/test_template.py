@@ -117,6 +117,15 @@ def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     assert notifier["Environment"]["Variables"]["NOTIFY_TOPIC_ARN"] == topic
 
 
+def test_the_notifier_updates_outbox_items_only(template: dict[str, Any]) -> None:
+    [update] = [s for role, s in statements(template)
+                if role == "NotifierRole" and "dynamodb:UpdateItem" in listed(s["Action"])]  # fmt: skip
+    assert listed(update["Action"]) == ["dynamodb:UpdateItem"]
+    assert update["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTBOX#*"]}
+    }
+
+
 def test_the_overdue_sweep_runs_on_a_schedule(template: dict[str, Any]) -> None:
     [rule] = resources(template, "AWS::Events::Rule").values()
     assert rule["Properties"]["ScheduleExpression"].startswith("rate(")
@@ -155,7 +164,8 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
     }  # fmt: skip
     assert granted(template, "NotifierRole") - logs == {
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-        "dynamodb:ListStreams", "dynamodb:GetItem", "sns:Publish", "sms-voice:SendTextMessage",
+        "dynamodb:ListStreams", "dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish",
+        "sms-voice:SendTextMessage",
     }  # fmt: skip
     assert granted(template, "OverdueRole") - logs == {
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
