@@ -45,8 +45,9 @@ publisher = AwsPublisher(
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Deliver the records in order; on a failure, report it and stop.
 
-    A stream shard is ordered: Lambda retries from the first reported record, so what
-    was delivered before it is not delivered twice (ReportBatchItemFailures).
+    A stream shard is ordered: Lambda retries from the first reported record
+    (ReportBatchItemFailures). What went out before the failure, the team's message of
+    the failed record included, is marked on its outbox item and not sent again.
     """
     delivered = 0
     for record in event.get("Records", []):
