@@ -131,7 +131,10 @@ def test_alexa_invokes_the_snapstart_alias_of_this_skill_only(template: dict[str
 def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     template: dict[str, Any],
 ) -> None:
-    [mapping] = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    [(name, mapping)] = resources(template, "AWS::Lambda::EventSourceMapping").items()
+    # The id osls gave it: a stack deployed before keeps its mapping (Lambda refuses a
+    # second one for the same function and stream).
+    assert name == "NotifierEventSourceMappingDynamodbMainTable"
     props = mapping["Properties"]
     stream = resolved(props["EventSourceArn"], {"CreatesTable": True})
     assert stream == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
@@ -300,7 +303,7 @@ def test_a_stage_deployed_again_uses_the_table_it_kept(
     assert "MainTable" not in deployed
     # Nothing refers to a table the stack does not create.
     assert "MainTable" not in set(referenced(deployed))
-    mapping = deployed["NotifierStream"]["Properties"]
+    mapping = deployed["NotifierEventSourceMappingDynamodbMainTable"]["Properties"]
     assert mapping["EventSourceArn"] == {"Ref": "KeptTableStream"}
     stream_readers = [s["Resource"] for role, s in statements(kept_table_template)
                       if "dynamodb:GetRecords" in listed(s["Action"])]  # fmt: skip
