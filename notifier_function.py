@@ -11,13 +11,14 @@ import logging
 from typing import Any
 
 import boto3
+from botocore.config import Config
 
 from skill.adapters.delivery import AwsPublisher, SmsPublisher, SnsPublisher
 from skill.config import Settings
 from skill.logs import configure_logging
 from skill.speech import Renderer
 from skill.storage import Stores
-from skill.storage.client import client_config, dynamodb_client
+from skill.storage.client import dynamodb_client
 from skill.usecases.notifier import deliver
 
 log = logging.getLogger("notifier")
@@ -26,15 +27,18 @@ configure_logging(settings.log_level)
 renderer = Renderer()
 renderer.warm()
 stores = Stores(dynamodb_client(settings), settings.table_name)
+# A message is sent again when botocore retries a publish whose answer was late, so the
+# notifier, which has 30 seconds and not a voice turn's few, waits longer for answers.
+publishing = Config(
+    retries={"mode": "standard", "total_max_attempts": 3}, connect_timeout=2, read_timeout=5
+)
 publisher = AwsPublisher(
     SnsPublisher(
-        boto3.client("sns", region_name=settings.region, config=client_config(settings)),
+        boto3.client("sns", region_name=settings.region, config=publishing),
         settings.team_topic(),
     ),
     SmsPublisher(
-        boto3.client(
-            "pinpoint-sms-voice-v2", region_name=settings.region, config=client_config(settings)
-        ),
+        boto3.client("pinpoint-sms-voice-v2", region_name=settings.region, config=publishing),
         settings.sms_origination,
     )
     if settings.sms_origination
@@ -45,8 +49,9 @@ publisher = AwsPublisher(
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """Deliver the records in order; on a failure, report it and stop.
 
-    A stream shard is ordered: Lambda retries from the first reported record, so what
-    was delivered before it is not delivered twice (ReportBatchItemFailures).
+    A stream shard is ordered: Lambda retries from the first reported record
+    (ReportBatchItemFailures). What went out before the failure, the team's message of
+    the failed record included, is marked on its outbox item and not sent again.
     """
     delivered = 0
     for record in event.get("Records", []):

@@ -125,6 +125,7 @@ def build_skill_package(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from skill.devtools.models import MANIFEST_FILE, MODELS_DIR, ManifestError, build_package
+    from skill.devtools.models.manifest import endpoint_region_warning
 
     values = {
         "PRIVACY_POLICY_URL": args.privacy_url,
@@ -141,6 +142,9 @@ def build_skill_package(args: argparse.Namespace) -> int:
     except ManifestError as error:
         print(error, file=sys.stderr)
         return 2
+    warning = endpoint_region_warning(args.endpoint)
+    if warning:
+        print(warning, file=sys.stderr)
     print(f"skill package: {written.parent}")
     return 0
 

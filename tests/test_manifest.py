@@ -190,3 +190,42 @@ def test_the_command_line_builds_the_package_and_refuses_missing_urls(
         main(["manifest", "build", str(tmp_path / "x"), urls[0], urls[1], *sources])
     assert refused.value.code == 2
     assert "TERMS_OF_USE_URL" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("region", "warned"),
+    [("eu-west-1", False), ("us-east-1", False), ("us-west-2", False), ("eu-central-1", True)],
+)
+def test_the_package_warns_of_an_endpoint_in_a_region_alexa_does_not_call(
+    region: str,
+    warned: bool,
+    package: tuple[Path, Path],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    manifest, models = package
+    arn = f"arn:aws:lambda:{region}:123456789012:function:menschmoment-prod-skill:snapstart"
+    urls = ["--privacy-url", "https://s.example/p", "--terms-url", "https://s.example/t"]
+    out = tmp_path / "skill-package"
+    with pytest.raises(SystemExit) as built:
+        main(["manifest", "build", str(out), *urls, "--endpoint", arn,
+              "--manifest", str(manifest), "--models", str(models)])  # fmt: skip
+
+    assert built.value.code == 0  # a warning: the package is written all the same
+    assert (
+        json.loads((out / "skill.json").read_text())["manifest"]["apis"]["custom"]["endpoint"][
+            "uri"
+        ]
+        == arn
+    )
+    printed = capsys.readouterr()
+    if warned:
+        assert printed.err == (
+            "warning: the skill's endpoint is in eu-central-1; Alexa calls a custom skill's "
+            "Lambda only in us-east-1 (US East (N. Virginia)), us-west-2 (US West (Oregon)), "
+            "eu-west-1 (Europe (Ireland)), ap-northeast-1 (Asia Pacific (Tokyo)): deploy with "
+            "--region eu-west-1, say\n"
+        )
+    else:
+        assert printed.err == ""
+    assert "skill package:" in printed.out

@@ -19,6 +19,7 @@ from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
+from tests.fake_sms_api import FakeSmsApi
 from tests.stored import outbox
 from tests.team_inbox import entry_environment, team_inbox
 
@@ -29,12 +30,14 @@ ROOT = Path(__file__).resolve().parent.parent
 Talk = Callable[..., Conversation]
 
 
-def run_handler(event: dict[str, Any], settings: Settings, topic: str) -> dict[str, Any]:
+def run_handler(
+    event: dict[str, Any], settings: Settings, topic: str, **extra: str
+) -> dict[str, Any]:
     code = (
         "import json, sys, notifier_function\n"
         "print(json.dumps(notifier_function.handler(json.load(sys.stdin), None)))"
     )
-    env = entry_environment(settings, topic)
+    env = entry_environment(settings, topic) | extra
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -104,3 +107,50 @@ def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
     assert answer == {"delivered": 1, "batchItemFailures": [{"itemIdentifier": "200"}]}
     messages = sqs.receive_message(QueueUrl=queue, MaxNumberOfMessages=10, WaitTimeSeconds=1)
     assert len(messages["Messages"]) == 1
+
+
+def test_a_text_that_fails_is_retried_without_telling_the_team_again(
+    talk: Talk, settings: Settings, demo_stores: Stores
+) -> None:
+    """The SMS spending limit is reached as Alex books a call back by text: the team
+    hears of both events at once, Alex's text goes out on Lambda's retry, and the team's
+    message about the assignment is not sent a second time."""
+    # An inbox of its own: the server outlives the test, and so do other tests' messages.
+    inbox = team_inbox(str(settings.dynamodb_endpoint), name=f"team-{settings.table_name}")
+    talk(token="demo-alex").say("CallbackIntent", channel="text")
+    events = {e["event"]: e for e in outbox(demo_stores)}
+    records = [
+        {
+            "eventName": "INSERT",
+            "dynamodb": {"NewImage": to_item(events[name]), "SequenceNumber": sequence},
+        }
+        for name, sequence in (("requested", "100"), ("assigned", "200"))
+    ]
+
+    with FakeSmsApi() as sms:
+        sms.state.refusals = 1
+        extra = {
+            "SMS_ORIGINATION": "arn:aws:sms-voice:us-east-1:123456789012:phone-number/p-1",
+            "AWS_ENDPOINT_URL_PINPOINT_SMS_VOICE_V2": sms.endpoint,
+        }
+        first = run_handler({"Records": records}, settings, inbox.topic, **extra)
+        # Lambda retries the batch from the reported record on.
+        retry = run_handler({"Records": records[1:]}, settings, inbox.topic, **extra)
+        # Bisecting a batch hands both records over once more: nothing is sent again.
+        again = run_handler({"Records": records}, settings, inbox.topic, **extra)
+
+    assert first["batchItemFailures"] == [{"itemIdentifier": "200"}]
+    assert retry == {"delivered": 1, "batchItemFailures": []}
+    assert again == {"delivered": 0, "batchItemFailures": []}
+    team = sorted(json.loads(m["Body"])["Subject"] for m in inbox.received())
+    assert team == ["Callback assigned: Alex", "Callback requested: Alex"]
+    assert inbox.received() == []
+    assert len(sms.state.refused) == 1
+    [text] = sms.state.sent
+    assert text["DestinationPhoneNumber"] == "+12125550142"
+    assert text["MessageBody"] == "Maria from our service team will text you today at 10:10 am."
+    marks = {e["event"]: {k for k in e if k.startswith("delivered_")} for e in outbox(demo_stores)}
+    assert marks == {
+        "requested": {"delivered_team"},
+        "assigned": {"delivered_team", "delivered_sms"},
+    }

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
     from skill.storage.grants import GrantStore
+    from skill.storage.outbox import OutboxStore
     from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
@@ -88,6 +89,12 @@ class Stores:
         return ReminderStore(self.client, self.table)
 
     @cached_property
+    def outbox(self) -> OutboxStore:
+        from skill.storage.outbox import OutboxStore
+
+        return OutboxStore(self.client, self.table)
+
+    @cached_property
     def logins(self) -> LoginStore:
         from skill.storage.agents import LoginStore
 
@@ -111,4 +118,5 @@ class Stores:
             self.reminders,
             self.logins,
             self.audit,
+            self.outbox,
         )

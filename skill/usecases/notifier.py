@@ -15,6 +15,10 @@ Whom an event tells was decided when it was written (:mod:`skill.usecases.callba
 may be texted, at most once an hour per call back), and ``team: false`` marks a move the
 team heard of within the hour. Events without ``sms`` (the console's) text a customer
 who chose SMS.
+
+Each message is marked on its outbox item once it went out (team and SMS apart), and a
+marked one is never sent again: when the customer's text fails and Lambda retries the
+record, the team does not hear of the event twice.
 """
 
 from __future__ import annotations
@@ -24,9 +28,11 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from skill.adapters.delivery import Notification, Publisher
+from skill.clock import Clock, system_clock
 from skill.records import Callback
 from skill.rules.dates import relative_day, zone
 from skill.storage.codec import from_item
+from skill.storage.outbox import event_id
 
 if TYPE_CHECKING:
     from skill.speech import Renderer
@@ -36,6 +42,8 @@ log = logging.getLogger(__name__)
 
 # The customer hears about the call time by SMS only when they chose SMS.
 CUSTOMER_EVENTS = frozenset({"assigned", "rescheduled", "cancelled"})
+# The delivery target (the outbox item's mark) of each audience.
+TARGETS = {"team": "team", "customer": "sms"}
 
 
 def notifications_for(
@@ -78,8 +86,12 @@ def deliver(
     stores: Stores,
     renderer: Renderer,
     publisher: Publisher,
+    clock: Clock = system_clock,
 ) -> int:
-    """Publish the notifications of new outbox items in DynamoDB stream ``records``."""
+    """Publish the notifications of new outbox items in DynamoDB stream ``records``.
+
+    Returns how many went out now; those marked delivered before are skipped.
+    """
     delivered = 0
     for record in records:
         if record.get("eventName") != "INSERT":
@@ -90,19 +102,33 @@ def deliver(
         values = from_item(image)
         if values.get("kind") != "outbox":
             continue
-        if not values.get("callback_id") and values.get("detail"):
-            # About a promise, not a callback (kept from the console's overview).
-            name = str(values.get("event", "")).replace("_", " ")
-            publisher.publish(Notification("team", name.capitalize(), str(values["detail"])))
-            delivered += 1
+        notifications = _notifications(values, stores, renderer)
+        if not notifications:
             continue
-        # An event without a callback id is a bug upstream: failing here reports it to
-        # the stream (the notifier Lambda retries from it), instead of losing it quietly.
-        callback = stores.callbacks.get(str(values["callback_id"]))
-        if callback is None:
-            log.warning("outbox event without callback", extra={"event": values.get("event")})
-            continue
-        for notification in notifications_for(values, callback, renderer):
+        event = event_id(values)
+        done = stores.outbox.delivered(event)
+        for notification in notifications:
+            target = TARGETS[notification.audience]
+            if target in done:
+                continue
             publisher.publish(notification)
+            stores.outbox.mark_delivered(event, target, clock())
             delivered += 1
     return delivered
+
+
+def _notifications(
+    values: Mapping[str, Any], stores: Stores, renderer: Renderer
+) -> list[Notification]:
+    """What one new outbox item tells whom."""
+    if not values.get("callback_id") and values.get("detail"):
+        # About a promise, not a callback (kept from the console's overview).
+        name = str(values.get("event", "")).replace("_", " ")
+        return [Notification("team", name.capitalize(), str(values["detail"]))]
+    # An event without a callback id is a bug upstream: failing here reports it to
+    # the stream (the notifier Lambda retries from it), instead of losing it quietly.
+    callback = stores.callbacks.get(str(values["callback_id"]))
+    if callback is None:
+        log.warning("outbox event without callback", extra={"event": values.get("event")})
+        return []
+    return notifications_for(values, callback, renderer)

@@ -67,7 +67,7 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
-    notifier = StreamFollower(streams, stream_arn, stores, renderer, LogPublisher())
+    notifier = StreamFollower(streams, stream_arn, stores, renderer, LogPublisher(), clock=clock)
     return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
 

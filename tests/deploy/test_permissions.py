@@ -82,15 +82,24 @@ def test_the_skill_role_covers_every_conversation_and_nothing_more(
 
 
 def test_the_notifier_and_sweep_roles_cover_their_calls(
-    talk: Talk, demo_stores: Stores, actions: set[str], template: dict[str, Any]
+    talk: Talk, demo_stores: Stores, dynamodb: Any, actions: set[str], template: dict[str, Any]
 ) -> None:
     talk(token="demo-alex").say("CallbackIntent", channel="text")
     [event] = [e for e in outbox(demo_stores) if e["event"] == "assigned"]
     actions.clear()
+    updated: list[str] = []
+
+    def record_key(params: dict[str, Any], **_: Any) -> None:
+        updated.append(params["Key"]["PK"]["S"])
+
+    dynamodb.meta.events.register("provide-client-params.dynamodb.UpdateItem", record_key)
     record = {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(event)}}
     deliver([record], demo_stores, Renderer(), LogPublisher())
     notifier = granted(template, "NotifierRole")
     assert actions and actions <= notifier
+    # The role may update outbox items only (dynamodb:LeadingKeys): the delivery marks.
+    assert len(updated) == 2
+    assert all(key.startswith("OUTBOX#") for key in updated)
 
     actions.clear()
     sweep(demo_stores, LogPublisher(), MOMENT + timedelta(days=2), "America/New_York")

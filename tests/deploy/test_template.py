@@ -4,14 +4,17 @@ wiring, IAM without wildcards, the table as defined locally."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from skill.storage import tables
-from tests.deploy.conftest import SKILL_ID
+from tests.deploy.conftest import KEPT_STREAM, KEPT_TABLE, SKILL_ID
 
 pytestmark = pytest.mark.deploy
 
@@ -49,6 +52,32 @@ def statements(template: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]
         for name, policy in resources(template, kind).items():
             for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
                 yield name, statement
+
+
+def resolved(value: Any, conditions: dict[str, bool]) -> Any:
+    """``value`` as CloudFormation deploys it when ``conditions`` hold as given."""
+    if isinstance(value, list):
+        return [resolved(item, conditions) for item in value]
+    if isinstance(value, dict):
+        if set(value) == {"Fn::If"}:
+            condition, when, otherwise = value["Fn::If"]
+            return resolved(when if conditions[condition] else otherwise, conditions)
+        return {key: resolved(item, conditions) for key, item in value.items()}
+    return value
+
+
+def referenced(value: Any) -> Iterator[str]:
+    """The logical ids that ``Ref`` and ``Fn::GetAtt`` inside a value name."""
+    if isinstance(value, list):
+        for item in value:
+            yield from referenced(item)
+    elif isinstance(value, dict):
+        if "Ref" in value:
+            yield value["Ref"]
+        if "Fn::GetAtt" in value:
+            yield value["Fn::GetAtt"][0]
+        for item in value.values():
+            yield from referenced(item)
 
 
 def listed(value: Any) -> list[Any]:
@@ -102,9 +131,13 @@ def test_alexa_invokes_the_snapstart_alias_of_this_skill_only(template: dict[str
 def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     template: dict[str, Any],
 ) -> None:
-    [mapping] = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    [(name, mapping)] = resources(template, "AWS::Lambda::EventSourceMapping").items()
+    # The id osls gave it: a stack deployed before keeps its mapping (Lambda refuses a
+    # second one for the same function and stream).
+    assert name == "NotifierEventSourceMappingDynamodbMainTable"
     props = mapping["Properties"]
-    assert props["EventSourceArn"] == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
+    stream = resolved(props["EventSourceArn"], {"CreatesTable": True})
+    assert stream == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
     assert props["FunctionName"] == {"Fn::GetAtt": ["NotifierLambdaFunction", "Arn"]}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
@@ -115,6 +148,36 @@ def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     topic = {"Ref": "TeamTopic"}
     notifier = template["Resources"]["NotifierLambdaFunction"]["Properties"]
     assert notifier["Environment"]["Variables"]["NOTIFY_TOPIC_ARN"] == topic
+
+
+def test_records_the_notifier_gives_up_on_go_to_a_queue_only_it_may_send_to(
+    template: dict[str, Any],
+) -> None:
+    [mapping] = resources(template, "AWS::Lambda::EventSourceMapping").values()
+    props = mapping["Properties"]
+    assert props["MaximumRetryAttempts"] == 5
+    assert props["BisectBatchOnFunctionError"] is True
+    [(name, queue)] = resources(template, "AWS::SQS::Queue").items()
+    assert props["DestinationConfig"] == {
+        "OnFailure": {"Destination": {"Fn::GetAtt": [name, "Arn"]}}
+    }
+    assert queue["Properties"]["SqsManagedSseEnabled"] is True
+    senders = [(role, s) for role, s in statements(template)
+               if any(a.startswith("sqs:") for a in listed(s["Action"]))]  # fmt: skip
+    assert senders == [
+        ("NotifierRole", {"Effect": "Allow", "Action": ["sqs:SendMessage"],
+                          "Resource": [{"Fn::GetAtt": [name, "Arn"]}]}),
+    ]  # fmt: skip
+    assert template["Outputs"]["NotifierFailuresUrl"]["Value"] == {"Ref": name}
+
+
+def test_the_notifier_updates_outbox_items_only(template: dict[str, Any]) -> None:
+    [update] = [s for role, s in statements(template)
+                if role == "NotifierRole" and "dynamodb:UpdateItem" in listed(s["Action"])]  # fmt: skip
+    assert listed(update["Action"]) == ["dynamodb:UpdateItem"]
+    assert update["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTBOX#*"]}
+    }
 
 
 def test_the_overdue_sweep_runs_on_a_schedule(template: dict[str, Any]) -> None:
@@ -155,7 +218,8 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
     }  # fmt: skip
     assert granted(template, "NotifierRole") - logs == {
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
-        "dynamodb:ListStreams", "dynamodb:GetItem", "sns:Publish", "sms-voice:SendTextMessage",
+        "dynamodb:ListStreams", "dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish",
+        "sms-voice:SendTextMessage", "sqs:SendMessage",
     }  # fmt: skip
     assert granted(template, "OverdueRole") - logs == {
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
@@ -202,6 +266,8 @@ def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
         local = tables.definitions()[name]["Properties"]
         # Customers' data outlives the stack: removing or replacing it keeps the table.
         assert table["DeletionPolicy"] == table["UpdateReplacePolicy"] == "Retain"
+        # ... and a stage deployed again may use the kept one instead of creating it.
+        assert table["Condition"] == "CreatesTable"
         assert props["KeySchema"] == local["KeySchema"]
         assert props["AttributeDefinitions"] == local["AttributeDefinitions"]
         assert props["GlobalSecondaryIndexes"] == local["GlobalSecondaryIndexes"]
@@ -213,6 +279,44 @@ def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
         }  # fmt: skip
         assert props["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
         assert props["TableName"] == "menschmoment-test"
+    assert template["Parameters"]["KeptTableStream"]["Default"] == ""
+    assert template["Conditions"]["CreatesTable"] == {
+        "Fn::Equals": [{"Ref": "KeptTableStream"}, ""]
+    }
+
+
+def table_arn(name: str, suffix: str = "") -> dict[str, str]:
+    return {"Fn::Sub": f"arn:${{AWS::Partition}}:dynamodb:${{AWS::Region}}:${{AWS::AccountId}}"
+                       f":table/{name}{suffix}"}  # fmt: skip
+
+
+def test_a_stage_deployed_again_uses_the_table_it_kept(
+    kept_table_template: dict[str, Any],
+) -> None:
+    """`osls remove` keeps the table; deploying the stage again with its name and its
+    stream's ARN creates no table and wires everything to the kept one."""
+    template = kept_table_template
+    assert template["Parameters"]["KeptTableStream"]["Default"] == KEPT_STREAM
+    kept = {"CreatesTable": False, "SendsSms": True}
+    deployed = {name: resolved(resource, kept) for name, resource in template["Resources"].items()
+                if resource.get("Condition") != "CreatesTable"}  # fmt: skip
+    assert "MainTable" not in deployed
+    # Nothing refers to a table the stack does not create.
+    assert "MainTable" not in set(referenced(deployed))
+    mapping = deployed["NotifierEventSourceMappingDynamodbMainTable"]["Properties"]
+    assert mapping["EventSourceArn"] == {"Ref": "KeptTableStream"}
+    stream_readers = [s["Resource"] for role, s in statements(kept_table_template)
+                      if "dynamodb:GetRecords" in listed(s["Action"])]  # fmt: skip
+    assert [resolved(r, kept) for r in stream_readers] == [[{"Ref": "KeptTableStream"}]]
+    for name in FUNCTIONS.values():
+        variables = deployed[name]["Properties"]["Environment"]["Variables"]
+        assert variables["TABLE_NAME"] == KEPT_TABLE
+    table_resources = [r for _, s in statements(template) for r in listed(s["Resource"])
+                       if "dynamodb:" in "".join(strings(r))]  # fmt: skip
+    assert table_resources
+    allowed = [table_arn(KEPT_TABLE), table_arn(KEPT_TABLE, "/index/GSI1"),
+               table_arn(KEPT_TABLE, "/index/GSI2")]  # fmt: skip
+    assert all(r in allowed for r in table_resources), table_resources
 
 
 def test_logs_are_kept_for_a_limited_time(template: dict[str, Any]) -> None:
@@ -253,7 +357,7 @@ def test_the_webhooks_get_their_secrets_by_name_and_write_only_orders_and_receip
     }
     [statement] = [s for name, s in statements(template)
                    if name == "WebhooksRole" and "dynamodb:PutItem" in listed(s["Action"])]  # fmt: skip
-    assert statement["Resource"] == [{"Fn::GetAtt": ["MainTable", "Arn"]}]  # no index
+    assert statement["Resource"] == [table_arn("menschmoment-test")]  # no index
     assert statement["Condition"] == {
         "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ORDER#*", "CUSTOMER#*", "WEBHOOK#*"]}
     }
@@ -264,3 +368,21 @@ def test_the_webhooks_get_their_secrets_by_name_and_write_only_orders_and_receip
         "/menschmoment/test/shopify-webhook-secret",
         "/menschmoment/test/orders-webhook-secret",
     ]
+
+
+@pytest.mark.parametrize("variant", ["template", "kept_table_template"])
+def test_cfn_lint_finds_nothing_in_a_new_or_a_redeployed_stage(
+    variant: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """As `make lint-template` runs it, with its settings (.cfnlintrc.yaml)."""
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    if not cfn_lint.exists():
+        pytest.fail("cfn-lint is not installed: run `make setup` first")
+    ignored = yaml.safe_load((ROOT / ".cfnlintrc.yaml").read_text())["ignore_checks"]
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(request.getfixturevalue(variant)))
+    result = subprocess.run(
+        [str(cfn_lint), "--ignore-checks", *ignored, "--", str(path)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -7,6 +7,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from skill.adapters.delivery import Publisher
+from skill.clock import Clock, system_clock
 from skill.usecases.notifier import deliver
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class StreamFollower:
         renderer: Renderer,
         publisher: Publisher,
         interval: float = 1.0,
+        clock: Clock = system_clock,
     ) -> None:
         self._streams = streams
         self._arn = stream_arn
@@ -34,6 +36,7 @@ class StreamFollower:
         self._renderer = renderer
         self._publisher = publisher
         self._interval = interval
+        self._clock = clock
         self._iterators: dict[str, str | None] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
@@ -54,7 +57,11 @@ class StreamFollower:
             answer = self._streams.get_records(ShardIterator=iterator)
             self._iterators[shard_id] = answer.get("NextShardIterator")
             delivered += deliver(
-                answer.get("Records", []), self._stores, self._renderer, self._publisher
+                answer.get("Records", []),
+                self._stores,
+                self._renderer,
+                self._publisher,
+                self._clock,
             )
         return delivered
 

@@ -35,6 +35,15 @@ KNOWN_PERMISSIONS = frozenset(
     }
 )
 SOURCE_DIR = PACKAGE_DIR
+# The AWS regions with the Alexa Skills Kit trigger, where a custom skill's Lambda may
+# live; nearest the customers: North America us-east-1 (or us-west-2), Europe and India
+# eu-west-1, the Far East us-west-2 (or ap-northeast-1).
+ALEXA_LAMBDA_REGIONS = {
+    "us-east-1": "US East (N. Virginia)",
+    "us-west-2": "US West (Oregon)",
+    "eu-west-1": "Europe (Ireland)",
+    "ap-northeast-1": "Asia Pacific (Tokyo)",
+}
 _PERMISSION_IN_CODE = re.compile(r"""["'](alexa::[a-z_:]+)["']""")
 _PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 _SLOT_REFERENCE = re.compile(r"\{([^}]*)\}")
@@ -137,6 +146,21 @@ def endpoint(manifest: Mapping[str, Any]) -> Iterator[str]:
     uri = str(manifest.get("apis", {}).get("custom", {}).get("endpoint", {}).get("uri", ""))
     if not (_PLACEHOLDER.fullmatch(uri) or uri.startswith("arn:aws:lambda:")):
         yield "apis.custom.endpoint.uri must be a Lambda ARN or ${…}"
+
+
+def endpoint_region_warning(arn: str) -> str | None:
+    """Why Alexa will not call the Lambda function ``arn``, if its region is the reason."""
+    parts = arn.split(":")
+    if len(parts) < 4 or parts[2] != "lambda":
+        return None
+    region = parts[3]
+    if region in ALEXA_LAMBDA_REGIONS:
+        return None
+    regions = ", ".join(f"{code} ({name})" for code, name in ALEXA_LAMBDA_REGIONS.items())
+    return (
+        f"warning: the skill's endpoint is in {region or 'no region'}; Alexa calls a custom "
+        f"skill's Lambda only in {regions}: deploy with --region eu-west-1, say"
+    )
 
 
 def example_phrases(phrases: list[str], model: Model) -> Iterator[str]:
