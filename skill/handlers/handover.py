@@ -17,9 +17,24 @@ from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
 from skill.records import Handover
 
+# After this many misunderstandings in a row, a human is offered.
+OFFER_HUMAN_AFTER = 2
+
 
 def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any) -> Response:
     """Speak ``template`` (which ends by offering a call back) and remember why."""
     turn.dialogue.wait_for(Awaiting.CALLBACK_OFFER)
     turn.dialogue.handover = handover
     return turn.answer(template, end_session=False, **data)
+
+
+def not_heard_twice(turn: Turn) -> Response:
+    """A number not made out twice in a row: a person can take it from here."""
+    return offer_callback(
+        turn,
+        "fallback",
+        Handover(reason="misunderstood"),
+        awaiting=turn.dialogue.awaiting,
+        misunderstandings=turn.dialogue.misunderstandings,
+        offer=True,
+    )

@@ -146,6 +146,19 @@ def reschedule(
     raise CallbackUnavailable("changed meanwhile, again and again")
 
 
+def planned_move(
+    settings: Settings,
+    callback: Callback,
+    requested: Requested,
+    now: datetime,
+    *,
+    keeps_time: bool,
+) -> Schedule:
+    """When a move to ``requested`` would be due, without storing anything: the
+    customer hears it first if service hours push it later than they asked."""
+    return _new_time(settings, callback, requested, now, keeps_time=keeps_time)
+
+
 def _new_time(
     settings: Settings,
     callback: Callback,
