@@ -59,6 +59,7 @@ PHONE_QUESTIONS = frozenset(
         Awaiting.CALLBACK_CHANGE,
         Awaiting.CALLBACK_OFFER,
         Awaiting.CALLBACK_MOVE,
+        Awaiting.CALLBACK_NUMBER,
         Awaiting.PHONE_NUMBER,
     }
 )

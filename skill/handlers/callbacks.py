@@ -352,7 +352,11 @@ class RequestCallbackHandler(ServiceHandler):
                 return declined
         flow = CallbackFlow(handler_input, turn)
         spoken_phone = said_phone(turn)
-        if spoken_phone and turn.dialogue.awaiting is Awaiting.PHONE_NUMBER:
+        # Asked for a number, or another number said to "ending in 42, right?".
+        if spoken_phone and turn.dialogue.awaiting in (
+            Awaiting.PHONE_NUMBER,
+            Awaiting.CALLBACK_NUMBER,
+        ):
             flow.collect_slots()
             return flow.number.given(spoken_phone)
         flow.collect_slots()

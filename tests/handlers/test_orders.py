@@ -269,7 +269,9 @@ def test_lockout_is_told_before_asking_anything(talk: Talk, demo_stores: Stores)
     reply = talk(user_id="amzn1.ask.account.LOCKED", locale="de-DE").say("OrderStatusIntent")
     assert "Suche nach Bestellungen kurz pausiert" in reply.speech
     assert "15 Minuten" in reply.speech
-    assert not reply.directives
+    # No order number or PLZ is asked for; only the offered call back's time may follow.
+    assert not elicited(reply, "orderNumber")
+    assert not elicited(reply, "postalCode")
 
 
 def test_an_expired_link_is_treated_as_unlinked(talk: Talk) -> None:
