@@ -211,6 +211,7 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_existing": {
             name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
         },
+        "callback_offer_again": {"plain": lambda lang: {}},
         "callback_closed_then": {
             f"{name}-{choice}": lambda lang, make=make, choice=choice: {
                 "call": make(),

@@ -141,8 +141,8 @@ class OrderStatusHandler(ServiceHandler):
 
 
 def _detour(turn: Turn, services: Services) -> Detour | None:
-    """The remedy question to come back to after this answer, if one is open."""
-    if turn.dialogue.awaiting is not Awaiting.REMEDY_CHOICE:
+    """The question to come back to after this answer, if one is open."""
+    if turn.dialogue.awaiting not in (Awaiting.REMEDY_CHOICE, Awaiting.CALLBACK_OFFER):
         return None
     # Imported only now: a launch or an order status never loads the complaint code.
     from skill.handlers.detour import Detour
