@@ -1,12 +1,13 @@
 """``make bench``: one table of this machine's figures, each beside its baseline.
 
     python -m bench.run [--cold-starts N] [--turns N] [--seconds N] [--rounds N]
-                        [--customers N] [--load-seconds N]
+                        [--customers N] [--load-seconds N] [--import-orders N]
 
 Each figure comes from its own module: ``bench/lambda_process.py`` (cold start, warm
 turns and their DynamoDB requests, memory, a table that never answers),
 ``bench/package.py`` (deployment package), ``bench/web.py`` (requests per second) and
-``bench/load.py`` (simulated customers). A new figure adds its rows here, so the table
+``bench/load.py`` (simulated customers), ``bench/shop_import.py`` (import of a shop's
+records). A new figure adds its rows here, so the table
 stays one table.
 """
 
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import gunicorn
 
-from bench import lambda_process, load, package, web
+from bench import lambda_process, load, package, shop_import, web
 from skill.config import Settings
 from skill.storage.deadline import ALEXA_WAITS, turn_time_bound
 
@@ -202,6 +203,30 @@ def load_rows(result: load.Result) -> list[Row]:
     ]
 
 
+def import_rows(result: shop_import.Result) -> list[Row]:
+    return [
+        (
+            f"import: {result.records:,} generated records into dynalite, records/s: "
+            f"new / unchanged",
+            f"{result.first_rate:,.0f} / {result.again_rate:,.0f}",
+            "",
+            "",
+            "BatchGetItem 100, BatchWriteItem 25",
+            ">= 2,000",
+        ),
+        (
+            "  CPU ms/record: importer new / unchanged; dynalite, both",
+            f"{result.first_cpu / result.records * 1000:.2f} / "
+            f"{result.again_cpu / result.records * 1000:.2f}; "
+            f"{result.dynalite_cpu / (2 * result.records) * 1000:.2f}",
+            "",
+            "",
+            "",
+            "",
+        ),
+    ]
+
+
 def print_table(rows: list[Row]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
     for number, row in enumerate(rows):
@@ -218,6 +243,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=6, help="web rounds per side, alternating")
     parser.add_argument("--customers", type=int, default=50, help="simulated customers")
     parser.add_argument("--load-seconds", type=float, default=60.0, help="length of the load")
+    parser.add_argument("--import-orders", type=int, default=100_000, help="0: no import")
     args = parser.parse_args(argv)
 
     rows: list[Row] = [HEADER]
@@ -229,6 +255,8 @@ def main(argv: list[str] | None = None) -> None:
         rows += load_rows(result)
         for problem in result.problems:
             print(f"load problem: {problem}")
+    if args.import_orders > 0:
+        rows += import_rows(shop_import.run(args.import_orders))
 
     connections = web.WORKERS * web.THREADS_PER_WORKER
     print(f"machine: {machine()}")

@@ -1,5 +1,5 @@
 """Command line: ``python -m skill serve [--demo]``, ``chat``, ``tables create``,
-``models check``, ``manifest build``."""
+``import FILE``, ``models check``, ``manifest build``."""
 
 from __future__ import annotations
 
@@ -28,6 +28,10 @@ def main(argv: list[str] | None = None) -> None:
     chat.add_argument("--user", default="amzn1.ask.account.CHAT", help="Alexa user id")
     tables = commands.add_parser("tables", help="the DynamoDB table (TABLE_NAME)")
     tables.add_argument("action", choices=("create",))
+    shop_import = commands.add_parser("import", help="a shop's customers and orders (JSONL, CSV)")
+    shop_import.add_argument("file", help="JSON Lines, or CSV named *.csv (docs/data-contract.md)")
+    shop_import.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    shop_import.add_argument("--skip-invalid", action="store_true", help="write the good records")
     models = commands.add_parser("models", help="interaction model tools")
     models.add_argument("action", choices=("check",))
     manifest = commands.add_parser("manifest", help="the ASK CLI skill package")
@@ -48,6 +52,16 @@ def main(argv: list[str] | None = None) -> None:
     configure_logging(settings.log_level)
     if args.command == "tables":
         sys.exit(create_table(settings))
+    if args.command == "import":
+        from pathlib import Path
+
+        from skill.usecases.shop_import import import_command
+
+        sys.exit(
+            import_command(
+                settings, Path(args.file), dry_run=args.dry_run, skip_invalid=args.skip_invalid
+            )
+        )
     from skill.web import serve as serving
 
     try:

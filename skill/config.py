@@ -16,6 +16,8 @@ DEFAULT_TIME_ZONE      customers' time zone when Alexa does not tell us one
 SERVICE_PHONE          the phone line we give when the skill itself cannot help
 SERVICE_HOURS          when agents call back, e.g. "Mon-Fri 08:00-20:00; Sat 09:00-14:00"
 SERVICE_TIME_ZONE      the time zone of SERVICE_HOURS
+SERVICE_TIME_ZONES     the team's zone per locale, e.g. "de-DE=Europe/Berlin; en-GB=Europe/London"
+                       (those are the default); "none": SERVICE_TIME_ZONE for all
 HANDLING_MINUTES       usual length of a callback until there is history (wait estimate)
 ALEXA_API_TIMEOUT      seconds to wait for Alexa's profile and settings APIs
 REMEDY_POLICY          the remedy policy file (default: ``policy/remedies.yaml``)
@@ -51,6 +53,13 @@ LOCALES = ("en-US", "en-GB", "de-DE")
 # each locale's most likely zone is better than UTC.
 LOCALE_TIME_ZONES: Mapping[str, str] = {
     "en-US": "America/New_York",
+    "en-GB": "Europe/London",
+    "de-DE": "Europe/Berlin",
+}
+
+# Where each language team works when its agents do not say (their hours are read
+# there); a locale not listed works in SERVICE_TIME_ZONE.
+SERVICE_TIME_ZONES: Mapping[str, str] = {
     "en-GB": "Europe/London",
     "de-DE": "Europe/Berlin",
 }
@@ -102,6 +111,7 @@ class Settings:
     # A guest's number said by voice is texted only after they confirmed it, unless this.
     text_unconfirmed: bool = False
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
+    service_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(SERVICE_TIME_ZONES))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -139,6 +149,7 @@ class Settings:
             reschedules_per_day=_count(env, "RESCHEDULES_PER_DAY", defaults.reschedules_per_day),
             texts_per_day=_count(env, "TEXTS_PER_DAY", defaults.texts_per_day),
             text_unconfirmed=_yes(env, "TEXT_UNCONFIRMED", defaults.text_unconfirmed),
+            service_time_zones=_zones(env, "SERVICE_TIME_ZONES", defaults.service_time_zones),
         ).validate()
 
     def validate(self) -> Settings:
@@ -153,6 +164,13 @@ class Settings:
         ):
             if value and not known_zone(value):
                 raise ConfigurationError(f"{name}: unknown time zone {value!r}")
+        for locale, value in self.service_time_zones.items():
+            if not known_zone(value):
+                raise ConfigurationError(f"SERVICE_TIME_ZONES: unknown time zone {value!r}")
+            if locale not in LOCALES:
+                raise ConfigurationError(
+                    f"SERVICE_TIME_ZONES: unknown locale {locale!r}; one of {', '.join(LOCALES)}"
+                )
         return self
 
     def with_changes(self, **changes: object) -> Settings:
@@ -177,6 +195,10 @@ class Settings:
             return self.default_time_zone
         return self.locale_time_zones.get(locale, "UTC")
 
+    def service_zone_for(self, locale: str) -> str:
+        """The zone the team serving ``locale`` works in, unless its agents say."""
+        return self.service_time_zones.get(locale, self.service_time_zone)
+
 
 def _number(env: Mapping[str, str], name: str, default: float) -> float:
     value = env.get(name, "").strip()
@@ -199,6 +221,24 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     if not value.isdigit() or int(value) < 1:
         raise ConfigurationError(f"{name} must be a whole number of at least 1, not {value!r}")
     return int(value)
+
+
+def _zones(env: Mapping[str, str], name: str, default: Mapping[str, str]) -> dict[str, str]:
+    """``"de-DE=Europe/Berlin; en-GB=Europe/London"``; ``none`` for no zone per locale."""
+    value = env.get(name, "").strip()
+    if not value:
+        return dict(default)
+    if value.lower() == "none":
+        return {}
+    zones: dict[str, str] = {}
+    for part in filter(None, (chunk.strip() for chunk in value.replace(",", ";").split(";"))):
+        locale, equals, time_zone = part.partition("=")
+        if not equals or not locale.strip() or not time_zone.strip():
+            raise ConfigurationError(
+                f"{name}: cannot read {part!r}; write e.g. 'de-DE=Europe/Berlin; en-GB=…'"
+            )
+        zones[locale.strip()] = time_zone.strip()
+    return zones
 
 
 def _yes(env: Mapping[str, str], name: str, default: bool) -> bool:

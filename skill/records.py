@@ -78,6 +78,10 @@ class Agent:
     authority: Money = Money(Decimal("100"), "USD")
     on_duty: bool = True
     role: str = "agent"  # or "admin"
+    # Their own working hours (SERVICE_HOURS' form) and IANA time zone; None: the
+    # team's (skill.rules.hours).
+    hours: str | None = None
+    time_zone: str | None = None
 
 
 @dataclass(frozen=True)

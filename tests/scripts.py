@@ -20,11 +20,16 @@
 of what Alexa says next, ``never:`` must not be; ``card:`` is part of the card;
 ``reprompt:`` part of the reprompt; ``understood:`` the intent the words resolved to;
 ``session:`` whether the session stays ``open`` or ``ends``.
+
+``clock:`` before the first turn says when the conversation happens: an ISO time with
+its offset, e.g. ``2026-11-24T01:30:00+01:00``. Without it, the tests' fixed Monday
+afternoon (``tests.conftest.MOMENT``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 SCRIPTS = Path(__file__).with_name("conversations")
@@ -49,6 +54,7 @@ class Script:
     locale: str = "en-US"
     token: str | None = None
     user: str = "amzn1.ask.account.SCRIPT"
+    clock: datetime | None = None
     steps: list[Step] = field(default_factory=list)
 
 
@@ -66,6 +72,8 @@ def parse(path: Path) -> Script:
         key, value = key.strip().lower(), value.strip()
         if key in ("locale", "token", "user") and not script.steps:
             setattr(script, key, value or None)
+        elif key == "clock" and not script.steps:
+            script.clock = _moment(path, number, value)
         elif key == "customer":
             script.steps.append(Step(value, number))
         elif key in CHECKS:
@@ -79,6 +87,16 @@ def parse(path: Path) -> Script:
     if not script.steps:
         raise ScriptError(f"{path.name}: no 'customer:' line")
     return script
+
+
+def _moment(path: Path, number: int, value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise ScriptError(f"{path.name}:{number}: clock is an ISO time with its offset")
+    return moment
 
 
 def all_scripts() -> list[Path]:

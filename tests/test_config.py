@@ -46,6 +46,20 @@ def test_every_locale_has_a_likely_time_zone() -> None:
     assert set(LOCALE_TIME_ZONES) == set(LOCALES)
 
 
+def test_each_language_team_works_in_its_own_zone_unless_told_otherwise() -> None:
+    settings = Settings()
+    assert settings.service_zone_for("de-DE") == "Europe/Berlin"
+    assert settings.service_zone_for("en-GB") == "Europe/London"
+    assert settings.service_zone_for("en-US") == "America/New_York"  # SERVICE_TIME_ZONE
+    chicago = Settings.from_env(
+        {"SERVICE_TIME_ZONE": "America/Chicago", "SERVICE_TIME_ZONES": "de-DE=Europe/Vienna"}
+    )
+    assert chicago.service_zone_for("de-DE") == "Europe/Vienna"
+    assert chicago.service_zone_for("en-GB") == "America/Chicago"
+    one_zone = Settings.from_env({"SERVICE_TIME_ZONES": "none"})
+    assert {one_zone.service_zone_for(locale) for locale in LOCALES} == {"America/New_York"}
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
@@ -57,6 +71,9 @@ def test_every_locale_has_a_likely_time_zone() -> None:
         ({"CALLBACKS_PER_DAY": "0"}, "CALLBACKS_PER_DAY must be a whole number of at least 1"),
         ({"TEXTS_PER_DAY": "2.5"}, "TEXTS_PER_DAY must be a whole number"),
         ({"TEXT_UNCONFIRMED": "maybe"}, "TEXT_UNCONFIRMED must be yes or no"),
+        ({"SERVICE_TIME_ZONES": "de-DE Europe/Berlin"}, "SERVICE_TIME_ZONES: cannot read"),
+        ({"SERVICE_TIME_ZONES": "de-DE=Berlin"}, "SERVICE_TIME_ZONES: unknown time zone"),
+        ({"SERVICE_TIME_ZONES": "fr-FR=Europe/Paris"}, "SERVICE_TIME_ZONES: unknown locale"),
     ],
 )
 def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:

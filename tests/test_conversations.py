@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
-from skill.config import LOCALES
+from skill.app import build_skill
+from skill.clock import fixed_clock
+from skill.config import LOCALES, Settings
 from skill.devtools.chat import Answer, Chat, Matcher
 from skill.devtools.models import load
 from skill.logs import LIBRARIES, JsonFormatter
+from skill.rules.dates import zone
+from skill.storage import Stores
+from skill.web import create_app
 from tests.conftest import MOMENT
 from tests.scripts import Script, ScriptError, all_scripts, parse
 
@@ -22,7 +28,13 @@ pytestmark = pytest.mark.slow
 
 
 def run(script: Script, client: FlaskClient) -> list[str]:
-    """Play the script; returns the failures, each with its line."""
+    """Play the script; returns the failures, each with its line.
+
+    ``client`` serves a skill whose clock says the script's moment (:func:`client_at`).
+    """
+    moment = script.clock or MOMENT
+    # Alexa resolves "tomorrow" on the device's calendar.
+    today = moment.astimezone(zone(Settings().time_zone_for(script.locale))).date()
 
     def post(envelope: dict[str, Any]) -> dict[str, Any]:
         answer = client.post("/alexa", json=envelope)
@@ -30,13 +42,20 @@ def run(script: Script, client: FlaskClient) -> list[str]:
         body: dict[str, Any] = answer.get_json()
         return body
 
-    matcher = Matcher(load(script.locale), today=lambda: MOMENT.date())
-    chat = Chat(post, matcher, token=script.token, user_id=script.user, now=lambda: MOMENT)
+    matcher = Matcher(load(script.locale), today=lambda: today)
+    chat = Chat(post, matcher, token=script.token, user_id=script.user, now=lambda: moment)
     failures: list[str] = []
     for step in script.steps:
         answer = chat.say(step.says)
         failures.extend(_check(script, step.says, answer, step.checks))
     return failures
+
+
+def client_at(moment: datetime, settings: Settings, stores: Stores) -> FlaskClient:
+    """The web service of a skill whose clock says ``moment``."""
+    app = create_app(build_skill(settings, stores, clock=fixed_clock(moment)), verifier=None)
+    app.testing = True
+    return app.test_client()
 
 
 def _check(
@@ -72,9 +91,17 @@ PERSONAL = (
 
 
 @pytest.mark.parametrize("path", all_scripts(), ids=lambda path: path.stem)
-def test_conversation(path: Path, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+def test_conversation(
+    path: Path,
+    client: FlaskClient,
+    settings: Settings,
+    demo_stores: Stores,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     script = parse(path)
     assert script.locale in LOCALES
+    if script.clock is not None:
+        client = client_at(script.clock, settings, demo_stores)
     # Logging as configure_logging() sets it up in production, at its most talkative.
     # (set_level also sets the capturing handler's level, so the root's DEBUG comes last.)
     for library in LIBRARIES:
@@ -103,6 +130,9 @@ def test_a_broken_script_names_file_and_line(tmp_path: Path) -> None:
         parse(broken)
     broken.write_text("customer: hi\nsession: maybe\n", encoding="utf-8")
     with pytest.raises(ScriptError, match=r"broken.txt:2: session is 'open' or 'ends'"):
+        parse(broken)
+    broken.write_text("clock: 2026-11-24T01:30\ncustomer: hi\n", encoding="utf-8")
+    with pytest.raises(ScriptError, match=r"broken.txt:1: clock is an ISO time with its offset"):
         parse(broken)
 
 

@@ -107,6 +107,7 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
         stores, callback, local_today(now, console.settings.service_time_zone)
     )
     team = stores.team.get()
+    team_zone = console.settings.service_zone_for(callback.locale)
     return page(
         "callback",
         status=status,
@@ -121,7 +122,10 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
         colleagues=[a for a in team.agents if a.agent_id != g.agent.agent_id],
         agents={a.agent_id: a for a in team.agents},
         remedies=[kind.value for kind in RemedyKind],
-        due_local=callback.due_at.astimezone(zone(console.settings.service_time_zone)),
-        service_zone=console.settings.service_time_zone,
+        due_local=callback.due_at.astimezone(zone(team_zone)),
+        service_zone=team_zone,
+        # What the customer was told, in their own zone, beside the team's.
+        customer_local=callback.due_at.astimezone(zone(callback.time_zone)),
+        customer_zone=callback.time_zone,
         **{**NO_MESSAGE, **message},
     )

@@ -144,11 +144,11 @@ def _amount(order: Order) -> Decimal | None:
     return amount
 
 
-def _local_time(field: str) -> datetime:
-    """A time typed in the service team's time zone."""
+def _local_time(field: str, time_zone: str) -> datetime:
+    """A time typed in the team's time zone, as the callback's page shows it."""
     try:
         local = datetime.fromisoformat(request.form.get(field, "").strip())
-        return local.replace(tzinfo=zone(services().settings.service_time_zone))
+        return local.replace(tzinfo=zone(time_zone))
     except (ValueError, OverflowError):
         raise InvalidInput(
             "Enter the new time as a date and a time, e.g. 2026-11-24 10:00."
@@ -193,11 +193,12 @@ def outcome_post(callback_id: str) -> Response:
 @console_blueprint.post("/callbacks/<callback_id>/reschedule")
 @login_required
 def reschedule_post(callback_id: str) -> Response:
-    """A new time, entered in the service team's time zone."""
+    """A new time, entered in the time zone of the callback's team."""
     callback = _callback(callback_id)
 
     def act() -> str:
-        reschedule(_act(), callback, _local_time("when"), _note())
+        team_zone = services().settings.service_zone_for(callback.locale)
+        reschedule(_act(), callback, _local_time("when", team_zone), _note())
         return "rescheduled"
 
     return _carry_out(callback, "reschedule", act)

@@ -231,13 +231,17 @@ class CallbackFlow(CallbackTurn):
         if channel == "email":
             channel = None  # an e-mail address comes from the account; keep the channel
         if not agreed:
-            planned = planned_move(
-                self.services.settings,
-                existing.callback,
-                self.requested,
-                turn.now,
-                keeps_time=bool(channel or phone),
-            )
+            try:
+                planned = planned_move(
+                    self.stores,
+                    self.services.settings,
+                    existing.callback,
+                    self.requested,
+                    turn.now,
+                    keeps_time=bool(channel or phone),
+                )
+            except CallbackUnavailable:
+                return self.failed()
             if planned.moved:
                 return self._closed_then(existing, planned.at, phone)
         try:
@@ -250,6 +254,7 @@ class CallbackFlow(CallbackTurn):
                 caller=turn.user_id,
                 channel=channel,
                 phone=phone,
+                agents=existing.agents or None,
             )
         except CallbackUnavailable:
             return self.failed()

@@ -14,7 +14,13 @@ from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
-from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
+from skill.rules.orders import (
+    answer_page,
+    describe,
+    heard_as,
+    normalise_order_number,
+    rank_orders,
+)
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
 if TYPE_CHECKING:
@@ -87,7 +93,7 @@ class OrderStatusHandler(ServiceHandler):
         detour = _detour(turn, self.services)
         if number is None:
             return speak_orders(turn, ranked, detour=detour)
-        wanted = [order for order in ranked if order.number == number]
+        wanted = [order for order in ranked if heard_as(order.number, number)]
         if wanted:
             return speak_orders(turn, wanted, detour=detour)
         return speak_orders(turn, ranked, missing=number, detour=detour)

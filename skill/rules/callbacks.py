@@ -6,8 +6,9 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
+from typing import Protocol
 
 from skill.records import Agent, Contact, Money, QueuedCallback
 
@@ -98,10 +99,12 @@ class ServiceHours:
             hours = self.days.get(day.weekday())
             if hours is None:
                 continue
-            opens = datetime.combine(day, hours[0], zone)
-            closes = datetime.combine(day, hours[1], zone)
-            if local < closes:
-                return max(local, opens).astimezone(moment.tzinfo)
+            # Compared in UTC: times of one zone compare by the clock on the wall, which
+            # runs an hour twice on the night the clocks go back.
+            opens = datetime.combine(day, hours[0], zone).astimezone(UTC)
+            closes = datetime.combine(day, hours[1], zone).astimezone(UTC)
+            if moment < closes:
+                return max(moment.astimezone(UTC), opens).astimezone(moment.tzinfo)
         raise ServiceHoursError("no opening within a week")  # unreachable: parse needs a day
 
 
@@ -113,6 +116,14 @@ def read_duration(value: str | None) -> timedelta | None:
     days, hours, minutes = (int(match[name] or 0) for name in ("days", "hours", "minutes"))
     after = timedelta(days=days, hours=hours, minutes=minutes)
     return after if after > timedelta(0) else None
+
+
+class Opening(Protocol):
+    """When a call can happen (:mod:`skill.rules.hours` builds them)."""
+
+    def earliest(self, moment: datetime) -> datetime:
+        """The first moment at or after ``moment`` when it can."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -167,20 +178,23 @@ def schedule(
     now: datetime,
     requested: Requested,
     wait: timedelta,
-    hours: ServiceHours,
-    service_zone: tzinfo,
+    hours: Opening,
     customer_zone: tzinfo,
 ) -> Schedule:
-    """When the call happens: as soon as possible, or the customer's time within hours."""
+    """When the call happens: as soon as possible, or the customer's time within hours.
+
+    ``hours`` says when a call can happen (the team's hours, within the customer's day:
+    :func:`skill.rules.hours.reachable`); the wish is read in the customer's zone.
+    """
     if requested.asap:
         wanted = now + wait
     elif requested.after is not None:
         wanted = max(now + requested.after, now + wait)
     else:
-        wanted = _wanted(now, requested, hours, service_zone, customer_zone)
+        wanted = _wanted(now, requested, hours, customer_zone)
         if wanted < now + wait:
             wanted = now + wait
-    at = hours.earliest(wanted, service_zone)
+    at = hours.earliest(wanted)
     # Midnight on a named day without a time means "some time that day", not a move.
     vague_day = requested.day is not None and requested.at is None
     moved = at > wanted and not vague_day
@@ -190,8 +204,7 @@ def schedule(
 def _wanted(
     now: datetime,
     requested: Requested,
-    hours: ServiceHours,
-    service_zone: tzinfo,
+    hours: Opening,
     customer_zone: tzinfo,
 ) -> datetime:
     """The moment the customer named; 1 to 7 o'clock is the afternoon when we work then."""
@@ -202,7 +215,7 @@ def _wanted(
         afternoon = datetime.combine(day, at.replace(hour=at.hour + 12), customer_zone)
         if requested.day is None and afternoon < local_now:
             afternoon += timedelta(days=1)
-        if hours.earliest(afternoon, service_zone) == afternoon:
+        if hours.earliest(afternoon) == afternoon:
             return afternoon
     wanted = datetime.combine(day, at, customer_zone)
     if requested.day is None and wanted < local_now:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from skill.records import Order, OrderStatus
@@ -37,8 +37,29 @@ class OrderView:
         return self.status is OrderStatus.DELAYED
 
 
+def as_of(order: Order, today: date) -> Order:
+    """The order as it stands ``today``: one past its expected day and not delivered is
+    late even if the shop has not flagged it, and was due on that day.
+
+    A new estimate already past tells the customer nothing, so it is dropped.
+    """
+    if order.estimated_delivery is None or order.estimated_delivery >= today:
+        return order
+    if order.status in (OrderStatus.PROCESSING, OrderStatus.SHIPPED):
+        return replace(
+            order,
+            status=OrderStatus.DELAYED,
+            original_estimate=order.estimated_delivery,
+            estimated_delivery=None,
+        )
+    if order.status is OrderStatus.DELAYED:
+        return replace(order, estimated_delivery=None)
+    return order
+
+
 def relevance(order: Order, today: date) -> tuple[int, int, str]:
     """Sort key: delayed first, then what arrives soonest, then the most recent delivery."""
+    order = as_of(order, today)
     rank = _STATUS_RANK[order.status]
     if order.status is OrderStatus.DELIVERED:
         when = -((order.delivered_on or order.placed_on) - today).days
@@ -50,10 +71,12 @@ def relevance(order: Order, today: date) -> tuple[int, int, str]:
 
 
 def rank_orders(orders: Iterable[Order], today: date) -> list[Order]:
-    return sorted(orders, key=lambda order: relevance(order, today))
+    """The orders as they stand today (:func:`as_of`), most relevant first."""
+    return sorted((as_of(order, today) for order in orders), key=lambda o: relevance(o, today))
 
 
 def describe(order: Order, today: date, language: str) -> OrderView:
+    order = as_of(order, today)
     delivered = order.status is OrderStatus.DELIVERED
     when = order.delivered_on if delivered else order.estimated_delivery
     return OrderView(
@@ -99,6 +122,17 @@ def normalise_order_number(raw: str | None) -> str | None:
     if not digits or len(digits) > 12:
         return None
     return str(int(digits))
+
+
+def heard_as(number: str, heard: str) -> bool:
+    """Whether the number slot's ``heard`` (digits only) names order ``number``: itself,
+    or the digits of a number with letters ("A-7731" is heard as "7731")."""
+    if number == heard:
+        return True
+    if number.isdigit():
+        return False
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return bool(digits) and digits.lstrip("0") == heard.lstrip("0")
 
 
 def worth_mentioning(orders: Iterable[Order], today: date, limit: int = 2) -> list[Order]:

@@ -113,46 +113,54 @@ class OrderStore:
 
     @translated()
     def put_customer(self, customer: Customer) -> None:
-        pk = f"CUSTOMER#{customer.customer_id}"
-        values = {
-            "PK": pk,
-            "SK": "PROFILE",
-            "GSI1PK": pk,
-            "GSI1SK": "PROFILE",
-            "kind": "customer",
-            "customer_id": customer.customer_id,
-            "first_name": customer.first_name,
-            "postal_code": customer.postal_code,
-            "language": customer.language,
-            "phone": customer.phone,
-            "email": customer.email,
-        }
-        self._client.put_item(TableName=self._table, Item=to_item(values))
+        self._client.put_item(TableName=self._table, Item=to_item(customer_values(customer)))
 
     @translated()
     def put_order(self, order: Order) -> None:
-        values = {
-            "PK": f"ORDER#{order.number}",
-            "SK": "ORDER",
-            "GSI1PK": f"CUSTOMER#{order.customer_id}",
-            "GSI1SK": f"ORDER#{order.number}",
-            "kind": "order",
-            "number": order.number,
-            "customer_id": order.customer_id,
-            "status": order.status.value,
-            "items": order.items,
-            "placed_on": order.placed_on.isoformat(),
-            "postal_code": order.postal_code,
-            "total_amount": order.total.amount,
-            "currency": order.total.currency,
-            "estimated_delivery": _iso(order.estimated_delivery),
-            "original_estimate": _iso(order.original_estimate),
-            "delivered_on": _iso(order.delivered_on),
-            "carrier": order.carrier,
-            # Shipping is paid in the order's currency.
-            "shipping_amount": order.shipping.amount if order.shipping else None,
-        }
-        self._client.put_item(TableName=self._table, Item=to_item(values))
+        self._client.put_item(TableName=self._table, Item=to_item(order_values(order)))
+
+
+def customer_values(customer: Customer) -> dict[str, Any]:
+    """The profile item's attributes (skill.storage.shop adds the shop's own)."""
+    pk = f"CUSTOMER#{customer.customer_id}"
+    return {
+        "PK": pk,
+        "SK": "PROFILE",
+        "GSI1PK": pk,
+        "GSI1SK": "PROFILE",
+        "kind": "customer",
+        "customer_id": customer.customer_id,
+        "first_name": customer.first_name,
+        "postal_code": customer.postal_code,
+        "language": customer.language,
+        "phone": customer.phone,
+        "email": customer.email,
+    }
+
+
+def order_values(order: Order) -> dict[str, Any]:
+    """The order item's attributes (skill.storage.shop adds the shop's own)."""
+    return {
+        "PK": f"ORDER#{order.number}",
+        "SK": "ORDER",
+        "GSI1PK": f"CUSTOMER#{order.customer_id}",
+        "GSI1SK": f"ORDER#{order.number}",
+        "kind": "order",
+        "number": order.number,
+        "customer_id": order.customer_id,
+        "status": order.status.value,
+        "items": order.items,
+        "placed_on": order.placed_on.isoformat(),
+        "postal_code": order.postal_code,
+        "total_amount": order.total.amount,
+        "currency": order.total.currency,
+        "estimated_delivery": _iso(order.estimated_delivery),
+        "original_estimate": _iso(order.original_estimate),
+        "delivered_on": _iso(order.delivered_on),
+        "carrier": order.carrier,
+        # Shipping is paid in the order's currency.
+        "shipping_amount": order.shipping.amount if order.shipping else None,
+    }
 
 
 def _iso(day: date | None) -> str | None:

@@ -3,6 +3,7 @@
 Items::
 
     PK=AGENT#<id>       SK=PROFILE           GSI1PK=TEAM  GSI1SK=AGENT#<id>
+                                             (optional: hours, time_zone)
     PK=TEAM             SK=STATS             GSI1PK=TEAM  GSI1SK=STATS (handling times)
 
 Open callbacks (:mod:`.callback_items`) share the index partition ``GSI1PK=TEAM``, so
@@ -62,6 +63,9 @@ def agent_values(agent: Agent) -> dict[str, Any]:
         "authority_currency": agent.authority.currency,
         "on_duty": agent.on_duty,
         "role": agent.role,
+        # Only when set: an agent without them works the team's hours.
+        **({"hours": agent.hours} if agent.hours else {}),
+        **({"time_zone": agent.time_zone} if agent.time_zone else {}),
     }
 
 
@@ -78,6 +82,8 @@ def agent_from(values: dict[str, Any]) -> Agent:
         ),
         on_duty=bool(values.get("on_duty", False)),
         role=values.get("role", "agent"),
+        hours=values.get("hours") or None,
+        time_zone=values.get("time_zone") or None,
     )
 
 

@@ -24,14 +24,12 @@ from skill.records import (
     Customer,
     Money,
     Order,
-    OrderStatus,
 )
 from skill.rules.callbacks import (
     CONTINUITY_WINDOW,
     Priority,
     Requested,
     Schedule,
-    ServiceHours,
     ahead_of,
     choose_agent,
     loads,
@@ -41,13 +39,20 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.dates import local_today, zone
+from skill.rules.eligibility import is_late
 from skill.rules.limits import Act, tallies
 from skill.storage.callbacks import CallbackAlreadyOpen, OwnerState
 from skill.storage.errors import StorageError
 from skill.storage.limits import LimitReached
 from skill.storage.outbox import OutboxEvent
 from skill.usecases.callback_limits import NoText, over_limit, textable
-from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, in_queue, lookup
+from skill.usecases.callbacks import (
+    CallbackUnavailable,
+    OpenCallback,
+    call_hours,
+    in_queue,
+    lookup,
+)
 
 if TYPE_CHECKING:
     from skill.config import Settings
@@ -153,14 +158,8 @@ def request_callback(
         raise CallbackUnavailable("no agents")
     agent, continuity = choice
     wait = _wait(team, priority, now, settings)
-    when = schedule(
-        now,
-        request.requested,
-        wait,
-        ServiceHours.parse(settings.service_hours),
-        zone(settings.service_time_zone),
-        zone(request.time_zone),
-    )
+    hours = call_hours(settings, team.agents, request.locale, request.time_zone)
+    when = schedule(now, request.requested, wait, hours, zone(request.time_zone))
     callback = _callback(request, agent, when, priority, continuity, now)
     callback, no_text = textable(callback, settings)
     booking = Booking(callback, agent, when, wait, continuity, new=True, no_text=no_text)
@@ -175,7 +174,8 @@ def _priority(request: CallbackRequest, state: OwnerState, now: datetime) -> Pri
     return priority_for(
         handover.reason if handover else "asked",
         asked_priority=handover.priority if handover else "normal",
-        delayed_order=any(order.status is OrderStatus.DELAYED for order in request.orders),
+        # Past its day and not delivered counts as late, flagged or not.
+        delayed_order=any(is_late(order, now.date()) for order in request.orders),
         repeat_contact=repeat,
     )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from skill.rules.callbacks import Requested, Schedule, ServiceHours, schedule
+from skill.rules.callbacks import Requested, Schedule, schedule
 from skill.rules.dates import local_today, zone
 from skill.rules.limits import NOTICE_INTERVAL, Act, may_text, notice_due, tallies, text_due
 from skill.storage.callbacks import CallbackChanged
@@ -20,11 +20,13 @@ from skill.storage.errors import StorageError
 from skill.storage.limits import LimitReached
 from skill.storage.outbox import OutboxEvent
 from skill.usecases.callback_limits import NoText, over_limit, textable
-from skill.usecases.callbacks import CallbackUnavailable
+from skill.usecases.callbacks import CallbackUnavailable, call_hours
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from skill.config import Settings
-    from skill.records import Callback
+    from skill.records import Agent, Callback
     from skill.storage import Stores
 
 
@@ -107,15 +109,22 @@ def reschedule(
     phone: str | None = None,
     phone_confirmed: bool = True,
     email: str | None = None,
+    agents: Sequence[Agent] | None = None,
 ) -> Move:
     """Move an open callback to a new time and/or channel or number; it keeps its agent.
 
+    ``agents``, the team as the caller read it, give the hours; read here when not given.
     Raises LimitRefused when the caller or the number moved call backs as often as a day
     allows (nothing is stored), CallbackUnavailable when it cannot be stored or was
     closed meanwhile. The team and the customer hear of a move at most once an hour.
     """
     keeps_time = channel is not None or phone is not None
-    when = _new_time(settings, callback, requested, now, keeps_time=keeps_time)
+    if agents is None:
+        try:
+            agents = stores.team.get().agents
+        except StorageError as error:
+            raise CallbackUnavailable from error
+    when = _new_time(settings, agents, callback, requested, now, keeps_time=keeps_time)
     change = _Change(when, channel, phone, phone_confirmed, email)
     day = local_today(now, settings.service_time_zone)
     limits = settings.daily_limits
@@ -147,6 +156,7 @@ def reschedule(
 
 
 def planned_move(
+    stores: Stores,
     settings: Settings,
     callback: Callback,
     requested: Requested,
@@ -155,12 +165,20 @@ def planned_move(
     keeps_time: bool,
 ) -> Schedule:
     """When a move to ``requested`` would be due, without storing anything: the
-    customer hears it first if service hours push it later than they asked."""
-    return _new_time(settings, callback, requested, now, keeps_time=keeps_time)
+    customer hears it first if service hours push it later than they asked.
+
+    Raises CallbackUnavailable when the team cannot be read.
+    """
+    try:
+        agents = stores.team.get().agents
+    except StorageError as error:
+        raise CallbackUnavailable from error
+    return _new_time(settings, agents, callback, requested, now, keeps_time=keeps_time)
 
 
 def _new_time(
     settings: Settings,
+    agents: Sequence[Agent],
     callback: Callback,
     requested: Requested,
     now: datetime,
@@ -169,14 +187,8 @@ def _new_time(
 ) -> Schedule:
     """When the move is due: "as soon as possible" with a new channel or number keeps it."""
     wait = timedelta(minutes=5) if requested.asap else timedelta(0)
-    when = schedule(
-        now,
-        requested,
-        wait,
-        ServiceHours.parse(settings.service_hours),
-        zone(settings.service_time_zone),
-        zone(callback.time_zone),
-    )
+    hours = call_hours(settings, agents, callback.locale, callback.time_zone)
+    when = schedule(now, requested, wait, hours, zone(callback.time_zone))
     if requested.asap and keeps_time:
         # Only the channel or the number changes: the time stays.
         when = Schedule(at=callback.due_at, asap=callback.asap, moved=False)

@@ -12,15 +12,16 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from skill.records import Agent, Callback, CallbackNote
-from skill.rules.callbacks import ServiceHours
-from skill.rules.dates import zone
 from skill.storage.callbacks import CallbackChanged
 from skill.usecases.acts import Act, InvalidInput, conflict, held_update, require_holder
+from skill.usecases.callbacks import call_hours
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from skill.config import Settings
 
-# No answer: try again after this long (within service hours).
+# No answer: try again after this long (when the team can call: call_hours).
 RETRY_AFTER = timedelta(minutes=30)
 # A callback is rescheduled to at most this far ahead.
 RESCHEDULE_AHEAD = timedelta(days=90)
@@ -59,10 +60,13 @@ def claim(act: Act, callback: Callback) -> None:
         raise changed from error
 
 
-def retry_time(now: datetime, settings: Settings) -> datetime:
-    """When to try again after no answer: a little later, within service hours."""
-    hours = ServiceHours.parse(settings.service_hours)
-    return hours.earliest(now + RETRY_AFTER, zone(settings.service_time_zone))
+def retry_time(
+    now: datetime, settings: Settings, callback: Callback, agents: Sequence[Agent]
+) -> datetime:
+    """When to try again after no answer: a little later, while the callback's team is
+    working and it is day where the customer is."""
+    hours = call_hours(settings, agents, callback.locale, callback.time_zone)
+    return hours.earliest(now + RETRY_AFTER)
 
 
 def record_outcome(
@@ -75,7 +79,7 @@ def record_outcome(
         held_update(act, callback, "outcome_reached", note, [act.event("reached", callback)])
         return
     if outcome is Outcome.NO_ANSWER:
-        retry = retry_time(act.now, settings)
+        retry = retry_time(act.now, settings, callback, act.stores.team.get().agents)
         held_update(
             act,
             callback,

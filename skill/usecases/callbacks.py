@@ -3,8 +3,9 @@
 The family: :mod:`skill.usecases.callback_booking` books a callback with a named person,
 :mod:`skill.usecases.callback_changes` moves or cancels the open one, and
 :mod:`skill.usecases.callback_limits` holds the daily limits both count against. This
-module finds what they start from: the owner of a callback, and the open one with the
-calls ahead of it, which is also what the customer is told when asking about it.
+module finds what they start from: the owner of a callback, the open one with the
+calls ahead of it, which is also what the customer is told when asking about it, and
+when the team can call the customer (:func:`call_hours`).
 
 The handlers gather what the customer said; these functions apply the rules in
 :mod:`skill.rules.callbacks` to what the stores hold and write the result. A callback is
@@ -13,13 +14,17 @@ only reported as booked after the transaction that stores it has succeeded.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skill.rules.callbacks import Priority, ahead_of
+from skill.rules.callbacks import Priority, ServiceHours, ahead_of
+from skill.rules.dates import zone
+from skill.rules.hours import Reachable, ZonedHours, reachable, team_hours
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
+    from skill.config import Settings
     from skill.records import Agent, Callback
     from skill.storage import Stores
     from skill.storage.callbacks import OwnerState
@@ -43,6 +48,8 @@ class OpenCallback:
     callback: Callback
     agent: Agent | None
     ahead: int
+    # The team as read with it: its hours, should the customer move the call.
+    agents: tuple[Agent, ...] = ()
 
 
 def lookup(stores: Stores, owner: str) -> tuple[OwnerState, OpenCallback | None]:
@@ -78,4 +85,24 @@ def in_queue(stores: Stores, callback_id: str) -> OpenCallback | None:
     team = stores.team.get()
     others = [item for item in team.queue if item.callback_id != callback.callback_id]
     ahead = ahead_of(others, Priority(callback.priority), callback.due_at)
-    return OpenCallback(callback, team.agent(callback.agent_id), ahead)
+    return OpenCallback(callback, team.agent(callback.agent_id), ahead, tuple(team.agents))
+
+
+def call_hours(
+    settings: Settings, agents: Sequence[Agent], locale: str, customer_zone: str
+) -> Reachable:
+    """When the team serving ``locale`` can call a customer in ``customer_zone``.
+
+    The team is the agents who speak the locale's language; those without hours of their
+    own work ``SERVICE_HOURS`` in the locale's team zone (:meth:`Settings.service_zone_for`).
+    """
+    default = ZonedHours(
+        ServiceHours.parse(settings.service_hours), zone(settings.service_zone_for(locale))
+    )
+    team = team_hours(agents, language_of(locale), default)
+    return reachable(team, zone(customer_zone))
+
+
+def language_of(locale: str) -> str:
+    """ "de" of "de-DE": the language the team must speak."""
+    return locale.split("-")[0].lower()

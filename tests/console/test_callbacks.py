@@ -21,10 +21,12 @@ from skill.config import Settings
 from skill.devtools.demo.data import MARIA
 from skill.policy import load_policy
 from skill.records import Callback, CallbackStatus, CommitmentStatus, RemedyKind
+from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item
 from skill.usecases.acts import Act
+from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback
 from skill.usecases.promises import grant
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
@@ -483,6 +485,56 @@ def test_reschedule_moves_the_callback_in_the_service_time_zone(
     assert callback is not None
     assert callback.due_at.isoformat() == "2026-11-24T15:00:00+00:00"  # 10:00 in New York
     assert "rescheduled" in events(stored)
+
+
+def booked_for(
+    stores: Stores, settings: Settings, locale: str, time_zone: str, day: str, at: str
+) -> Callback:
+    """A guest's call back in ``locale`` from a device in ``time_zone``, at their wish."""
+    request = CallbackRequest(
+        request_id=f"amzn1.echo-api.request.{uuid.uuid4()}",
+        owner=f"alexa:guest-{locale}",
+        locale=locale,
+        language=locale.split("-")[0],
+        time_zone=time_zone,
+        channel="phone",
+        requested=Requested.from_slots(day, at),
+        caller="amzn1.ask.account.GUEST",
+        phone="+49 151 23456733",
+    )
+    booking = request_callback(stores, settings, request, MOMENT)
+    assert isinstance(booking, Booking)
+    return booking.callback
+
+
+def test_the_page_shows_the_time_the_customer_heard_in_their_zone_beside_the_teams(
+    agent: SignIn, demo_stores: Stores, settings: Settings
+) -> None:
+    # An English-speaking guest whose Alexa is in Berlin: tomorrow at 15:00 for them is
+    # 09:00 for the team in New York.
+    callback = booked_for(demo_stores, settings, "en-US", "Europe/Berlin", "2026-11-24", "15:00")
+    page = agent("james").page(f"/console/callbacks/{callback.callback_id}").text
+    assert "<dt>Promised time</dt><dd>Tue 24 Nov, 09:00 (America/New_York)</dd>" in page
+    assert "<dt>The customer heard</dt><dd>Tue 24 Nov, 15:00 (Europe/Berlin)</dd>" in page
+
+
+def test_a_german_callback_is_shown_and_rescheduled_in_the_german_teams_zone(
+    agent: SignIn, demo_stores: Stores, settings: Settings
+) -> None:
+    callback = booked_for(demo_stores, settings, "de-DE", "Europe/Berlin", "2026-11-24", "10:00")
+    jonas = agent("jonas")
+    page = jonas.page(f"/console/callbacks/{callback.callback_id}").text
+    assert "<dt>Promised time</dt><dd>Tue 24 Nov, 10:00 (Europe/Berlin)</dd>" in page
+    assert "<dt>The customer heard</dt><dd>Tue 24 Nov, 10:00 (Europe/Berlin)</dd>" in page
+    jonas.act(callback.callback_id, "claim")
+    assert (
+        "New time (Europe/Berlin)" in jonas.page(f"/console/callbacks/{callback.callback_id}").text
+    )
+    response = jonas.act(callback.callback_id, "reschedule", when="2026-11-25T11:30")
+    assert response.status_code == 303
+    moved = demo_stores.callbacks.get(callback.callback_id)
+    assert moved is not None
+    assert moved.due_at.isoformat() == "2026-11-25T10:30:00+00:00"  # 11:30 in Berlin
 
 
 def test_hand_over_to_a_colleague_with_a_note(

@@ -388,7 +388,7 @@ def test_mobile_number_and_time_zone_from_alexa(
 
     reply = conversation.say("CallbackIntent", day="2026-11-24", time="15:00")
 
-    # 15:00 in Berlin is 09:00 in New York, within the team's hours.
+    # 15:00 in Berlin, within the German team's hours in Berlin.
     assert "morgen um 15 Uhr unter der Nummer mit der Endung 33 an" in reply.speech
     assert reply.speech.startswith("Jonas aus unserem Serviceteam")
     [callback] = stored("callback")

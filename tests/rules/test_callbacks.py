@@ -25,10 +25,13 @@ from skill.rules.callbacks import (
     schedule,
     wait_estimate,
 )
+from skill.rules.hours import ZonedHours
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")
 HOURS = ServiceHours.parse("Mon-Fri 08:00-20:00; Sat 09:00-14:00")
+# A team in New York (the team of several zones is tests/rules/test_hours.py).
+NY_TEAM = ZonedHours(HOURS, NEW_YORK)
 # Monday 23 November 2026, 10:00 in New York.
 MONDAY_MORNING = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TEN_MINUTES = timedelta(minutes=10)
@@ -96,7 +99,7 @@ def test_earliest_opening(moment: datetime, expected: datetime) -> None:
 
 
 def test_asap_within_hours_is_now_plus_the_wait() -> None:
-    result = schedule(MONDAY_MORNING, Requested(), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, Requested(), TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == MONDAY_MORNING + TEN_MINUTES
     assert result.asap
     assert not result.moved
@@ -104,14 +107,14 @@ def test_asap_within_hours_is_now_plus_the_wait() -> None:
 
 def test_asap_after_hours_moves_to_the_next_opening() -> None:
     evening = ny(23, 19, 55)
-    result = schedule(evening, Requested(), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(evening, Requested(), TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 8)
     assert result.moved
 
 
 def test_tomorrow_at_ten_in_the_customers_zone() -> None:
     wish = Requested.from_slots("2026-11-24", "10:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 10)
     assert not result.asap
     assert not result.moved
@@ -119,14 +122,14 @@ def test_tomorrow_at_ten_in_the_customers_zone() -> None:
 
 def test_a_time_already_past_today_means_tomorrow() -> None:
     wish = Requested.from_slots(None, "09:00")  # said at 10:00
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 9)
 
 
 def test_across_time_zones_the_customers_morning_is_before_the_teams_opening() -> None:
     # 10:00 in Berlin is 04:00 in New York: the team starts at 08:00 (14:00 in Berlin).
     wish = Requested.from_slots("2026-11-24", "10:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, BERLIN)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, BERLIN)
     assert result.at == ny(24, 8)
     assert result.at.astimezone(BERLIN).hour == 14
     assert result.moved
@@ -134,7 +137,7 @@ def test_across_time_zones_the_customers_morning_is_before_the_teams_opening() -
 
 def test_after_five_pm_is_kept_within_hours() -> None:
     wish = Requested.from_slots(None, "17:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(23, 17)
 
 
@@ -153,7 +156,7 @@ def test_one_to_seven_oclock_means_the_afternoon_when_the_team_works_then(
     at: str, expected: datetime
 ) -> None:
     result = schedule(
-        MONDAY_MORNING, Requested.from_slots(None, at), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK
+        MONDAY_MORNING, Requested.from_slots(None, at), TEN_MINUTES, NY_TEAM, NEW_YORK
     )
     assert result.at == expected
     assert not result.moved
@@ -161,16 +164,14 @@ def test_one_to_seven_oclock_means_the_afternoon_when_the_team_works_then(
 
 def test_an_afternoon_already_past_today_is_tomorrows() -> None:
     evening = ny(23, 18)
-    result = schedule(
-        evening, Requested.from_slots(None, "04:00"), TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK
-    )
+    result = schedule(evening, Requested.from_slots(None, "04:00"), TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 16)
 
 
 def test_seven_on_saturday_afternoon_is_closed_so_the_morning_counts() -> None:
     # Saturday closes at 14:00: "at seven" cannot be 19:00, so it is 07:00, moved to 09:00.
     wish = Requested.from_slots("2026-11-28", "07:00")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(28, 9)
     assert result.moved
 
@@ -178,21 +179,21 @@ def test_seven_on_saturday_afternoon_is_closed_so_the_morning_counts() -> None:
 def test_in_an_hour_is_from_now() -> None:
     wish = Requested.from_slots(None, None, "PT1H")
     assert not wish.asap
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(23, 11)
     assert not result.moved
 
 
 def test_a_duration_past_closing_moves_to_the_next_opening() -> None:
     wish = Requested.from_slots(None, None, "PT12H")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(24, 8)
     assert result.moved
 
 
 def test_a_duration_shorter_than_the_wait_is_the_wait() -> None:
     wish = Requested.from_slots(None, None, "PT1M")
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == MONDAY_MORNING + TEN_MINUTES
 
 
@@ -218,7 +219,7 @@ def test_read_duration(value: str | None, expected: timedelta | None) -> None:
 
 def test_a_named_day_without_time_is_that_days_opening_and_not_a_move() -> None:
     wish = Requested.from_slots("2026-11-28", None)  # Saturday
-    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, HOURS, NEW_YORK, NEW_YORK)
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(28, 9)
     assert not result.moved
 

@@ -9,7 +9,9 @@ from skill.rules.dates import DayKind
 from skill.rules.orders import (
     SPOKEN_AT_ONCE,
     answer_page,
+    as_of,
     describe,
+    heard_as,
     normalise_order_number,
     rank_orders,
     worth_mentioning,
@@ -297,9 +299,6 @@ def test_worth_mentioning_at_most_two_delayed_first() -> None:
         pytest.param(
             make_order("1", OrderStatus.SHIPPED, estimated_delivery=days(2)), id="shipped-in-2"
         ),
-        pytest.param(
-            make_order("1", OrderStatus.SHIPPED, estimated_delivery=days(-1)), id="shipped-late"
-        ),
         pytest.param(make_order("1", OrderStatus.SHIPPED), id="shipped-no-estimate"),
         pytest.param(
             make_order("1", OrderStatus.PROCESSING, estimated_delivery=days(0)), id="processing"
@@ -337,3 +336,72 @@ def test_item_for_falls_back_to_the_first_language(
     order = make_order("1", OrderStatus.PROCESSING, items=items)
 
     assert order.item_for(language) == expected
+
+
+@pytest.mark.parametrize("status", [OrderStatus.SHIPPED, OrderStatus.PROCESSING])
+def test_an_order_past_its_day_is_late_without_being_flagged(status: OrderStatus) -> None:
+    order = make_order("1", status, estimated_delivery=days(-2), carrier="DHL")
+
+    view = describe(order, TODAY, "en")
+
+    assert view.delayed
+    assert view.original_day is not None and view.original_day.offset == -2
+    assert view.day is None
+    assert [o.number for o in worth_mentioning([order], TODAY)] == ["1"]
+    assert (
+        rank_orders(
+            [make_order("2", OrderStatus.SHIPPED, estimated_delivery=days(1)), order], TODAY
+        )[0].number
+        == "1"
+    )
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        pytest.param(
+            make_order("1", OrderStatus.SHIPPED, estimated_delivery=days(0)), id="due-today"
+        ),
+        pytest.param(make_order("1", OrderStatus.SHIPPED), id="no-estimate"),
+        pytest.param(
+            make_order(
+                "1", OrderStatus.DELIVERED, estimated_delivery=days(-3), delivered_on=days(-1)
+            ),
+            id="delivered",
+        ),
+        pytest.param(
+            make_order("1", OrderStatus.CANCELLED, estimated_delivery=days(-3)), id="cancelled"
+        ),
+    ],
+)
+def test_on_time_finished_or_undated_orders_stay_as_they_are(order: Order) -> None:
+    assert as_of(order, TODAY) == order
+
+
+def test_a_flagged_delay_whose_new_day_has_passed_keeps_only_its_first_day() -> None:
+    order = make_order(
+        "1", OrderStatus.DELAYED, original_estimate=days(-5), estimated_delivery=days(-1)
+    )
+
+    view = describe(order, TODAY, "en")
+
+    assert view.delayed and view.day is None
+    assert view.original_day is not None and view.original_day.offset == -5
+
+
+@pytest.mark.parametrize(
+    ("number", "heard", "named"),
+    [
+        ("1003", "1003", True),
+        ("1003", "103", False),
+        ("A-7731", "7731", True),
+        ("SO/2026/017", "202617", False),
+        ("SO-017", "17", True),
+        ("A-7731", "773", False),
+        ("AB", "0", False),
+    ],
+)
+def test_heard_as_takes_the_digits_of_a_number_with_letters(
+    number: str, heard: str, named: bool
+) -> None:
+    assert heard_as(number, heard) is named

@@ -176,3 +176,21 @@ def test_one_agent_is_read_by_id(stores: Stores) -> None:
     stores.team.put_agent(PRIYA)
     assert stores.team.agent("a-priya") == PRIYA
     assert stores.team.agent("a-nobody") is None
+
+
+def test_an_agents_own_hours_and_zone_are_kept_and_absent_ones_stay_absent(
+    stores: Stores,
+) -> None:
+    from dataclasses import replace
+
+    from skill.devtools.demo.data import JAMES, JONAS
+
+    berlin = replace(JONAS, hours="Mon-Fri 07:00-15:00", time_zone="Europe/Berlin")
+    stores.team.put_agent(berlin)
+    stores.team.put_agent(JAMES)
+    assert stores.team.agent("a-jonas") == berlin
+    assert {agent.agent_id: agent for agent in stores.team.get().agents}["a-jonas"] == berlin
+    james = stores.team.agent("a-james")
+    assert james is not None and james.hours is None and james.time_zone is None
+    [item] = [i for i in items(stores, "agent") if i["agent_id"] == "a-james"]
+    assert "hours" not in item and "time_zone" not in item

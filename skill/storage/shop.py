@@ -1,0 +1,328 @@
+"""A shop's own customers and orders into the table, as the skill reads them.
+
+Records (skill.rules.shop_records) become the same items :mod:`skill.storage.orders`
+reads, plus three attributes of the shop's own::
+
+    shop             JSON text: what the skill does not read (the shop's status, the
+                     item lines, due dates as given, tracking URL, extra fields)
+    shop_updated_at  the record's ``updated_at`` in UTC, when it has one
+    shop_hash        a hash of every other attribute
+
+:meth:`ShopStore.upsert`:
+
+1. keeps, of several records with one key, the newest (the last of equals);
+2. reads ``shop_hash`` and ``shop_updated_at`` of the stored items (BatchGetItem, 100
+   keys a call) and sorts each record: unchanged (same hash), older (its ``updated_at``
+   before the stored one's), new (no item yet) or changed;
+3. writes the new ones with BatchWriteItem (25 a call, unprocessed items retried with
+   exponential backoff), the changed ones with a put conditional on the stored
+   ``shop_updated_at`` being no newer, so a webhook's newer write in the meantime wins.
+
+A record without ``updated_at`` replaces what is stored (the shop did not say when),
+and a stored item without one is replaced by anything. Between the read and a batch
+write of a *new* item, a webhook could create that item; the import would then replace
+it. Changed items carry no such window.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from skill.rules.shop_records import (
+    CustomerRecord,
+    OrderRecord,
+    customer_of,
+    order_of,
+)
+from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import ConditionFailed, StorageUnavailable, translated
+from skill.storage.orders import customer_values, order_values
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+
+ShopRecord = CustomerRecord | OrderRecord
+
+# What an upsert reads of a stored item to know it unchanged or newer.
+_STAMPS = ("PK", "SK", "shop_hash", "shop_updated_at")
+WRITE_BATCH = 25  # BatchWriteItem's limit
+READ_BATCH = 100  # BatchGetItem's limit
+# Unprocessed items are sent again after 50 ms, 100 ms, 200 ms, ... (at most 8 tries).
+BACKOFF_FIRST = 0.05
+BACKOFF_TRIES = 8
+
+
+@dataclass(frozen=True)
+class UpsertCounts:
+    """What an upsert did, record by record."""
+
+    written: int = 0
+    unchanged: int = 0
+    older_skipped: int = 0
+
+    def __add__(self, other: UpsertCounts) -> UpsertCounts:
+        return UpsertCounts(
+            self.written + other.written,
+            self.unchanged + other.unchanged,
+            self.older_skipped + other.older_skipped,
+        )
+
+
+def moment_text(moment: datetime) -> str:
+    """``updated_at`` as stored: UTC with microseconds, so text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _day_text(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def customer_item(record: CustomerRecord) -> dict[str, Any]:
+    """The profile item's attributes (None for an absent one)."""
+    shop = {"locale": record.locale, "extra": dict(record.extra)}
+    return _with_shop(customer_values(customer_of(record)), shop, record.updated_at)
+
+
+def order_item(record: OrderRecord, postal_code: str) -> dict[str, Any]:
+    """The order item's attributes; ``postal_code`` is where the order goes."""
+    shop = {
+        "status": record.status.value,
+        "items": [{"name": line.name, "quantity": line.quantity} for line in record.items],
+        "ordered_at": _day_text(record.ordered_at),
+        "due": record.due.isoformat(),
+        "new_due": _day_text(record.new_due),
+        "delivered_at": _day_text(record.delivered_at),
+        "tracking_url": record.tracking_url,
+        "extra": dict(record.extra),
+    }
+    return _with_shop(order_values(order_of(record, postal_code)), shop, record.updated_at)
+
+
+def _with_shop(
+    values: dict[str, Any], shop: dict[str, Any], updated_at: datetime | None
+) -> dict[str, Any]:
+    """The skill's attributes plus the shop's: what the skill does not read, as one JSON
+    text (any JSON value fits, floats too, and it costs one attribute); when the shop
+    last changed it; and a hash of it all, so an unchanged record is known by reading
+    two small attributes."""
+    item = {name: value for name, value in values.items() if value is not None}
+    item["shop"] = json.dumps(
+        {name: value for name, value in shop.items() if value}, sort_keys=True, default=str
+    )
+    if updated_at is not None:
+        item["shop_updated_at"] = moment_text(updated_at)
+    canonical = json.dumps(item, sort_keys=True, default=str).encode("utf-8")
+    item["shop_hash"] = hashlib.sha256(canonical).hexdigest()[:32]
+    return item
+
+
+class ShopStore:
+    """Upserts of the shop's records; ``workers`` threads send batches side by side."""
+
+    def __init__(
+        self,
+        client: DynamoDBClient,
+        table: str,
+        *,
+        workers: int = 4,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._client = client
+        self._table = table
+        self._workers = max(1, workers)
+        self._sleep = sleep
+
+    def upsert(self, records: Sequence[ShopRecord]) -> UpsertCounts:
+        """Write what is new or newer; idempotent. Raises StorageError if DynamoDB fails
+        (what was written before stays; running the same upsert again finishes it)."""
+        latest, counts = _newest_per_key(records)
+        postal_codes = self._postal_codes(latest.values())
+        items = {
+            record_key: (
+                customer_item(record)
+                if isinstance(record, CustomerRecord)
+                else order_item(
+                    record, record.postal_code or postal_codes.get(record.customer_id, "")
+                )
+            )
+            for record_key, record in latest.items()
+        }
+        stored = self._read([_split(record_key) for record_key in items], _STAMPS)
+        fresh: list[dict[str, Any]] = []
+        changed: list[dict[str, Any]] = []
+        for record_key, values in items.items():
+            before = stored.get(record_key)
+            if before is None:
+                fresh.append(values)
+            elif before.get("shop_hash") == values["shop_hash"]:
+                counts += UpsertCounts(unchanged=1)
+            elif _older(values, before):
+                counts += UpsertCounts(older_skipped=1)
+            else:
+                changed.append(values)
+        self._write_batches(fresh)
+        counts += UpsertCounts(written=len(fresh))
+        for values in changed:
+            counts += self._put_unless_newer(values)
+        return counts
+
+    def upsert_one(self, record: ShopRecord) -> UpsertCounts:
+        """One record, one conditional put (a webhook's); a stored newer item wins."""
+        if isinstance(record, CustomerRecord):
+            values = customer_item(record)
+        else:
+            postal = record.postal_code or self._postal_codes([record]).get(record.customer_id)
+            values = order_item(record, postal or "")
+        before = self._read([(values["PK"], values["SK"])], _STAMPS)
+        previous = next(iter(before.values()), None)
+        if previous is not None and previous.get("shop_hash") == values["shop_hash"]:
+            return UpsertCounts(unchanged=1)
+        return self._put_unless_newer(values)
+
+    # --- reading ----------------------------------------------------------------------
+
+    def _postal_codes(self, records: Iterable[ShopRecord]) -> dict[str, str]:
+        """Customer id -> postal code, for orders that give none: from the customers
+        among ``records``, else from the stored profiles."""
+        codes = {r.id: r.postal_code for r in records if isinstance(r, CustomerRecord)}
+        wanted = {
+            r.customer_id
+            for r in records
+            if isinstance(r, OrderRecord) and not r.postal_code and r.customer_id not in codes
+        }
+        if wanted:
+            profiles = self._read(
+                [(f"CUSTOMER#{cid}", "PROFILE") for cid in sorted(wanted)],
+                ("PK", "SK", "customer_id", "postal_code"),
+            )
+            for values in profiles.values():
+                codes[values["customer_id"]] = values.get("postal_code", "")
+        return codes
+
+    def _read(
+        self, keys: Sequence[tuple[str, str]], attributes: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        """``attributes`` of the stored items by "PK|SK", 100 keys a call, side by side."""
+        chunks = [keys[i : i + READ_BATCH] for i in range(0, len(keys), READ_BATCH)]
+        found: dict[str, dict[str, Any]] = {}
+        for part in self._map(lambda chunk: self._read_chunk(chunk, attributes), chunks):
+            found.update(part)
+        return found
+
+    @translated()
+    def _read_chunk(
+        self, keys: Sequence[tuple[str, str]], attributes: Sequence[str]
+    ) -> dict[str, dict[str, Any]]:
+        found: dict[str, dict[str, Any]] = {}
+        names = {f"#a{n}": name for n, name in enumerate(attributes)}
+        request: dict[str, Any] = {
+            self._table: {
+                "Keys": [key(pk, sk) for pk, sk in keys],
+                "ConsistentRead": True,
+                "ProjectionExpression": ", ".join(names),
+                "ExpressionAttributeNames": names,
+            }
+        }
+        for attempt in range(BACKOFF_TRIES):
+            answer = self._client.batch_get_item(RequestItems=request)
+            for raw in answer.get("Responses", {}).get(self._table, []):
+                values = from_item(raw)
+                found[f"{values['PK']}|{values['SK']}"] = values
+            request = answer.get("UnprocessedKeys") or {}
+            if not request:
+                return found
+            self._sleep(BACKOFF_FIRST * 2**attempt)
+        raise StorageUnavailable("keys left unread after retries", code="UnprocessedKeys")
+
+    # --- writing ----------------------------------------------------------------------
+
+    def _write_batches(self, items: Sequence[dict[str, Any]]) -> None:
+        chunks = [items[i : i + WRITE_BATCH] for i in range(0, len(items), WRITE_BATCH)]
+        self._map(self._write_chunk, chunks)
+
+    @translated()
+    def _write_chunk(self, items: Sequence[dict[str, Any]]) -> None:
+        request: dict[str, Any] = {
+            self._table: [{"PutRequest": {"Item": to_item(values)}} for values in items]
+        }
+        for attempt in range(BACKOFF_TRIES):
+            answer = self._client.batch_write_item(RequestItems=request)
+            request = answer.get("UnprocessedItems") or {}
+            if not request:
+                return
+            self._sleep(BACKOFF_FIRST * 2**attempt)
+        raise StorageUnavailable("items left unwritten after retries", code="UnprocessedItems")
+
+    def _put_unless_newer(self, values: dict[str, Any]) -> UpsertCounts:
+        try:
+            self._conditional_put(values)
+        except ConditionFailed:
+            return UpsertCounts(older_skipped=1)
+        return UpsertCounts(written=1)
+
+    @translated()
+    def _conditional_put(self, values: dict[str, Any]) -> None:
+        updated = values.get("shop_updated_at")
+        if updated is None:
+            self._client.put_item(TableName=self._table, Item=to_item(values))
+            return
+        self._client.put_item(
+            TableName=self._table,
+            Item=to_item(values),
+            ConditionExpression=(
+                "attribute_not_exists(PK) OR attribute_not_exists(#at) OR #at <= :at"
+            ),
+            ExpressionAttributeNames={"#at": "shop_updated_at"},
+            ExpressionAttributeValues={":at": {"S": updated}},
+        )
+
+    def _map(self, work: Callable[[Any], Any], chunks: Sequence[Any]) -> list[Any]:
+        if self._workers == 1 or len(chunks) <= 1:
+            return [work(chunk) for chunk in chunks]
+        with ThreadPoolExecutor(self._workers) as pool:
+            return list(pool.map(work, chunks))
+
+
+def _record_key(record: ShopRecord) -> str:
+    return f"{record.key}|{'PROFILE' if isinstance(record, CustomerRecord) else 'ORDER'}"
+
+
+def _split(record_key: str) -> tuple[str, str]:
+    pk, _, sk = record_key.partition("|")
+    return pk, sk
+
+
+def _newest_per_key(records: Iterable[ShopRecord]) -> tuple[dict[str, ShopRecord], UpsertCounts]:
+    """The newest record of each key (the last of equally new ones), and how the others
+    count: a repeat as unchanged, anything else as older."""
+    latest: dict[str, ShopRecord] = {}
+    counts = UpsertCounts()
+    for record in records:
+        record_key = _record_key(record)
+        held = latest.get(record_key)
+        if held is None:
+            latest[record_key] = record
+        elif held == record:
+            counts += UpsertCounts(unchanged=1)
+        elif _before(record.updated_at, held.updated_at):
+            counts += UpsertCounts(older_skipped=1)
+        else:
+            latest[record_key] = record
+            counts += UpsertCounts(older_skipped=1)
+    return latest, counts
+
+
+def _before(moment: datetime | None, other: datetime | None) -> bool:
+    return moment is not None and other is not None and moment < other
+
+
+def _older(values: Mapping[str, Any], stored: Mapping[str, Any]) -> bool:
+    new, old = values.get("shop_updated_at"), stored.get("shop_updated_at")
+    return new is not None and old is not None and new < old
