@@ -60,6 +60,22 @@ def test_slots_are_resolved_like_alexa_does(english: Matcher) -> None:
     assert damaged.slots["problemType"] == SlotMatch("broken", "damaged")
 
 
+@pytest.mark.parametrize(
+    ("said", "slots"),
+    [
+        ("call me back in an hour", {"delay": "PT1H"}),
+        ("call me back in 30 minutes", {"delay": "PT30M"}),
+        ("call me back at half past four", {"time": "04:30"}),
+        ("call me back at quarter past two", {"time": "02:15"}),
+        ("call me back at 3 am", {"time": "03:00"}),
+    ],
+)
+def test_durations_and_spoken_times(english: Matcher, said: str, slots: dict[str, str]) -> None:
+    found = english.match(said)
+    assert found.intent == "CallbackIntent"
+    assert {name: value.value for name, value in found.slots.items()} == slots
+
+
 def test_a_slot_being_asked_for_is_tried_first(english: Matcher) -> None:
     asked = english.match("10115", eliciting=("OrderStatusIntent", "postalCode"))
     assert asked.intent == "OrderStatusIntent"
@@ -89,6 +105,9 @@ def test_a_request_wins_over_an_open_custom_slot(german: Matcher) -> None:
             {"day": "2026-11-24", "time": "10:00"},
         ),
         ("wo ist bestellung drei null null eins", "OrderStatusIntent", {"orderNumber": "3001"}),
+        ("ruf mich in zwei stunden zurück", "CallbackIntent", {"delay": "PT2H"}),
+        ("ruf mich um halb fünf an", "CallbackIntent", {"time": "04:30"}),
+        ("nein, 3002", "ComplaintIntent", {"orderNumber": "3002"}),
     ],
 )
 def test_german(german: Matcher, said: str, intent: str, slots: dict[str, str]) -> None:

@@ -211,6 +211,17 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_existing": {
             name: lambda lang, make=make: {"call": make()} for name, make in calls.items()
         },
+        "callback_offer_again": {"plain": lambda lang: {}},
+        "callback_closed_then": {
+            f"{name}-{choice}": lambda lang, make=make, choice=choice: {
+                "call": make(),
+                "opening": (
+                    CallTime(None, relative_day(days(1), TODAY), 8, 0) if choice == "ask" else None
+                ),
+            }
+            for name, make in calls.items()
+            for choice in ("ask", "as-planned")
+        },
         "callback_status": {
             f"{name}-{ahead}": lambda lang, make=make, ahead=ahead: {"call": make(), "ahead": ahead}
             for name, make in calls.items()
@@ -307,7 +318,7 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
     remedies: dict[str, Data] = {}
     for problem in PROBLEMS:
         for count in (1, 2, 4):
-            for again in (False, True):
+            for again in (False, True, "back"):
                 remedies[f"{problem}-{count}-again-{again}"] = (
                     lambda lang, problem=problem, count=count, again=again: {
                         "problem": problem,
@@ -315,7 +326,8 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
                         "remedies": [
                             remedy(kind, AMOUNTS[i % len(AMOUNTS)]) for i, kind in enumerate(kinds)
                         ][:count],
-                        "again": again,
+                        "again": again is True,
+                        "back": again == "back",
                     }
                 )
     granted: dict[str, Data] = {
@@ -363,12 +375,19 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
             "more": 1,
         },
         "team-only-more": lambda lang: {"promises": [], "with_team": [delayed(lang)], "more": 4},
+        "team-and-the-call": lambda lang: {
+            "promises": [],
+            "with_team": [delayed(lang)],
+            "more": 0,
+            "call": call_view(),
+        },
     }
     return {
         "commitments": commitments,
         "complaint_ask_description": {
             problem: (lambda lang, problem=problem: {"problem": problem}) for problem in PROBLEMS
-        },
+        }
+        | {"unsure": lambda lang: {"problem": "other", "unsure": True}},
         "complaint_ask_problem": {"plain": lambda lang: {}},
         "complaint_declined": {"plain": lambda lang: {}},
         "complaint_escalated": escalated,
@@ -407,8 +426,9 @@ VARIANTS: dict[str, dict[str, Data]] = {
     "ask_order_number": {
         "first": lambda lang: {"retry": False},
         "retry": lambda lang: {"retry": True},
+        "unheard": lambda lang: {"retry": False, "unheard": True},
     },
-    "ask_postal_code": {"plain": lambda lang: {}},
+    "ask_postal_code": {"plain": lambda lang: {}, "unheard": lambda lang: {"unheard": True}},
     "delay_details": {
         f"follow-up-{follow_up}": (
             lambda lang, follow_up=follow_up: {
@@ -640,6 +660,7 @@ def test_name_with_markup_is_escaped(renderer: Renderer, locale: str) -> None:
     [
         ("help", {"awaiting": "postalCode", "linked": False}),
         ("ask_postal_code", {}),
+        ("ask_postal_code", {"unheard": True}),
         ("ask_order_number", {"retry": True}),
         ("ask_order_number", {"retry": False}),
         ("fallback", {"awaiting": "postalCode", "misunderstandings": 1, "offer": False}),

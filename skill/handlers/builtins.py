@@ -11,7 +11,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.callback_views import open_callback_view
 from skill.handlers.dialogue import ELICITED, Awaiting
-from skill.handlers.handover import offer_callback
+from skill.handlers.handover import OFFER_HUMAN_AFTER, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover
 from skill.rules.orders import describe, worth_mentioning
@@ -31,11 +31,10 @@ OPEN_QUESTIONS = frozenset(
         Awaiting.CALLBACK_NUMBER,
         Awaiting.CALLBACK_CANCEL,
         Awaiting.CALLBACK_CHANGE,
+        Awaiting.CALLBACK_MOVE,
         Awaiting.ERASE_DATA,
     }
 )
-# After this many misunderstandings in a row, a human is offered.
-OFFER_HUMAN_AFTER = 2
 
 
 class LaunchHandler(ServiceHandler):

@@ -52,6 +52,32 @@ def spoken_channel(spoken: str | None) -> str | None:
     return "email" if "mail" in lowered else "phone"
 
 
+# Questions a phone number answers, said on its own ("four one five, five five five…"):
+# Alexa may hear it as any number slot, so a number long enough to be one is taken.
+PHONE_QUESTIONS = frozenset(
+    {
+        Awaiting.CALLBACK_CHANGE,
+        Awaiting.CALLBACK_OFFER,
+        Awaiting.CALLBACK_MOVE,
+        Awaiting.CALLBACK_NUMBER,
+        Awaiting.PHONE_NUMBER,
+    }
+)
+
+
+def said_phone(turn: Turn) -> str | None:
+    """The phone number said this turn: the phone slot, or while a question about the
+    call back is open, a number in another slot that is long enough to be one."""
+    spoken = turn.slot("phoneNumber")
+    if spoken or turn.dialogue.awaiting not in PHONE_QUESTIONS:
+        return spoken
+    for name in ("orderNumber", "postalCode"):
+        value = turn.slot(name)
+        if normalise_phone(value):
+            return value
+    return None
+
+
 def reach_for(
     handler_input: HandlerInput,
     wish: CallbackWish,

@@ -14,7 +14,7 @@ from ask_sdk_model import Response
 
 from skill.handlers.callback_reach import INTENT, SLOTS
 from skill.handlers.callback_views import view
-from skill.handlers.callbacks import CallbackTurn
+from skill.handlers.callbacks import CallbackFlow, CallbackTurn
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
@@ -23,7 +23,7 @@ from skill.usecases.callback_changes import cancel
 from skill.usecases.callbacks import CallbackUnavailable, status
 
 # Yes/no questions about the open callback.
-QUESTIONS = frozenset({Awaiting.CALLBACK_CANCEL, Awaiting.CALLBACK_CHANGE})
+QUESTIONS = frozenset({Awaiting.CALLBACK_CANCEL, Awaiting.CALLBACK_CHANGE, Awaiting.CALLBACK_MOVE})
 
 
 class CallbackStatusHandler(ServiceHandler):
@@ -83,7 +83,10 @@ class BookedCallbackAnswerHandler(ServiceHandler):
         existing = status(self.services.stores, flow.owner)
         wanted = turn.dialogue.take_callback_id()
         if existing is None or existing.callback.callback_id != wanted or not yes:
+            turn.dialogue.forget_callback()
             return turn.answer("callback_kept", end_session=True)
+        if question is Awaiting.CALLBACK_MOVE:
+            return CallbackFlow(handler_input, turn).agreed_move(existing)
         if question is Awaiting.CALLBACK_CANCEL:
             try:
                 cancelled = cancel(

@@ -17,16 +17,27 @@ and what still stands.
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.adapters import alexa_api
-from skill.handlers.callback_reach import INTENT, NumberReadBack, Reach, reach_for, spoken_channel
-from skill.handlers.callback_views import view
+from skill.handlers.callback_reach import (
+    INTENT,
+    SLOTS,
+    NumberReadBack,
+    Reach,
+    reach_for,
+    said_phone,
+    spoken_channel,
+)
+from skill.handlers.callback_views import call_time, view
 from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.records import Callback, Complaint, Customer, Handover, Order
+from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
 from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError
@@ -37,7 +48,7 @@ from skill.usecases.callback_booking import (
     replay,
     request_callback,
 )
-from skill.usecases.callback_changes import reschedule
+from skill.usecases.callback_changes import planned_move, reschedule
 from skill.usecases.callback_limits import LimitRefused
 from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, lookup, owner_of, status
 from skill.usecases.orders import identify
@@ -81,13 +92,16 @@ class CallbackFlow(CallbackTurn):
         self.number = NumberReadBack(turn, self.wish)
 
     def collect_slots(self) -> None:
-        self.wish.time = self.turn.slot("time") or self.wish.time
-        self.wish.day = self.turn.slot("day") or self.wish.day
-        self.wish.channel = spoken_channel(self.turn.slot_id("channel")) or self.wish.channel
+        turn = self.turn
+        when = (turn.slot("time"), turn.slot("day"), turn.slot("delay"))
+        if any(when):
+            # A time said now replaces the whole of the one said before.
+            self.wish.time, self.wish.day, self.wish.delay = when
+        self.wish.channel = spoken_channel(turn.slot_id("channel")) or self.wish.channel
 
     @property
     def requested(self) -> Requested:
-        return Requested.from_slots(self.wish.day, self.wish.time)
+        return Requested.from_slots(self.wish.day, self.wish.time, self.wish.delay)
 
     # The request ------------------------------------------------------------------
 
@@ -159,18 +173,23 @@ class CallbackFlow(CallbackTurn):
 
     def confirm(self, booking: Booking, no_email: bool) -> Response:
         turn = self.turn
-        call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
+        data: dict[str, Any] = {
+            "moved": booking.schedule.moved,
+            "asap": booking.schedule.asap,
+            "no_email": no_email,
+            "no_text": booking.no_text,
+        }
         if booking.schedule.moved:
-            turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
-            turn.dialogue.callback_id = booking.callback.callback_id
-        return turn.answer(
-            "callback_confirmed",
-            call=call,
-            moved=booking.schedule.moved,
-            asap=booking.schedule.asap,
-            no_email=no_email,
-            no_text=booking.no_text,
-        )
+            # "If another time suits you better, just tell me when": the time is asked for.
+            return self.ask_change(
+                booking.callback,
+                "callback_confirmed",
+                booking.agent,
+                continuity=booking.continuity,
+                **data,
+            )
+        call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
+        return turn.answer("callback_confirmed", call=call, **data)
 
     def change_or_tell(self, existing: OpenCallback) -> Response:
         """Asked again: change time, channel or number if the customer said one, else tell it.
@@ -192,17 +211,39 @@ class CallbackFlow(CallbackTurn):
     def _wants_change(self, *, with_number: bool) -> bool:
         """A time, day or channel said now, or (a number just confirmed) said with it."""
         turn = self.turn
-        if turn.slot("time") or turn.slot("day") or spoken_channel(turn.slot_id("channel")):
+        if turn.slot("time") or turn.slot("day") or turn.slot("delay"):
+            return True
+        if spoken_channel(turn.slot_id("channel")):
             return True
         return with_number and bool(self.wish.time or self.wish.day or self.wish.channel)
 
-    def _change(self, existing: OpenCallback, phone: str | None) -> Response:
-        """Move the open call back to what was said, and tell the customer."""
+    def _change(
+        self, existing: OpenCallback, phone: str | None, *, agreed: bool = False
+    ) -> Response:
+        """Move the open call back to what was said, and tell the customer.
+
+        A time when the team is off is not moved to the next opening unasked: the
+        customer hears both and chooses (``agreed`` is their yes to the opening).
+        """
         turn = self.turn
         self.collect_slots()
         channel = self.wish.channel
         if channel == "email":
             channel = None  # an e-mail address comes from the account; keep the channel
+        if not agreed:
+            try:
+                planned = planned_move(
+                    self.stores,
+                    self.services.settings,
+                    existing.callback,
+                    self.requested,
+                    turn.now,
+                    keeps_time=bool(channel or phone),
+                )
+            except CallbackUnavailable:
+                return self.failed()
+            if planned.moved:
+                return self._closed_then(existing, planned.at, phone)
         try:
             move = reschedule(
                 self.stores,
@@ -229,10 +270,58 @@ class CallbackFlow(CallbackTurn):
 
     def _tell(self, existing: OpenCallback) -> Response:
         """The open call back as it stands; a new time may follow."""
+        return self.ask_change(existing.callback, "callback_existing", existing.agent)
+
+    def ask_change(
+        self,
+        callback: Callback,
+        template: str,
+        agent: Agent | None,
+        question: Awaiting = Awaiting.CALLBACK_CHANGE,
+        *,
+        continuity: bool = False,
+        **data: Any,
+    ) -> Response:
+        """Speak ``template``, which asks whether another time would suit better: yes, no,
+        a time ("tomorrow at ten") or a number each answer it."""
         turn = self.turn
-        turn.dialogue.wait_for(Awaiting.CALLBACK_CHANGE)
-        turn.dialogue.callback_id = existing.callback.callback_id
-        return turn.answer("callback_existing", call=view(turn, existing.callback, existing.agent))
+        turn.dialogue.callback_id = callback.callback_id
+        return turn.elicit(
+            INTENT,
+            Awaiting.TIME,
+            template,
+            dict.fromkeys(SLOTS),
+            question=question,
+            call=view(turn, callback, agent, continuity=continuity),
+            **data,
+        )
+
+    def _closed_then(
+        self, existing: OpenCallback, opening: datetime, phone: str | None
+    ) -> Response:
+        """ "We're closed then. Shall I move it to tomorrow at 8, or keep it?" """
+        turn = self.turn
+        callback = existing.callback
+        if opening == callback.due_at and not phone:
+            # The next opening is when the call is due anyway: nothing to choose.
+            self._forget()
+            call = view(turn, callback, existing.agent)
+            return turn.answer("callback_closed_then", call=call, opening=None)
+        if phone:
+            self.wish.phone, self.wish.confirmed = phone, True
+        turn.dialogue.remember(self.wish)
+        return self.ask_change(
+            callback,
+            "callback_closed_then",
+            existing.agent,
+            question=Awaiting.CALLBACK_MOVE,
+            opening=call_time(turn, opening, False, callback.time_zone),
+        )
+
+    def agreed_move(self, existing: OpenCallback) -> Response:
+        """Yes to "shall I move it to when we're open?": the move asked for, applied."""
+        phone = self.wish.phone if self.number.confirmed(self.wish.phone) else None
+        return self._change(existing, _new(phone, existing.callback), agreed=True)
 
     def refused(self, refused: LimitRefused, existing: OpenCallback | None) -> Response:
         """Over a daily limit: nothing was stored; the call back as it stands, if any."""
@@ -254,13 +343,25 @@ class RequestCallbackHandler(ServiceHandler):
     """ "Talk to a person", "call me back tomorrow at ten", "text me instead", a number."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(INTENT)(handler_input))
+        if is_intent_name(INTENT)(handler_input):
+            return True
+        # A number said on its own to "would you like another way to reach you?".
+        return bool(said_phone(Turn(handler_input, self.services)))
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
+        if turn.dialogue.awaiting is Awaiting.REMEDY_CHOICE:
+            # "Can you call me back?" to the remedies: none of them; our team calls.
+            declined = _decline_remedies(turn)
+            if isinstance(declined, Response):
+                return declined
         flow = CallbackFlow(handler_input, turn)
-        spoken_phone = turn.slot("phoneNumber")
-        if spoken_phone and turn.dialogue.awaiting is Awaiting.PHONE_NUMBER:
+        spoken_phone = said_phone(turn)
+        # Asked for a number, or another number said to "ending in 42, right?".
+        if spoken_phone and turn.dialogue.awaiting in (
+            Awaiting.PHONE_NUMBER,
+            Awaiting.CALLBACK_NUMBER,
+        ):
             flow.collect_slots()
             return flow.number.given(spoken_phone)
         flow.collect_slots()
@@ -270,6 +371,19 @@ class RequestCallbackHandler(ServiceHandler):
                 # "Call me on 555…" in one go: read it back before relying on it.
                 return flow.number.given(spoken_phone)
         return flow.request()
+
+
+def _decline_remedies(turn: Turn) -> Response | None:
+    """The complaint whose remedies were on offer goes to our team; the handover tells
+    the agent who calls. A response only if it could not be stored."""
+    # Imported only now: a call back asked for outside a complaint never loads its code.
+    from skill.handlers.remedy_offer import RemedyOffer
+
+    handover = RemedyOffer.begin(turn, turn.services).declined()
+    if isinstance(handover, Handover):
+        turn.dialogue.handover = handover
+        return None
+    return handover
 
 
 class CallbackAnswerHandler(ServiceHandler):

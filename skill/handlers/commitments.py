@@ -13,12 +13,15 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.callback_views import CallView, view
 from skill.handlers.complaint_turn import ComplaintTurn, speak_order
 from skill.handlers.dialogue import Awaiting, Slots
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import ComplaintStatus, Order
 from skill.rules.complaints import describe_commitment
 from skill.rules.orders import normalise_order_number
+from skill.storage.errors import StorageError
+from skill.usecases.callbacks import owner_of, status
 from skill.usecases.complaints import history_for
 
 if TYPE_CHECKING:
@@ -58,7 +61,16 @@ class CommitmentsHandler(ServiceHandler):
             promises=promises[:SPOKEN_AT_ONCE],
             with_team=with_team[:2],
             more=max(0, len(promises) - SPOKEN_AT_ONCE),
+            call=self._call(turn, customer_id) if with_team else None,
         )
+
+    def _call(self, turn: Turn, customer_id: str | None) -> CallView | None:
+        """The open call back, so "with our team" also says who calls and when."""
+        try:
+            found = status(self.services.stores, owner_of(customer_id, turn.user_id))
+        except StorageError:
+            return None  # the promises are told all the same
+        return view(turn, found.callback, found.agent) if found else None
 
     def _linked(self, customer_id: str) -> tuple[list[Order], History]:
         stores = self.services.stores

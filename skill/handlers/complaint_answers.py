@@ -12,7 +12,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
-from skill.handlers.complaint_turn import remedy_kind
+from skill.handlers.complaint_turn import NO_REMEDY, remedy_kind
 from skill.handlers.complaints import SLOTS, ComplaintTaking
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.remedy_offer import RemedyOffer
@@ -41,7 +41,12 @@ class RemedyChoiceHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        return choose(RemedyOffer.begin(turn, self.services), remedy_kind(turn.slot_id("remedy")))
+        offer = RemedyOffer.begin(turn, self.services)
+        chosen = turn.slot_id("remedy")
+        if chosen == NO_REMEDY:
+            # "Neither": the complaint goes to our team, and a person is offered.
+            return offer.decline()
+        return choose(offer, remedy_kind(chosen))
 
 
 class ComplaintAnswerHandler(ServiceHandler):

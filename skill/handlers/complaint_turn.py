@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Self
 
 from skill.handlers.dialogue import Awaiting, ComplaintState, Slots
-from skill.handlers.handover import offer_callback
+from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_callback
 from skill.records import Handover, Order, ProblemType, RemedyKind
 from skill.rules.orders import describe
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
@@ -31,6 +31,10 @@ def problem_type(raw: str | None) -> ProblemType | None:
     except ValueError:
         # Words Alexa could not match to a type: a person will understand them.
         return ProblemType.OTHER
+
+
+# The RemedyType slot's id for "neither" / "keins davon": none of the remedies offered.
+NO_REMEDY = "none"
 
 
 def remedy_kind(raw: str | None) -> RemedyKind | None:
@@ -90,16 +94,22 @@ class ComplaintTurn:
         if number is None or postal_code is None:
             if lockout(self.stores, turn.user_id, turn.now) is not None:
                 return self.unknown_order(number, locked=True)
+            unheard = turn.unheard("orderNumber" if number is None else "postalCode")
+            if unheard and turn.dialogue.misunderstood() >= OFFER_HUMAN_AFTER:
+                return not_heard_twice(turn)
             if number is None:
                 return turn.elicit(
                     intent,
                     Awaiting.ORDER_NUMBER,
                     "ask_order_number",
                     slots,
-                    link_account=True,
+                    link_account=not unheard,
                     retry=False,
+                    unheard=unheard,
                 )
-            return turn.elicit(intent, Awaiting.POSTAL_CODE, "ask_postal_code", slots)
+            return turn.elicit(
+                intent, Awaiting.POSTAL_CODE, "ask_postal_code", slots, unheard=unheard
+            )
         result = verify_order(self.stores, turn.user_id, number, postal_code, turn.now)
         if result.outcome is Outcome.VERIFIED and result.order is not None:
             turn.dialogue.verified(number)

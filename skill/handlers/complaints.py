@@ -23,11 +23,14 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.commands import obey
 from skill.handlers.complaint_turn import ComplaintTurn, problem_type, speak_order
 from skill.handlers.dialogue import Awaiting, Slots
+from skill.handlers.orders import names_complaint_order
 from skill.handlers.remedy_offer import RemedyOffer
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Order, ProblemType
+from skill.rules.answers import command_in, order_correction
 from skill.rules.complaints import about_an_order, likely_order
 from skill.rules.orders import normalise_order_number
 
@@ -64,13 +67,21 @@ class ComplaintTaking(ComplaintTurn):
         self.state.slots = slots
         raw = slots["problemType"]
         problem = problem_type(raw)
-        if (
-            problem is ProblemType.OTHER
-            and raw != ProblemType.OTHER.value
-            and not slots["description"]
-        ):
-            # Words Alexa could not match to a type are the customer's own description.
-            slots["description"] = raw
+        if problem is ProblemType.OTHER and raw and raw != ProblemType.OTHER.value:
+            # Words Alexa could not match to a type ("scratched") are kept for the team,
+            # and the customer tells what happened rather than the team getting a guess.
+            self.state.heard = raw
+            slots["problemType"] = ProblemType.OTHER.value
+            if not slots["description"] and not self.state.asked_description:
+                self.state.ask_description()
+                return turn.elicit(
+                    COMPLAINT,
+                    Awaiting.DESCRIPTION,
+                    "complaint_ask_description",
+                    slots,
+                    problem=problem.value,
+                    unsure=True,
+                )
         if problem is None:
             return turn.elicit(COMPLAINT, Awaiting.PROBLEM_TYPE, "complaint_ask_problem", slots)
         slots["problemType"] = problem.value
@@ -92,6 +103,9 @@ class ComplaintTaking(ComplaintTurn):
                 slots,
                 problem=problem.value,
             )
+        heard = self.state.heard
+        if heard and heard not in description:
+            description = f"{heard}: {description}" if description else heard
         offer = RemedyOffer(turn, self.services, self.customer_id)
         return offer.settle(problem, order, description)
 
@@ -118,15 +132,44 @@ class ComplaintTaking(ComplaintTurn):
 
 
 class ComplaintHandler(ServiceHandler):
-    """ "I want to complain", "my package arrived damaged", and the answers to its questions."""
+    """ "I want to complain", "my package arrived damaged", and the answers to its questions,
+    an order number said to "is this about order 1001?" included."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(COMPLAINT)(handler_input))
+        return bool(is_intent_name(COMPLAINT)(handler_input)) or names_complaint_order(
+            handler_input
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        if turn.dialogue.awaiting not in QUESTIONS:
+        awaiting = turn.dialogue.awaiting
+        if awaiting is Awaiting.DESCRIPTION:
+            words = turn.slot("description")
+            command = command_in(words, turn.language)
+            if command is not None:
+                return obey(handler_input, turn, command)
+            corrected = order_correction(words)
+            if corrected is not None:
+                return self._corrected(turn, corrected, offered=False)
+        said = normalise_order_number(turn.slot("orderNumber"))
+        if awaiting is Awaiting.REMEDY_CHOICE and said and not turn.slot("problemType"):
+            # "No, I meant order 1002" to the remedies: the same complaint, the other order.
+            return self._corrected(turn, said, offered=True)
+        if awaiting not in QUESTIONS:
             # A new complaint; whatever was half-said before is not part of it.
             turn.dialogue.forget_complaint()
         complaint = ComplaintTaking.begin(turn, self.services)
         return complaint.proceed(complaint.slots())
+
+    def _corrected(self, turn: Turn, number: str, *, offered: bool) -> Response:
+        complaint = ComplaintTaking.begin(turn, self.services)
+        state = complaint.state
+        slots = complaint.slots()
+        slots["orderNumber"] = number
+        if offered:
+            slots["problemType"] = state.problem or slots["problemType"]
+            slots["description"] = state.description or None
+        else:
+            slots["description"] = None
+            state.new_order()
+        return complaint.proceed(slots)

@@ -87,6 +87,7 @@ class Awaiting(StrEnum):
     CALLBACK_NUMBER = "callback_number"  # "shall we call the number ending in 42?"
     CALLBACK_CANCEL = "callback_cancel"
     CALLBACK_CHANGE = "callback_change"
+    CALLBACK_MOVE = "callback_move"  # "we're closed then: move it to tomorrow at 8?"
     ERASE_DATA = "erase_data"
 
     @classmethod
@@ -140,6 +141,8 @@ class CallbackWish:
     phone: str | None = None
     # The customer said yes to "shall we call the number ending in 42?".
     confirmed: bool = False
+    # "In an hour": Alexa's AMAZON.DURATION value.
+    delay: str | None = None
 
     @classmethod
     def read(cls, value: object) -> CallbackWish:
@@ -150,11 +153,13 @@ class CallbackWish:
             channel=_text(values.get("channel")),
             phone=_text(values.get("phone")),
             confirmed=values.get("confirmed") == "yes",
+            delay=_text(values.get("delay")),
         )
 
     def written(self) -> dict[str, str]:
         values = {"time": self.time, "day": self.day, "channel": self.channel}
         values |= {"phone": self.phone, "confirmed": "yes" if self.confirmed else None}
+        values |= {"delay": self.delay}
         return {name: value for name, value in values.items() if value is not None}
 
 
@@ -204,6 +209,20 @@ class ComplaintState:
 
     def ask_description(self) -> None:
         self._values["asked_description"] = True
+
+    def new_order(self) -> None:
+        """The customer corrected the order: what happened is asked about the new one."""
+        self._values.pop("asked_description", None)
+        self._values.pop("proposed", None)
+
+    @property
+    def heard(self) -> str | None:
+        """Words Alexa could not match to a problem type, kept for the team."""
+        return _text(self._values.get("heard"))
+
+    @heard.setter
+    def heard(self, words: str) -> None:
+        self._values["heard"] = words
 
     @property
     def retried(self) -> bool:

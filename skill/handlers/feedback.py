@@ -6,8 +6,10 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
+from skill.handlers.commands import obey
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import ServiceHandler, Turn
+from skill.rules.answers import command_in
 
 FEEDBACK = "FeedbackIntent"
 
@@ -21,6 +23,11 @@ class FeedbackHandler(ServiceHandler):
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
         words = (turn.slot("feedback") or "").strip()
+        asked = turn.dialogue.awaiting is Awaiting.FEEDBACK
+        command = command_in(words, turn.language) if asked else None
+        if command is not None:
+            # "Stop" or "talk to a person" at "what would you like to tell us?".
+            return obey(handler_input, turn, command)
         if not words:
             if turn.dialogue.awaiting is Awaiting.FEEDBACK:
                 return turn.answer("feedback_thanks", stored=False)

@@ -13,13 +13,40 @@ from typing import Any
 
 from ask_sdk_model import Response
 
+from skill.handlers.callback_reach import INTENT as CALLBACK_INTENT
+from skill.handlers.callback_reach import SLOTS as CALLBACK_SLOTS
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
 from skill.records import Handover
 
+# After this many misunderstandings in a row, a human is offered.
+OFFER_HUMAN_AFTER = 2
+
 
 def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any) -> Response:
-    """Speak ``template`` (which ends by offering a call back) and remember why."""
-    turn.dialogue.wait_for(Awaiting.CALLBACK_OFFER)
+    """Speak ``template`` (which ends by offering a call back) and remember why.
+
+    Besides yes and no, the offer is answered by when ("tomorrow at ten") or by a
+    number, so the call back's time is what Alexa listens for.
+    """
     turn.dialogue.handover = handover
-    return turn.answer(template, end_session=False, **data)
+    return turn.elicit(
+        CALLBACK_INTENT,
+        Awaiting.TIME,
+        template,
+        dict.fromkeys(CALLBACK_SLOTS),
+        question=Awaiting.CALLBACK_OFFER,
+        **data,
+    )
+
+
+def not_heard_twice(turn: Turn) -> Response:
+    """A number not made out twice in a row: a person can take it from here."""
+    return offer_callback(
+        turn,
+        "fallback",
+        Handover(reason="misunderstood"),
+        awaiting=turn.dialogue.awaiting,
+        misunderstandings=turn.dialogue.misunderstandings,
+        offer=True,
+    )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
 
 from skill.handlers.dialogue import Awaiting, Dialogue
-from skill.handlers.handover import offer_callback
+from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
 from skill.rules.orders import (
@@ -22,14 +23,31 @@ from skill.rules.orders import (
 )
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
+if TYPE_CHECKING:
+    from skill.handlers.detour import Detour
+    from skill.handlers.turn import Services
+
 INTENT = "OrderStatusIntent"
 
 
-def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) -> Response:
+def speak_orders(
+    turn: Turn, ranked: list[Order], missing: str | None = None, detour: Detour | None = None
+) -> Response:
     """Read the next page of ``ranked``, then ask at most one question: the rest of the
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
+    On a ``detour`` from an open question, that question is asked again instead.
     """
     page = answer_page(ranked, turn.today, turn.language)
+    if detour is not None:
+        said = turn.render(
+            "order_status",
+            views=page.spoken,
+            remaining=0,
+            missing=missing,
+            offer=None,
+            follow_up=False,
+        )
+        return detour.back(said)
     dialogue = turn.dialogue
     follow_up = dialogue.launched
     delayed = next((view.number for view in page.spoken if view.delayed), None)
@@ -53,7 +71,10 @@ def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) ->
 
 class OrderStatusHandler(ServiceHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_intent_name(INTENT)(handler_input))
+        # An order number said to "is this about order 1001?" answers the complaint.
+        return bool(is_intent_name(INTENT)(handler_input)) and not names_complaint_order(
+            handler_input
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
@@ -69,12 +90,13 @@ class OrderStatusHandler(ServiceHandler):
         if not ranked:
             name = account.customer.first_name if account.customer else None
             return turn.answer("no_orders", name=name)
+        detour = _detour(turn, self.services)
         if number is None:
-            return speak_orders(turn, ranked)
+            return speak_orders(turn, ranked, detour=detour)
         wanted = [order for order in ranked if heard_as(order.number, number)]
         if wanted:
-            return speak_orders(turn, wanted)
-        return speak_orders(turn, ranked, missing=number)
+            return speak_orders(turn, wanted, detour=detour)
+        return speak_orders(turn, ranked, missing=number, detour=detour)
 
     def _unlinked(self, turn: Turn, number: str | None, postal_code: str | None) -> Response:
         stores = self.services.stores
@@ -86,6 +108,10 @@ class OrderStatusHandler(ServiceHandler):
             until = lockout(stores, turn.user_id, turn.now)
             if until is not None:
                 return self._locked(turn, until)
+            # Alexa heard a number but not which: asked again, not counted as a wrong try.
+            unheard = turn.unheard("orderNumber" if number is None else "postalCode")
+            if unheard and turn.dialogue.misunderstood() >= OFFER_HUMAN_AFTER:
+                return not_heard_twice(turn)
             if number is None:
                 # First contact: the LinkAccount card shows how to skip this next time.
                 return turn.elicit(
@@ -93,11 +119,16 @@ class OrderStatusHandler(ServiceHandler):
                     Awaiting.ORDER_NUMBER,
                     "ask_order_number",
                     {},
-                    link_account=True,
+                    link_account=not unheard,
                     retry=False,
+                    unheard=unheard,
                 )
             return turn.elicit(
-                INTENT, Awaiting.POSTAL_CODE, "ask_postal_code", {"orderNumber": number}
+                INTENT,
+                Awaiting.POSTAL_CODE,
+                "ask_postal_code",
+                {"orderNumber": number},
+                unheard=unheard,
             )
         result = verify_order(stores, turn.user_id, number, postal_code, turn.now)
         if result.outcome is Outcome.VERIFIED and result.order is not None:
@@ -113,6 +144,25 @@ class OrderStatusHandler(ServiceHandler):
         return offer_callback(
             turn, "verification_locked", handover, minutes=minutes, link_account=True
         )
+
+
+def _detour(turn: Turn, services: Services) -> Detour | None:
+    """The question to come back to after this answer, if one is open."""
+    if turn.dialogue.awaiting not in (Awaiting.REMEDY_CHOICE, Awaiting.CALLBACK_OFFER):
+        return None
+    # Imported only now: a launch or an order status never loads the complaint code.
+    from skill.handlers.detour import Detour
+
+    return Detour.of(turn, services)
+
+
+def names_complaint_order(handler_input: HandlerInput) -> bool:
+    """An order number said while the complaint asked "is this about order 1001?"."""
+    if Dialogue.of(handler_input).awaiting is not Awaiting.COMPLAINT_ORDER:
+        return False
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slot = intent.slots.get("orderNumber") if intent is not None and intent.slots else None
+    return bool(slot is not None and slot.value and normalise_order_number(str(slot.value)))
 
 
 def answering(handler_input: HandlerInput, intent: str, question: Awaiting) -> bool:

@@ -246,10 +246,21 @@ class RemedyOffer(ComplaintTurn):
         return self.turn.answer("complaint_granted", commitment=view)
 
     def decline(self) -> Response:
+        handover = self.declined()
+        if handover is None:
+            return self.turn.answer("goodbye", end_session=True)
+        if isinstance(handover, Handover):
+            return offer_callback(self.turn, "complaint_declined", handover)
+        return handover
+
+    def declined(self) -> Handover | Response | None:
+        """None of the remedies offered: the complaint goes to our team, and the
+        handover for the agent who calls; None if nothing was on offer; the honest
+        answer if it could not be stored."""
         current = self.offered()
         if current is None:
             self.turn.dialogue.forget_complaint()
-            return self.turn.answer("goodbye", end_session=True)
+            return None
         problem, order, decision = current
         complaint_id = str(self.state.complaint_id)
         try:
@@ -262,14 +273,10 @@ class RemedyOffer(ComplaintTurn):
         most = max(
             (remedy.value for remedy in decision.remedies), key=lambda m: m.amount, default=None
         )
-        return offer_callback(
-            self.turn,
-            "complaint_declined",
-            Handover(
-                reason="remedy_declined",
-                order_number=order.number,
-                complaint_id=complaint_id,
-                amount=str(most.amount) if most else None,
-                currency=most.currency if most else None,
-            ),
+        return Handover(
+            reason="remedy_declined",
+            order_number=order.number,
+            complaint_id=complaint_id,
+            amount=str(most.amount) if most else None,
+            currency=most.currency if most else None,
         )

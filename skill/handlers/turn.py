@@ -21,6 +21,9 @@ from skill.config import LOCALES
 from skill.handlers.dialogue import Awaiting, Dialogue, Slots
 from skill.rules.dates import local_today
 
+# What Alexa fills into a number slot it heard but could not make out.
+UNHEARD = "?"
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -82,11 +85,29 @@ class Turn:
         return local_today(self.now, self.services.settings.time_zone_for(self.locale))
 
     def slot(self, name: str) -> str | None:
+        """The slot's value; "?" (Alexa heard a number but not which) is no value."""
         intent = getattr(self.request, "intent", None)
         if intent is None or not intent.slots or name not in intent.slots:
             return None
         value = intent.slots[name].value
-        return str(value).strip() if value else None
+        text = str(value).strip() if value else None
+        return None if text == UNHEARD else text
+
+    def unheard(self, name: str) -> bool:
+        """Alexa heard something for the slot but could not make it out: a number as "?",
+        or words that match none of a custom slot's values."""
+        intent = getattr(self.request, "intent", None)
+        slot = intent.slots.get(name) if intent is not None and intent.slots else None
+        if slot is None or not slot.value:
+            return False
+        if str(slot.value).strip() == UNHEARD:
+            return True
+        resolutions = getattr(slot, "resolutions", None)
+        for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+            code = getattr(getattr(authority, "status", None), "code", None)
+            if getattr(code, "value", code) == "ER_SUCCESS_NO_MATCH":
+                return True
+        return False
 
     @property
     def variant(self) -> int:
@@ -135,6 +156,17 @@ class Turn:
             builder.set_card(SimpleCard(title=speech.card_title, content=speech.card_text))
         return builder.response
 
+    def answer_after(self, first: Speech, template: str, /, **data: Any) -> Response:
+        """Say ``first`` (an answer to a side question), then ``template``'s question."""
+        then = self.render(template, **data)
+        builder = self.input.response_builder
+        builder.speak(f"{first.ssml} {then.ssml}")
+        builder.ask(then.reprompt or then.ssml)
+        builder.set_should_end_session(False)
+        if first.card_title and first.card_text:
+            builder.set_card(SimpleCard(title=first.card_title, content=first.card_text))
+        return builder.response
+
     def elicit(
         self,
         intent: str,
@@ -144,11 +176,14 @@ class Turn:
         /,
         *,
         link_account: bool = False,
+        question: Awaiting | None = None,
         **data: Any,
     ) -> Response:
         """Ask for one slot of ``intent`` with our own words (Dialog.ElicitSlot).
 
-        Help and fallback call this too, to resume the dialogue where it was.
+        Help and fallback call this too, to resume the dialogue where it was. A
+        ``question`` that is answered by yes or no as well as by the slot
+        ("a different time?") is what the session waits for instead of the slot.
         """
         slots = {key: Slot(name=key, value=value) for key, value in keep.items()}
         directive = ElicitSlotDirective(
@@ -159,7 +194,7 @@ class Turn:
                 confirmation_status=IntentConfirmationStatus.NONE,
             ),
         )
-        self.dialogue.wait_for_slot(slot, intent, keep)
+        self.dialogue.wait_for_slot(question or slot, intent, keep)
         response = self.answer(template, end_session=False, link_account=link_account, **data)
         response.directives = [*(response.directives or []), directive]
         return response

@@ -17,6 +17,12 @@ CONTINUITY_WINDOW = timedelta(days=30)
 # Alexa's AMAZON.TIME says "MO", "AF", "EV" or "NI" for parts of the day.
 DAY_PARTS = {"MO": time(9, 0), "AF": time(14, 0), "EV": time(18, 0), "NI": time(20, 0)}
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# AMAZON.TIME says "04:00" for "four" and for "4 am" alike; nobody asks for a call at four
+# in the night, so hours up to this one mean the afternoon when the team works then.
+LAST_AMBIGUOUS_HOUR = 7
+_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:\d+S)?)?$"
+)
 _HOURS_PART = re.compile(
     r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"
     r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
@@ -102,6 +108,16 @@ class ServiceHours:
         raise ServiceHoursError("no opening within a week")  # unreachable: parse needs a day
 
 
+def read_duration(value: str | None) -> timedelta | None:
+    """Alexa's AMAZON.DURATION ("PT1H", "PT30M", "P1D"); None for anything else."""
+    match = _DURATION.match(value.strip().upper()) if value else None
+    if match is None:
+        return None
+    days, hours, minutes = (int(match[name] or 0) for name in ("days", "hours", "minutes"))
+    after = timedelta(days=days, hours=hours, minutes=minutes)
+    return after if after > timedelta(0) else None
+
+
 class Opening(Protocol):
     """When a call can happen (:mod:`skill.rules.hours` builds them)."""
 
@@ -116,14 +132,20 @@ class Requested:
 
     day: date | None = None
     at: time | None = None
+    # "In an hour": from now, whatever the clock says.
+    after: timedelta | None = None
 
     @property
     def asap(self) -> bool:
-        return self.day is None and self.at is None
+        return self.day is None and self.at is None and self.after is None
 
     @classmethod
-    def from_slots(cls, day: str | None, at: str | None) -> Requested:
-        """Alexa's AMAZON.DATE ("2026-11-24") and AMAZON.TIME ("10:00", "EV") values."""
+    def from_slots(cls, day: str | None, at: str | None, delay: str | None = None) -> Requested:
+        """Alexa's AMAZON.DATE ("2026-11-24"), AMAZON.TIME ("10:00", "EV") and
+        AMAZON.DURATION ("PT1H") values; a duration wins over a clock time."""
+        after = read_duration(delay)
+        if after is not None:
+            return cls(after=after)
         parsed_day: date | None = None
         parsed_time: time | None = None
         if day:
@@ -166,12 +188,10 @@ def schedule(
     """
     if requested.asap:
         wanted = now + wait
+    elif requested.after is not None:
+        wanted = max(now + requested.after, now + wait)
     else:
-        local_now = now.astimezone(customer_zone)
-        day = requested.day or local_now.date()
-        wanted = datetime.combine(day, requested.at or time(0, 0), customer_zone)
-        if requested.day is None and wanted < local_now:
-            wanted += timedelta(days=1)  # "at ten" said at eleven means tomorrow
+        wanted = _wanted(now, requested, hours, customer_zone)
         if wanted < now + wait:
             wanted = now + wait
     at = hours.earliest(wanted)
@@ -179,6 +199,28 @@ def schedule(
     vague_day = requested.day is not None and requested.at is None
     moved = at > wanted and not vague_day
     return Schedule(at=at.astimezone(now.tzinfo), asap=requested.asap, moved=moved)
+
+
+def _wanted(
+    now: datetime,
+    requested: Requested,
+    hours: Opening,
+    customer_zone: tzinfo,
+) -> datetime:
+    """The moment the customer named; 1 to 7 o'clock is the afternoon when we work then."""
+    local_now = now.astimezone(customer_zone)
+    day = requested.day or local_now.date()
+    at = requested.at or time(0, 0)
+    if requested.at is not None and 1 <= at.hour <= LAST_AMBIGUOUS_HOUR:
+        afternoon = datetime.combine(day, at.replace(hour=at.hour + 12), customer_zone)
+        if requested.day is None and afternoon < local_now:
+            afternoon += timedelta(days=1)
+        if hours.earliest(afternoon) == afternoon:
+            return afternoon
+    wanted = datetime.combine(day, at, customer_zone)
+    if requested.day is None and wanted < local_now:
+        wanted += timedelta(days=1)  # "at ten" said at eleven means tomorrow
+    return wanted
 
 
 def covers(authority: Money, need: Money | None) -> bool:

@@ -155,6 +155,27 @@ def reschedule(
     raise CallbackUnavailable("changed meanwhile, again and again")
 
 
+def planned_move(
+    stores: Stores,
+    settings: Settings,
+    callback: Callback,
+    requested: Requested,
+    now: datetime,
+    *,
+    keeps_time: bool,
+) -> Schedule:
+    """When a move to ``requested`` would be due, without storing anything: the
+    customer hears it first if service hours push it later than they asked.
+
+    Raises CallbackUnavailable when the team cannot be read.
+    """
+    try:
+        agents = stores.team.get().agents
+    except StorageError as error:
+        raise CallbackUnavailable from error
+    return _new_time(settings, agents, callback, requested, now, keeps_time=keeps_time)
+
+
 def _new_time(
     settings: Settings,
     agents: Sequence[Agent],

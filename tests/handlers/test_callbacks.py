@@ -132,6 +132,46 @@ def test_asking_again_with_a_time_moves_the_same_callback(
     assert "rescheduled" in {event["event"] for event in stored("outbox")}
 
 
+def test_a_closed_time_moves_the_booked_call_only_after_a_yes(
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent")
+    booked = stored("callback")[0]["due_at"]
+    conversation = talk(token="demo-alex")
+    asked = conversation.say("CallbackIntent", time="23:00")
+
+    assert asked.speech == (
+        "We're closed then. Shall I move your call to tomorrow at 8 am instead? "
+        "If not, it stays in about 10 minutes."
+    )
+    assert not asked.end
+    assert stored("callback")[0]["due_at"] == booked  # nothing moved yet
+
+    kept = conversation.say("AMAZON.NoIntent")
+    assert kept.speech == "All right, everything stays as it is."
+    assert stored("callback")[0]["due_at"] == booked
+
+    again = talk(token="demo-alex")
+    again.say("CallbackIntent", time="23:00")
+    moved = again.say("AMAZON.YesIntent")
+    assert "Maria will now call you on the number ending in 42 tomorrow at 8 am" in moved.speech
+    assert stored("callback")[0]["due_at"] == "2026-11-24T13:00:00Z"
+
+
+def test_a_time_answers_the_question_after_a_moved_booking(
+    talk: Talk, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    conversation = talk(token="demo-alex")
+    offered = conversation.say("CallbackIntent", time="22:00")
+    assert "just tell me when" in offered.speech
+    assert elicits(offered, "time")
+
+    moved = conversation.say("CallbackIntent", day="2026-11-24", time="10:00")
+
+    assert moved.speech.startswith("Done. Maria will now call you")
+    assert stored("callback")[0]["due_at"] == "2026-11-24T15:00:00Z"
+
+
 def test_text_me_instead_changes_the_channel_and_is_remembered(
     talk: Talk, stored: Callable[[str], list[dict[str, Any]]], demo_stores: Stores
 ) -> None:

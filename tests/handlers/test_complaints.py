@@ -663,12 +663,18 @@ def test_an_unlinked_customer_verifies_before_hearing_promises(
 def test_words_that_name_no_known_problem_reach_the_team_as_said(
     talk: Talk, demo_stores: Stores
 ) -> None:
-    reply = talk(token="demo-alex").say("ComplaintIntent", problemType="smells of fish")
+    conversation = talk(token="demo-alex")
+    asked = conversation.say("ComplaintIntent", problemType="smells of fish")
+    # Not a blind complaint: the customer tells what happened first.
+    assert "I'm not sure I understood the problem. In a few words, what happened?" in asked.speech
+    assert not demo_stores.complaints.history(ALEX).complaints
+
+    reply = conversation.say("ComplaintIntent", description="the parcel was soaked")
     assert_callback_offer(reply)
     assert handover(reply)["reason"] == "problem_other"
     (complaint,) = demo_stores.complaints.history(ALEX).complaints
     assert complaint.problem is ProblemType.OTHER
-    assert complaint.description == "smells of fish"
+    assert complaint.description == "smells of fish: the parcel was soaked"
 
 
 def test_the_demo_two_complaints_then_what_was_promised(talk: Talk) -> None:
@@ -713,3 +719,43 @@ def test_a_policy_changed_since_the_offer_grants_nothing_and_hands_over(
     history = demo_stores.complaints.history(ALEX)
     assert history.commitments == []
     assert [c.status for c in history.complaints] == [ComplaintStatus.WITH_TEAM]
+
+
+def _remedies_offered(talk: Talk) -> Conversation:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="damaged")
+    conversation.say("AMAZON.YesIntent")
+    offered = conversation.say("ComplaintIntent", description="the lid is cracked")
+    assert "Which would you like?" in offered.speech
+    return conversation
+
+
+def test_neither_remedy_hands_the_complaint_to_the_team(talk: Talk, demo_stores: Stores) -> None:
+    reply = _remedies_offered(talk).say("RemedyChoiceIntent", remedy="none")
+    assert_callback_offer(reply)
+    assert handover(reply)["reason"] == "remedy_declined"
+    (complaint,) = demo_stores.complaints.history(ALEX).complaints
+    assert complaint.status is ComplaintStatus.WITH_TEAM
+    assert complaint.description == "the lid is cracked"
+    assert not demo_stores.complaints.history(ALEX).commitments
+
+
+def test_a_call_back_asked_for_at_the_remedies_takes_the_complaint_along(
+    talk: Talk, demo_stores: Stores
+) -> None:
+    booked = _remedies_offered(talk).say("CallbackIntent")
+    assert "Maria, who helped you last time, will call you" in booked.speech
+    (complaint,) = demo_stores.complaints.history(ALEX).complaints
+    assert complaint.status is ComplaintStatus.WITH_TEAM
+    callback = demo_stores.callbacks.get(
+        demo_stores.callbacks.owner_state("customer:c-alex").open_callback_id or ""
+    )
+    assert callback is not None
+    assert callback.reason == "remedy_declined"
+
+
+def test_a_side_question_comes_back_to_the_remedies(talk: Talk) -> None:
+    reply = _remedies_offered(talk).say("OrderStatusIntent", orderNumber="1002")
+    assert reply.speech.startswith("Order 1002, your rain jacket, is on its way")
+    assert "Back to your coffee grinder: I can send you a replacement" in reply.speech
+    assert not reply.end

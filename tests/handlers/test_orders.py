@@ -239,6 +239,22 @@ def test_three_failures_lock_verification_for_fifteen_minutes(
     assert failures == [MOMENT, MOMENT, MOMENT]
 
 
+def test_a_zip_code_not_made_out_is_asked_again_and_is_no_failed_try(
+    talk: Talk, demo_stores: Stores
+) -> None:
+    conversation = talk(user_id="amzn1.ask.account.MUMBLER")
+    conversation.say("OrderStatusIntent", orderNumber="1003")
+    again = conversation.say("OrderStatusIntent", orderNumber="1003", postalCode="?")
+    assert again.speech == (
+        "Sorry, I didn't catch that. What's the ZIP code of the delivery address?"
+    )
+    assert elicited(again, "postalCode")
+    assert demo_stores.users.verification_failures("amzn1.ask.account.MUMBLER") == []
+    # The order number said before is kept: the ZIP code alone completes it.
+    reply = conversation.say("OrderStatusIntent", orderNumber="1003", postalCode="10115")
+    assert reply.speech.startswith(EXPECTED["en-US"]["1003"])
+
+
 def test_lockout_ends_after_fifteen_minutes(talk: Talk, demo_stores: Stores) -> None:
     earlier = MOMENT - timedelta(minutes=15)
     demo_stores.users.save_verification_failures("amzn1.ask.account.LATER", [earlier] * 3)
@@ -253,7 +269,9 @@ def test_lockout_is_told_before_asking_anything(talk: Talk, demo_stores: Stores)
     reply = talk(user_id="amzn1.ask.account.LOCKED", locale="de-DE").say("OrderStatusIntent")
     assert "Suche nach Bestellungen kurz pausiert" in reply.speech
     assert "15 Minuten" in reply.speech
-    assert not reply.directives
+    # No order number or PLZ is asked for; only the offered call back's time may follow.
+    assert not elicited(reply, "orderNumber")
+    assert not elicited(reply, "postalCode")
 
 
 def test_an_expired_link_is_treated_as_unlinked(talk: Talk) -> None:

@@ -21,6 +21,7 @@ from skill.rules.callbacks import (
     median_minutes,
     normalise_phone,
     priority_for,
+    read_duration,
     schedule,
     wait_estimate,
 )
@@ -138,6 +139,82 @@ def test_after_five_pm_is_kept_within_hours() -> None:
     wish = Requested.from_slots(None, "17:00")
     result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
     assert result.at == ny(23, 17)
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("04:00", ny(23, 16)),  # "at four", said at ten in the morning
+        ("04:30", ny(23, 16, 30)),  # "half past four"
+        ("01:00", ny(23, 13)),
+        ("07:00", ny(23, 19)),
+        ("08:00", ny(24, 8)),  # within hours in the morning: tomorrow morning, as said
+        ("11:00", ny(23, 11)),
+    ],
+)
+def test_one_to_seven_oclock_means_the_afternoon_when_the_team_works_then(
+    at: str, expected: datetime
+) -> None:
+    result = schedule(
+        MONDAY_MORNING, Requested.from_slots(None, at), TEN_MINUTES, NY_TEAM, NEW_YORK
+    )
+    assert result.at == expected
+    assert not result.moved
+
+
+def test_an_afternoon_already_past_today_is_tomorrows() -> None:
+    evening = ny(23, 18)
+    result = schedule(evening, Requested.from_slots(None, "04:00"), TEN_MINUTES, NY_TEAM, NEW_YORK)
+    assert result.at == ny(24, 16)
+
+
+def test_seven_on_saturday_afternoon_is_closed_so_the_morning_counts() -> None:
+    # Saturday closes at 14:00: "at seven" cannot be 19:00, so it is 07:00, moved to 09:00.
+    wish = Requested.from_slots("2026-11-28", "07:00")
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
+    assert result.at == ny(28, 9)
+    assert result.moved
+
+
+def test_in_an_hour_is_from_now() -> None:
+    wish = Requested.from_slots(None, None, "PT1H")
+    assert not wish.asap
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
+    assert result.at == ny(23, 11)
+    assert not result.moved
+
+
+def test_a_duration_past_closing_moves_to_the_next_opening() -> None:
+    wish = Requested.from_slots(None, None, "PT12H")
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
+    assert result.at == ny(24, 8)
+    assert result.moved
+
+
+def test_a_duration_shorter_than_the_wait_is_the_wait() -> None:
+    wish = Requested.from_slots(None, None, "PT1M")
+    result = schedule(MONDAY_MORNING, wish, TEN_MINUTES, NY_TEAM, NEW_YORK)
+    assert result.at == MONDAY_MORNING + TEN_MINUTES
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("PT1H", timedelta(hours=1)),
+        ("PT2H", timedelta(hours=2)),
+        ("PT30M", timedelta(minutes=30)),
+        ("PT1H30M", timedelta(hours=1, minutes=30)),
+        ("P1D", timedelta(days=1)),
+        ("pt2h", timedelta(hours=2)),
+        ("PT0M", None),
+        ("P1W", None),  # weeks: not a call back's horizon
+        ("an hour", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_read_duration(value: str | None, expected: timedelta | None) -> None:
+    assert read_duration(value) == expected
 
 
 def test_a_named_day_without_time_is_that_days_opening_and_not_a_move() -> None:

@@ -100,8 +100,9 @@ def test_a_move_by_voice_and_a_retry_use_the_callbacks_team_and_zone(
 ) -> None:
     booking = book(demo_stores, settings, guest("en-GB", "Europe/London"), utc(23, 15))
     callback: Callback = booking.callback
-    # "Tomorrow at seven" in London: the London team opens at eight.
-    wish = Requested.from_slots("2026-11-24", "07:00")
+    # "Tonight at eleven" in London: the London team opens again at eight. (Not "at
+    # seven": AMAZON.TIME gives 07:00 for it, which is 7 pm while the team works.)
+    wish = Requested.from_slots("2026-11-23", "23:00")
     move = reschedule(demo_stores, settings, callback, wish, utc(23, 15, 5), caller="someone")
     assert move.schedule.moved
     assert move.callback.due_at == utc(24, 8)

@@ -74,7 +74,7 @@ class Chat:
         if words.startswith("intent "):
             name, direct = _parse_direct(text)
             return self._send(
-                self._intent_request(name, {k: SlotMatch(v) for k, v in direct.items()})
+                self._intent_request(name, {k: self._direct(name, k, v) for k, v in direct.items()})
             )
         invocation = self.matcher.model.invocation
         if words in (*(f"{p} {invocation}" for p in LAUNCH_PHRASES), invocation, "launch"):
@@ -91,6 +91,14 @@ class Chat:
                 if name not in slots and value:
                     slots[name] = SlotMatch(str(value))
         return self._send(self._intent_request(match.intent, slots))
+
+    def _direct(self, intent_name: str, slot: str, value: str) -> SlotMatch:
+        """A slot value typed directly; a custom slot's value resolves as Alexa would."""
+        intent = self.matcher.model.intents.get(intent_name)
+        kind = intent.slots[slot].type if intent and slot in intent.slots else None
+        if kind is not None and kind in self.matcher.model.types:
+            return self.matcher.resolve(kind, value) or SlotMatch(value)
+        return SlotMatch(value)
 
     def _silence(self) -> Answer:
         """Alexa re-prompts once, then ends the session."""
@@ -131,13 +139,19 @@ class Chat:
         intent = self.matcher.model.intents.get(name)
         names = list(intent.slots) if intent else []
         names += [slot for slot in slots if slot not in names]
+        types = self.matcher.model.types
+        custom = {
+            name for name, slot in (intent.slots if intent else {}).items() if slot.type in types
+        }
         return self._request(
             "IntentRequest",
             dialogState="STARTED" if not self.eliciting else "IN_PROGRESS",
             intent={
                 "name": name,
                 "confirmationStatus": "NONE",
-                "slots": {slot: _slot(slot, slots.get(slot)) for slot in names},
+                "slots": {
+                    slot: _slot(slot, slots.get(slot), custom=slot in custom) for slot in names
+                },
             },
         )
 
@@ -191,11 +205,21 @@ class Chat:
         return answer
 
 
-def _slot(name: str, match: SlotMatch | None) -> dict[str, Any]:
+def _slot(name: str, match: SlotMatch | None, *, custom: bool = False) -> dict[str, Any]:
     slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if match is None:
         return slot
     slot["value"] = match.value
+    if custom and match.resolved_id is None:
+        # Words outside a custom slot's values: Alexa passes them on, matched to nothing.
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": "amzn1.er-authority.echo-sdk.chat",
+                    "status": {"code": "ER_SUCCESS_NO_MATCH"},
+                }
+            ]
+        }
     if match.resolved_id is not None:
         slot["resolutions"] = {
             "resolutionsPerAuthority": [

@@ -14,6 +14,7 @@ from skill.devtools.chat.phrases import (
     BUILT_INS,
     clean,
     date_value,
+    duration_value,
     number_value,
     time_value,
 )
@@ -120,6 +121,9 @@ class Matcher:
         return Match(intent.name, slots)
 
     def resolve(self, slot_type: str, text: str) -> SlotMatch | None:
+        if slot_type == "AMAZON.DURATION":
+            after = duration_value(text)
+            return SlotMatch(after) if after else None
         if slot_type in ("AMAZON.NUMBER", "AMAZON.PhoneNumber", "AMAZON.FOUR_DIGIT_NUMBER"):
             digits = number_value(text)
             return SlotMatch(digits) if digits else None

@@ -239,9 +239,52 @@ def date_value(text: str, today: date) -> str | None:
         return None
 
 
+DURATION_UNITS = {
+    "minute": "M",
+    "minutes": "M",
+    "minuten": "M",
+    "hour": "H",
+    "hours": "H",
+    "stunde": "H",
+    "stunden": "H",
+    "day": "D",
+    "days": "D",
+    "tag": "D",
+    "tagen": "D",
+}
+COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "einer": 1, "einem": 1, "ein": 1, "eine": 1}
+
+
+def duration_value(text: str) -> str | None:
+    """'an hour', '30 minutes', 'zwei stunden', 'half an hour' -> Alexa's DURATION."""
+    if text in ("half an hour", "einer halben stunde", "einer halbe stunde"):
+        return "PT30M"
+    words = text.split()
+    if len(words) != 2 or words[1] not in DURATION_UNITS:
+        return None
+    count = COUNT_WORDS.get(words[0]) or number_value(words[0])
+    if not count:
+        return None
+    unit = DURATION_UNITS[words[1]]
+    return f"P{count}D" if unit == "D" else f"PT{count}{unit}"
+
+
+def _hour(word: str) -> int:
+    if word.isdigit():
+        return int(word)
+    return NUMBER_WORDS.get(word, DIGIT_WORDS.get(word, -1))
+
+
 def time_value(text: str) -> str | None:
-    """'10', 'ten', '10 am', '5 pm', '17:00', '17 uhr', 'noon', 'evening' -> Alexa's TIME."""
+    """'10', 'ten', '10 am', '5 pm', '17:00', '17 uhr', 'noon', 'evening', 'half past
+    four', 'halb fünf' -> Alexa's TIME."""
     text = text.replace("o'clock", "").replace("uhr", "").strip()
+    past = re.fullmatch(r"(half|quarter) past (\S+)", text)
+    if past and 1 <= _hour(past[2]) <= 12:
+        return f"{_hour(past[2]):02d}:{30 if past[1] == 'half' else 15}"
+    half = re.fullmatch(r"halb (\S+)", text)
+    if half and 1 <= _hour(half[1]) <= 12:
+        return f"{_hour(half[1]) - 1:02d}:30"
     if text in DAY_PARTS:
         return DAY_PARTS[text]
     if text in ("noon", "midday", "mittag", "mittags"):

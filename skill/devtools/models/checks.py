@@ -59,11 +59,12 @@ _INTENT_NAME = re.compile(r"""["'](AMAZON\.[A-Za-z]+Intent|[A-Z][A-Za-z]+Intent)
 def code_slot_ids() -> dict[str, set[str]]:
     """Custom slot types whose ids the code reads, and the ids it knows."""
     from skill.handlers.callback_reach import CHANNELS
+    from skill.handlers.complaint_turn import NO_REMEDY
     from skill.records import ProblemType, RemedyKind
 
     return {
         "ProblemType": {member.value for member in ProblemType},
-        "RemedyType": {member.value for member in RemedyKind},
+        "RemedyType": {member.value for member in RemedyKind} | {NO_REMEDY},
         "CallbackChannel": set(CHANNELS),
     }
 
