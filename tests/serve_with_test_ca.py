@@ -2,12 +2,13 @@
 
     python -m tests.serve_with_test_ca --chains DIR --port N [--workers N] [--no-verify]
 
-Everything is what ``python -m skill serve`` runs (settings from the environment, the
-skill, the Flask app, gunicorn via ``skill.web.serve.run_gunicorn``) except the verifier's
+Everything is what ``python -m skill serve`` runs (settings from the environment,
+``skill.web.serve.production_app``: the skill, the console and the webhooks, under
+gunicorn) except the verifier's
 two collaborators, which ``RequestVerifier`` takes as parameters anyway: the trust root
 is ``DIR/root.pem`` and certificate chains are read from ``DIR`` (written by
 ``tests.pki.write_chains``) instead of being downloaded. ``--no-verify`` serves the
-same app with no verifier, as the demo does, for the benchmark's comparison.
+skill alone with no verifier, as the demo does, for the benchmark's comparison.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from skill.logs import configure_logging
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.web import create_app
-from skill.web.serve import run_gunicorn
+from skill.web.serve import production_app, run_gunicorn
 from skill.web.verification import RequestVerifier
 from tests.pki import BASE
 
@@ -51,15 +52,20 @@ def main(argv: list[str] | None = None) -> None:
 
     settings = Settings.from_env()
     configure_logging(settings.log_level)
-    verifier = None
-    if not args.no_verify:
-        roots = x509.load_pem_x509_certificates((args.chains / "root.pem").read_bytes())
-        verifier = RequestVerifier(
-            skill_id=settings.skill_id, trust_roots=roots, fetch=ChainFolder(args.chains)
+    if args.no_verify:
+        stores = Stores(dynamodb_client(settings), settings.table_name)
+        run_gunicorn(
+            create_app(build_skill(settings, stores), verifier=None),
+            "127.0.0.1",
+            args.port,
+            args.workers,
         )
-    stores = Stores(dynamodb_client(settings), settings.table_name)
-    app = create_app(build_skill(settings, stores), verifier=verifier)
-    run_gunicorn(app, "127.0.0.1", args.port, args.workers)
+        return
+    roots = x509.load_pem_x509_certificates((args.chains / "root.pem").read_bytes())
+    verifier = RequestVerifier(
+        skill_id=settings.skill_id, trust_roots=roots, fetch=ChainFolder(args.chains)
+    )
+    run_gunicorn(production_app(settings, verifier), "127.0.0.1", args.port, args.workers)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
+    from skill.web.verification import RequestVerifier
 
 log = logging.getLogger(__name__)
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
@@ -102,7 +103,9 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         demo.database.stop()
 
 
-def production_app(settings: Settings) -> Flask:
+def production_app(settings: Settings, verifier: RequestVerifier | None = None) -> Flask:
+    """The self-hosted service: skill, console and webhooks. ``verifier``: Amazon's trust
+    roots and certificate downloads unless another is given (the tests' own CA)."""
     from skill.usecases.webhooks import webhooks_for
     from skill.web import create_app
     from skill.web.verification import RequestVerifier
@@ -118,7 +121,7 @@ def production_app(settings: Settings) -> Flask:
     policy = load_policy(settings.remedy_policy)
     return create_app(
         build_skill(settings, stores, renderer=renderer, policy=policy, eager=True),
-        verifier=RequestVerifier(skill_id=settings.skill_id),
+        verifier=verifier or RequestVerifier(skill_id=settings.skill_id),
         console=Console(stores, settings, renderer, system_clock, policy),
         webhooks=webhooks_for(settings, stores, system_clock),
     )
