@@ -18,8 +18,8 @@ a copy of every table it touches (items and stream) per item, which made each
 transaction cost as much as the table was big.
 
 moto writes each response by walking the service's model down to every attribute of
-every item, most of a request's time. Items already are DynamoDB's JSON;
-:func:`items_as_they_are` sends them as they are and leaves the rest to the model.
+every item. Items already are DynamoDB's JSON: :func:`items_as_they_are` sends them as
+they are and leaves the rest to the model.
 """
 
 from __future__ import annotations
