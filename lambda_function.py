@@ -4,7 +4,8 @@ Everything at module level runs during Lambda's init phase. With SnapStart the
 snapshot holds the settings, the DynamoDB client, every handler's code and every
 template loaded; without it, loading all of them would slow every cold start, so each
 turn loads just the few templates it speaks (compiled ahead: the package carries them
-compiled) and the first complaint, privacy or feedback turn imports its handlers.
+compiled) and the first callback, complaint, privacy or feedback turn imports its
+handlers.
 """
 
 from __future__ import annotations

@@ -22,12 +22,6 @@ from skill.handlers.builtins import (
     StopHandler,
     YesHandler,
 )
-from skill.handlers.callback_status import (
-    BookedCallbackAnswerHandler,
-    CallbackStatusHandler,
-    CancelCallbackHandler,
-)
-from skill.handlers.callbacks import CallbackAnswerHandler, RequestCallbackHandler
 from skill.handlers.deferred import Deferred
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import (
@@ -110,12 +104,12 @@ def build_skill(
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
         # "Talk to a person" wins over any open dialogue; its own intents say so.
-        RequestCallbackHandler(services),
-        CallbackStatusHandler(services),
-        CancelCallbackHandler(services),
+        deferred("skill.handlers.callbacks:RequestCallbackHandler"),
+        deferred("skill.handlers.callback_status:CallbackStatusHandler"),
+        deferred("skill.handlers.callback_status:CancelCallbackHandler"),
         # Yes / no to a callback question: the offer or the number; cancel or change.
-        CallbackAnswerHandler(services),
-        BookedCallbackAnswerHandler(services),
+        deferred("skill.handlers.callbacks:CallbackAnswerHandler"),
+        deferred("skill.handlers.callback_status:BookedCallbackAnswerHandler"),
         # The customer's data: told, and erased only after a yes.
         deferred("skill.handlers.privacy:MyDataHandler"),
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),

@@ -118,6 +118,12 @@ DEFERRED = {
     "skill.storage.audit",
     "skill.storage.queue",
     "skill.storage.team",
+    "skill.handlers.callbacks",
+    "skill.handlers.callback_status",
+    "skill.handlers.callback_reach",
+    "skill.usecases.callback_booking",
+    "skill.usecases.callback_changes",
+    "skill.usecases.callback_limits",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

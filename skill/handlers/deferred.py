@@ -2,7 +2,8 @@
 
 A Lambda that starts without SnapStart imports the skill on the customer's time: the
 launch should not wait for the complaint, privacy and feedback code it never runs
-(their modules and the remedy policy's are about a quarter of the skill's import).
+(their modules and the remedy policy's are about a quarter of the skill's import), nor
+for the code that books, moves and cancels callbacks.
 The dispatcher asks handlers in order and stops at the first that says yes, so a
 deferred handler listed after the launch is never asked, and never imported, by one.
 With SnapStart, :func:`skill.app.build_skill` resolves every handler before the

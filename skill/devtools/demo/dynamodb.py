@@ -13,11 +13,18 @@ before: the stream records of the writes stay in the old table's stream, where t
 readers' iterators point, while later writes go to the copy's. The notifier would
 announce a booking that a daily limit refused and miss everything after it.
 :func:`stream_safe_transactions` keeps one stream per table through a rollback,
-without the cancelled writes.
+without the cancelled writes, and saves only the items a transaction names for it, not
+a copy of every table it touches (items and stream) per item, which made each
+transaction cost as much as the table was big.
+
+moto writes each response by walking the service's model down to every attribute of
+every item. Items already are DynamoDB's JSON: :func:`items_as_they_are` sends them as
+they are and leaves the rest to the model.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -28,12 +35,31 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def stream_safe_transactions() -> None:
-    """Make moto's rollback of a cancelled transaction keep the table's stream as it was."""
+    """Make moto's rollback of a cancelled transaction keep the table's stream as it was.
+
+    The rollback also puts back only the items the transaction names: moto would copy
+    each table whole (items and stream) for every item of every transaction.
+    """
+    from moto.dynamodb import models
     from moto.dynamodb.models import DynamoDBBackend
 
     original = DynamoDBBackend.transact_write_items
     if getattr(original, "stream_safe", False):
         return
+
+    class TablesKept:
+        """moto's ``copy`` while the transaction's items are saved one by one."""
+
+        local = threading.local()  # two embedded servers may share moto's backends
+        copy = staticmethod(copy.copy)
+
+        @classmethod
+        def deepcopy(cls, value: Any, memo: Any = None) -> Any:
+            if getattr(cls.local, "keep", False) and isinstance(value, models.Table):
+                return value
+            return copy.deepcopy(value, memo)
+
+    models.copy = TablesKept
 
     def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
         before = {
@@ -41,19 +67,106 @@ def stream_safe_transactions() -> None:
             for name, table in self.tables.items()
             if table.stream_shard is not None
         }
+        saved = _saved_items(self, transact_items)
+        TablesKept.local.keep = saved is not None
         try:
             original(self, transact_items)
         except Exception:
+            for table, hash_key, range_key, item in saved or []:
+                _put_back(table, hash_key, range_key, item)
             for name, (table, shard, length) in before.items():
+                del shard.items[length:]
                 restored = self.tables.get(name)
                 if restored is not None and restored is not table:  # rolled back to a copy
-                    del shard.items[length:]
                     shard.table = restored
                     restored.stream_shard = shard
             raise
+        finally:
+            TablesKept.local.keep = False
 
     transact_write_items.stream_safe = True  # type: ignore[attr-defined]
     DynamoDBBackend.transact_write_items = transact_write_items
+
+
+Saved = list[tuple[Any, Any, Any, Any]]  # (table, hash key, range key, item or None)
+
+
+def _saved_items(backend: Any, transact_items: list[dict[str, Any]]) -> Saved | None:
+    """A copy of each item the transaction names, as it is now; None where unsure (moto
+    then copies the tables, as it would)."""
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    saved: Saved = []
+    try:
+        for entry in transact_items:
+            ((kind, operation),) = entry.items()
+            table = backend.tables[operation["TableName"]]
+            key = operation["Item"] if kind == "Put" else operation["Key"]
+            hash_key = DynamoType(key[table.hash_key_attr])
+            range_key = None
+            if table.range_key_attr is not None:
+                range_key = DynamoType(key[table.range_key_attr])
+                item = table.items.get(hash_key, {}).get(range_key)
+            else:
+                item = table.items.get(hash_key)
+            saved.append((table, hash_key, range_key, copy.deepcopy(item)))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return saved
+
+
+def _put_back(table: Any, hash_key: Any, range_key: Any, item: Any) -> None:
+    if range_key is None:
+        if item is None:
+            table.items.pop(hash_key, None)
+        else:
+            table.items[hash_key] = item
+    elif item is None:
+        table.items.get(hash_key, {}).pop(range_key, None)
+    else:
+        table.items[hash_key][range_key] = item
+
+
+# DynamoDB's JSON for one attribute value, by type; binary ones still take the model's way.
+_TEXT = frozenset({"S", "N"})
+_FLAG = frozenset({"BOOL", "NULL"})
+_SETS = frozenset({"SS", "NS"})
+
+
+def _wire_ready(value: Any) -> bool:
+    """Whether ``value`` is an attribute value moto's model would write unchanged."""
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    ((kind, inner),) = value.items()
+    if kind in _TEXT:
+        return isinstance(inner, str)
+    if kind in _FLAG:
+        return isinstance(inner, bool)
+    if kind in _SETS:
+        return isinstance(inner, list) and all(isinstance(each, str) for each in inner)
+    if kind == "M":
+        return isinstance(inner, dict) and all(_wire_ready(each) for each in inner.values())
+    if kind == "L":
+        return isinstance(inner, list) and all(_wire_ready(each) for each in inner)
+    return False
+
+
+def items_as_they_are() -> None:
+    """Make moto write text, number, flag, set, map and list attribute values unchanged."""
+    from moto.core.serialize import BaseJSONSerializer
+
+    original = BaseJSONSerializer._serialize
+    if getattr(original, "items_as_they_are", False):
+        return
+
+    def _serialize(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        if key and shape.name == "AttributeValue" and _wire_ready(value):
+            serialized[self.get_serialized_name(shape, key)] = value
+        else:
+            original(self, serialized, value, shape, key)
+
+    _serialize.items_as_they_are = True  # type: ignore[attr-defined]
+    BaseJSONSerializer._serialize = _serialize
 
 
 class OneAtATime:
@@ -81,6 +194,7 @@ class EmbeddedDynamoDB:
         from werkzeug.serving import make_server
 
         stream_safe_transactions()
+        items_as_they_are()
         app = OneAtATime(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
