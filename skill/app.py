@@ -20,6 +20,7 @@ from skill.handlers.builtins import (
     RepeatHandler,
     SessionEndedHandler,
     StopHandler,
+    ThanksHandler,
     YesHandler,
 )
 from skill.handlers.callback_status import (
@@ -132,6 +133,8 @@ def build_skill(
         # Anonymous: never looks at who is asking.
         deferred("skill.handlers.feedback:FeedbackHandler"),
         HelpHandler(services),
+        # "Thanks" closes the conversation warmly, whatever was asked last.
+        ThanksHandler(services),
         RepeatHandler(services),
         NavigateHomeHandler(services),
         YesHandler(services),
