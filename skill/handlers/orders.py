@@ -13,13 +13,21 @@ from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
-from skill.rules.orders import answer_page, describe, normalise_order_number, rank_orders
+from skill.rules.orders import (
+    answer_page,
+    describe,
+    normalise_order_number,
+    orders_with_item,
+    rank_orders,
+)
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 
 INTENT = "OrderStatusIntent"
 
 
-def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) -> Response:
+def speak_orders(
+    turn: Turn, ranked: list[Order], missing: str | None = None, missing_item: str | None = None
+) -> Response:
     """Read the next page of ``ranked``, then ask at most one question: the rest of the
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
     """
@@ -40,6 +48,7 @@ def speak_orders(turn: Turn, ranked: list[Order], missing: str | None = None) ->
         views=page.spoken,
         remaining=len(page.remaining),
         missing=missing,
+        missing_item=missing_item,
         offer=delayed if not page.remaining else None,
         follow_up=follow_up,
     )
@@ -54,15 +63,23 @@ class OrderStatusHandler(ServiceHandler):
         number = normalise_order_number(turn.slot("orderNumber"))
         customer_id = identify(self.services.identity, turn.access_token)
         if customer_id is not None:
-            return self._linked(turn, customer_id, number)
+            return self._linked(turn, customer_id, number, turn.slot("item"))
         return self._unlinked(turn, number, turn.slot("postalCode"))
 
-    def _linked(self, turn: Turn, customer_id: str, number: str | None) -> Response:
+    def _linked(
+        self, turn: Turn, customer_id: str, number: str | None, item: str | None
+    ) -> Response:
         account = self.services.stores.orders.account(customer_id)
         ranked = rank_orders(account.orders, turn.today)
         if not ranked:
             name = account.customer.first_name if account.customer else None
             return turn.answer("no_orders", name=name)
+        if number is None and item is not None:
+            # "Where are my shoes": the orders with that item, else all of them.
+            by_item = orders_with_item(ranked, item)
+            if by_item:
+                return speak_orders(turn, by_item)
+            return speak_orders(turn, ranked, missing_item=item)
         if number is None:
             return speak_orders(turn, ranked)
         wanted = [order for order in ranked if order.number == number]

@@ -31,7 +31,7 @@ Talk = Callable[..., Conversation]
             "de-DE",
             "Willkommen bei Menschmoment, Alex.",
             "Schön, dass du wieder da bist, Alex.",
-            "Bestellung 1003, Laufschuhe, ist leider spät dran",
+            "Bestellung 1003, die Laufschuhe, ist leider spät dran",
         ),
     ],
 )

@@ -80,12 +80,12 @@ LATE = {
         "Thursday. I arranged that myself.",
     ),
     "de-DE": (
-        "Das tut mir leid. Geht es um Bestellung 1003, Laufschuhe?",
+        "Das tut mir leid. Geht es um Bestellung 1003, die Laufschuhe?",
         "Es tut mir leid, dass deine Bestellung so spät dran ist. Ich kann das gleich in "
         "Ordnung bringen: Ich kann dir die Versandkosten von 4,95 Dollar erstatten, oder dir "
         "einen Gutschein über 10 Dollar für deine nächste Bestellung geben. Was ist dir lieber?",
         "Erledigt: deine Versandkosten-Erstattung von 4,95 Dollar ist bis Donnerstag auf "
-        "deinem Konto. Noch einmal: Es tut mir leid für den Ärger.",
+        "deinem Konto. Und noch einmal: Das tut mir leid.",
         "Zu Bestellung 1003: deine Versandkosten-Erstattung von 4,95 Dollar ist bis "
         "Donnerstag auf deinem Konto. Das habe ich selbst veranlasst.",
     ),

@@ -24,13 +24,13 @@ EXPECTED = {
         "1004": "Order 1004, your salt & pepper mills, is being packed and will ship soon.",
     },
     "de-DE": {
-        "1001": "Bestellung 1001, Kaffeemühle, wurde am Freitag zugestellt.",
-        "1002": "Bestellung 1002, Regenjacke, ist unterwegs mit UPS und kommt voraussichtlich am Mittwoch.",
+        "1001": "Bestellung 1001, die Kaffeemühle, wurde am Freitag zugestellt.",
+        "1002": "Bestellung 1002, die Regenjacke, ist mit UPS unterwegs und kommt voraussichtlich am Mittwoch.",
         "1003": (
-            "Bestellung 1003, Laufschuhe, ist leider spät dran. Das tut mir leid. "
+            "Bestellung 1003, die Laufschuhe, ist leider spät dran. Das tut mir leid. "
             "Sie sollte gestern ankommen und kommt jetzt voraussichtlich am Freitag."
         ),
-        "1004": "Bestellung 1004, Salz- & Pfeffermühlen, wird gerade gepackt und geht bald raus.",
+        "1004": "Bestellung 1004, die Salz- & Pfeffermühlen, wird gerade gepackt und geht bald raus.",
     },
 }
 
@@ -46,7 +46,7 @@ CARD = {
         "New estimate: on Friday, November 27. Carrier: DHL.",
     ),
     "de-DE": (
-        "Bestellung 1003: Laufschuhe",
+        "Bestellung 1003: die Laufschuhe",
         "Leider verspätet, das tut uns leid. Geplant war gestern. "
         "Neue Schätzung: am Freitag, 27. November. Versand mit DHL.",
     ),

@@ -11,6 +11,7 @@ from skill.rules.orders import (
     answer_page,
     describe,
     normalise_order_number,
+    orders_with_item,
     rank_orders,
     worth_mentioning,
 )
@@ -337,3 +338,37 @@ def test_item_for_falls_back_to_the_first_language(
     order = make_order("1", OrderStatus.PROCESSING, items=items)
 
     assert order.item_for(language) == expected
+
+
+@pytest.mark.parametrize(
+    ("said", "numbers"),
+    [
+        ("shoes", ["1003"]),
+        ("running shoes", ["1003"]),
+        ("the shoe", ["1003"]),
+        ("Laufschuhe", ["1003"]),
+        ("Schuhe", ["1003"]),
+        ("meine Schuhe", ["1003"]),
+        ("teapot", ["2002"]),
+        ("tea pot", ["2002"]),
+        ("Kanne", ["2002"]),
+        ("Lampe", ["3002"]),
+        ("lamp", ["3002"]),
+        ("the grinder", ["1001"]),
+        ("headphones", []),
+        ("my", []),
+        ("", []),
+    ],
+)
+def test_orders_with_item_finds_the_named_item(said: str, numbers: list[str]) -> None:
+    orders = [
+        make_order(
+            "1001", OrderStatus.DELIVERED, items={"en": "coffee grinder", "de": "Kaffeemühle"}
+        ),
+        make_order("1003", OrderStatus.DELAYED, items={"en": "running shoes", "de": "Laufschuhe"}),
+        make_order("2002", OrderStatus.DELIVERED, items={"en": "tea pot", "de": "Teekanne"}),
+        make_order(
+            "3002", OrderStatus.SHIPPED, items={"en": "desk lamp", "de": "Schreibtischlampe"}
+        ),
+    ]
+    assert [order.number for order in orders_with_item(orders, said)] == numbers

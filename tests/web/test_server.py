@@ -73,8 +73,8 @@ def post(base: str, body: bytes) -> tuple[int, dict[str, object]]:
     [
         ("launch.json", "Order 1003, your running shoes, is running late"),
         ("order_status_linked.json", "Order 1003, your running shoes, is running late"),
-        ("launch_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
-        ("order_status_linked_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
+        ("launch_de.json", "Bestellung 1003, die Laufschuhe, ist leider spät dran"),
+        ("order_status_linked_de.json", "Bestellung 1003, die Laufschuhe, ist leider spät dran"),
     ],
 )
 def test_demo_server_answers_with_the_delay_first(demo_server: str, event: str, words: str) -> None:
