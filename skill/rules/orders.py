@@ -117,40 +117,11 @@ def worth_mentioning(orders: Iterable[Order], today: date, limit: int = 2) -> li
 
 
 # Words that say nothing about which item is meant ("my new shoes", "die Lampe").
-_FILLER = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "my",
-        "our",
-        "new",
-        "old",
-        "some",
-        "that",
-        "those",
-        "this",
-        "these",
-        "i",
-        "ordered",
-        "der",
-        "die",
-        "das",
-        "den",
-        "dem",
-        "des",
-        "ein",
-        "eine",
-        "einen",
-        "meine",
-        "mein",
-        "meinen",
-        "meiner",
-        "meinem",
-        "neue",
-        "neuen",
-    ]
-)
+_FILLER = frozenset((
+    "a", "an", "the", "my", "our", "new", "old", "some", "that", "those", "this", "these", "i",
+    "ordered", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "meine",
+    "mein", "meinen", "meiner", "meinem", "neue", "neuen",
+))  # fmt: skip
 
 
 def _stem(word: str) -> str:
