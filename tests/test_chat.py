@@ -110,7 +110,7 @@ def test_chat_command_in_a_terminal() -> None:
     )
     out = done.stdout
     assert "(OrderStatusIntent)" in out
-    assert "Alexa: Order 1003, your running shoes, is running late" in out
+    assert "Alexa: Order 1003, your running shoes, is late, sorry" in out
     assert "(listening" in out
     assert "Alexa: Order 1001, your coffee grinder" in out
     assert "(session ends)" in out

@@ -14,6 +14,7 @@ from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
 from skill.rules.orders import (
+    SPOKEN_AT_ONCE,
     answer_page,
     describe,
     normalise_order_number,
@@ -31,7 +32,9 @@ def speak_orders(
     """Read the next page of ``ranked``, then ask at most one question: the rest of the
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
     """
-    page = answer_page(ranked, turn.today, turn.language)
+    # After "I couldn't find that", one order keeps the answer short.
+    size = 1 if missing or missing_item else SPOKEN_AT_ONCE
+    page = answer_page(ranked, turn.today, turn.language, size)
     dialogue = turn.dialogue
     follow_up = dialogue.launched
     delayed = next((view.number for view in page.spoken if view.delayed), None)

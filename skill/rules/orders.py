@@ -9,8 +9,9 @@ from datetime import date
 from skill.records import Order, OrderStatus
 from skill.rules.dates import Day, relative_day
 
-# How many orders one answer reads out; the rest are offered.
-SPOKEN_AT_ONCE = 3
+# How many orders one answer reads out (two keep it under about 40 words); the rest are
+# offered.
+SPOKEN_AT_ONCE = 2
 
 _STATUS_RANK = {
     OrderStatus.DELAYED: 0,

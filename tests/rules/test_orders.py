@@ -213,19 +213,19 @@ def test_describe_days_are_relative_to_today() -> None:
     [
         (0, [], []),
         (1, ["101"], []),
-        (3, ["101", "102", "103"], []),
-        (4, ["101", "102", "103"], ["104"]),
-        (len(RANKED), NUMBERS[:3], NUMBERS[3:]),
+        (2, ["101", "102"], []),
+        (3, ["101", "102"], ["103"]),
+        (len(RANKED), NUMBERS[:2], NUMBERS[2:]),
     ],
 )
-def test_answer_page_speaks_at_most_three(
+def test_answer_page_speaks_at_most_two(
     count: int, spoken: list[str], remaining: list[str]
 ) -> None:
     ranked = rank_orders(reversed(RANKED[:count]), TODAY)
 
     answer = answer_page(ranked, TODAY, "en")
 
-    assert SPOKEN_AT_ONCE == 3
+    assert SPOKEN_AT_ONCE == 2
     assert [view.number for view in answer.spoken] == spoken
     assert answer.remaining == remaining
 
@@ -243,8 +243,8 @@ def test_answer_page_next_page_from_remaining() -> None:
 
     second = answer_page([by_number[n] for n in first.remaining], TODAY, "en")
 
-    assert [view.number for view in second.spoken] == NUMBERS[3:6]
-    assert second.remaining == NUMBERS[6:]
+    assert [view.number for view in second.spoken] == NUMBERS[2:4]
+    assert second.remaining == NUMBERS[4:]
 
 
 @pytest.mark.parametrize(
