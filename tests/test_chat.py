@@ -112,7 +112,8 @@ def test_chat_command_in_a_terminal() -> None:
     assert "(OrderStatusIntent)" in out
     assert "Alexa: Order 1003, your running shoes, is late, sorry" in out
     assert "(listening" in out
-    assert "Alexa: Order 1001, your coffee grinder" in out
+    assert "Alexa: Order 1004, your salt & pepper mills" in out
+    assert "Order 1001, your coffee grinder" in out
     assert "(session ends)" in out
     assert "You don't have a call back booked right now." in out
 
