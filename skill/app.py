@@ -41,6 +41,12 @@ from skill.handlers.interceptors import (
     RememberLastResponse,
 )
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.requests import (
+    CanFulfillHandler,
+    ExceptionEncounteredHandler,
+    PermissionAnswerHandler,
+    SkillDisabledHandler,
+)
 from skill.handlers.turn import Services
 from skill.speech import Renderer
 from skill.storage import Stores
@@ -108,6 +114,11 @@ def build_skill(
         # that stops here never imports the deferred handlers' code.
         LaunchHandler(services),
         SessionEndedHandler(services),
+        # Alexa's own requests: can we fulfil, a permission answered, an error, disabled.
+        CanFulfillHandler(services),
+        PermissionAnswerHandler(services),
+        ExceptionEncounteredHandler(services),
+        SkillDisabledHandler(services),
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
         # "Talk to a person" wins over any open dialogue; its own intents say so.

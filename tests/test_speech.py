@@ -524,6 +524,10 @@ VARIANTS: dict[str, dict[str, Data]] = {
         for kept in (0, 1, 2)
     },
     "erase_kept": {"plain": lambda lang: {}},
+    "permission_answer": {
+        "accepted": lambda lang: {"accepted": True},
+        "denied": lambda lang: {"accepted": False},
+    },
     "thanks": {f"variant-{n}": (lambda lang, n=n: {"variant": n}) for n in range(3)},
     "erase_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
     **_complaint_variants(),
