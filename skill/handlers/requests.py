@@ -71,7 +71,10 @@ class PermissionAnswerHandler(ServiceHandler):
     """The customer answered the permission request (AskFor) for their mobile number."""
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return bool(is_request_type("Connections.Response")(handler_input))
+        request = handler_input.request_envelope.request
+        return bool(is_request_type("Connections.Response")(handler_input)) and (
+            getattr(request, "name", None) == "AskFor"
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
