@@ -20,6 +20,7 @@ from skill.handlers.builtins import (
     RepeatHandler,
     SessionEndedHandler,
     StopHandler,
+    ThanksHandler,
     YesHandler,
 )
 from skill.handlers.deferred import Deferred
@@ -34,6 +35,12 @@ from skill.handlers.interceptors import (
     RememberLastResponse,
 )
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
+from skill.handlers.requests import (
+    CanFulfillHandler,
+    ExceptionEncounteredHandler,
+    PermissionAnswerHandler,
+    SkillDisabledHandler,
+)
 from skill.handlers.turn import Services
 from skill.speech import Renderer
 from skill.storage import Stores
@@ -101,6 +108,11 @@ def build_skill(
         # that stops here never imports the deferred handlers' code.
         LaunchHandler(services),
         SessionEndedHandler(services),
+        # Alexa's own requests: can we fulfil, a permission answered, an error, disabled.
+        CanFulfillHandler(services),
+        PermissionAnswerHandler(services),
+        ExceptionEncounteredHandler(services),
+        SkillDisabledHandler(services),
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
         # "Talk to a person" wins over any open dialogue; its own intents say so.
@@ -126,6 +138,8 @@ def build_skill(
         # Anonymous: never looks at who is asking.
         deferred("skill.handlers.feedback:FeedbackHandler"),
         HelpHandler(services),
+        # "Thanks" closes the conversation warmly, whatever was asked last.
+        ThanksHandler(services),
         RepeatHandler(services),
         NavigateHomeHandler(services),
         YesHandler(services),

@@ -129,8 +129,44 @@ def test_chat_command_in_a_terminal() -> None:
     )
     out = done.stdout
     assert "(OrderStatusIntent)" in out
-    assert "Alexa: Order 1003, your running shoes, is running late" in out
+    assert "Alexa: Order 1003, your running shoes, is late, sorry" in out
     assert "(listening" in out
-    assert "Alexa: Order 1001, your coffee grinder" in out
+    assert "Alexa: Order 1004, your salt & pepper mills" in out
+    assert "Order 1001, your coffee grinder" in out
     assert "(session ends)" in out
     assert "You don't have a call back booked right now." in out
+
+
+@pytest.mark.parametrize(
+    ("said", "intent"),
+    [
+        # No sample says these; the nearest sample does, as Alexa would understand them.
+        ("hey could somebody please talk to me about my order", "CallbackIntent"),
+        ("um where's my order at", "OrderStatusIntent"),
+        ("I really don't need that callback anymore", "CancelCallbackIntent"),
+        # Far from every sample: still not understood.
+        ("tell me a joke", "AMAZON.FallbackIntent"),
+        ("set a timer for ten minutes", "AMAZON.FallbackIntent"),
+    ],
+)
+def test_words_no_sample_has_go_to_the_nearest_sample(
+    english: Matcher, said: str, intent: str
+) -> None:
+    assert english.match(said).intent == intent
+
+
+def test_the_nearest_sample_fills_its_slots(english: Matcher, german: Matcher) -> None:
+    found = english.match("hey my order 1003 has been late again please")
+    assert found.intent == "ComplaintIntent"
+    assert found.slots["orderNumber"] == SlotMatch("1003")
+    assert found.slots["problemType"].resolved_id == "late"
+    found = german.match("ruf mich doch bitte morgen um 10 Uhr mal an")
+    assert found.intent == "CallbackIntent"
+    assert found.slots == {"day": SlotMatch("2026-11-24"), "time": SlotMatch("10:00")}
+
+
+def test_an_item_names_the_order(english: Matcher, german: Matcher) -> None:
+    assert english.match("where are my shoes").slots == {
+        "item": SlotMatch("shoes", "running_shoes")
+    }
+    assert german.match("wo sind meine Laufschuhe").slots["item"].value == "laufschuhe"

@@ -25,6 +25,8 @@ from tests.scripts import Script, ScriptError, all_scripts, parse
 
 # Every script, through the chat matcher and through POST /alexa.
 pytestmark = pytest.mark.slow
+# Speech is short: about 30 words for a typical answer, never more than this.
+MOST_WORDS = 45
 
 
 def run(script: Script, client: FlaskClient) -> list[str]:
@@ -48,6 +50,12 @@ def run(script: Script, client: FlaskClient) -> list[str]:
     for step in script.steps:
         answer = chat.say(step.says)
         failures.extend(_check(script, step.says, answer, step.checks))
+        words = len(answer.speech.split())
+        if words > MOST_WORDS:
+            failures.append(
+                f"{script.path.name}:{step.line} (customer: {step.says!r}): "
+                f"{words} words, at most {MOST_WORDS}: {answer.speech!r}"
+            )
     return failures
 
 

@@ -71,7 +71,7 @@ def test_lambda_handler_answers_an_order_status_event(
     ).replace("sys.argv[1]", repr(str(EVENTS / "order_status_linked.json")))
     answer = json.loads(run(code, _local_env(settings)).strip().splitlines()[-1])
     ssml = answer["response"]["outputSpeech"]["ssml"]
-    assert "running shoes" in ssml and "is running late" in ssml
+    assert "running shoes" in ssml and "is late, sorry" in ssml
 
 
 def test_every_log_line_of_a_turn_names_it_and_only_the_first_is_a_cold_start(

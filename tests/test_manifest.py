@@ -168,7 +168,9 @@ def test_without_an_endpoint_the_package_leaves_it_out_and_urls_are_required(
         "TERMS_OF_USE_URL": "https://a.example/t",
     }
     written = json.loads(build_package(tmp_path / "a", values, manifest, models).read_text())
-    assert written["manifest"]["apis"]["custom"] == {"interfaces": []}
+    assert written["manifest"]["apis"]["custom"] == {
+        "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}]
+    }
     with pytest.raises(ManifestError, match="TERMS_OF_USE_URL"):
         build_package(
             tmp_path / "b", {"PRIVACY_POLICY_URL": "https://a.example/p"}, manifest, models

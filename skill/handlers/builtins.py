@@ -131,6 +131,16 @@ class StopHandler(ServiceHandler):
         return Turn(handler_input, self.services).answer("goodbye", end_session=True)
 
 
+class ThanksHandler(ServiceHandler):
+    """ "Thanks", "cheers", "danke": a warm goodbye; people say it to close."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_intent_name("ThanksIntent")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        return Turn(handler_input, self.services).answer("thanks", end_session=True)
+
+
 class NoHandler(ServiceHandler):
     """ "No" to "anything else?" or "want to hear the rest?" ends politely."""
 

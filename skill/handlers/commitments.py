@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 COMMITMENTS = "CommitmentStatusIntent"
 # How many promises one answer reads out.
-SPOKEN_AT_ONCE = 3
+SPOKEN_AT_ONCE = 1
+# Promises and complaints with the team told in one answer, at most: it stays short.
+TOLD_AT_ONCE = 2
 
 
 class CommitmentsHandler(ServiceHandler):
@@ -59,7 +61,8 @@ class CommitmentsHandler(ServiceHandler):
         return turn.answer(
             "commitments",
             promises=promises[:SPOKEN_AT_ONCE],
-            with_team=with_team[:2],
+            # What is left of the two items one answer tells: complaints with the team.
+            with_team=with_team[: max(0, TOLD_AT_ONCE - min(len(promises), SPOKEN_AT_ONCE))],
             more=max(0, len(promises) - SPOKEN_AT_ONCE),
             call=self._call(turn, customer_id) if with_team else None,
         )

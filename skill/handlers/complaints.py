@@ -32,10 +32,10 @@ from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Order, ProblemType
 from skill.rules.answers import command_in, order_correction
 from skill.rules.complaints import about_an_order, likely_order
-from skill.rules.orders import normalise_order_number
+from skill.rules.orders import normalise_order_number, orders_with_item
 
 COMPLAINT = "ComplaintIntent"
-SLOTS = ("problemType", "orderNumber", "postalCode", "description")
+SLOTS = ("problemType", "orderNumber", "postalCode", "description", "item")
 # Questions the complaint asks; an answer to one continues the complaint.
 QUESTIONS = frozenset(
     {
@@ -121,7 +121,9 @@ class ComplaintTaking(ComplaintTurn):
             return self.unknown_order(None, no_orders=True)
         proposal = None
         if not self.state.proposal_declined:
-            proposal = likely_order(orders, problem, turn.today)
+            # "My shoes arrived broken": the order with those shoes is the likely one.
+            by_item = orders_with_item(orders, slots["item"]) if slots["item"] else []
+            proposal = by_item[0] if by_item else likely_order(orders, problem, turn.today)
         if proposal is None:
             return turn.elicit(COMPLAINT, Awaiting.ORDER_NUMBER, "complaint_which_order", slots)
         self.state.proposed = proposal.number

@@ -15,10 +15,12 @@ from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_ca
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover, Order
 from skill.rules.orders import (
+    SPOKEN_AT_ONCE,
     answer_page,
     describe,
     heard_as,
     normalise_order_number,
+    orders_with_item,
     rank_orders,
 )
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
@@ -31,19 +33,26 @@ INTENT = "OrderStatusIntent"
 
 
 def speak_orders(
-    turn: Turn, ranked: list[Order], missing: str | None = None, detour: Detour | None = None
+    turn: Turn,
+    ranked: list[Order],
+    missing: str | None = None,
+    missing_item: str | None = None,
+    detour: Detour | None = None,
 ) -> Response:
     """Read the next page of ``ranked``, then ask at most one question: the rest of the
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
     On a ``detour`` from an open question, that question is asked again instead.
     """
-    page = answer_page(ranked, turn.today, turn.language)
+    # After "I couldn't find that", one order keeps the answer short.
+    size = 1 if missing or missing_item else SPOKEN_AT_ONCE
+    page = answer_page(ranked, turn.today, turn.language, size)
     if detour is not None:
         said = turn.render(
             "order_status",
             views=page.spoken,
             remaining=0,
             missing=missing,
+            missing_item=missing_item,
             offer=None,
             follow_up=False,
         )
@@ -64,6 +73,7 @@ def speak_orders(
         views=page.spoken,
         remaining=len(page.remaining),
         missing=missing,
+        missing_item=missing_item,
         offer=delayed if not page.remaining else None,
         follow_up=follow_up,
     )
@@ -81,16 +91,24 @@ class OrderStatusHandler(ServiceHandler):
         number = normalise_order_number(turn.slot("orderNumber"))
         customer_id = identify(self.services.identity, turn.access_token)
         if customer_id is not None:
-            return self._linked(turn, customer_id, number)
+            return self._linked(turn, customer_id, number, turn.slot("item"))
         return self._unlinked(turn, number, turn.slot("postalCode"))
 
-    def _linked(self, turn: Turn, customer_id: str, number: str | None) -> Response:
+    def _linked(
+        self, turn: Turn, customer_id: str, number: str | None, item: str | None
+    ) -> Response:
         account = self.services.stores.orders.account(customer_id)
         ranked = rank_orders(account.orders, turn.today)
         if not ranked:
             name = account.customer.first_name if account.customer else None
             return turn.answer("no_orders", name=name)
         detour = _detour(turn, self.services)
+        if number is None and item is not None:
+            # "Where are my shoes": the orders with that item, else all of them.
+            by_item = orders_with_item(ranked, item)
+            if by_item:
+                return speak_orders(turn, by_item, detour=detour)
+            return speak_orders(turn, ranked, missing_item=item, detour=detour)
         if number is None:
             return speak_orders(turn, ranked, detour=detour)
         wanted = [order for order in ranked if heard_as(order.number, number)]

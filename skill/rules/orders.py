@@ -9,8 +9,9 @@ from datetime import date
 from skill.records import Order, OrderStatus
 from skill.rules.dates import Day, relative_day
 
-# How many orders one answer reads out; the rest are offered.
-SPOKEN_AT_ONCE = 3
+# How many orders one answer reads out (two keep it under about 40 words); the rest are
+# offered.
+SPOKEN_AT_ONCE = 2
 
 _STATUS_RANK = {
     OrderStatus.DELAYED: 0,
@@ -148,3 +149,46 @@ def worth_mentioning(orders: Iterable[Order], today: date, limit: int = 2) -> li
         )
     ]
     return chosen[:limit]
+
+
+# Words that say nothing about which item is meant ("my new shoes", "die Lampe").
+_FILLER = frozenset((
+    "a", "an", "the", "my", "our", "new", "old", "some", "that", "those", "this", "these", "i",
+    "ordered", "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "meine",
+    "mein", "meinen", "meiner", "meinem", "neue", "neuen",
+))  # fmt: skip
+
+
+def _stem(word: str) -> str:
+    """Plural and case endings off, so "shoe" meets "shoes" and "Lampe" meets "lamp"."""
+    for ending in ("es", "en", "s", "e", "n"):
+        if len(word) > len(ending) + 2 and word.endswith(ending):
+            return word[: -len(ending)]
+    return word
+
+
+def _words(text: str) -> list[str]:
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in text.lower())
+    # Two letters name nothing, and would end too many words.
+    return [_stem(word) for word in cleaned.split() if word not in _FILLER and len(word) > 2]
+
+
+def orders_with_item(orders: Iterable[Order], said: str) -> list[Order]:
+    """The orders whose item the customer named ("my shoes" -> "running shoes"), in the
+    order given. Items are compared in every language the shop wrote them in, and the
+    end of a German compound counts ("Schuhe" -> "Laufschuhe")."""
+    wanted = _words(said)
+    if not wanted:
+        return []
+    found = []
+    for order in orders:
+        names = [name for text in order.items.values() for name in _item_names(text)]
+        if any(name.endswith(word) for word in wanted for name in names):
+            found.append(order)
+    return found
+
+
+def _item_names(text: str) -> list[str]:
+    words = _words(text)
+    # "tea pot" is also "teapot"; each word alone is also a name ("running shoes").
+    return [*words, _stem("".join(text.lower().split()))]

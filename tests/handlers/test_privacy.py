@@ -40,10 +40,9 @@ def test_what_do_you_know_about_me(talk: Talk) -> None:
     alex_with_history(talk)
     reply = talk(token="demo-alex", user_id=ALEX_DEVICE).say("MyDataIntent")
     assert reply.speech == (
-        "Your account is linked, Alex, so I read your orders from the shop. Besides that, I "
-        "keep 1 complaint in your own words, 1 open promise, 1 call back with your number, "
-        "how you like to be reached and when you last visited. If you'd like me to forget "
-        "it, say: delete my data."
+        "Your account is linked, Alex. Besides that, I "
+        "keep 1 complaint, 1 open promise, 1 call back with your number, "
+        "how you like to be reached and when you last visited. To erase it, say: delete my data."
     )
     assert reply.card is not None
     assert reply.card["title"] == "What Menschmoment keeps about you"

@@ -13,6 +13,7 @@ from skill.rules.orders import (
     describe,
     heard_as,
     normalise_order_number,
+    orders_with_item,
     rank_orders,
     worth_mentioning,
 )
@@ -214,19 +215,19 @@ def test_describe_days_are_relative_to_today() -> None:
     [
         (0, [], []),
         (1, ["101"], []),
-        (3, ["101", "102", "103"], []),
-        (4, ["101", "102", "103"], ["104"]),
-        (len(RANKED), NUMBERS[:3], NUMBERS[3:]),
+        (2, ["101", "102"], []),
+        (3, ["101", "102"], ["103"]),
+        (len(RANKED), NUMBERS[:2], NUMBERS[2:]),
     ],
 )
-def test_answer_page_speaks_at_most_three(
+def test_answer_page_speaks_at_most_two(
     count: int, spoken: list[str], remaining: list[str]
 ) -> None:
     ranked = rank_orders(reversed(RANKED[:count]), TODAY)
 
     answer = answer_page(ranked, TODAY, "en")
 
-    assert SPOKEN_AT_ONCE == 3
+    assert SPOKEN_AT_ONCE == 2
     assert [view.number for view in answer.spoken] == spoken
     assert answer.remaining == remaining
 
@@ -244,8 +245,8 @@ def test_answer_page_next_page_from_remaining() -> None:
 
     second = answer_page([by_number[n] for n in first.remaining], TODAY, "en")
 
-    assert [view.number for view in second.spoken] == NUMBERS[3:6]
-    assert second.remaining == NUMBERS[6:]
+    assert [view.number for view in second.spoken] == NUMBERS[2:4]
+    assert second.remaining == NUMBERS[4:]
 
 
 @pytest.mark.parametrize(
@@ -405,3 +406,37 @@ def test_heard_as_takes_the_digits_of_a_number_with_letters(
     number: str, heard: str, named: bool
 ) -> None:
     assert heard_as(number, heard) is named
+
+
+@pytest.mark.parametrize(
+    ("said", "numbers"),
+    [
+        ("shoes", ["1003"]),
+        ("running shoes", ["1003"]),
+        ("the shoe", ["1003"]),
+        ("Laufschuhe", ["1003"]),
+        ("Schuhe", ["1003"]),
+        ("meine Schuhe", ["1003"]),
+        ("teapot", ["2002"]),
+        ("tea pot", ["2002"]),
+        ("Kanne", ["2002"]),
+        ("Lampe", ["3002"]),
+        ("lamp", ["3002"]),
+        ("the grinder", ["1001"]),
+        ("headphones", []),
+        ("my", []),
+        ("", []),
+    ],
+)
+def test_orders_with_item_finds_the_named_item(said: str, numbers: list[str]) -> None:
+    orders = [
+        make_order(
+            "1001", OrderStatus.DELIVERED, items={"en": "coffee grinder", "de": "Kaffeemühle"}
+        ),
+        make_order("1003", OrderStatus.DELAYED, items={"en": "running shoes", "de": "Laufschuhe"}),
+        make_order("2002", OrderStatus.DELIVERED, items={"en": "tea pot", "de": "Teekanne"}),
+        make_order(
+            "3002", OrderStatus.SHIPPED, items={"en": "desk lamp", "de": "Schreibtischlampe"}
+        ),
+    ]
+    assert [order.number for order in orders_with_item(orders, said)] == numbers

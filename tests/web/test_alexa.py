@@ -41,8 +41,8 @@ def test_canned_events_are_answered(client: FlaskClient, event: str) -> None:
 @pytest.mark.parametrize("event", ["launch", "order_status_linked"])
 def test_the_delay_of_1003_comes_first(client: FlaskClient, event: str) -> None:
     for suffix, words in (
-        ("", "Order 1003, your running shoes, is running late"),
-        ("_de", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
+        ("", "Order 1003, your running shoes, is late, sorry"),
+        ("_de", "Bestellung 1003, die Laufschuhe, ist verspätet"),
     ):
         answer = client.post("/alexa", json=load_event(event + suffix))
         speech = parse_reply(200, answer.get_json()).speech

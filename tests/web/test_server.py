@@ -73,10 +73,10 @@ def post(base: str, body: bytes) -> tuple[int, dict[str, object]]:
 @pytest.mark.parametrize(
     ("event", "words"),
     [
-        ("launch.json", "Order 1003, your running shoes, is running late"),
-        ("order_status_linked.json", "Order 1003, your running shoes, is running late"),
-        ("launch_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
-        ("order_status_linked_de.json", "Bestellung 1003, Laufschuhe, ist leider spät dran"),
+        ("launch.json", "Order 1003, your running shoes, is late, sorry"),
+        ("order_status_linked.json", "Order 1003, your running shoes, is late, sorry"),
+        ("launch_de.json", "Bestellung 1003, die Laufschuhe, ist verspätet"),
+        ("order_status_linked_de.json", "Bestellung 1003, die Laufschuhe, ist verspätet"),
     ],
 )
 def test_demo_server_answers_with_the_delay_first(demo_server: str, event: str, words: str) -> None:

@@ -1,6 +1,8 @@
 """What was typed -> an intent and its slots, from one locale's interaction model: the
 samples become patterns, most literal words first; slot values are read as Alexa
-resolves them (:mod:`skill.devtools.chat.phrases`).
+resolves them (:mod:`skill.devtools.chat.phrases`). Words no pattern matches go to the
+nearest sample (:mod:`skill.devtools.chat.nearest`), as Alexa understands more than
+its samples.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from skill.devtools.chat.nearest import NearestSample
 from skill.devtools.chat.phrases import (
     BUILT_INS,
     clean,
@@ -55,6 +58,21 @@ class Matcher:
         self._built_ins = {
             phrase: name for name, phrases in BUILT_INS[self.language].items() for phrase in phrases
         }
+        self._nearest = NearestSample(
+            [
+                *(
+                    (intent.name, sample)
+                    for intent in model.intents.values()
+                    for sample in intent.samples
+                ),
+                *((name, phrase) for phrase, name in self._built_ins.items()),
+            ],
+            {
+                intent.name: {slot.name: slot.type for slot in intent.slots.values()}
+                for intent in model.intents.values()
+            },
+            self.resolve,
+        )
 
     @staticmethod
     def _compile(sample: str) -> tuple[re.Pattern[str], int]:
@@ -87,7 +105,20 @@ class Matcher:
             found = self._match_slot(said, *eliciting, open_slot=True)
             if found is not None:
                 return found
-        return Match("AMAZON.FallbackIntent")
+        return self._near(said)
+
+    def _near(self, said: str) -> Match:
+        """The nearest sample's intent, its slots resolved; else Alexa's fallback."""
+        near = self._nearest.find(said)
+        if near is None:
+            return Match("AMAZON.FallbackIntent")
+        intent = self.model.intents.get(near.intent)
+        slots: dict[str, SlotMatch] = {}
+        for name, words in near.slots.items():
+            value = self.resolve(intent.slots[name].type, words) if intent else None
+            if value is not None:
+                slots[name] = value
+        return Match(near.intent, slots)
 
     def _match_slot(
         self, said: str, intent_name: str, slot: str, *, open_slot: bool

@@ -15,6 +15,10 @@ token           customer
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
 
+German item names carry their article ("die Laufschuhe"), so a sentence reads "Bestellung
+1003, die Laufschuhe, ist …". James works from London and Jonas from Berlin: their
+direct lines are local to the customers they mostly serve.
+
 Alex's phone number on file ends in 42, and Maria helped Alex five days ago, so Alex's
 call back goes to Maria. The team: Maria (English and German), James (English), Jonas
 (German and English), and Priya, who is not on duty.
@@ -97,7 +101,7 @@ JAMES = Agent(
     agent_id="a-james",
     name="James Carter",
     first_name="James",
-    direct_line="+1 800 555 0122",
+    direct_line="+44 20 7946 0122",
     email="james.carter@example.com",
     languages=("en",),
     authority=Money(Decimal("100"), "USD"),
@@ -106,7 +110,7 @@ JONAS = Agent(
     agent_id="a-jonas",
     name="Jonas Weber",
     first_name="Jonas",
-    direct_line="+1 800 555 0123",
+    direct_line="+49 30 901820 23",
     email="jonas.weber@example.com",
     languages=("de", "en"),
     authority=Money(Decimal("100"), "USD"),
@@ -133,7 +137,7 @@ def demo_orders(today: date) -> list[Order]:
         Order(
             number="1001",
             status=OrderStatus.DELIVERED,
-            items={"en": "coffee grinder", "de": "Kaffeemühle"},
+            items={"en": "coffee grinder", "de": "die Kaffeemühle"},
             total=Money(Decimal("49.90"), "USD"),
             shipping=Money(Decimal("5.95"), "USD"),
             placed_on=day(-9),
@@ -146,7 +150,7 @@ def demo_orders(today: date) -> list[Order]:
         Order(
             number="1002",
             status=OrderStatus.SHIPPED,
-            items={"en": "rain jacket", "de": "Regenjacke"},
+            items={"en": "rain jacket", "de": "die Regenjacke"},
             total=Money(Decimal("89.00"), "USD"),
             shipping=Money(Decimal("0.00"), "USD"),
             placed_on=day(-2),
@@ -158,7 +162,7 @@ def demo_orders(today: date) -> list[Order]:
         Order(
             number="1003",
             status=OrderStatus.DELAYED,
-            items={"en": "running shoes", "de": "Laufschuhe"},
+            items={"en": "running shoes", "de": "die Laufschuhe"},
             total=Money(Decimal("119.95"), "USD"),
             shipping=Money(Decimal("4.95"), "USD"),
             placed_on=day(-8),
@@ -171,7 +175,7 @@ def demo_orders(today: date) -> list[Order]:
         Order(
             number="1004",
             status=OrderStatus.PROCESSING,
-            items={"en": "salt & pepper mills", "de": "Salz- & Pfeffermühlen"},
+            items={"en": "salt & pepper mills", "de": "die Salz- & Pfeffermühlen"},
             total=Money(Decimal("34.50"), "USD"),
             shipping=Money(Decimal("5.95"), "USD"),
             placed_on=day(0),
@@ -191,7 +195,7 @@ def abroad_orders(today: date) -> list[Order]:
         Order(
             number="2001",
             status=OrderStatus.DELAYED,
-            items={"en": "wellington boots", "de": "Gummistiefel"},
+            items={"en": "wellington boots", "de": "die Gummistiefel"},
             total=Money(Decimal("45.00"), "GBP"),
             shipping=Money(Decimal("3.99"), "GBP"),
             placed_on=day(-6),
@@ -204,7 +208,7 @@ def abroad_orders(today: date) -> list[Order]:
         Order(
             number="2002",
             status=OrderStatus.DELIVERED,
-            items={"en": "tea pot", "de": "Teekanne"},
+            items={"en": "teapot", "de": "die Teekanne"},
             total=Money(Decimal("24.50"), "GBP"),
             shipping=Money(Decimal("2.99"), "GBP"),
             placed_on=day(-10),
@@ -217,7 +221,7 @@ def abroad_orders(today: date) -> list[Order]:
         Order(
             number="3001",
             status=OrderStatus.DELIVERED,
-            items={"en": "bread knife", "de": "Brotmesser"},
+            items={"en": "bread knife", "de": "das Brotmesser"},
             total=Money(Decimal("29.90"), "EUR"),
             shipping=Money(Decimal("4.90"), "EUR"),
             placed_on=day(-7),
@@ -230,7 +234,7 @@ def abroad_orders(today: date) -> list[Order]:
         Order(
             number="3002",
             status=OrderStatus.SHIPPED,
-            items={"en": "desk lamp", "de": "Schreibtischlampe"},
+            items={"en": "desk lamp", "de": "die Schreibtischlampe"},
             total=Money(Decimal("59.00"), "EUR"),
             shipping=Money(Decimal("0.00"), "EUR"),
             placed_on=day(-1),
