@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from skill.config import Settings
+from skill.storage.batch_json import send_batches_as_json
 from skill.storage.client import admin_client
 from skill.storage.shop import ShopStore
 from skill.storage.tables import MAIN_TABLE, create_tables
@@ -103,6 +104,7 @@ def run(orders: int, workers: int = 4) -> Result:
             create_tables(admin_client(settings, local=True), {MAIN_TABLE: table})
             # The client the command makes (skill.usecases.shop_import).
             client = admin_client(settings, local=True, bulk=True)
+            send_batches_as_json(client)
             store = ShopStore(client, table, workers=workers)
             node_before = _server_cpu()
             cpu = time.process_time()

@@ -11,9 +11,9 @@ values. Signing, retries, error answers, events and ``UnprocessedItems`` stay
 botocore's.
 
 Only for a client made with ``parameter_validation=False`` (it would validate the
-stand-in the model walk gets instead; :func:`skill.storage.client.admin_client` with
-``bulk``), and not for binary values: botocore encodes and decodes those as base64,
-so a request or answer holding one takes the usual path.
+stand-in the model walk gets instead: :func:`skill.storage.client.admin_client` with
+``bulk``, as the import makes it), and not for binary values: botocore encodes and
+decodes those as base64, so a request or answer holding one takes the usual path.
 """
 
 from __future__ import annotations

@@ -50,8 +50,8 @@ def admin_client(settings: Settings, *, local: bool = False, bulk: bool = False)
 
     ``bulk`` (an import's batches, sent side by side): botocore does not check the
     request against the API model, which took half an import's CPU; the items come
-    from our own serializer, and DynamoDB checks them all the same. Its batch calls'
-    JSON is written and read as it is (:mod:`skill.storage.batch_json`).
+    from our own serializer, and DynamoDB checks them all the same; the import also
+    has its batch calls' JSON written and read as it is (:mod:`skill.storage.batch_json`).
     """
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 5},
@@ -68,10 +68,6 @@ def admin_client(settings: Settings, *, local: bool = False, bulk: bool = False)
         aws_access_key_id=LOCAL_KEY if local else None,
         aws_secret_access_key=LOCAL_KEY if local else None,
     )
-    if bulk:
-        from skill.storage.batch_json import send_batches_as_json
-
-        send_batches_as_json(client)
     return client
 
 

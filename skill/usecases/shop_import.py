@@ -260,7 +260,10 @@ def import_command(
 
 
 def _store(settings: Settings) -> ShopStore:
+    from skill.storage.batch_json import send_batches_as_json
     from skill.storage.client import admin_client
     from skill.storage.shop import ShopStore
 
-    return ShopStore(admin_client(settings, bulk=True), settings.table_name)
+    client = admin_client(settings, bulk=True)
+    send_batches_as_json(client)
+    return ShopStore(client, settings.table_name)

@@ -8,6 +8,7 @@ from typing import Any
 
 from skill.config import Settings
 from skill.storage import Stores
+from skill.storage.batch_json import send_batches_as_json
 from skill.storage.client import admin_client
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.shop import ShopStore, UpsertCounts
@@ -33,6 +34,7 @@ def by_key(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def test_batches_store_and_read_what_botocore_would(stores: Stores, settings: Settings) -> None:
     bulk = admin_client(settings, local=True, bulk=True)
+    send_batches_as_json(bulk)
     table = stores.table
     written = [values(n) for n in range(30)]
     blob = {"PK": "BLOB#1", "SK": "BLOB", "data": b"\x00\xff", "kinds": {b"a", b"b"}}
@@ -59,6 +61,7 @@ def test_unprocessed_items_are_sent_again_by_the_import_client(
 ) -> None:
     """As tests/storage/test_shop.py checks for a turn's client, with the import's."""
     bulk = admin_client(settings, local=True, bulk=True)
+    send_batches_as_json(bulk)
     held: list[list[dict[str, Any]]] = []
 
     def hold_back(params: dict[str, Any], **_: Any) -> None:
