@@ -50,7 +50,8 @@ def admin_client(settings: Settings, *, local: bool = False, bulk: bool = False)
 
     ``bulk`` (an import's batches, sent side by side): botocore does not check the
     request against the API model, which took half an import's CPU; the items come
-    from our own serializer, and DynamoDB checks them all the same.
+    from our own serializer, and DynamoDB checks them all the same; the import also
+    has its batch calls' JSON written and read as it is (:mod:`skill.storage.batch_json`).
     """
     config = Config(
         retries={"mode": "standard", "total_max_attempts": 5},

@@ -4,20 +4,42 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from boto3.dynamodb.types import DYNAMODB_CONTEXT, TypeDeserializer, TypeSerializer
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
+    return {key: _attribute(value) for key, value in values.items() if value is not None}
+
+
+def _attribute(value: Any) -> Any:
+    # Text, numbers and maps first: the general serializer's type tests, one after the
+    # other, cost an import of 100,000 orders seconds for nothing.
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is Decimal and value.is_finite():
+        # As the serializer writes it: its context refuses what DynamoDB would round.
+        return {"N": str(DYNAMODB_CONTEXT.create_decimal(value))}
+    if kind is dict:
+        return {"M": {key: _attribute(inner) for key, inner in value.items()}}
+    return _serializer.serialize(value)
 
 
 def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _deserializer.deserialize(value) for key, value in item.items()}
+    return {key: _value(value) for key, value in item.items()}
+
+
+def _value(attribute: Any) -> Any:
+    text = attribute.get("S")
+    if text is not None and len(attribute) == 1:
+        return text
+    return _deserializer.deserialize(attribute)
 
 
 def key(pk: str, sk: str) -> dict[str, Any]:

@@ -11,12 +11,16 @@ reads, plus three attributes of the shop's own::
 :meth:`ShopStore.upsert`:
 
 1. keeps, of several records with one key, the newest (the last of equals);
-2. reads ``shop_hash`` and ``shop_updated_at`` of the stored items (BatchGetItem, 100
-   keys a call) and sorts each record: unchanged (same hash), older (its ``updated_at``
-   before the stored one's), new (no item yet) or changed;
-3. writes the new ones with BatchWriteItem (25 a call, unprocessed items retried with
-   exponential backoff), the changed ones with a put conditional on the stored
-   ``shop_updated_at`` being no newer, so a webhook's newer write in the meantime wins.
+2. in groups of 100, reads ``shop_hash`` and ``shop_updated_at`` of the stored items
+   (one BatchGetItem) and sorts each record: unchanged (same hash), older (its
+   ``updated_at`` before the stored one's), new (no item yet) or changed;
+3. writes the group's new ones with BatchWriteItem (25 a call, unprocessed items
+   retried with exponential backoff), the changed ones with a put conditional on the
+   stored ``shop_updated_at`` being no newer, so a webhook's newer write in the
+   meantime wins.
+
+``workers`` threads each take a group at a time, so DynamoDB works on several while
+this process builds the next groups' items.
 
 A record without ``updated_at`` replaces what is stored (the shop did not say when),
 and a stored item without one is replaced by anything. Between the read and a batch
@@ -29,11 +33,12 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from skill.rules.shop_records import (
     CustomerRecord,
@@ -49,6 +54,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 ShopRecord = CustomerRecord | OrderRecord
+_In = TypeVar("_In")
+_Out = TypeVar("_Out")
 
 # What an upsert reads of a stored item to know it unchanged or newer.
 _STAMPS = ("PK", "SK", "shop_hash", "shop_updated_at")
@@ -140,26 +147,46 @@ class ShopStore:
         self._sleep = sleep
 
     @translated()
-    def upsert(self, records: Sequence[ShopRecord]) -> UpsertCounts:
+    def upsert(
+        self, records: Sequence[ShopRecord], progress: Callable[[int], None] | None = None
+    ) -> UpsertCounts:
         """Write what is new or newer; idempotent. Raises StorageError if DynamoDB fails
-        (what was written before stays; running the same upsert again finishes it)."""
+        (what was written before stays; running the same upsert again finishes it).
+
+        ``progress`` hears how many of ``records`` are done so far, now and then."""
         latest, counts = _newest_per_key(records)
         postal_codes = self._postal_codes(latest.values())
-        items = {
-            record_key: (
-                customer_item(record)
-                if isinstance(record, CustomerRecord)
-                else order_item(
-                    record, record.postal_code or postal_codes.get(record.customer_id, "")
-                )
-            )
-            for record_key, record in latest.items()
-        }
-        stored = self._read([_split(record_key) for record_key in items], _STAMPS)
+        done = len(records) - len(latest)
+        keys = list(latest)
+        # Built one group at a time, as the workers take them.
+        groups = (
+            [
+                self._item(latest[record_key], postal_codes)
+                for record_key in keys[i : i + READ_BATCH]
+            ]
+            for i in range(0, len(keys), READ_BATCH)
+        )
+        for group_counts in self._map_bounded(self._upsert_group, groups):
+            counts += group_counts
+            done += group_counts.written + group_counts.unchanged + group_counts.older_skipped
+            if progress is not None:
+                progress(done)
+        return counts
+
+    def _item(self, record: ShopRecord, postal_codes: Mapping[str, str]) -> dict[str, Any]:
+        if isinstance(record, CustomerRecord):
+            return customer_item(record)
+        return order_item(record, record.postal_code or postal_codes.get(record.customer_id, ""))
+
+    def _upsert_group(self, items: Sequence[dict[str, Any]]) -> UpsertCounts:
+        """Up to 100 items with distinct keys: one read of their stamps, then the new ones
+        in batches, the changed ones one by one, conditionally."""
+        stored = self._read_chunk([(values["PK"], values["SK"]) for values in items], _STAMPS)
+        counts = UpsertCounts()
         fresh: list[dict[str, Any]] = []
         changed: list[dict[str, Any]] = []
-        for record_key, values in items.items():
-            before = stored.get(record_key)
+        for values in items:
+            before = stored.get(f"{values['PK']}|{values['SK']}")
             if before is None:
                 fresh.append(values)
             elif before.get("shop_hash") == values["shop_hash"]:
@@ -168,7 +195,8 @@ class ShopStore:
                 counts += UpsertCounts(older_skipped=1)
             else:
                 changed.append(values)
-        self._write_batches(fresh)
+        for start in range(0, len(fresh), WRITE_BATCH):
+            self._write_chunk(fresh[start : start + WRITE_BATCH])
         counts += UpsertCounts(written=len(fresh))
         for values in changed:
             counts += self._put_unless_newer(values)
@@ -245,10 +273,6 @@ class ShopStore:
 
     # --- writing ----------------------------------------------------------------------
 
-    def _write_batches(self, items: Sequence[dict[str, Any]]) -> None:
-        chunks = [items[i : i + WRITE_BATCH] for i in range(0, len(items), WRITE_BATCH)]
-        self._map(self._write_chunk, chunks)
-
     @translated()
     def _write_chunk(self, items: Sequence[dict[str, Any]]) -> None:
         request: dict[str, Any] = {
@@ -291,14 +315,30 @@ class ShopStore:
         with ThreadPoolExecutor(self._workers) as pool:
             return list(pool.map(work, chunks))
 
+    def _map_bounded(self, work: Callable[[_In], _Out], inputs: Iterable[_In]) -> Iterator[_Out]:
+        """``work`` over ``inputs`` on the workers, results in order. The next inputs are
+        made while the workers (and DynamoDB) are busy, but at most two per worker wait,
+        so memory stays flat however many there are."""
+        if self._workers == 1:
+            yield from map(work, inputs)
+            return
+        pending: deque[Future[_Out]] = deque()
+        with ThreadPoolExecutor(self._workers) as pool:
+            try:
+                for value in inputs:
+                    pending.append(pool.submit(work, value))
+                    if len(pending) >= 2 * self._workers:
+                        yield pending.popleft().result()
+                while pending:
+                    yield pending.popleft().result()
+            finally:
+                # After a failure, what has not started stays unsent.
+                for future in pending:
+                    future.cancel()
+
 
 def _record_key(record: ShopRecord) -> str:
     return f"{record.key}|{'PROFILE' if isinstance(record, CustomerRecord) else 'ORDER'}"
-
-
-def _split(record_key: str) -> tuple[str, str]:
-    pk, _, sk = record_key.partition("|")
-    return pk, sk
 
 
 def _newest_per_key(records: Iterable[ShopRecord]) -> tuple[dict[str, ShopRecord], UpsertCounts]:

@@ -14,7 +14,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from skill.config import Settings
     from skill.storage.shop import ShopStore
 
-# Records handed to the store at once: big enough for full batches side by side, small
-# enough that the progress line moves.
+# Records between two redraws of the progress line.
 CHUNK = 2000
 
 
@@ -133,22 +132,20 @@ def import_records(
     store: ShopStore,
     progress: Progress | None = None,
 ) -> UpsertCounts:
-    """Customers first, then orders, in chunks; an order without its own postal code
-    takes its customer's from the file (else the store reads the stored profile)."""
-    codes = {customer.id: customer.postal_code for customer in checked.customers}
-    orders = [
-        replace(order, postal_code=codes[order.customer_id])
-        if not order.postal_code and order.customer_id in codes
-        else order
-        for order in checked.orders
-    ]
-    records: Sequence[CustomerRecord | OrderRecord] = [*checked.customers, *orders]
-    counts = UpsertCounts()
-    for start in range(0, len(records), CHUNK):
-        counts += store.upsert(records[start : start + CHUNK])
-        if progress is not None:
-            progress(min(start + CHUNK, len(records)), len(records))
-    return counts
+    """Customers first, then orders; an order without its own postal code takes its
+    customer's from the file (else the store reads the stored profile)."""
+    records: Sequence[CustomerRecord | OrderRecord] = [*checked.customers, *checked.orders]
+    total = len(records)
+    shown = 0
+
+    def report(done: int) -> None:
+        nonlocal shown
+        if progress is not None and (done - shown >= CHUNK or done == total):
+            shown = done
+            progress(done, total)
+
+    # One upsert of all the records, so two of one key are never written side by side.
+    return store.upsert(records, report)
 
 
 def run_import(
@@ -263,7 +260,10 @@ def import_command(
 
 
 def _store(settings: Settings) -> ShopStore:
+    from skill.storage.batch_json import send_batches_as_json
     from skill.storage.client import admin_client
     from skill.storage.shop import ShopStore
 
-    return ShopStore(admin_client(settings, bulk=True), settings.table_name)
+    client = admin_client(settings, bulk=True)
+    send_batches_as_json(client)
+    return ShopStore(client, settings.table_name)
