@@ -13,8 +13,6 @@ from typing import Any
 
 from ask_sdk_model import Response
 
-from skill.handlers.callback_reach import INTENT as CALLBACK_INTENT
-from skill.handlers.callback_reach import SLOTS as CALLBACK_SLOTS
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
 from skill.records import Handover
@@ -29,6 +27,10 @@ def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any
     Besides yes and no, the offer is answered by when ("tomorrow at ten") or by a
     number, so the call back's time is what Alexa listens for.
     """
+    # Imported here: a launch, which never offers a call back, loads no callback code.
+    from skill.handlers.callback_reach import INTENT as CALLBACK_INTENT
+    from skill.handlers.callback_reach import SLOTS as CALLBACK_SLOTS
+
     turn.dialogue.handover = handover
     return turn.elicit(
         CALLBACK_INTENT,
