@@ -57,6 +57,7 @@ NOT_ON_LAMBDA = (
     "skill/console/",
     "skill/devtools/",
     "skill/__main__.py",
+    "templates/console/",
     # The console's and the command line's check of new passwords.
     "skill/rules/common_passwords.txt",
 )
@@ -64,7 +65,9 @@ NOT_ON_LAMBDA = (
 # ask_sdk_model holds the models of every Alexa interface and service API, and the
 # functions import about a third of them; of our own, each zip holds what its functions
 # import (the console's use-cases, the import command and the other zip's code stay out).
-ONLY_IMPORTED = ("ask_sdk_model/", "skill/")
+# Of jinja2, urllib3 and dateutil the same: their optional parts (sandbox, HTTP/2, SOCKS,
+# dateutil's own zone database and recurrence rules) are never imported here.
+ONLY_IMPORTED = ("ask_sdk_model/", "skill/", "jinja2/", "urllib3/", "dateutil/")
 # Our own code: its strings may name a module it imports (deploy/imports.py).
 OURS = ("skill", *(entry.removesuffix(".py") for entry in ENTRIES))
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -95,7 +98,8 @@ def left_out(name: str) -> bool:
     work, and requests asks it only to guess the encoding of a response naming none.
     dateutil's own copy of the time zone database: only ``dateutil.tz.gettz()`` reads
     it, for a zone the system lacks, and no function calls it (ours use zoneinfo and
-    tzdata). The distributions' RECORD: the list of installed files pip uninstalls.
+    tzdata). Of the distributions' metadata only their licences: nothing on the Lambda
+    path asks for a distribution's metadata (pip's RECORD, the long description).
     """
     path = PurePosixPath(name)
     top = path.parts[0].lower()
@@ -105,7 +109,13 @@ def left_out(name: str) -> bool:
         return True
     if top == "dateutil" and path.parent.name == "zoneinfo" and name.endswith(".tar.gz"):
         return True
-    return top.endswith(".dist-info") and path.name == "RECORD"
+    if not top.endswith(".dist-info"):
+        return False
+    licence = "licenses" in path.parts or path.name.upper().startswith(_LICENCE_FILES)
+    return not licence
+
+
+_LICENCE_FILES = ("LICENSE", "LICENCE", "COPYING", "NOTICE", "AUTHORS")
 
 
 def files(

@@ -54,6 +54,7 @@ def vendor(tmp_path: Path) -> Path:
         "somelib/__pycache__/__init__.cpython-313.pyc": "",
         "somelib-1.0.dist-info/METADATA": "Name: somelib\n",
         "somelib-1.0.dist-info/RECORD": "somelib/__init__.py,,\n",
+        "somelib-1.0.dist-info/licenses/LICENSE": "MIT\n",
         "bin/somelib-cli": "#!/bin/sh\n",
         "yaml/__init__.py": "",
         "_yaml/__init__.py": "",
@@ -81,7 +82,9 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     assert {"skill/app.py", "skill/usecases/notifier.py", "skill/usecases/overdue.py"} <= names
     assert "policy/remedies.yaml" in names
     assert "templates/en/launch.j2" in names and "templates/de/sms_callback.j2" in names
-    assert {"somelib/__init__.py", "somelib-1.0.dist-info/METADATA"} <= names
+    # A library's licence travels with it; its other metadata stays behind.
+    assert {"somelib/__init__.py", "somelib-1.0.dist-info/licenses/LICENSE"} <= names
+    assert "somelib-1.0.dist-info/METADATA" not in names
     assert {"ask_sdk_model/__init__.py", "charset_normalizer/md.py"} <= names
     # Nothing of tests, docs, dev tools (chat, model checker, demo), the web service, the
     # console, the command line or local caches.
@@ -127,6 +130,9 @@ def test_what_no_function_loads_stays_out(vendor: Path, tmp_path: Path) -> None:
     assert "somelib-1.0.dist-info/RECORD" not in names
     # Of ask_sdk_model, only the models the functions read.
     assert not [name for name in names if name.startswith("ask_sdk_model/interfaces/")]
+    # Nor the optional parts of the libraries, nor the console's pages.
+    assert not {"jinja2/sandbox.py", "urllib3/contrib/socks.py"} & names
+    assert not [name for name in names if name.startswith("templates/console/")]
 
 
 def source_of(pyc: str) -> str:
