@@ -755,5 +755,5 @@ def test_a_call_back_asked_for_at_the_remedies_takes_the_complaint_along(
 def test_a_side_question_comes_back_to_the_remedies(talk: Talk) -> None:
     reply = _remedies_offered(talk).say("OrderStatusIntent", orderNumber="1002")
     assert reply.speech.startswith("Order 1002, your rain jacket, is on its way")
-    assert "Back to your coffee grinder: I can send you a replacement" in reply.speech
+    assert "Back to your coffee grinder: I can replace your coffee grinder for free" in reply.speech
     assert not reply.end
