@@ -117,6 +117,22 @@ def _order_status_variants() -> dict[str, Data]:
         "offer": None,
         "follow_up": False,
     }
+    # Before an open question is asked again: only that it isn't there.
+    variants["missing-nothing-else"] = lambda lang: {
+        "views": [],
+        "remaining": 0,
+        "missing": "1099",
+        "offer": None,
+        "follow_up": False,
+    }
+    variants["missing-item-nothing-else"] = lambda lang: {
+        "views": [],
+        "remaining": 0,
+        "missing": None,
+        "missing_item": "headphones" if lang == "en" else "Kopfhörer",
+        "offer": None,
+        "follow_up": False,
+    }
     variants["late-order-offer"] = lambda lang: {
         **page(ORDERS[:1], lang),
         "missing": None,

@@ -43,8 +43,12 @@ def speak_orders(
     orders, the details of a delayed one for the Alexa app, or "anything else" after a launch.
     On a ``detour`` from an open question, that question is asked again instead.
     """
-    # After "I couldn't find that", one order keeps the answer short.
-    size = 1 if missing or missing_item else SPOKEN_AT_ONCE
+    # After "I couldn't find that", one order keeps the answer short. Before an open
+    # question is asked again, the side answer is one order, or only "I couldn't find it".
+    not_found = bool(missing or missing_item)
+    size = 1 if not_found else SPOKEN_AT_ONCE
+    if detour is not None:
+        size = 0 if not_found else 1
     page = answer_page(ranked, turn.today, turn.language, size)
     if detour is not None:
         said = turn.render(

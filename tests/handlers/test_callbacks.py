@@ -163,7 +163,7 @@ def test_a_time_answers_the_question_after_a_moved_booking(
 ) -> None:
     conversation = talk(token="demo-alex")
     offered = conversation.say("CallbackIntent", time="22:00")
-    assert "just tell me when" in offered.speech
+    assert "Another time? Just tell me when." in offered.speech
     assert elicits(offered, "time")
 
     moved = conversation.say("CallbackIntent", day="2026-11-24", time="10:00")

@@ -755,5 +755,22 @@ def test_a_call_back_asked_for_at_the_remedies_takes_the_complaint_along(
 def test_a_side_question_comes_back_to_the_remedies(talk: Talk) -> None:
     reply = _remedies_offered(talk).say("OrderStatusIntent", orderNumber="1002")
     assert reply.speech.startswith("Order 1002, your rain jacket, is on its way")
-    assert "Back to your coffee grinder: I can send you a replacement" in reply.speech
+    assert "Back to your coffee grinder: I can replace your coffee grinder for free" in reply.speech
+    assert not reply.end
+
+
+def test_a_side_question_about_all_orders_reads_one_before_the_remedies(talk: Talk) -> None:
+    reply = _remedies_offered(talk).say("OrderStatusIntent")
+    assert reply.speech.startswith("Order 1003, your running shoes, is late, sorry.")
+    assert "rain jacket" not in reply.speech
+    assert "Back to your coffee grinder: I can replace your coffee grinder for free" in reply.speech
+    assert len(reply.speech.split()) <= 45
+    assert not reply.end
+
+
+def test_a_side_question_about_an_unknown_order_says_so_before_the_remedies(talk: Talk) -> None:
+    reply = _remedies_offered(talk).say("OrderStatusIntent", orderNumber="1234")
+    assert reply.speech.startswith(
+        "I couldn't find order 1234 in your account. Back to your coffee grinder: I can"
+    )
     assert not reply.end
