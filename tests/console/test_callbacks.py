@@ -321,7 +321,7 @@ def test_a_remedy_within_authority_is_a_promise_the_customer_hears(
 
     heard = talk(token="demo-alex").say("CommitmentStatusIntent").speech
     assert "refund of 149 dollars" in heard
-    assert "Our service team is on it." in heard
+    assert "Our team is on it." in heard
 
 
 def test_above_the_limit_names_who_can_grant_it_and_stores_nothing(

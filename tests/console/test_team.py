@@ -184,7 +184,7 @@ def test_the_admin_changes_an_agents_profile_and_the_trail_says_what(
         "languages": "en,de",
         "authority": "175",
         "currency": "USD",
-        "direct_line": "+1 800 555 0122",
+        "direct_line": "+44 20 7946 0122",
         "email": "james.carter@example.com",
         "hours": "Sat-Sun 10:00-16:00",
         "time_zone": "America/Chicago",
