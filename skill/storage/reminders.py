@@ -13,9 +13,8 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from skill.storage.codec import to_item
-from skill.storage.errors import ConditionFailed, translated
-from skill.storage.tables import TTL_ATTRIBUTE
+from skill.storage.errors import translated
+from skill.storage.marks import put_mark
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -32,19 +31,5 @@ class ReminderStore:
     @translated()
     def claim(self, subject: str, day: date, now: datetime) -> bool:
         """True if nobody has reminded about ``subject`` on ``day`` yet (and now we do)."""
-        item = {
-            "PK": f"REMINDER#{subject}",
-            "SK": f"DAY#{day.isoformat()}",
-            "kind": "reminder",
-            TTL_ATTRIBUTE: int((now + REMINDER_RETENTION).timestamp()),
-        }
-        try:
-            with translated():
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=to_item(item),
-                    ConditionExpression="attribute_not_exists(PK)",
-                )
-        except ConditionFailed:
-            return False
-        return True
+        values = {"PK": f"REMINDER#{subject}", "SK": f"DAY#{day.isoformat()}", "kind": "reminder"}
+        return put_mark(self._client, self._table, values, now, REMINDER_RETENTION)

@@ -18,9 +18,9 @@ import re
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from skill.storage.codec import key, to_item
-from skill.storage.errors import ConditionFailed, translated
-from skill.storage.tables import TTL_ATTRIBUTE
+from skill.storage.codec import key
+from skill.storage.errors import translated
+from skill.storage.marks import put_mark
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -56,19 +56,5 @@ class WebhookReceiptStore:
     @translated()
     def record(self, source: str, delivery: str, now: datetime) -> bool:
         """Write the receipt; False if another copy of the delivery wrote it first."""
-        item = {
-            "PK": _pk(source, delivery),
-            "SK": "RECEIPT",
-            "kind": "webhook_receipt",
-            TTL_ATTRIBUTE: int((now + RECEIPT_RETENTION).timestamp()),
-        }
-        try:
-            with translated():
-                self._client.put_item(
-                    TableName=self._table,
-                    Item=to_item(item),
-                    ConditionExpression="attribute_not_exists(PK)",
-                )
-        except ConditionFailed:
-            return False
-        return True
+        values = {"PK": _pk(source, delivery), "SK": "RECEIPT", "kind": "webhook_receipt"}
+        return put_mark(self._client, self._table, values, now, RECEIPT_RETENTION)
