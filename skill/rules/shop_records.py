@@ -439,15 +439,16 @@ def _day_or_moment(data: Mapping[str, object], name: str, *, required: bool) -> 
             return date.fromisoformat(text)
         except ValueError:
             raise RecordError(name, "must be a date, YYYY-MM-DD") from None
-    return _parse_moment(name, text)
+    return parse_moment(name, text)
 
 
 def _moment(data: Mapping[str, object], name: str, *, required: bool) -> datetime | None:
     text = _iso(data, name, required)
-    return _parse_moment(name, text) if text is not None else None
+    return parse_moment(name, text) if text is not None else None
 
 
-def _parse_moment(name: str, text: str) -> datetime:
+def parse_moment(name: str, text: str) -> datetime:
+    """An ISO 8601 time with its offset, or RecordError naming the field ``name``."""
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:

@@ -41,6 +41,7 @@ from skill.rules.shop_records import (
     RecordError,
     ShopStatus,
     normalise_order_number,
+    parse_moment,
     parse_record,
 )
 
@@ -370,11 +371,4 @@ def _text_or_none(value: object) -> str | None:
 
 
 def _moment(value: object, where: str) -> datetime:
-    text = _text(value, where)
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise RecordError(where, "must be an ISO 8601 time") from None
-    if moment.tzinfo is None:
-        raise RecordError(where, "needs its offset")
-    return moment
+    return parse_moment(where, _text(value, where))
