@@ -1,6 +1,6 @@
 """Command line: ``python -m skill serve [--demo]``, ``chat``, ``tables create``,
 ``import FILE``, ``models check``, ``manifest build``,
-``team add|list|update|disable|password|unlock``."""
+``team add|list|update|disable|enable|password|unlock``."""
 
 from __future__ import annotations
 
@@ -150,7 +150,7 @@ def build_skill_package(args: argparse.Namespace) -> int:
 
 
 def add_team_commands(team: Any) -> None:
-    """``team add|list|update|disable|password|unlock``: the shop's agents, first admin
+    """``team add|list|update|disable|enable|password|unlock``: the shop's agents, first admin
     included, without writing items by hand."""
     add = team.add_parser("add", help="a new agent and their console login")
     add.add_argument("login")
@@ -177,6 +177,7 @@ def add_team_commands(team: Any) -> None:
         command.add_argument("--time-zone", help="of --hours, e.g. Europe/Berlin")
     for name, what in (
         ("disable", "no more sign-ins and callbacks"),
+        ("enable", "sign-ins again; the agent stays off duty"),
         ("password", "set a new password"),
         ("unlock", "lift a pause after failed sign-ins"),
     ):
@@ -210,6 +211,9 @@ def run_team(settings: Settings, args: argparse.Namespace) -> int:
         elif command == "disable":
             team.disable(change, args.login)
             print(f"disabled {args.login.strip().lower()}: no sign-ins, no callbacks")
+        elif command == "enable":
+            team.enable(change, args.login)
+            print(f"enabled {args.login.strip().lower()}: may sign in; off duty until set on")
         elif command == "unlock":
             team.lift_pause(change, args.login)
             print(f"{args.login.strip().lower()} may sign in again")

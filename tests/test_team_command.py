@@ -324,6 +324,7 @@ def test_update_changes_what_is_given_and_keeps_the_rest(
     [
         ["update", "nobody", "--authority", "5"],
         ["disable", "nobody"],
+        ["enable", "nobody"],
         ["unlock", "nobody"],
         ["password", "nobody", "--password-stdin"],
     ],
@@ -412,6 +413,32 @@ def test_disable_ends_sign_ins_and_takes_the_agent_off_the_team(
     assert TeamStore(stores.client, stores.table).get().agents == []
     _, out, _ = team(monkeypatch, capsys, "list")
     assert out.splitlines()[1].split()[-3:] == ["no", "yes", "no"]
+
+
+def test_enable_lets_a_disabled_login_sign_in_and_keeps_the_agent_off_duty(
+    environ: Settings,
+    stores: Stores,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    add_maria(monkeypatch, capsys)
+    code, out, err = team(monkeypatch, capsys, "enable", "maria")
+    assert (code, out) == (1, "")
+    assert "maria is not disabled." in err
+    assert team(monkeypatch, capsys, "disable", "maria")[0] == 0
+    code, out, err = team(monkeypatch, capsys, "enable", "maria")
+    assert code == 0, err
+    assert out == "enabled maria: may sign in; off duty until set on\n"
+    assert "disabled" not in stored(stores, "login", "login", "maria")
+    agent = stored(stores, "agent", "agent_id", "a-maria")
+    assert "disabled" not in agent and agent["on_duty"] is False
+    [back] = TeamStore(stores.client, stores.table).get().agents
+    assert (back.agent_id, back.on_duty) == ("a-maria", False)
+    assert team(monkeypatch, capsys, "update", "maria", "--on-duty")[0] == 0
+    [back] = TeamStore(stores.client, stores.table).get().agents
+    assert (back.agent_id, back.on_duty) == ("a-maria", True)
+    actions = [e["action"] for e in items(stores, "audit") if e["action"].startswith("team_")]
+    assert actions.count("team_enable") == 1
 
 
 @pytest.mark.slow

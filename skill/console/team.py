@@ -35,6 +35,7 @@ DONE = {
     "password": "New password set; the agent's sessions have ended.",
     "unlocked": "Sign-in pause lifted.",
     "disabled": "Login disabled; the agent gets no more callbacks.",
+    "enabled": "Login enabled; the agent is off duty until someone sets them on duty.",
 }
 STATUS = {
     team.InvalidProfile: 400,
@@ -216,6 +217,14 @@ def disable_post(login: str) -> Response:
     """No more sign-ins, sessions or callbacks for this login."""
     name = _login(login)
     return _member_action(name, "disable", lambda: team.disable(_change(), name), "disabled")
+
+
+@console_blueprint.post("/team/<login>/enable")
+@admin_required
+def enable_post(login: str) -> Response:
+    """A disabled login signs in again; its agent stays off duty until set on."""
+    name = _login(login)
+    return _member_action(name, "enable", lambda: team.enable(_change(), name), "enabled")
 
 
 @console_blueprint.get("/password")

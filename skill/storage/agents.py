@@ -354,6 +354,15 @@ class LoginStore:
         ]
         self._change(writes, extra)
 
+    def enable(self, login: str, agent_id: str, extra: Sequence[Write] = ()) -> None:
+        """The login signs in again and its agent may be given callbacks once on duty;
+        the agent stays off duty until someone sets them on."""
+        writes: list[Write] = [
+            Update(_pk(login), "LOGIN", "REMOVE disabled", PRESENT),
+            Update(_agent_pk(agent_id), "PROFILE", "REMOVE disabled", PRESENT),
+        ]
+        self._change(writes, extra)
+
     def _change(self, writes: Sequence[Write], extra: Sequence[Write]) -> None:
         """NotFound if an item of ``writes`` is gone; another failed condition (the
         form's guard) as it came."""

@@ -380,3 +380,19 @@ def disable(change: Change, login: str) -> None:
             name, current.agent.agent_id, change.records("team_disable", name, "disabled")
         ),
     )
+
+
+def enable(change: Change, login: str) -> None:
+    """A disabled login signs in again; its agent comes back off duty, so no callback
+    reaches them before they or an admin say they are working."""
+    current = member(change.stores, login)
+    if not current.disabled:
+        raise InvalidProfile(f"{current.login} is not disabled.")
+    name = current.login
+    change.write(
+        "team_enable",
+        name,
+        lambda: change.stores.logins.enable(
+            name, current.agent.agent_id, change.records("team_enable", name, "enabled")
+        ),
+    )

@@ -152,6 +152,7 @@ def test_agents_get_403_on_every_team_route_and_change_nothing(
         ("/console/team/james/password", {"password": GOOD, "password_again": GOOD}),
         ("/console/team/james/unlock", {}),
         ("/console/team/james/disable", {}),
+        ("/console/team/james/enable", {}),
     ]:
         assert maria.post(path, str(uuid.uuid4()), **form).status_code == 403, path
     assert [e for e in items(demo_stores, "audit") if e["action"].startswith("team_")] == []
@@ -298,6 +299,22 @@ def test_the_admin_lifts_a_pause_and_disables_a_login(
     assert [e["detail"] for e in audit(demo_stores, "team_disable")] == ["jonas: disabled"]
     failed = [e for e in audit(demo_stores, "login_failed") if "disabled" in e["detail"]]
     assert failed
+
+    page = priya.page("/console/team/jonas").text
+    [enable_id] = re.findall(
+        r'action="/console/team/jonas/enable">\s*<input[^>]+>\s*'
+        r'<input type="hidden" name="action_id" value="([^"]+)"',
+        page,
+    )
+    enabled = priya.post("/console/team/jonas/enable", enable_id)
+    assert enabled.status_code == 303
+    assert "Login enabled" in priya.page(enabled.headers["Location"]).text
+    assert Agent(console_app.test_client()).login("jonas").status_code == 302
+    assert {a.agent_id: a.on_duty for a in demo_stores.team.get().agents}["a-jonas"] is False
+    assert [e["detail"] for e in audit(demo_stores, "team_enable")] == ["jonas: enabled"]
+    again = priya.post("/console/team/jonas/enable", str(uuid.uuid4()))
+    assert again.status_code == 400
+    assert "jonas is not disabled." in error_of(again.text)
 
 
 def test_an_agent_changes_their_own_password(

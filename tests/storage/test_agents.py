@@ -100,10 +100,16 @@ def test_a_password_pause_and_disabling_change_the_login(stores: Stores) -> None
     assert stores.team.get().agents == []
     [member] = stores.logins.members()
     assert member.disabled and member.agent.on_duty is False
+    stores.logins.enable("lea", "a-lea")
+    [member] = stores.logins.members()
+    assert not member.disabled and member.agent.on_duty is False
+    login = stores.logins.get("lea")
+    assert login is not None and not login.disabled
     for change in (
         lambda: stores.logins.set_password("nobody", "x"),
         lambda: stores.logins.lift_pause("nobody"),
         lambda: stores.logins.disable("nobody", "a-nobody"),
+        lambda: stores.logins.enable("nobody", "a-nobody"),
     ):
         with pytest.raises(NotFound):
             change()
