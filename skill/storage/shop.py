@@ -75,6 +75,8 @@ BACKOFF_TRIES = 8
 # Items of the shop, or of its webhooks, whose presence means an import must read first.
 _SHOP_PREFIXES = ("ORDER#", "CUSTOMER#", "WEBHOOK#")
 SCAN_PAGE = 1000  # items a first load's scan looks at per call
+# json.dumps(..., sort_keys=True, default=str), made once rather than per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,8 @@ class UpsertCounts:
 
 def moment_text(moment: datetime) -> str:
     """``updated_at`` as stored: UTC with microseconds, so text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat writes what strftime("%Y-%m-%dT%H:%M:%S.%fZ") does, in half the time.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _day_text(value: date | datetime | None) -> str | None:
@@ -131,12 +134,10 @@ def _with_shop(
     last changed it; and a hash of it all, so an unchanged record is known by reading
     two small attributes."""
     item = {name: value for name, value in values.items() if value is not None}
-    item["shop"] = json.dumps(
-        {name: value for name, value in shop.items() if value}, sort_keys=True, default=str
-    )
+    item["shop"] = _CANONICAL.encode({name: value for name, value in shop.items() if value})
     if updated_at is not None:
         item["shop_updated_at"] = moment_text(updated_at)
-    canonical = json.dumps(item, sort_keys=True, default=str).encode("utf-8")
+    canonical = _CANONICAL.encode(item).encode("utf-8")
     item["shop_hash"] = hashlib.sha256(canonical).hexdigest()[:32]
     return item
 
