@@ -27,7 +27,7 @@ and a stored item without one is replaced by anything. Between the read and a ba
 write of a *new* item, a webhook could create that item; the import would then replace
 it. Changed items carry no such window.
 
-A first load skips the read: when one scan finds no order, no customer and no webhook
+An import's first load skips the read: when one scan finds no order, no customer and no webhook
 receipt in the table (so no webhook delivered anything in the receipts' week either),
 every record is new, and the groups go straight to BatchWriteItem. The scan looks at
 no more items than there are records (the read it saves would have read as many); a
@@ -160,14 +160,23 @@ class ShopStore:
 
     @translated()
     def upsert(
-        self, records: Sequence[ShopRecord], progress: Callable[[int], None] | None = None
+        self,
+        records: Sequence[ShopRecord],
+        progress: Callable[[int], None] | None = None,
+        *,
+        may_be_first_load: bool = False,
     ) -> UpsertCounts:
         """Write what is new or newer; idempotent. Raises StorageError if DynamoDB fails
         (what was written before stays; running the same upsert again finishes it).
 
-        ``progress`` hears how many of ``records`` are done so far, now and then."""
+        ``progress`` hears how many of ``records`` are done so far, now and then.
+        ``may_be_first_load`` (an import's, not a webhook's: a scan per delivery would
+        cost more than the reads it saves) scans the table first, and when it holds
+        nothing of the shop writes every record unread."""
         latest, counts = _newest_per_key(records)
-        first_load = bool(latest) and self._holds_nothing_of_the_shop(len(latest))
+        first_load = (
+            may_be_first_load and bool(latest) and self._holds_nothing_of_the_shop(len(latest))
+        )
         # A first load finds no stored profiles to take postal codes from.
         postal_codes = self._postal_codes(latest.values(), stored=not first_load)
         done = len(records) - len(latest)

@@ -204,15 +204,25 @@ def test_a_first_load_writes_without_reading(stores: Stores, settings: Settings)
     shop = ShopStore(client, stores.table, workers=2)
     records = [customer()] + [order(number=str(5000 + n)) for n in range(104)]
 
-    assert shop.upsert(records) == UpsertCounts(written=105)
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=105)
 
     # One scan finds nothing of the shop: five batch writes, no read of the records.
     assert sent == Counter(Scan=1, BatchWriteItem=5)
     assert len(OrderStore(client, stores.table).account("u-7").orders) == 104
     assert stores.orders.get("5000").postal_code == "SW1A 1AA"  # type: ignore[union-attr]
     sent.clear()
-    assert shop.upsert(records) == UpsertCounts(unchanged=105)
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(unchanged=105)
     assert sent == Counter(Scan=1, BatchGetItem=2)
+
+
+def test_a_webhook_into_an_empty_table_reads_without_a_scan(stores: Stores) -> None:
+    """Two deliveries may race: each reads before it writes, as ever."""
+    sent = calls(stores.client)
+    shop = ShopStore(stores.client, stores.table)
+
+    assert shop.upsert([customer(), order()]) == UpsertCounts(written=2)
+
+    assert sent == Counter(BatchGetItem=1, BatchWriteItem=1)
 
 
 def test_a_stored_newer_record_is_read_and_kept(stores: Stores) -> None:
@@ -222,7 +232,7 @@ def test_a_stored_newer_record_is_read_and_kept(stores: Stores) -> None:
     sent = calls(stores.client)
     older = order(status="shipped", updated_at="2026-11-22T07:00:00Z")
 
-    counts = shop.upsert([customer(), older, order(number="A-7732")])
+    counts = shop.upsert([customer(), older, order(number="A-7732")], may_be_first_load=True)
 
     assert counts == UpsertCounts(written=2, older_skipped=1)
     assert sent["BatchGetItem"] == 1
@@ -237,9 +247,10 @@ def test_after_a_webhook_delivery_an_import_reads_first(stores: Stores) -> None:
     sent = calls(stores.client)
 
     shop = ShopStore(stores.client, stores.table)
-    assert shop.upsert([customer(), order()]) == UpsertCounts(written=2)
+    records = [customer(), order()]
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
 
-    assert sent["BatchGetItem"] == 1
+    assert sent["Scan"] == 1 and sent["BatchGetItem"] == 1
 
 
 def test_a_table_the_scan_cannot_cover_is_read_first(
@@ -254,6 +265,7 @@ def test_a_table_the_scan_cannot_cover_is_read_first(
     sent = calls(stores.client)
 
     shop = ShopStore(stores.client, stores.table)
-    assert shop.upsert([customer(), order()]) == UpsertCounts(written=2)
+    records = [customer(), order()]
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
 
     assert sent["Scan"] == 1 and sent["BatchGetItem"] == 1
