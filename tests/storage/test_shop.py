@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from skill.config import Settings
 from skill.records import OrderStatus
@@ -269,3 +270,22 @@ def test_a_table_the_scan_cannot_cover_is_read_first(
     assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
 
     assert sent["Scan"] == 1 and sent["BatchGetItem"] == 1
+
+
+def test_credentials_that_may_not_scan_read_first(stores: Stores) -> None:
+    """Credentials for the shop's items alone (as the webhooks' role) may not scan."""
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDeniedException"}}, "Scan")
+
+    stores.client.meta.events.register("before-call.dynamodb.Scan", refuse)
+    sent = calls(stores.client)
+    shop = ShopStore(stores.client, stores.table)
+
+    try:
+        records = [customer(), order()]
+        assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
+    finally:
+        stores.client.meta.events.unregister("before-call.dynamodb.Scan", refuse)
+
+    assert sent["BatchGetItem"] == 1 and sent["BatchWriteItem"] == 1
