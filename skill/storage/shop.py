@@ -27,13 +27,14 @@ and a stored item without one is replaced by anything. Between the read and a ba
 write of a *new* item, a webhook could create that item; the import would then replace
 it. Changed items carry no such window.
 
-An import's first load skips the read: when one scan finds no order, no customer and no webhook
-receipt in the table (so no webhook delivered anything in the receipts' week either),
-every record is new, and the groups go straight to BatchWriteItem. The scan looks at
-no more items than there are records (the read it saves would have read as many); a
-table it cannot cover takes the read. Once anything of the shop is stored, every
-import reads first, so an older record never replaces a newer stored one; what a
-first load cannot see is a webhook that delivers its first change during the load.
+An import's first load skips the read: when one scan finds no order, no customer and
+no webhook receipt in the table (so no webhook delivered anything in the receipts'
+week either), every record is new, and the groups go straight to BatchWriteItem. The
+scan looks at no more items than there are records (the read it saves would have read
+as many); a table it cannot cover, or credentials that may not scan, take the read.
+Once anything of the shop is stored, every import reads first, so an older record
+never replaces a newer stored one; what a first load cannot see is a webhook that
+delivers its first change during the load.
 """
 
 from __future__ import annotations
