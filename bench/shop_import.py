@@ -3,11 +3,12 @@
     python -m bench.shop_import [--orders N] [--workers N]
 
 Writes a JSON Lines file of N orders (and a customer per ten orders), then imports it
-into a fresh dynalite table twice: the first time every record is new (BatchGetItem
-finds nothing, BatchWriteItem writes all), the second time every record is unchanged
-(the reads alone). Records per second count the whole run: reading and checking the
-file included. CPU per record is given for both processes, dynalite's per import where
-/proc shows it: on a machine shared with other work it says more than the rate.
+into a fresh dynalite table twice: the first time every record is new (a first load:
+one scan finds nothing of the shop, BatchWriteItem writes all, unread), the second
+time every record is unchanged (the reads alone). Records per second count the whole
+run: reading and checking the file included. CPU per record is given for both
+processes, dynalite's per import where /proc shows it: on a machine shared with other
+work it says more than the rate.
 """
 
 from __future__ import annotations

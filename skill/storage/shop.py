@@ -26,6 +26,15 @@ A record without ``updated_at`` replaces what is stored (the shop did not say wh
 and a stored item without one is replaced by anything. Between the read and a batch
 write of a *new* item, a webhook could create that item; the import would then replace
 it. Changed items carry no such window.
+
+An import's first load skips the read: when one scan finds no order, no customer and
+no webhook receipt in the table (so no webhook delivered anything in the receipts'
+week either), every record is new, and the groups go straight to BatchWriteItem. The
+scan looks at no more items than there are records (the read it saves would have read
+as many); a table it cannot cover, or credentials that may not scan, take the read.
+Once anything of the shop is stored, every import reads first, so an older record
+never replaces a newer stored one; what a first load cannot see is a webhook that
+delivers its first change during the load.
 """
 
 from __future__ import annotations
@@ -47,7 +56,7 @@ from skill.rules.shop_records import (
     order_of,
 )
 from skill.storage.codec import from_item, key, to_item
-from skill.storage.errors import ConditionFailed, StorageUnavailable, translated
+from skill.storage.errors import ConditionFailed, StorageError, StorageUnavailable, translated
 from skill.storage.orders import customer_values, order_values
 
 if TYPE_CHECKING:
@@ -64,6 +73,11 @@ READ_BATCH = 100  # BatchGetItem's limit
 # Unprocessed items are sent again after 50 ms, 100 ms, 200 ms, ... (at most 8 tries).
 BACKOFF_FIRST = 0.05
 BACKOFF_TRIES = 8
+# Items of the shop, or of its webhooks, whose presence means an import must read first.
+_SHOP_PREFIXES = ("ORDER#", "CUSTOMER#", "WEBHOOK#")
+SCAN_PAGE = 1000  # items a first load's scan looks at per call
+# json.dumps(..., sort_keys=True, default=str), made once rather than per call.
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,8 @@ class UpsertCounts:
 
 def moment_text(moment: datetime) -> str:
     """``updated_at`` as stored: UTC with microseconds, so text order is time order."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat writes what strftime("%Y-%m-%dT%H:%M:%S.%fZ") does, in half the time.
+    return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def _day_text(value: date | datetime | None) -> str | None:
@@ -120,12 +135,10 @@ def _with_shop(
     last changed it; and a hash of it all, so an unchanged record is known by reading
     two small attributes."""
     item = {name: value for name, value in values.items() if value is not None}
-    item["shop"] = json.dumps(
-        {name: value for name, value in shop.items() if value}, sort_keys=True, default=str
-    )
+    item["shop"] = _CANONICAL.encode({name: value for name, value in shop.items() if value})
     if updated_at is not None:
         item["shop_updated_at"] = moment_text(updated_at)
-    canonical = json.dumps(item, sort_keys=True, default=str).encode("utf-8")
+    canonical = _CANONICAL.encode(item).encode("utf-8")
     item["shop_hash"] = hashlib.sha256(canonical).hexdigest()[:32]
     return item
 
@@ -148,14 +161,25 @@ class ShopStore:
 
     @translated()
     def upsert(
-        self, records: Sequence[ShopRecord], progress: Callable[[int], None] | None = None
+        self,
+        records: Sequence[ShopRecord],
+        progress: Callable[[int], None] | None = None,
+        *,
+        may_be_first_load: bool = False,
     ) -> UpsertCounts:
         """Write what is new or newer; idempotent. Raises StorageError if DynamoDB fails
         (what was written before stays; running the same upsert again finishes it).
 
-        ``progress`` hears how many of ``records`` are done so far, now and then."""
+        ``progress`` hears how many of ``records`` are done so far, now and then.
+        ``may_be_first_load`` (an import's, not a webhook's: a scan per delivery would
+        cost more than the reads it saves) scans the table first, and when it holds
+        nothing of the shop writes every record unread."""
         latest, counts = _newest_per_key(records)
-        postal_codes = self._postal_codes(latest.values())
+        first_load = (
+            may_be_first_load and bool(latest) and self._holds_nothing_of_the_shop(len(latest))
+        )
+        # A first load finds no stored profiles to take postal codes from.
+        postal_codes = self._postal_codes(latest.values(), stored=not first_load)
         done = len(records) - len(latest)
         keys = list(latest)
         # Built one group at a time, as the workers take them.
@@ -166,7 +190,8 @@ class ShopStore:
             ]
             for i in range(0, len(keys), READ_BATCH)
         )
-        for group_counts in self._map_bounded(self._upsert_group, groups):
+        work = self._write_group if first_load else self._upsert_group
+        for group_counts in self._map_bounded(work, groups):
             counts += group_counts
             done += group_counts.written + group_counts.unchanged + group_counts.older_skipped
             if progress is not None:
@@ -202,6 +227,12 @@ class ShopStore:
             counts += self._put_unless_newer(values)
         return counts
 
+    def _write_group(self, items: Sequence[dict[str, Any]]) -> UpsertCounts:
+        """Up to 100 items of a first load, all new: written in batches, unread."""
+        for start in range(0, len(items), WRITE_BATCH):
+            self._write_chunk(items[start : start + WRITE_BATCH])
+        return UpsertCounts(written=len(items))
+
     @translated()
     def upsert_one(self, record: ShopRecord) -> UpsertCounts:
         """One record, one conditional put (a webhook's); a stored newer item wins."""
@@ -218,16 +249,51 @@ class ShopStore:
 
     # --- reading ----------------------------------------------------------------------
 
-    def _postal_codes(self, records: Iterable[ShopRecord]) -> dict[str, str]:
+    def _holds_nothing_of_the_shop(self, budget: int) -> bool:
+        """True when a scan of the whole table finds no order, customer or webhook
+        receipt; False when it finds one, has looked at ``budget`` items (at least
+        one page) without reaching the end, or may not scan."""
+        values = {f":p{n}": {"S": prefix} for n, prefix in enumerate(_SHOP_PREFIXES)}
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "ProjectionExpression": "PK",
+            "FilterExpression": " OR ".join(f"begins_with(PK, {name})" for name in values),
+            "ExpressionAttributeValues": values,
+            "ConsistentRead": True,
+            "Limit": SCAN_PAGE,
+        }
+        looked_at = 0
+        while True:
+            try:
+                with translated():
+                    answer = self._client.scan(**request)
+            except StorageError as error:
+                if error.code == "AccessDeniedException":
+                    # Credentials for the shop's items alone, as the webhooks' role.
+                    return False
+                raise
+            if answer.get("Items"):
+                return False
+            looked_at += answer.get("ScannedCount", 0)
+            last = answer.get("LastEvaluatedKey")
+            if not last:
+                return True
+            if looked_at >= budget:
+                return False
+            request["ExclusiveStartKey"] = last
+
+    def _postal_codes(
+        self, records: Iterable[ShopRecord], *, stored: bool = True
+    ) -> dict[str, str]:
         """Customer id -> postal code, for orders that give none: from the customers
-        among ``records``, else from the stored profiles."""
+        among ``records``, else (``stored``) from the stored profiles."""
         codes = {r.id: r.postal_code for r in records if isinstance(r, CustomerRecord)}
         wanted = {
             r.customer_id
             for r in records
             if isinstance(r, OrderRecord) and not r.postal_code and r.customer_id not in codes
         }
-        if wanted:
+        if wanted and stored:
             profiles = self._read(
                 [(f"CUSTOMER#{cid}", "PROFILE") for cid in sorted(wanted)],
                 ("PK", "SK", "customer_id", "postal_code"),

@@ -145,7 +145,7 @@ def import_records(
             progress(done, total)
 
     # One upsert of all the records, so two of one key are never written side by side.
-    return store.upsert(records, report)
+    return store.upsert(records, report, may_be_first_load=True)
 
 
 def run_import(

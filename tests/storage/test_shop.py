@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+import threading
+from collections import Counter
+from datetime import UTC, date, datetime
 from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
 
 from skill.config import Settings
 from skill.records import OrderStatus
 from skill.rules.shop_records import CustomerRecord, OrderRecord, parse_record
 from skill.storage import Stores
+from skill.storage import shop as shop_module
 from skill.storage.client import admin_client
 from skill.storage.codec import from_item, key
 from skill.storage.orders import OrderStore
 from skill.storage.shop import ShopStore, UpsertCounts
+from skill.storage.webhook_receipts import WebhookReceiptStore
 
 
 def customer(**fields: Any) -> CustomerRecord:
@@ -177,3 +184,108 @@ def test_unprocessed_items_are_sent_again_after_growing_pauses(stores: Stores) -
 
     assert pauses == [0.05, 0.1]
     assert all(stores.orders.get(str(3000 + n)) is not None for n in range(25))
+
+
+def calls(client: Any) -> Counter[str]:
+    """The DynamoDB operations ``client`` sends from now on, counted by name."""
+    sent: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def count(model: Any, **_: Any) -> None:
+        with lock:  # the workers send side by side
+            sent[model.name] += 1
+
+    client.meta.events.register("before-call.dynamodb", count)
+    return sent
+
+
+def test_a_first_load_writes_without_reading(stores: Stores, settings: Settings) -> None:
+    client = admin_client(settings, local=True, bulk=True)
+    sent = calls(client)
+    shop = ShopStore(client, stores.table, workers=2)
+    records = [customer()] + [order(number=str(5000 + n)) for n in range(104)]
+
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=105)
+
+    # One scan finds nothing of the shop: five batch writes, no read of the records.
+    assert sent == Counter(Scan=1, BatchWriteItem=5)
+    assert len(OrderStore(client, stores.table).account("u-7").orders) == 104
+    assert stores.orders.get("5000").postal_code == "SW1A 1AA"  # type: ignore[union-attr]
+    sent.clear()
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(unchanged=105)
+    assert sent == Counter(Scan=1, BatchGetItem=2)
+
+
+def test_a_webhook_into_an_empty_table_reads_without_a_scan(stores: Stores) -> None:
+    """Two deliveries may race: each reads before it writes, as ever."""
+    sent = calls(stores.client)
+    shop = ShopStore(stores.client, stores.table)
+
+    assert shop.upsert([customer(), order()]) == UpsertCounts(written=2)
+
+    assert sent == Counter(BatchGetItem=1, BatchWriteItem=1)
+
+
+def test_a_stored_newer_record_is_read_and_kept(stores: Stores) -> None:
+    shop = ShopStore(stores.client, stores.table)
+    newer = order(status="delivered", delivered_at="2026-11-24", updated_at="2026-11-24T18:00Z")
+    assert shop.upsert_one(newer) == UpsertCounts(written=1)
+    sent = calls(stores.client)
+    older = order(status="shipped", updated_at="2026-11-22T07:00:00Z")
+
+    counts = shop.upsert([customer(), older, order(number="A-7732")], may_be_first_load=True)
+
+    assert counts == UpsertCounts(written=2, older_skipped=1)
+    assert sent["BatchGetItem"] == 1
+    assert stores.orders.get("A-7731").status is OrderStatus.DELIVERED  # type: ignore[union-attr]
+
+
+def test_after_a_webhook_delivery_an_import_reads_first(stores: Stores) -> None:
+    """A receipt says webhooks deliver changes: one may be newer than the file."""
+    WebhookReceiptStore(stores.client, stores.table).record(
+        "shopify", "d-1", datetime(2026, 11, 24, 18, tzinfo=UTC)
+    )
+    sent = calls(stores.client)
+
+    shop = ShopStore(stores.client, stores.table)
+    records = [customer(), order()]
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
+
+    assert sent["Scan"] == 1 and sent["BatchGetItem"] == 1
+
+
+def test_a_table_the_scan_cannot_cover_is_read_first(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The scan stops after about as many items as the import has records."""
+    monkeypatch.setattr(shop_module, "SCAN_PAGE", 2)
+    for n in range(5):
+        stores.client.put_item(
+            TableName=stores.table, Item={"PK": {"S": f"AGENT#{n}"}, "SK": {"S": "PROFILE"}}
+        )
+    sent = calls(stores.client)
+
+    shop = ShopStore(stores.client, stores.table)
+    records = [customer(), order()]
+    assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
+
+    assert sent["Scan"] == 1 and sent["BatchGetItem"] == 1
+
+
+def test_credentials_that_may_not_scan_read_first(stores: Stores) -> None:
+    """Credentials for the shop's items alone (as the webhooks' role) may not scan."""
+
+    def refuse(**_: Any) -> None:
+        raise ClientError({"Error": {"Code": "AccessDeniedException"}}, "Scan")
+
+    stores.client.meta.events.register("before-call.dynamodb.Scan", refuse)
+    sent = calls(stores.client)
+    shop = ShopStore(stores.client, stores.table)
+
+    try:
+        records = [customer(), order()]
+        assert shop.upsert(records, may_be_first_load=True) == UpsertCounts(written=2)
+    finally:
+        stores.client.meta.events.unregister("before-call.dynamodb.Scan", refuse)
+
+    assert sent["BatchGetItem"] == 1 and sent["BatchWriteItem"] == 1

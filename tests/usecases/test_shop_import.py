@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,8 +17,11 @@ import pytest
 
 from skill.__main__ import main
 from skill.config import Settings
+from skill.rules.shop_records import parse_record
 from skill.storage import Stores
-from skill.usecases.shop_import import import_command
+from skill.storage.client import admin_client
+from skill.storage.shop import ShopStore, UpsertCounts
+from skill.usecases.shop_import import import_command, run_import
 from tests.alexa import Conversation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -291,3 +295,29 @@ def test_a_terminal_sees_the_progress_and_then_only_the_summary(
     # Redrawn on one line, then wiped, so the terminal is left with the summary alone.
     assert err.getvalue() == "\rimporting 2 of 2 records (100%)\r\033[K"
     assert out.getvalue().startswith("imported 1 order and 1 customer in ")
+
+
+def test_a_first_import_writes_unread_and_the_next_keeps_a_webhooks_newer_change(
+    settings: Settings, stores: Stores, tmp_path: Path
+) -> None:
+    client = admin_client(settings, local=True, bulk=True)
+    sent: Counter[str] = Counter()
+    client.meta.events.register(
+        "before-call.dynamodb", lambda model, **_: sent.update([model.name])
+    )
+    store = ShopStore(client, stores.table, workers=1)
+    path = jsonl(tmp_path, ROBIN, SHIPPED)
+
+    first = run_import(path, store)
+
+    assert first.counts == UpsertCounts(written=2)
+    assert sent == Counter(Scan=1, BatchWriteItem=1)
+    # Then a webhook stores the order delivered: the file's shipped state is older.
+    delivered = {**SHIPPED, "status": "delivered", "delivered_at": "2026-11-22T16:00:00Z"}
+    store.upsert_one(parse_record({**delivered, "updated_at": "2026-11-22T16:05:00Z"}))
+
+    again = run_import(path, store)
+
+    assert again.counts == UpsertCounts(unchanged=1, older_skipped=1)
+    order = stores.orders.get("5001")
+    assert order is not None and order.status.value == "delivered"
