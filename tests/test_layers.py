@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "handlers": {"records", "rules", "shared", "storage", "adapters", "usecases"},
     "console": {"records", "rules", "shared", "storage", "adapters", "usecases"},
     "app": {"records", "rules", "shared", "storage", "adapters", "usecases", "handlers"},
+    # The MCP server for AI assistants: the use-cases as tools; the call back's views.
+    "assistants": {"records", "rules", "shared", "storage", "adapters", "usecases", "handlers"},
     # The web service serves the skill and the console; `serve --demo` starts the demo.
     "web": {
         "records",
@@ -50,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
         "handlers",
         "console",
         "app",
+        "assistants",
         "devtools",
     },
     "main": {
@@ -63,6 +66,7 @@ ALLOWED: dict[str, set[str]] = {
         "console",
         "app",
         "web",
+        "assistants",
         "devtools",
     },
     "devtools": {
@@ -76,6 +80,7 @@ ALLOWED: dict[str, set[str]] = {
         "console",
         "app",
         "web",
+        "assistants",
         "devtools",
     },
 }
@@ -89,6 +94,9 @@ OWNED_BY = {
     # clients; the entries make clients, and the demo its table.
     "boto3": {"storage", "adapters", "web", "main", "devtools"},
     "botocore": {"storage", "adapters", "web", "main", "devtools"},
+    # The MCP SDK (and its ASGI world) serves the assistants' endpoint only.
+    "mcp": {"assistants"},
+    "starlette": {"assistants"},
 }
 
 
@@ -157,7 +165,7 @@ def test_the_lambda_entries_import_no_web_console_or_tools() -> None:
     ):
         for imported in imports(ROOT / entry):
             assert not imported.startswith(
-                ("skill.web", "skill.console", "skill.devtools", "flask")
+                ("skill.web", "skill.console", "skill.devtools", "skill.assistants", "flask")
             ), (entry, imported)
 
 
