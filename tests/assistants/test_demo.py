@@ -8,6 +8,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -40,9 +41,13 @@ TOOLS = {
 
 
 @pytest.fixture(scope="module")
-def base(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mcp-demo") / "output.log"
+
+
+@pytest.fixture(scope="module")
+def base(log: Path) -> Iterator[str]:
     port = free_port()
-    log = tmp_path_factory.mktemp("mcp-demo") / "output.log"
     # A Monday afternoon, whatever day the tests run on: the team is on duty.
     command = [sys.executable, "-m", "skill", "serve", "--demo", "--port", str(port)]
     command += ["--clock", MOMENT.isoformat()]
@@ -279,3 +284,26 @@ def test_get_is_not_a_stream_here(url: str) -> None:
         urllib.request.urlopen(request, timeout=5)
     refused.value.close()
     assert refused.value.code == 405
+
+
+# Said to the tools above, or on file for Alex; the words of the team's printed
+# notifications ([notify ...] lines, the demo's stand-in for SNS) are not log lines.
+PERSONAL = [
+    "the lid is cracked",
+    "my shoes are late",
+    "555 0142",
+    "alex@example.com",
+    "10115",
+    "c-alex",
+    "c-sam",
+    "demo-alex",
+    "demo-sam",
+]
+
+
+def test_the_log_lines_hold_no_personal_data(log: Path) -> None:
+    """Last in this module: every exchange above has been logged by now."""
+    lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
+
+    assert any("rejected arguments" in line for line in lines)
+    assert [line for line in lines if any(value in line for value in PERSONAL)] == []
