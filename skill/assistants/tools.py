@@ -138,6 +138,10 @@ class PromiseFacts(BaseModel):
 class RemedyResult(BaseModel):
     promise: PromiseFacts
     new: bool = Field(description="False: a retry, or the complaint was settled before")
+    retry: bool = Field(
+        default=False,
+        description="True: this idempotency key's own earlier request granted it",
+    )
     text: str
 
 
@@ -358,7 +362,8 @@ class Assistant:
         stored = self.stores.complaints.get(complaint.complaint_id)
         if stored is not None and stored[1] is not None:
             # Granted before: the same promise, never a second one.
-            return self._granted(stored[1], [order], today, new=False)
+            granted = self._granted(stored[1], [order], today, new=False)
+            return granted.model_copy(update={"retry": offer.chosen_with == idempotency_key})
         if stored is not None:
             raise Refusal("This complaint is with our service team already; they will decide.")
         kind = RemedyKind(remedy)

@@ -167,7 +167,19 @@ def test_a_complaint_gets_the_policys_remedies_and_the_choice_is_granted_once(ur
     assert promise["due"] == "2026-11-26" and promise["state"] == "promised"
     assert granted.structured_content["new"] is True  # type: ignore[index]
     assert again.structured_content["new"] is False  # type: ignore[index]
+    assert again.structured_content["retry"] is True  # type: ignore[index]
     assert again.structured_content["promise"] == promise  # type: ignore[index]
+    # Another request for the same complaint: the same promise, not a second one.
+    other = call(
+        url,
+        "demo-alex",
+        "choose_remedy",
+        complaint_id=complaint["complaint_id"],
+        remedy="replacement",
+        idempotency_key="another",
+    )
+    assert other.structured_content["promise"] == promise  # type: ignore[index]
+    assert other.structured_content["retry"] is False  # type: ignore[index]
     promises = call(url, "demo-alex", "list_promises").structured_content["promises"]  # type: ignore[index]
     assert promises == [promise]
     # A second complaint about the order goes to people: the policy's one per order.
