@@ -156,6 +156,13 @@ def test_each_module_imports_only_the_layers_below(path: Path) -> None:
     assert not wrong, f"{name} ({layer}) imports " + ", ".join(sorted(wrong))
 
 
+def test_the_mcp_entry_imports_no_web_console_voice_or_tools() -> None:
+    for imported in imports(ROOT / "mcp_function.py"):
+        assert not imported.startswith(
+            ("skill.web", "skill.console", "skill.devtools", "skill.app", "flask", "ask_sdk")
+        ), imported
+
+
 def test_the_lambda_entries_import_no_web_console_or_tools() -> None:
     for entry in (
         "lambda_function.py",
