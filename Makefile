@@ -81,6 +81,11 @@ setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) $(FAKETIME
 run: $(VENV)/.installed
 	$(PY) -m skill serve --demo
 
+# With `make run` going: an MCP client lists the tools and asks them for demo-alex.
+.PHONY: mcp-demo
+mcp-demo: $(VENV)/.installed
+	$(PY) -m skill.devtools.demo.assistant
+
 # Everything, as CI runs it: the checks, the whole suite, then the time-sensitive tests
 # again at the instants that used to break them (see test-clock).
 test: setup lint typecheck

@@ -94,8 +94,8 @@ OWNED_BY = {
     # clients; the entries make clients, and the demo its table.
     "boto3": {"storage", "adapters", "web", "main", "devtools"},
     "botocore": {"storage", "adapters", "web", "main", "devtools"},
-    # The MCP SDK (and its ASGI world) serves the assistants' endpoint only.
-    "mcp": {"assistants"},
+    # The MCP SDK (and its ASGI world) serves the assistants' endpoint; the demo's client.
+    "mcp": {"assistants", "devtools"},
     "starlette": {"assistants"},
 }
 

@@ -298,6 +298,20 @@ def test_get_is_not_a_stream_here(url: str) -> None:
     assert refused.value.code == 405
 
 
+def test_make_mcp_demo_shows_the_delay_first_and_the_call_back_that_voice_then_tells(
+    url: str, base: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skill.devtools.demo.assistant import main
+
+    main([url, "demo-alex"])
+
+    shown = capsys.readouterr().out
+    assert shown.startswith("tools: list_orders, get_order_status,")
+    assert "list_orders:\n  Order 1003, your running shoes, is late" in shown
+    assert "request_callback:\n  " in shown and "Maria" in shown.split("request_callback:")[1]
+    assert "Maria" in voice(base, "CallbackStatusIntent", "demo-alex")
+
+
 # Said to the tools above, or on file for Alex; the words of the team's printed
 # notifications ([notify ...] lines, the demo's stand-in for SNS) are not log lines.
 PERSONAL = [
