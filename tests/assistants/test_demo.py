@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.alexa import envelope, intent_request, parse_reply
+from tests.alexa import EVENTS, envelope, intent_request, parse_reply
 from tests.assistants.client import (
     INITIALIZE,
     MCP_HEADERS,
@@ -309,7 +309,15 @@ def test_make_mcp_demo_shows_the_delay_first_and_the_call_back_that_voice_then_t
     assert shown.startswith("tools: list_orders, get_order_status,")
     assert "list_orders:\n  Order 1003, your running shoes, is late" in shown
     assert "request_callback:\n  " in shown and "Maria" in shown.split("request_callback:")[1]
-    assert "Maria" in voice(base, "CallbackStatusIntent", "demo-alex")
+    # docs/mcp.md: the voice skill asked with the ready request file tells the same call.
+    request = urllib.request.Request(
+        base + "/alexa",
+        data=(EVENTS / "callback_status_linked.json").read_bytes(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        heard = parse_reply(answer.status, json.loads(answer.read())).speech or ""
+    assert "Maria" in heard
 
 
 # Said to the tools above, or on file for Alex; the words of the team's printed
@@ -327,8 +335,9 @@ PERSONAL = [
 ]
 
 
-def test_the_log_lines_hold_no_personal_data(log: Path) -> None:
+def test_the_log_lines_hold_no_personal_data(log: Path, url: str) -> None:
     """Last in this module: every exchange above has been logged by now."""
+    call(url, "demo-alex", "file_complaint", order_number="1001", problem="the lid is cracked")
     lines = [line for line in log.read_text().splitlines() if line.startswith("{")]
 
     assert any("rejected arguments" in line for line in lines)
