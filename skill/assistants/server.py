@@ -43,12 +43,6 @@ PATH = "/mcp"
 # The paths the web service hands to this app.
 PREFIXES = (PATH, "/.well-known/oauth-protected-resource")
 
-NEEDS_CUSTOMER = (
-    "This needs the customer's own account: please link the Menschmoment account "
-    "(sign in with the shop) and try again."
-)
-STORAGE_DOWN = "I can't reach our records just now, so nothing was changed. Please try again."
-
 Result = TypeVar("Result", bound=BaseModel)
 
 READ = ToolAnnotations(
@@ -84,18 +78,18 @@ def _refused(message: str) -> CallToolResult:
     return CallToolResult(content=[TextContent(type="text", text=message)], is_error=True)
 
 
-async def _for_customer(work: Callable[[str], BaseModel]) -> CallToolResult:
+async def _for_customer(assistant: Assistant, work: Callable[[str], BaseModel]) -> CallToolResult:
     """Run ``work`` for the token's customer on a worker thread (its clients block)."""
     customer = current_customer()
     if customer is None:
-        return _refused(NEEDS_CUSTOMER)
+        return _refused(assistant.refusal("needs_customer").message)
     try:
         result = await anyio.to_thread.run_sync(functools.partial(work, customer))
     except Refusal as refusal:
         return _refused(refusal.message)
     except StorageError as error:
         log.error("tool failed on storage: %s", type(error).__name__)
-        return _refused(STORAGE_DOWN)
+        return _refused(assistant.refusal("storage_down").message)
     return _answer(result)
 
 
@@ -129,7 +123,7 @@ def build(
         annotations=READ,
     )
     async def list_orders() -> Annotated[CallToolResult, OrdersResult]:
-        return await _for_customer(assistant.list_orders)
+        return await _for_customer(assistant, assistant.list_orders)
 
     @server.tool(
         description="Status of one of the customer's orders: delayed, shipped, delivered, "
@@ -139,7 +133,9 @@ def build(
     async def get_order_status(
         order_number: OrderNumber,
     ) -> Annotated[CallToolResult, OrdersResult]:
-        return await _for_customer(lambda c: assistant.order_status(c, str(order_number)))
+        return await _for_customer(
+            assistant, lambda c: assistant.order_status(c, str(order_number))
+        )
 
     @server.tool(
         description="File a complaint about one of the customer's orders. Returns the "
@@ -161,7 +157,8 @@ def build(
         ] = "",
     ) -> Annotated[CallToolResult, ComplaintResult]:
         return await _for_customer(
-            lambda c: assistant.file_complaint(c, str(order_number), problem, description)
+            assistant,
+            lambda c: assistant.file_complaint(c, str(order_number), problem, description),
         )
 
     @server.tool(
@@ -190,7 +187,7 @@ def build(
         ],
     ) -> Annotated[CallToolResult, RemedyResult]:
         return await _for_customer(
-            lambda c: assistant.choose_remedy(c, complaint_id, remedy, idempotency_key)
+            assistant, lambda c: assistant.choose_remedy(c, complaint_id, remedy, idempotency_key)
         )
 
     @server.tool(
@@ -199,7 +196,7 @@ def build(
         annotations=READ,
     )
     async def list_promises() -> Annotated[CallToolResult, PromisesResult]:
-        return await _for_customer(assistant.list_promises)
+        return await _for_customer(assistant, assistant.list_promises)
 
     @server.tool(
         description="Book a call back from a named person of the service team. A customer "
@@ -229,7 +226,7 @@ def build(
         ] = None,
     ) -> Annotated[CallToolResult, CallbackResult]:
         return await _for_customer(
-            lambda c: assistant.request_callback(c, reason, preferred_time, channel)
+            assistant, lambda c: assistant.request_callback(c, reason, preferred_time, channel)
         )
 
     @server.tool(
@@ -238,7 +235,7 @@ def build(
         annotations=READ,
     )
     async def get_callback_status() -> Annotated[CallToolResult, CallbackResult]:
-        return await _for_customer(assistant.callback_status)
+        return await _for_customer(assistant, assistant.callback_status)
 
     @server.tool(
         description="Cancel the customer's open call back, whether booked by voice or here.",
@@ -250,7 +247,7 @@ def build(
         ),
     )
     async def cancel_callback() -> Annotated[CallToolResult, CallbackResult]:
-        return await _for_customer(assistant.cancel_callback)
+        return await _for_customer(assistant, assistant.cancel_callback)
 
     @server.tool(
         description="What the service keeps about the customer: complaints, promises, "
@@ -258,7 +255,7 @@ def build(
         annotations=READ,
     )
     async def what_do_you_know_about_me() -> Annotated[CallToolResult, DataResult]:
-        return await _for_customer(assistant.what_do_you_know)
+        return await _for_customer(assistant, assistant.what_do_you_know)
 
     @server.tool(
         description="Erase what the service keeps about the customer (open promises stay, "
@@ -273,7 +270,7 @@ def build(
     async def delete_my_data(
         confirm: Annotated[bool, Field(description="true only after the customer said yes")],
     ) -> Annotated[CallToolResult, ErasedResult]:
-        return await _for_customer(lambda c: assistant.delete_my_data(c, confirm))
+        return await _for_customer(assistant, lambda c: assistant.delete_my_data(c, confirm))
 
     security = None
     if not loopback:

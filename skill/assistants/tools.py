@@ -221,6 +221,11 @@ class Assistant:
         data.setdefault("variant", 0)
         return self.renderer.render(LOCALE, template, **data).text
 
+    def refusal(self, reason: str, /, **data: object) -> Refusal:
+        """Nothing was done, for ``reason``: the words of ``assistant_refusal``."""
+        data.setdefault("service_phone", self.settings.service_phone)
+        return Refusal(self._say("assistant_refusal", reason=reason, **data))
+
     def _today(self, now: datetime) -> date:
         return local_today(now, self.settings.time_zone_for(LOCALE))
 
@@ -235,7 +240,7 @@ class Assistant:
     def order_status(self, customer_id: str, order_number: str) -> OrdersResult:
         number = normalise_order_number(str(order_number))
         if number is None:
-            raise Refusal("That isn't an order number. Order numbers are digits, like 1003.")
+            raise self.refusal("not_an_order_number")
         now = self.clock()
         today = self._today(now)
         ranked = rank_orders(self.stores.orders.account(customer_id).orders, today)
@@ -353,10 +358,7 @@ class Assistant:
         today = self._today(now)
         offer = self.stores.complaints.offered(complaint_id.strip())
         if offer is None or offer.complaint.customer_id != customer_id:
-            raise Refusal(
-                "I can't find that complaint. It may have expired after a day: "
-                "please file it again."
-            )
+            raise self.refusal("complaint_not_found")
         complaint = offer.complaint
         order = self._own_order(customer_id, complaint.order_number or "")
         stored = self.stores.complaints.get(complaint.complaint_id)
@@ -365,14 +367,14 @@ class Assistant:
             granted = self._granted(stored[1], [order], today, new=False)
             return granted.model_copy(update={"retry": offer.chosen_with == idempotency_key})
         if stored is not None:
-            raise Refusal("This complaint is with our service team already; they will decide.")
+            raise self.refusal("with_team")
         kind = RemedyKind(remedy)
         # What may be granted is decided again now, from the stored order.
         decision = decide(self.policy, complaint.problem, order, 0, today)
         chosen = decision.remedy(kind)
         if chosen is None:
-            allowed = ", ".join(r.kind.value for r in decision.remedies) or "none"
-            raise Refusal(f"That remedy isn't available for this complaint. Possible: {allowed}.")
+            offered = [r.kind.value for r in decision.remedies]
+            raise self.refusal("remedy_not_offered", offered=offered)
         try:
             recorded = grant(
                 self.stores,
@@ -397,12 +399,9 @@ class Assistant:
                 now=now,
                 locale=LOCALE,
             )
-            raise Refusal(
-                "That is more than I may grant on my own, so our service team will decide. "
-                "I can ask someone to call you back."
-            ) from refused
+            raise self.refusal("over_limit") from refused
         if recorded.commitment is None:
-            raise Refusal("This complaint is with our service team already; they will decide.")
+            raise self.refusal("with_team")
         if recorded.new:
             self.stores.complaints.chosen(complaint.complaint_id, idempotency_key)
         return self._granted(recorded.commitment, [order], today, new=recorded.new)
@@ -448,11 +447,11 @@ class Assistant:
     def _own_order(self, customer_id: str, order_number: str) -> Order:
         number = normalise_order_number(str(order_number))
         if number is None:
-            raise Refusal("That isn't an order number. Order numbers are digits, like 1003.")
+            raise self.refusal("not_an_order_number")
         orders = self.stores.orders.account(customer_id).orders
         order = next((o for o in orders if o.number == number), None)
         if order is None:
-            raise Refusal(f"I couldn't find order {number} in your account.")
+            raise self.refusal("unknown_order", number=number)
         return order
 
     # Callbacks ---------------------------------------------------------------------
@@ -467,6 +466,8 @@ class Assistant:
         now = self.clock()
         owner = owner_of(customer_id, "")
         requested = _requested(preferred_time)
+        if requested is None:
+            raise self.refusal("unreadable_time")
         try:
             state, existing = lookup(self.stores, owner)
             if existing is not None:
@@ -481,10 +482,7 @@ class Assistant:
             chosen = "phone"
         phone = customer.phone if customer else None
         if chosen != "email" and not phone:
-            raise Refusal(
-                "I have no phone number for you, so I can't book a call back. "
-                f"Please call us on {self.settings.service_phone}."
-            )
+            raise self.refusal("no_phone")
         request = CallbackRequest(
             request_id=f"assistant-{uuid.uuid4()}",
             owner=owner,
@@ -506,10 +504,7 @@ class Assistant:
         except CallbackUnavailable as error:
             raise self._callback_failed() from error
         except LimitRefused as refused:
-            raise Refusal(
-                "You've booked as many call backs as we can take today. "
-                f"Please call us on {self.settings.service_phone}."
-            ) from refused
+            raise self.refusal("callback_limit") from refused
         if isinstance(result, OpenCallback):
             return self._callback_told(result, now, "callback_existing")
         return self._booked(result, now)
@@ -586,9 +581,7 @@ class Assistant:
 
     def delete_my_data(self, customer_id: str, confirm: bool) -> ErasedResult:
         if not confirm:
-            raise Refusal(
-                "Nothing was deleted. Ask the customer first; then call again with confirm true."
-            )
+            raise self.refusal("not_confirmed")
         erased = erase(self.stores, customer_id, None, self.clock())
         return ErasedResult(
             complaints_deleted=erased.complaints_deleted,
@@ -601,9 +594,10 @@ class Assistant:
 _DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?$", re.IGNORECASE)
 
 
-def _requested(preferred: str | None) -> Requested:
+def _requested(preferred: str | None) -> Requested | None:
     """``preferred_time``: empty or "asap", a duration ("PT2H"), or a local date and
-    time ("2026-12-01T10:00"), as the voice skill's slots would carry them."""
+    time ("2026-12-01T10:00"), as the voice skill's slots would carry them; None when
+    it is none of these."""
     said = (preferred or "").strip()
     if not said or said.lower() in ("asap", "now", "as soon as possible"):
         return Requested()
@@ -615,12 +609,7 @@ def _requested(preferred: str | None) -> Requested:
         requested = Requested.from_slots(day, clock[:5] or None)
     except ValueError:
         requested = Requested()
-    if requested.asap:
-        raise Refusal(
-            "I didn't understand the time. Give it like 2026-12-01T10:00, or PT2H for "
-            "in two hours, or leave it out for as soon as possible."
-        )
-    return requested
+    return None if requested.asap else requested
 
 
 def _order_facts(order: Order, today: date) -> OrderFacts:
