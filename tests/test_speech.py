@@ -465,6 +465,8 @@ VARIANTS: dict[str, dict[str, Data]] = {
                 "number": "1003",
                 "offered": ["shipping_refund", "voucher"],
                 "service_phone": "+1 800 555 0199",
+                "tool": "file_complaint",
+                "fields": ["order_number", "problem"],
             }
         )
         for reason in (
@@ -480,6 +482,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "needs_customer",
             "storage_down",
             "not_confirmed",
+            "bad_arguments",
         )
     },
     "ask_order_number": {

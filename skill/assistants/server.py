@@ -18,10 +18,11 @@ from typing import Annotated, Any, Literal, TypeVar
 
 import anyio
 from mcp.server.auth.settings import AuthSettings
-from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.transport_security import TransportSecuritySettings
 from mcp_types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
 from skill.assistants.auth import BearerTokens, current_customer
 from skill.assistants.tools import (
@@ -93,6 +94,29 @@ async def _for_customer(assistant: Assistant, work: Callable[[str], BaseModel]) 
     return _answer(result)
 
 
+class ToolServer(MCPServer[Any]):
+    """``MCPServer`` whose answer to arguments that do not fit a tool's schema is a
+    sentence naming the arguments (the SDK's own is pydantic's report)."""
+
+    def __init__(self, assistant: Assistant, **settings: Any) -> None:
+        super().__init__(**settings)
+        self._assistant = assistant
+
+    async def call_tool(
+        self, name: str, arguments: dict[str, Any], context: Context[Any, Any] | None = None
+    ) -> Any:
+        try:
+            return await super().call_tool(name, arguments, context)
+        except ToolError as error:
+            if not isinstance(error.__cause__, ValidationError):
+                raise
+            # Names only: the rejected values are the customer's words.
+            fields = sorted({str(e["loc"][0]) for e in error.__cause__.errors() if e["loc"]})
+            log.info("tool %s rejected arguments: %s", name, fields)
+            said = self._assistant.refusal("bad_arguments", fields=fields, tool=name)
+            return _refused(said.message)
+
+
 def build(
     assistant: Assistant,
     tokens: BearerTokens,
@@ -102,7 +126,8 @@ def build(
     loopback: bool = False,
 ) -> Endpoint:
     """The MCP endpoint at ``resource_url`` (its public URL, ending in ``/mcp``)."""
-    server: MCPServer[Any] = MCPServer(
+    server = ToolServer(
+        assistant,
         name="menschmoment",
         title="Menschmoment customer service",
         instructions=(

@@ -272,7 +272,11 @@ def test_malformed_arguments_are_a_tool_error_never_a_server_error(url: str) -> 
     ):
         result = call(url, "demo-alex", name, **arguments)
         assert result.is_error, (name, arguments)
-        assert "Traceback" not in text(result)
+        assert "Traceback" not in text(result) and "pydantic" not in text(result)
+    missing = call(url, "demo-alex", "file_complaint", order_number="1001")
+    assert (
+        text(missing) == "That didn't fit the tool file_complaint: check problem, then try again."
+    )
 
 
 def test_no_token_or_an_unknown_one_is_401_naming_the_metadata(base: str, url: str) -> None:
