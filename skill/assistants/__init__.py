@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from skill.speech import Renderer
     from skill.storage import Stores
 
+# The paths the web service hands to the MCP endpoint (skill.assistants.server).
+PREFIXES = ("/mcp", "/.well-known/oauth-protected-resource")
 # The demo's service token (client_credentials tier); the demo's customers use theirs.
 DEMO_SERVICE_TOKEN = "demo-service"  # noqa: S105 (a public demo value, loopback only)
 

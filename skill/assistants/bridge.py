@@ -28,6 +28,7 @@ AsgiApp = Callable[
     [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
     Awaitable[None],
 ]
+Lifespan = Callable[[], AbstractAsyncContextManager[Any]]
 StartResponse = Callable[[str, list[tuple[str, str]]], Any]
 
 # An MCP request is a JSON-RPC message of a few kilobytes.
@@ -55,6 +56,14 @@ class Request:
     server: tuple[str, int] | None = None
 
 
+async def _unbuilt(scope: Scope, receive: Any, send: Any) -> None:
+    raise RuntimeError("the app is built by the first request")
+
+
+def _unbuilt_lifespan() -> AbstractAsyncContextManager[Any]:
+    raise RuntimeError("the app is built by the first request")
+
+
 def _refused(status: HTTPStatus, allow: str | None = None) -> Answer:
     headers = [("content-type", "text/plain; charset=utf-8")]
     if allow:
@@ -69,22 +78,32 @@ class AsgiRunner:
     forks its workers, and a thread does not survive a fork.
     """
 
-    def __init__(
-        self, app: AsgiApp, lifespan: Callable[[], AbstractAsyncContextManager[Any]]
-    ) -> None:
+    def __init__(self, app: AsgiApp, lifespan: Lifespan) -> None:
         self._app = app
         self._lifespan = lifespan
+        self._build: Callable[[], tuple[AsgiApp, Lifespan]] | None = None
         self._lock = threading.Lock()
         self._pid: int | None = None
         self._loop = asyncio.new_event_loop()
         self._stop: asyncio.Event | None = None
         self._thread: threading.Thread | None = None
 
+    @classmethod
+    def later(cls, build: Callable[[], tuple[AsgiApp, Lifespan]]) -> AsgiRunner:
+        """A runner whose app is built by its first request: the demo starts without
+        importing the SDK, which costs a second or more of a start."""
+        runner = cls(_unbuilt, _unbuilt_lifespan)
+        runner._build = build
+        return runner
+
     def start(self) -> None:
         """Start the loop in this process, unless it runs already."""
         with self._lock:
             if self._pid == os.getpid():
                 return
+            if self._build is not None:
+                self._app, self._lifespan = self._build()
+                self._build = None
             self._loop = asyncio.new_event_loop()
             ready = threading.Event()
             failure: list[BaseException] = []

@@ -41,8 +41,6 @@ from skill.storage.errors import StorageError
 log = logging.getLogger(__name__)
 
 PATH = "/mcp"
-# The paths the web service hands to this app.
-PREFIXES = (PATH, "/.well-known/oauth-protected-resource")
 
 Result = TypeVar("Result", bound=BaseModel)
 

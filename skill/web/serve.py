@@ -22,6 +22,7 @@ from skill.storage.tables import MAIN_TABLE, create_tables
 if TYPE_CHECKING:
     from flask import Flask
 
+    from skill.assistants.server import Endpoint
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
     from skill.web.verification import RequestVerifier
 
@@ -66,12 +67,23 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
         shopify_webhook_secret=WEBHOOK_KEY, orders_webhook_secret=WEBHOOK_KEY
     )
     webhooks = webhooks_for(signed, stores, clock)
-    # The MCP endpoint takes the demo's customer tokens (demo-alex ...) as bearer tokens.
-    assistants = endpoint_for(
-        settings, stores, renderer, clock, policy, TokenTableIdentity(stores.tokens), demo=True
-    )
+
+    # The MCP endpoint takes the demo's customer tokens (demo-alex ...) as bearer tokens;
+    # built by its first request, so a demo that is never asked does not load the SDK.
+    def assistants() -> Endpoint:
+        built = endpoint_for(
+            settings, stores, renderer, clock, policy, TokenTableIdentity(stores.tokens), demo=True
+        )
+        if built is None:  # only offered with a resource URL, below
+            raise ConfigurationError("MCP_RESOURCE_URL is unset")
+        return built
+
     app = create_app(
-        skill, verifier=None, console=console, webhooks=webhooks, assistants=assistants
+        skill,
+        verifier=None,
+        console=console,
+        webhooks=webhooks,
+        assistants=assistants if settings.mcp_resource_url else None,
     )
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
