@@ -81,6 +81,11 @@ setup: $(VENV)/.installed node_modules/.package-lock.json $(CHROMIUM) $(FAKETIME
 run: $(VENV)/.installed
 	$(PY) -m skill serve --demo
 
+# With `make run` going: an MCP client lists the tools and asks them for demo-alex.
+.PHONY: mcp-demo
+mcp-demo: $(VENV)/.installed
+	$(PY) -m skill.devtools.demo.assistant
+
 # Everything, as CI runs it: the checks, the whole suite, then the time-sensitive tests
 # again at the instants that used to break them (see test-clock).
 test: setup lint typecheck
@@ -118,7 +123,8 @@ bench: $(VENV)/.installed
 # The deployment artifact and template, offline: no AWS account or credentials. pip
 # fetches the Lambda platform's wheels (arm64, CPython 3.13) of deploy/requirements.txt;
 # deploy/artifact.py zips what the functions import of them with our code (at most 4 MB,
-# tests/deploy/test_packaged.py), the webhooks function's into build/webhooks.zip; osls
+# tests/deploy/test_packaged.py), the webhooks function's into build/webhooks.zip, the MCP
+# function's, with the SDK of deploy/requirements-mcp.txt, into build/mcp.zip; osls
 # writes the CloudFormation template to .serverless/. The skill id here is a stand-in:
 # `osls deploy` gets the real one.
 OSLS := node_modules/.bin/osls
@@ -129,9 +135,10 @@ LAMBDA_WHEELS := --platform manylinux2014_aarch64 --only-binary=:all: --python-v
 	--implementation cp --no-deps --no-compile
 
 package: setup
-	rm -rf build/vendor build/menschmoment.zip build/webhooks.zip .serverless
+	rm -rf build/vendor build/vendor-mcp build/menschmoment.zip build/webhooks.zip build/mcp.zip .serverless
 	$(PY) -m pip install --quiet $(LAMBDA_WHEELS) --target build/vendor -r deploy/requirements.txt
-	$(PY) -m deploy.artifact build/vendor build/menschmoment.zip
+	$(PY) -m pip install --quiet $(LAMBDA_WHEELS) --target build/vendor-mcp -r deploy/requirements-mcp.txt
+	$(PY) -m deploy.artifact build/vendor build/menschmoment.zip build/vendor-mcp
 	$(OSLS) package --stage $(STAGE) --region $(REGION) --param skillId=$(SKILL_ID)
 
 # cfn-lint reads .cfnlintrc.yaml: the template `make package` wrote.

@@ -2,13 +2,14 @@
 
     python -m bench.run [--cold-starts N] [--turns N] [--seconds N] [--rounds N]
                         [--customers N] [--load-seconds N] [--import-orders N]
+                        [--mcp-calls N]
 
 Each figure comes from its own module: ``bench/lambda_process.py`` (cold start, warm
 turns and their DynamoDB requests, memory, a table that never answers),
 ``bench/package.py`` (deployment package), ``bench/web.py`` (requests per second) and
 ``bench/load.py`` (simulated customers), ``bench/shop_import.py`` (import of a shop's
-records). A new figure adds its rows here, so the table
-stays one table.
+records), ``bench/mcp.py`` (an MCP tool through the web service). A new figure adds its
+rows here, so the table stays one table.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import gunicorn
 
-from bench import lambda_process, load, package, shop_import, web
+from bench import lambda_process, load, mcp, package, shop_import, web
 from skill.config import Settings
 from skill.storage.deadline import ALEXA_WAITS, turn_time_bound
 
@@ -227,6 +228,21 @@ def import_rows(result: shop_import.Result) -> list[Row]:
     ]
 
 
+def mcp_rows(result: mcp.Result) -> list[Row]:
+    tool, voice = result.tool, result.voice
+    return [
+        (
+            f"MCP get_order_status via the web service, ms p50 / p95 of {len(tool)} "
+            f"(baseline: the voice turn)",
+            p50_p95(tool),
+            p50_p95(voice),
+            f"{lambda_process.percentile(tool, 0.5) / lambda_process.percentile(voice, 0.5):.2f}",
+            "",
+            "",
+        )
+    ]
+
+
 def print_table(rows: list[Row]) -> None:
     widths = [max(len(row[column]) for row in rows) for column in range(len(HEADER))]
     for number, row in enumerate(rows):
@@ -244,6 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--customers", type=int, default=50, help="simulated customers")
     parser.add_argument("--load-seconds", type=float, default=60.0, help="length of the load")
     parser.add_argument("--import-orders", type=int, default=100_000, help="0: no import")
+    parser.add_argument("--mcp-calls", type=int, default=200, help="0: no MCP figure")
     args = parser.parse_args(argv)
 
     rows: list[Row] = [HEADER]
@@ -257,6 +274,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"load problem: {problem}")
     if args.import_orders > 0:
         rows += import_rows(shop_import.run(args.import_orders))
+    if args.mcp_calls > 0:
+        rows += mcp_rows(mcp.run(args.mcp_calls))
 
     connections = web.WORKERS * web.THREADS_PER_WORKER
     print(f"machine: {machine()}")

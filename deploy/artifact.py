@@ -1,13 +1,14 @@
 """The deployment artifacts: reproducible zips, one for the skill, the notifier and the
-sweep, and one for the webhooks function (:data:`ARTIFACTS`), so neither carries the
-other's code.
+sweep, one for the webhooks function and one for the MCP function (:data:`ARTIFACTS`),
+so none carries another's code.
 
-``python -m deploy.artifact VENDOR_DIR OUT_ZIP`` (``make package`` runs it after pip
-has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR) writes OUT_ZIP
-and, beside it, ``webhooks.zip``; each holds:
+``python -m deploy.artifact VENDOR_DIR OUT_ZIP [MCP_VENDOR_DIR]`` (``make package`` runs
+it after pip has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR,
+and those of ``deploy/requirements-mcp.txt`` into MCP_VENDOR_DIR) writes OUT_ZIP and,
+beside it, ``webhooks.zip`` and (with MCP_VENDOR_DIR) ``mcp.zip``; each holds:
 
     its entries    lambda_function.py, notifier_function.py, overdue_function.py;
-                   or webhooks_function.py
+                   or webhooks_function.py; or mcp_function.py
     skill/         the modules its entries import (not the web service, the demo and
                    the command line, which no function imports)
     templates/     speech (and any page templates: small, and read by name), and
@@ -47,6 +48,8 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = {
     "menschmoment.zip": ("lambda_function.py", "notifier_function.py", "overdue_function.py"),
     "webhooks.zip": ("webhooks_function.py",),
+    # The MCP SDK and its libraries (pydantic, starlette, ...) ship in this zip only.
+    "mcp.zip": ("mcp_function.py",),
 }
 ENTRIES = tuple(entry for entries in ARTIFACTS.values() for entry in entries)
 TREES = ("skill", "templates", "policy")
@@ -269,13 +272,21 @@ def build(
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m deploy.artifact VENDOR_DIR OUT_ZIP", file=sys.stderr)
+    if len(argv) not in (2, 3):
+        print(
+            "usage: python -m deploy.artifact VENDOR_DIR OUT_ZIP [MCP_VENDOR_DIR]",
+            file=sys.stderr,
+        )
         return 2
     vendor, main_zip = Path(argv[0]), Path(argv[1])
     for name, entries in ARTIFACTS.items():
         out = main_zip if name == "menschmoment.zip" else main_zip.with_name(name)
-        size = build(vendor, out, entries=entries)
+        source = vendor
+        if name == "mcp.zip":
+            if len(argv) < 3:
+                continue
+            source = Path(argv[2])
+        size = build(source, out, entries=entries)
         with zipfile.ZipFile(out) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
             count = len(archive.infolist())

@@ -24,6 +24,10 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parent.parent
 LOCK = ROOT / "requirements" / "dev.txt"
 REQUIREMENTS = ROOT / "deploy" / "requirements.txt"
+# The MCP function's package (mcp_function.py) has its own: the skill's runtime
+# dependencies and the MCP SDK's, with cryptography for the tokens' RS256 and ES256.
+MCP_REQUIREMENTS = ROOT / "deploy" / "requirements-mcp.txt"
+MCP_ROOTS = ("mcp", "cryptography")
 # What python3.13 on Lambda (arm64) looks like to environment markers.
 LAMBDA = {
     "python_version": "3.13",
@@ -76,11 +80,11 @@ def read_lock(path: Path) -> dict[str, tuple[str, list[str]]]:
     return entries
 
 
-def runtime_names() -> set[str]:
+def runtime_names(extra: tuple[str, ...] = ()) -> set[str]:
     """The runtime dependencies and theirs, as installed, less the runtime's own SDK and
-    what only the build needs."""
+    what only the build needs; with ``extra``, those packages and theirs too."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    wanted = [Requirement(text) for text in project["dependencies"]]
+    wanted = [Requirement(text) for text in [*project["dependencies"], *extra]]
     todo = [r.name for r in wanted if r.marker is None or r.marker.evaluate(LAMBDA)]
     needed: set[str] = set()
     while todo:
@@ -110,14 +114,18 @@ def render(lock: dict[str, tuple[str, list[str]]], names: set[str]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    text = render(read_lock(LOCK), runtime_names())
-    if "--check" in argv:
-        current = REQUIREMENTS.read_text(encoding="utf-8") == text
-        print(f"{REQUIREMENTS.name} is {'current' if current else 'stale: run make lock'}")
-        return 0 if current else 1
-    REQUIREMENTS.write_text(text, encoding="utf-8")
-    print(f"wrote {REQUIREMENTS.relative_to(ROOT)}")
-    return 0
+    lock = read_lock(LOCK)
+    stale = 0
+    for path, extra in ((REQUIREMENTS, ()), (MCP_REQUIREMENTS, MCP_ROOTS)):
+        text = render(lock, runtime_names(extra))
+        if "--check" in argv:
+            current = path.exists() and path.read_text(encoding="utf-8") == text
+            print(f"{path.name} is {'current' if current else 'stale: run make lock'}")
+            stale += not current
+            continue
+        path.write_text(text, encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

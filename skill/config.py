@@ -37,6 +37,11 @@ ORDERS_WEBHOOK_SECRET  the secret that signs ``POST /webhooks/orders``; unset: 4
 SHOPIFY_WEBHOOK_SECRET_PARAMETER, ORDERS_WEBHOOK_SECRET_PARAMETER
                        (the webhooks Lambda) SSM SecureString parameters holding the
                        secrets, read once at cold start
+MCP_RESOURCE_URL       the public https URL of the MCP endpoint (``…/mcp``): the
+                       resource its tokens are for; unset: no MCP endpoint
+MCP_AUTHORIZATION_SERVER  the OAuth authorization server (issuer) that signs them
+MCP_JWKS_URL           its JSON Web Key Set; unset: tokens are checked at USERINFO_URL
+MCP_AUDIENCE           the ``aud`` (or Cognito ``client_id``) a JWT must carry
 =====================  ==========================================================
 """
 
@@ -122,6 +127,11 @@ class Settings:
     orders_webhook_secret: str | None = None
     shopify_webhook_secret_parameter: str | None = None
     orders_webhook_secret_parameter: str | None = None
+    # The MCP endpoint for AI assistants (skill.assistants): an OAuth resource server.
+    mcp_resource_url: str | None = None
+    mcp_authorization_server: str | None = None
+    mcp_jwks_url: str | None = None
+    mcp_audience: str | None = None
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
     service_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(SERVICE_TIME_ZONES))
 
@@ -166,6 +176,10 @@ class Settings:
             orders_webhook_secret=text("ORDERS_WEBHOOK_SECRET", None),
             shopify_webhook_secret_parameter=text("SHOPIFY_WEBHOOK_SECRET_PARAMETER", None),
             orders_webhook_secret_parameter=text("ORDERS_WEBHOOK_SECRET_PARAMETER", None),
+            mcp_resource_url=text("MCP_RESOURCE_URL", None),
+            mcp_authorization_server=text("MCP_AUTHORIZATION_SERVER", None),
+            mcp_jwks_url=text("MCP_JWKS_URL", None),
+            mcp_audience=text("MCP_AUDIENCE", None),
         ).validate()
 
     def validate(self) -> Settings:

@@ -39,6 +39,8 @@ ALLOWED: dict[str, set[str]] = {
     "handlers": {"records", "rules", "shared", "storage", "adapters", "usecases"},
     "console": {"records", "rules", "shared", "storage", "adapters", "usecases"},
     "app": {"records", "rules", "shared", "storage", "adapters", "usecases", "handlers"},
+    # The MCP server for AI assistants: the use-cases as tools; the call back's views.
+    "assistants": {"records", "rules", "shared", "storage", "adapters", "usecases", "handlers"},
     # The web service serves the skill and the console; `serve --demo` starts the demo.
     "web": {
         "records",
@@ -50,6 +52,7 @@ ALLOWED: dict[str, set[str]] = {
         "handlers",
         "console",
         "app",
+        "assistants",
         "devtools",
     },
     "main": {
@@ -63,6 +66,7 @@ ALLOWED: dict[str, set[str]] = {
         "console",
         "app",
         "web",
+        "assistants",
         "devtools",
     },
     "devtools": {
@@ -76,6 +80,7 @@ ALLOWED: dict[str, set[str]] = {
         "console",
         "app",
         "web",
+        "assistants",
         "devtools",
     },
 }
@@ -89,6 +94,9 @@ OWNED_BY = {
     # clients; the entries make clients, and the demo its table.
     "boto3": {"storage", "adapters", "web", "main", "devtools"},
     "botocore": {"storage", "adapters", "web", "main", "devtools"},
+    # The MCP SDK (and its ASGI world) serves the assistants' endpoint; the demo's client.
+    "mcp": {"assistants", "devtools"},
+    "starlette": {"assistants"},
 }
 
 
@@ -148,6 +156,13 @@ def test_each_module_imports_only_the_layers_below(path: Path) -> None:
     assert not wrong, f"{name} ({layer}) imports " + ", ".join(sorted(wrong))
 
 
+def test_the_mcp_entry_imports_no_web_console_voice_or_tools() -> None:
+    for imported in imports(ROOT / "mcp_function.py"):
+        assert not imported.startswith(
+            ("skill.web", "skill.console", "skill.devtools", "skill.app", "flask", "ask_sdk")
+        ), imported
+
+
 def test_the_lambda_entries_import_no_web_console_or_tools() -> None:
     for entry in (
         "lambda_function.py",
@@ -157,7 +172,7 @@ def test_the_lambda_entries_import_no_web_console_or_tools() -> None:
     ):
         for imported in imports(ROOT / entry):
             assert not imported.startswith(
-                ("skill.web", "skill.console", "skill.devtools", "flask")
+                ("skill.web", "skill.console", "skill.devtools", "skill.assistants", "flask")
             ), (entry, imported)
 
 

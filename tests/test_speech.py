@@ -458,6 +458,33 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
 # Realistic data for each template, as the handlers pass it (by language, for items).
 VARIANTS: dict[str, dict[str, Data]] = {
     "anything_else": {"plain": lambda lang: {}},
+    "assistant_refusal": {
+        reason: (
+            lambda lang, reason=reason: {
+                "reason": reason,
+                "number": "1003",
+                "offered": ["shipping_refund", "voucher"],
+                "service_phone": "+1 800 555 0199",
+                "tool": "file_complaint",
+                "fields": ["order_number", "problem"],
+            }
+        )
+        for reason in (
+            "not_an_order_number",
+            "unknown_order",
+            "complaint_not_found",
+            "with_team",
+            "remedy_not_offered",
+            "over_limit",
+            "no_phone",
+            "callback_limit",
+            "unreadable_time",
+            "needs_customer",
+            "storage_down",
+            "not_confirmed",
+            "bad_arguments",
+        )
+    },
     "ask_order_number": {
         "first": lambda lang: {"retry": False},
         "retry": lambda lang: {"retry": True},

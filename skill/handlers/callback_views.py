@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from skill.records import Agent, Callback
 from skill.rules.callbacks import last_digits
@@ -19,6 +19,13 @@ from skill.usecases.callbacks import open_callback, owner_of, still_open
 if TYPE_CHECKING:
     from skill.handlers.turn import Turn
     from skill.storage.orders import Account
+
+
+class Moment(Protocol):
+    """What a view needs of the turn: its time (the assistants' endpoint has no turn)."""
+
+    @property
+    def now(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,7 @@ class CallView:
     continuity: bool = False
 
 
-def call_time(turn: Turn, at: datetime, asap: bool, time_zone: str) -> CallTime:
+def call_time(turn: Moment, at: datetime, asap: bool, time_zone: str) -> CallTime:
     local = at.astimezone(zone(time_zone))
     minutes = max(0, round((at - turn.now).total_seconds() / 60))
     today = turn.now.astimezone(zone(time_zone)).date()
@@ -58,7 +65,7 @@ def call_time(turn: Turn, at: datetime, asap: bool, time_zone: str) -> CallTime:
 
 
 def view(
-    turn: Turn, callback: Callback, agent: Agent | None, *, continuity: bool = False
+    turn: Moment, callback: Callback, agent: Agent | None, *, continuity: bool = False
 ) -> CallView:
     """The callback as templates speak it; ``agent`` is None if they left the team since."""
     return CallView(

@@ -8,6 +8,10 @@ Items::
     (open promises also carry GSI2PK=PROMISES  GSI2SK=<due>#<id>: the team's overview,
     see :mod:`.promises`, where agents make and keep promises)
 
+    PK=COMPLAINT#<id>  SK=OFFER        GSI1PK=CUSTOMER#<id>  GSI1SK=OFFER#<created>#<id>
+                       expires_at: a complaint whose remedies an assistant was told,
+                       until the customer chooses one (a request of its own); a day
+
 A complaint and its commitment are written in one transaction, each on condition that
 it does not exist yet. The complaint id is derived from the conversation, so a retried
 request or a second "yes" hits the same keys and stores nothing new: :meth:`record` then
@@ -33,9 +37,9 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
-from skill.storage.codec import from_item, key
+from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, StorageError, translated
-from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK
+from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK, TTL_ATTRIBUTE
 from skill.storage.transaction import ABSENT, Put, Write, transact
 
 if TYPE_CHECKING:
@@ -48,6 +52,15 @@ class Recorded:
     commitment: Commitment | None
     # False when an earlier attempt had stored it already (a retry, a repeated "yes").
     new: bool
+
+
+@dataclass(frozen=True)
+class Offer:
+    """A complaint whose remedies were told and not chosen yet."""
+
+    complaint: Complaint
+    # The idempotency key of the choice that granted it, once one did.
+    chosen_with: str | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +250,65 @@ class ComplaintStore:
         return History(complaints, commitments)
 
     @translated()
+    def offer(self, complaint: Complaint, expires: datetime) -> None:
+        """Keep a complaint whose remedies were told, until one is chosen (or it expires).
+
+        Offered again (the same complaint id), it is replaced: the customer's latest words.
+        """
+        values = complaint_values(complaint)
+        values.update(
+            {
+                "SK": "OFFER",
+                "kind": "offer",
+                GSI1SK: f"OFFER#{complaint.created_at.isoformat()}#{complaint.complaint_id}",
+                TTL_ATTRIBUTE: int(expires.timestamp()),
+            }
+        )
+        self._client.put_item(TableName=self._table, Item=to_item(values))
+
+    @translated()
+    def offered(self, complaint_id: str) -> Offer | None:
+        answer = self._client.get_item(
+            TableName=self._table, Key=key(complaint_pk(complaint_id), "OFFER"), ConsistentRead=True
+        )
+        if "Item" not in answer:
+            return None
+        values = from_item(answer["Item"])
+        return Offer(complaint_from(values), values.get("chosen_with"))
+
+    @translated()
+    def chosen(self, complaint_id: str, idempotency_key: str) -> None:
+        """Note which request's key granted the offered complaint."""
+        self._client.update_item(
+            TableName=self._table,
+            Key=key(complaint_pk(complaint_id), "OFFER"),
+            UpdateExpression="SET chosen_with = :key",
+            ConditionExpression="attribute_exists(PK)",
+            ExpressionAttributeValues={":key": {"S": idempotency_key}},
+        )
+
+    def _forget_offers(self, customer_id: str) -> None:
+        kwargs: dict[str, Any] = {
+            "TableName": self._table,
+            "IndexName": GSI1,
+            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :offer)",
+            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
+            "ExpressionAttributeValues": {
+                ":pk": {"S": f"CUSTOMER#{customer_id}"},
+                ":offer": {"S": "OFFER#"},
+            },
+        }
+        while True:
+            page = self._client.query(**kwargs)
+            for raw in page.get("Items", []):
+                self._client.delete_item(
+                    TableName=self._table, Key={"PK": raw["PK"], "SK": raw["SK"]}
+                )
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
+    @translated()
     def forget(self, customer_id: str) -> tuple[int, int]:
         """Erase the customer's complaints; returns (deleted, kept anonymised).
 
@@ -244,6 +316,7 @@ class ComplaintStore:
         the refund is still owed. The complaint behind it keeps its problem and order
         but loses the customer's words. Everything else about them is deleted.
         """
+        self._forget_offers(customer_id)
         history = self.history(customer_id)
         open_ones = {
             c.complaint_id for c in history.commitments if c.status is CommitmentStatus.PROMISED

@@ -91,6 +91,8 @@ class CallbackRequest:
     misunderstandings: int = 0
     # The complaint this call is about, with the customer's own words.
     complaint: Complaint | None = None
+    # Why they want the call, in their own words (an assistant passes them on).
+    words: str | None = None
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,8 @@ def _context(request: CallbackRequest, continuity: bool) -> dict[str, object]:
     }
     if handover is not None:
         context["handover"] = {k: v for k, v in asdict(handover).items() if v is not None}
+    if request.words:
+        context["customer_words"] = request.words
     complaint = request.complaint
     if complaint is not None:
         context["complaint"] = {

@@ -22,6 +22,7 @@ from skill.storage.tables import MAIN_TABLE, create_tables
 if TYPE_CHECKING:
     from flask import Flask
 
+    from skill.assistants.server import Endpoint
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
     from skill.web.verification import RequestVerifier
 
@@ -40,6 +41,8 @@ class Demo:
 
 def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     """Embedded DynamoDB, fresh tables, demo data dated from today, and the app."""
+    from skill.adapters.identity import TokenTableIdentity
+    from skill.assistants import endpoint_for
     from skill.console import Console
     from skill.devtools.demo.data import WEBHOOK_KEY, seed, seed_console
     from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
@@ -64,7 +67,24 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
         shopify_webhook_secret=WEBHOOK_KEY, orders_webhook_secret=WEBHOOK_KEY
     )
     webhooks = webhooks_for(signed, stores, clock)
-    app = create_app(skill, verifier=None, console=console, webhooks=webhooks)
+
+    # The MCP endpoint takes the demo's customer tokens (demo-alex ...) as bearer tokens;
+    # built by its first request, so a demo that is never asked does not load the SDK.
+    def assistants() -> Endpoint:
+        built = endpoint_for(
+            settings, stores, renderer, clock, policy, TokenTableIdentity(stores.tokens), demo=True
+        )
+        if built is None:  # only offered with a resource URL, below
+            raise ConfigurationError("MCP_RESOURCE_URL is unset")
+        return built
+
+    app = create_app(
+        skill,
+        verifier=None,
+        console=console,
+        webhooks=webhooks,
+        assistants=assistants if settings.mcp_resource_url else None,
+    )
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
@@ -79,6 +99,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
 
     if host not in LOOPBACK:
         raise ConfigurationError("the demo trusts every request, so it only listens on loopback")
+    if not settings.mcp_resource_url:
+        settings = settings.with_changes(mcp_resource_url=f"http://{host}:{port}/mcp")
     demo = start_demo(settings, clock)
     demo.notifier.start()
     server = make_server(host, port, demo.app, threaded=True)
@@ -88,6 +110,7 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  GET  /healthz\n"
         "  GET  /console (agent console; logins maria, james, jonas, priya; see README)\n"
         f"  POST /webhooks/shopify, /webhooks/orders (signed with {WEBHOOK_KEY!r})\n"
+        "  POST /mcp     (MCP for AI assistants; bearer token demo-alex, or demo-service)\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines",
@@ -106,6 +129,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
 def production_app(settings: Settings, verifier: RequestVerifier | None = None) -> Flask:
     """The self-hosted service: skill, console and webhooks. ``verifier``: Amazon's trust
     roots and certificate downloads unless another is given (the tests' own CA)."""
+    from skill.app import default_identity
+    from skill.assistants import endpoint_for
     from skill.usecases.webhooks import webhooks_for
     from skill.web import create_app
     from skill.web.verification import RequestVerifier
@@ -119,11 +144,15 @@ def production_app(settings: Settings, verifier: RequestVerifier | None = None) 
     stores = Stores(dynamodb_client(settings), settings.table_name)
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
+    identity = default_identity(settings, stores)
     return create_app(
-        build_skill(settings, stores, renderer=renderer, policy=policy, eager=True),
+        build_skill(
+            settings, stores, identity=identity, renderer=renderer, policy=policy, eager=True
+        ),
         verifier=verifier or RequestVerifier(skill_id=settings.skill_id),
         console=Console(stores, settings, renderer, system_clock, policy),
         webhooks=webhooks_for(settings, stores, system_clock),
+        assistants=endpoint_for(settings, stores, renderer, system_clock, policy, identity),
     )
 
 

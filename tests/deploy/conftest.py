@@ -41,6 +41,8 @@ def render(service: Path, *params: str) -> dict[str, Any]:
         archive.writestr("lambda_function.py", "")
     with zipfile.ZipFile(service / "build" / "webhooks.zip", "w") as archive:
         archive.writestr("webhooks_function.py", "")
+    with zipfile.ZipFile(service / "build" / "mcp.zip", "w") as archive:
+        archive.writestr("mcp_function.py", "")
     env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
     options = [
         option for param in (f"skillId={SKILL_ID}", *params) for option in ("--param", param)

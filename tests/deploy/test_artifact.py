@@ -19,6 +19,8 @@ from deploy.artifact import ARTIFACTS, ENTRIES, LAMBDA_PYTHON, build
 from deploy.pins import (
     FROM_THE_RUNTIME,
     LOCK,
+    MCP_REQUIREMENTS,
+    MCP_ROOTS,
     REQUIREMENTS,
     canonical,
     read_lock,
@@ -323,6 +325,9 @@ def test_the_pins_are_the_locks_runtime_closure_with_its_hashes() -> None:
     for name, (version, hashes) in read_lock(REQUIREMENTS).items():
         assert lock[name] == (version, hashes)
         assert hashes, name
+    # The MCP function's: the same, with the SDK's closure.
+    assert MCP_REQUIREMENTS.read_text(encoding="utf-8") == render(lock, runtime_names(MCP_ROOTS))
+    assert {"mcp", "pydantic-core", "cryptography"} <= set(read_lock(MCP_REQUIREMENTS))
 
 
 def test_the_lock_pins_every_installed_package() -> None:

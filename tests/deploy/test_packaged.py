@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from deploy.artifact import ARTIFACTS, LAMBDA_PYTHON, build
-from deploy.pins import FROM_THE_RUNTIME
+from deploy.pins import FROM_THE_RUNTIME, MCP_REQUIREMENTS, read_lock
 from deploy.vendor import pinned, vendor_installed
 from skill.config import Settings
 from tests.alexa import NO_API, intent_request, load_event, session_ended_request
@@ -252,3 +252,49 @@ def test_the_webhooks_start_from_their_own_package_which_holds_only_their_code(
     assert "webhooks_function.py" not in skills and "skill/usecases/webhooks.py" not in skills
     assert not (webhooks_task / "lambda_function.py").exists()
     assert not (webhooks_task / "skill" / "handlers").exists()
+
+
+# The MCP function's own package: the SDK, pydantic's compiled core and cryptography
+# make it larger than the skill's, so it has a budget of its own.
+MCP_BUDGET = 16_000_000
+
+
+@pytest.fixture(scope="module")
+def mcp_package(package: Path) -> Path:
+    folder = package.parent / "mcp"
+    folder.mkdir()
+    vendor = vendor_installed(sorted(read_lock(MCP_REQUIREMENTS)), folder / "vendor")
+    build(vendor, folder / "mcp.zip", entries=ARTIFACTS["mcp.zip"])
+    return folder / "mcp.zip"
+
+
+def test_the_mcp_function_starts_from_its_own_package_within_its_budget(
+    mcp_package: Path, package: Path
+) -> None:
+    assert mcp_package.stat().st_size <= MCP_BUDGET, f"{mcp_package.stat().st_size / 1e6:.2f} MB"
+    names = set(zipfile.ZipFile(mcp_package).namelist())
+    assert "mcp/server/mcpserver/server.py" in names and "skill/assistants/server.py" in names
+    assert not [name for name in names if name.startswith(("flask/", "skill/web/"))]
+    # The skill's zip carries none of it.
+    skills = {name.split("/")[0] for name in zipfile.ZipFile(package).namelist()}
+    assert not {"mcp", "pydantic", "starlette", "mcp_function.py"} & skills
+    task = unpacked(mcp_package)
+    events = [
+        {"rawPath": "/mcp", "requestContext": {"http": {"method": "POST"}},
+         "headers": {"content-type": "application/json"}, "body": "{}",
+         "isBase64Encoded": False},
+        {"rawPath": "/.well-known/oauth-protected-resource/mcp",
+         "requestContext": {"http": {"method": "GET"}}, "headers": {}},
+    ]  # fmt: skip
+    env = {
+        "AWS_REGION": "eu-west-1",
+        "TABLE_NAME": "menschmoment-test",
+        "MCP_RESOURCE_URL": "https://abcdefghij.lambda-url.eu-west-1.on.aws/mcp",
+        "MCP_AUTHORIZATION_SERVER": "https://auth.shop.example",
+    }
+    outcome, _ = run_packaged(task, "mcp_function", events, env)
+    answers = outcome["answers"]
+    assert [answer["statusCode"] for answer in answers] == [401, 200]
+    assert "resource_metadata=" in answers[0]["headers"]["www-authenticate"]
+    assert json.loads(answers[1]["body"])["authorization_servers"] == ["https://auth.shop.example"]
+    assert not {"flask", "ask_sdk_core", "werkzeug"} & {m.split(".")[0] for m in outcome["modules"]}

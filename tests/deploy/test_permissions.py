@@ -81,6 +81,32 @@ def test_the_skill_role_covers_every_conversation_and_nothing_more(
     assert {a for a in allowed if a.startswith("dynamodb:")} == actions
 
 
+def test_the_mcp_role_covers_every_tool_and_nothing_more(
+    demo_stores: Stores, settings: Settings, actions: set[str], template: dict[str, Any]
+) -> None:
+    from skill.assistants.tools import Assistant
+    from skill.policy import load_policy
+
+    assistant = Assistant(
+        demo_stores, settings, Renderer(), fixed_clock(MOMENT), load_policy(settings.remedy_policy)
+    )
+    assistant.list_orders("c-alex")
+    assistant.order_status("c-alex", "1003")
+    filed = assistant.file_complaint("c-alex", "1001", "damaged", "the lid is cracked")
+    assistant.choose_remedy("c-alex", filed.complaint_id, "refund", "key-1")
+    assistant.file_complaint("c-alex", "1002", "late", "")
+    assistant.list_promises("c-alex")
+    assistant.request_callback("c-alex", "about my shoes", None, None)
+    assistant.callback_status("c-alex")
+    assistant.cancel_callback("c-alex")
+    assistant.what_do_you_know("c-alex")
+    assistant.delete_my_data("c-alex", confirm=True)
+
+    allowed = granted(template, "McpRole")
+    assert actions <= allowed, actions - allowed
+    assert {a for a in allowed if a.startswith("dynamodb:")} == actions
+
+
 def test_the_notifier_and_sweep_roles_cover_their_calls(
     talk: Talk, demo_stores: Stores, dynamodb: Any, actions: set[str], template: dict[str, Any]
 ) -> None:

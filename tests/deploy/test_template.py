@@ -20,7 +20,8 @@ pytestmark = pytest.mark.deploy
 
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"skill": "SkillLambdaFunction", "notifier": "NotifierLambdaFunction",
-             "overdue": "OverdueLambdaFunction", "webhooks": "WebhooksLambdaFunction"}  # fmt: skip
+             "overdue": "OverdueLambdaFunction", "webhooks": "WebhooksLambdaFunction",
+             "mcp": "McpLambdaFunction"}  # fmt: skip
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -84,7 +85,7 @@ def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_four_functions_on_python_313_arm64_each_with_its_own_role(
+def test_five_functions_on_python_313_arm64_each_with_its_own_role(
     template: dict[str, Any],
 ) -> None:
     functions = resources(template, "AWS::Lambda::Function")
@@ -97,7 +98,7 @@ def test_four_functions_on_python_313_arm64_each_with_its_own_role(
         assert props["MemorySize"] <= 256
         assert props["RuntimeManagementConfig"] == {"UpdateRuntimeOn": "FunctionUpdate"}
         roles.add(props["Role"]["Fn::GetAtt"][0])
-    assert len(roles) == 4
+    assert len(roles) == 5
     # No shared default role that every function would get.
     assert "IamRoleLambdaExecution" not in template["Resources"]
     handlers = {name: functions[logical]["Properties"]["Handler"]
@@ -107,6 +108,7 @@ def test_four_functions_on_python_313_arm64_each_with_its_own_role(
         "notifier": "notifier_function.handler",
         "overdue": "overdue_function.handler",
         "webhooks": "webhooks_function.handler",
+        "mcp": "mcp_function.handler",
     }
     for handler in handlers.values():
         assert (ROOT / f"{handler.split('.')[0]}.py").is_file()
@@ -224,6 +226,7 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
     assert granted(template, "OverdueRole") - logs == {
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
     }  # fmt: skip
+    assert granted(template, "McpRole") - logs == granted(template, "SkillRole") - logs
     assert granted(template, "WebhooksRole") - logs == {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
         "dynamodb:BatchWriteItem", "ssm:GetParameters",
@@ -321,7 +324,7 @@ def test_a_stage_deployed_again_uses_the_table_it_kept(
 
 def test_logs_are_kept_for_a_limited_time(template: dict[str, Any]) -> None:
     groups = resources(template, "AWS::Logs::LogGroup")
-    assert len(groups) == 4
+    assert len(groups) == 5
     assert all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
 
 
@@ -334,7 +337,7 @@ def test_the_team_topic_is_encrypted(template: dict[str, Any]) -> None:
 def test_the_webhooks_answer_on_a_function_url_that_the_stack_outputs(
     template: dict[str, Any],
 ) -> None:
-    [url] = resources(template, "AWS::Lambda::Url").values()
+    url = resources(template, "AWS::Lambda::Url")["WebhooksLambdaFunctionUrl"]
     # No IAM auth: Shopify cannot sign AWS requests; every route checks its HMAC instead.
     assert url["Properties"] == {
         "AuthType": "NONE",
@@ -342,6 +345,21 @@ def test_the_webhooks_answer_on_a_function_url_that_the_stack_outputs(
     }
     output = template["Outputs"]["WebhooksLambdaFunctionUrl"]["Value"]
     assert output == {"Fn::GetAtt": ["WebhooksLambdaFunctionUrl", "FunctionUrl"]}
+
+
+def test_the_mcp_function_answers_on_a_function_url_that_the_stack_outputs(
+    template: dict[str, Any],
+) -> None:
+    url = resources(template, "AWS::Lambda::Url")["McpLambdaFunctionUrl"]
+    # No IAM auth: assistants send OAuth bearer tokens, which the function checks.
+    assert url["Properties"] == {
+        "AuthType": "NONE",
+        "TargetFunctionArn": {"Fn::GetAtt": ["McpLambdaFunction", "Arn"]},
+    }
+    output = template["Outputs"]["McpLambdaFunctionUrl"]["Value"]
+    assert output == {"Fn::GetAtt": ["McpLambdaFunctionUrl", "FunctionUrl"]}
+    variables = template["Resources"]["McpLambdaFunction"]["Properties"]["Environment"]["Variables"]
+    assert {"MCP_RESOURCE_URL", "MCP_AUTHORIZATION_SERVER", "MCP_JWKS_URL"} <= set(variables)
 
 
 def test_the_webhooks_get_their_secrets_by_name_and_write_only_orders_and_receipts(

@@ -149,3 +149,20 @@ def test_feedback_holds_words_language_and_day_only(
     assert set(item) == {"PK", "SK", "kind", "text", "language", "day"}
     assert stores.feedback.on(MOMENT.date()) == ["Mehr Rückrufe am Abend, bitte"]
     assert stores.feedback.on(MOMENT.date() + timedelta(days=1)) == []
+
+
+def test_an_offer_waits_apart_from_the_history_and_is_forgotten_with_it(stores: Stores) -> None:
+    offered = complaint("k-offer")
+    stores.complaints.offer(offered, MOMENT + timedelta(days=1))
+    stores.complaints.chosen("k-offer", "key-1")
+
+    found = stores.complaints.offered("k-offer")
+    assert found is not None
+    assert found.complaint == offered and found.chosen_with == "key-1"
+    # Not a complaint yet: neither the team nor the customer's history sees it.
+    assert stores.complaints.get("k-offer") is None
+    assert stores.complaints.history("c-1").complaints == []
+
+    stores.complaints.forget("c-1")
+
+    assert stores.complaints.offered("k-offer") is None
