@@ -48,8 +48,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
+from skill.rules.service_hours import ServiceHours, ServiceHoursError
 
 if TYPE_CHECKING:
     from skill.rules.limits import DailyLimits

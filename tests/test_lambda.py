@@ -132,6 +132,7 @@ DEFERRED = {
     "skill.storage.limits",
     "skill.storage.outbox",
     "skill.storage.transaction",
+    "skill.rules.callbacks",
     "skill.rules.hours",
     "skill.rules.limits",
 }
