@@ -10,8 +10,11 @@ their ratio.
 Instructions do not depend on the load of the machine, so this is the steady measure
 of what the cold start costs; it does not see the kernel's time (files listed and
 opened). ``PYTHONHASHSEED=0`` fixes the order of sets and dicts of strings, so two runs
-of the same code count nearly the same. ``--keep`` leaves the callgrind files in a
-directory, for ``callgrind_annotate``.
+of the same code count nearly the same. Under callgrind Python runs some fifty times
+slower, so the probe gives the turn's DynamoDB calls ten minutes instead of their few
+seconds (``PROBE_TURN_BUDGET``): otherwise the launch would run out of its storage
+deadline and answer with an apology, which costs about as much and proves nothing.
+``--keep`` leaves the callgrind files in a directory, for ``callgrind_annotate``.
 """
 
 from __future__ import annotations
