@@ -18,7 +18,8 @@ beside it, ``webhooks.zip`` and (with MCP_VENDOR_DIR) ``mcp.zip``; each holds:
     <vendored>     the runtime dependencies, at the root where Lambda imports them,
                    their C extensions stripped (see :func:`stripped`)
     __pycache__/   bytecode for python3.13 of every module the functions import
-                   (see :func:`bytecode` and :mod:`deploy.imports`)
+                   (see :func:`bytecode` and :mod:`deploy.imports`); ask_sdk_model's
+                   modules as bytecode alone, without their source (:func:`sourceless`)
 
 Tests, docs, dev tools and local caches stay out, and so do the vendored files no
 function loads (see :func:`left_out`). Every entry gets the same timestamp and mode and
@@ -71,6 +72,9 @@ NOT_ON_LAMBDA = (
 # Of jinja2, urllib3 and dateutil the same: their optional parts (sandbox, HTTP/2, SOCKS,
 # dateutil's own zone database and recurrence rules) are never imported here.
 ONLY_IMPORTED = ("ask_sdk_model/", "skill/", "jinja2/", "urllib3/", "dateutil/")
+# Ship as bytecode alone: ask_sdk_model is generated code that nobody reads in a
+# traceback, and its sources are a tenth of the zip.
+SOURCELESS = ("ask_sdk_model/",)
 # Our own code: its strings may name a module it imports (deploy/imports.py).
 OURS = ("skill", *(entry.removesuffix(".py") for entry in ENTRIES))
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
@@ -227,10 +231,25 @@ def packaged(
         if _not_imported(name, wanted):
             del contents[name]
     contents.update(bytecode((name, sources[name]) for name in sorted(wanted)))
+    sourceless(contents)
     for name, data in contents.items():
         if name.endswith(".so"):
             contents[name] = stripped(data)
     return contents
+
+
+def sourceless(contents: dict[str, bytes]) -> None:
+    """Libraries in SOURCELESS ship each module as its bytecode alone, in place of the
+    source (``module.pyc`` beside where ``module.py`` would be, which Python imports
+    without a source to check against and writes nothing for). A module without
+    bytecode (built on another Python) keeps its source."""
+    tag = sys.implementation.cache_tag
+    for name in [name for name in contents if name.startswith(SOURCELESS)]:
+        module = PurePosixPath(name)
+        cached = f"{module.parent}/__pycache__/{module.stem}.{tag}.pyc"
+        if module.suffix == ".py" and cached in contents:
+            contents[f"{module.parent}/{module.stem}.pyc"] = contents.pop(cached)
+            del contents[name]
 
 
 def _not_imported(name: str, wanted: set[str]) -> bool:

@@ -51,10 +51,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
-from skill.rules.limits import DailyLimits
+from skill.rules.service_hours import ServiceHours, ServiceHoursError
+
+if TYPE_CHECKING:
+    from skill.rules.limits import DailyLimits
 
 # The locales the skill speaks: an interaction model and templates for each, the same
 # intents in all of them. A request in another locale gets the closest of these.
@@ -214,6 +217,9 @@ class Settings:
 
     @property
     def daily_limits(self) -> DailyLimits:
+        # Imported here: only a callback turn counts, and a launch need not load it.
+        from skill.rules.limits import DailyLimits
+
         return DailyLimits(
             bookings=self.callbacks_per_day,
             reschedules=self.reschedules_per_day,

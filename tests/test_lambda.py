@@ -124,6 +124,17 @@ DEFERRED = {
     "skill.usecases.callback_booking",
     "skill.usecases.callback_changes",
     "skill.usecases.callback_limits",
+    # A launch reads an open callback only when the account's query brought its lock.
+    "skill.handlers.callback_views",
+    "skill.usecases.callbacks",
+    "skill.storage.callbacks",
+    "skill.storage.callback_items",
+    "skill.storage.limits",
+    "skill.storage.outbox",
+    "skill.storage.transaction",
+    "skill.rules.callbacks",
+    "skill.rules.hours",
+    "skill.rules.limits",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

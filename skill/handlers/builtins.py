@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.callback_views import open_callback_view
 from skill.handlers.dialogue import ELICITED, Awaiting
 from skill.handlers.handover import OFFER_HUMAN_AFTER, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover
 from skill.rules.orders import describe, worth_mentioning
 from skill.usecases.orders import identify
+
+if TYPE_CHECKING:
+    from skill.handlers.callback_views import CallView
+    from skill.storage.orders import Account
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +62,26 @@ class LaunchHandler(ServiceHandler):
         turn.dialogue.launch()
         return turn.answer(
             "launch",
-            callback=open_callback_view(turn, account),
+            callback=greeting_callback(turn, account),
             returning=previous is not None,
             name=name,
             highlights=highlights,
             linked=customer_id is not None,
         )
+
+
+def greeting_callback(turn: Turn, account: Account | None) -> CallView | None:
+    """The open call back the greeting mentions, if any.
+
+    A linked customer's lock came with the account's query: without one there is
+    nothing to read, and a launch does not even import the callbacks' code (a cold
+    start's cost).
+    """
+    if account is not None and not account.open_callback_id:
+        return None
+    from skill.handlers.callback_views import open_callback_view
+
+    return open_callback_view(turn, account)
 
 
 def resume_or_answer(turn: Turn, template: str, **data: Any) -> Response:

@@ -14,7 +14,6 @@ from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Intent, IntentConfirmationStatus, Response, Slot
-from ask_sdk_model.dialog import ElicitSlotDirective
 from ask_sdk_model.ui import LinkAccountCard, SimpleCard
 
 from skill.config import LOCALES
@@ -185,6 +184,10 @@ class Turn:
         ``question`` that is answered by yes or no as well as by the slot
         ("a different time?") is what the session waits for instead of the slot.
         """
+        # Imported here: the package loads all of Alexa's dialog directives, which a
+        # launch (a cold start) never sends.
+        from ask_sdk_model.dialog import ElicitSlotDirective
+
         slots = {key: Slot(name=key, value=value) for key, value in keep.items()}
         directive = ElicitSlotDirective(
             slot_to_elicit=slot.value,

@@ -6,7 +6,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
 
@@ -16,16 +16,11 @@ from skill.records import Agent, Contact, Money, QueuedCallback
 CONTINUITY_WINDOW = timedelta(days=30)
 # Alexa's AMAZON.TIME says "MO", "AF", "EV" or "NI" for parts of the day.
 DAY_PARTS = {"MO": time(9, 0), "AF": time(14, 0), "EV": time(18, 0), "NI": time(20, 0)}
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 # AMAZON.TIME says "04:00" for "four" and for "4 am" alike; nobody asks for a call at four
 # in the night, so hours up to this one mean the afternoon when the team works then.
 LAST_AMBIGUOUS_HOUR = 7
 _DURATION = re.compile(
     r"^P(?:(?P<days>\d+)D)?(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:\d+S)?)?$"
-)
-_HOURS_PART = re.compile(
-    r"^(?P<first>[a-z]{3})(?:-(?P<last>[a-z]{3}))?\s+"
-    r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})$"
 )
 
 
@@ -52,60 +47,6 @@ def priority_for(
     if asked_priority == "high" or reason in HIGH_REASONS or delayed_order or repeat_contact:
         return Priority.HIGH
     return Priority.NORMAL
-
-
-class ServiceHoursError(ValueError):
-    """SERVICE_HOURS cannot be read; the message shows the expected form."""
-
-
-@dataclass(frozen=True)
-class ServiceHours:
-    """Opening hours per weekday (0 = Monday) in the service team's time zone."""
-
-    days: Mapping[int, tuple[time, time]]
-
-    @classmethod
-    def parse(cls, text: str) -> ServiceHours:
-        """``"Mon-Fri 08:00-20:00; Sat 09:00-14:00"``."""
-        days: dict[int, tuple[time, time]] = {}
-        for part in filter(None, (chunk.strip().lower() for chunk in text.split(";"))):
-            match = _HOURS_PART.match(part)
-            if not match or match["first"] not in WEEKDAYS:
-                raise ServiceHoursError(
-                    f"cannot read {part!r}; write e.g. 'Mon-Fri 08:00-20:00; Sat 09:00-14:00'"
-                )
-            last = match["last"] or match["first"]
-            if last not in WEEKDAYS:
-                raise ServiceHoursError(f"unknown weekday {last!r} in {part!r}")
-            try:
-                opens = time.fromisoformat(match["open"].zfill(5))
-                closes = time.fromisoformat(match["close"].zfill(5))
-            except ValueError as error:
-                raise ServiceHoursError(f"invalid time in {part!r}") from error
-            if closes <= opens:
-                raise ServiceHoursError(f"closing before opening in {part!r}")
-            first, final = WEEKDAYS.index(match["first"]), WEEKDAYS.index(last)
-            for weekday in range(first, final + 1) if first <= final else (first, final):
-                days[weekday] = (opens, closes)
-        if not days:
-            raise ServiceHoursError("no opening hours given")
-        return cls(days)
-
-    def earliest(self, moment: datetime, zone: tzinfo) -> datetime:
-        """The first moment at or after ``moment`` when the team is working."""
-        local = moment.astimezone(zone)
-        for offset in range(8):
-            day = local.date() + timedelta(days=offset)
-            hours = self.days.get(day.weekday())
-            if hours is None:
-                continue
-            # Compared in UTC: times of one zone compare by the clock on the wall, which
-            # runs an hour twice on the night the clocks go back.
-            opens = datetime.combine(day, hours[0], zone).astimezone(UTC)
-            closes = datetime.combine(day, hours[1], zone).astimezone(UTC)
-            if moment < closes:
-                return max(moment.astimezone(UTC), opens).astimezone(moment.tzinfo)
-        raise ServiceHoursError("no opening within a week")  # unreachable: parse needs a day
 
 
 def read_duration(value: str | None) -> timedelta | None:

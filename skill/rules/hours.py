@@ -23,8 +23,8 @@ from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from skill.records import Agent
-from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone, zone
+from skill.rules.service_hours import ServiceHours, ServiceHoursError
 
 # When a customer may be called in their own zone, every day of the week: never at night.
 CUSTOMER_DAY = ServiceHours.parse("Mon-Sun 08:00-21:00")

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from skill.rules.callbacks import ServiceHours, ServiceHoursError
 from skill.rules.dates import known_zone
+from skill.rules.service_hours import ServiceHours, ServiceHoursError
 
 # The languages the skill speaks (the first part of each of skill.config.LOCALES).
 LANGUAGES = ("en", "de")

@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from skill.storage.callbacks import CallbackStore
 from skill.storage.orders import OrderStore
 from skill.storage.tokens import TokenStore
 from skill.storage.users import AlexaUserStore
@@ -20,6 +19,7 @@ if TYPE_CHECKING:
 
     from skill.storage.agents import LoginStore
     from skill.storage.audit import AuditStore
+    from skill.storage.callbacks import CallbackStore
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
     from skill.storage.grants import GrantStore
@@ -35,7 +35,8 @@ class Stores:
 
     The stores a launch uses are made at once; the others, with their modules, when
     first used, so a Lambda's cold start imports no complaint, feedback or console code
-    (see :mod:`skill.handlers.deferred`).
+    (see :mod:`skill.handlers.deferred`), nor the callbacks' unless the customer has an
+    open one.
     """
 
     def __init__(self, client: DynamoDBClient, table: str) -> None:
@@ -44,7 +45,12 @@ class Stores:
         self.orders = OrderStore(client, table)
         self.tokens = TokenStore(client, table)
         self.users = AlexaUserStore(client, table)
-        self.callbacks = CallbackStore(client, table)
+
+    @cached_property
+    def callbacks(self) -> CallbackStore:
+        from skill.storage.callbacks import CallbackStore
+
+        return CallbackStore(self.client, self.table)
 
     @cached_property
     def team(self) -> TeamStore:
@@ -109,6 +115,7 @@ class Stores:
     def load(self) -> None:
         """Make every store now (before SnapStart's snapshot, say)."""
         _ = (
+            self.callbacks,
             self.team,
             self.queue,
             self.complaints,

@@ -18,9 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from skill.rules.callbacks import Priority, ServiceHours, ahead_of
+from skill.rules.callbacks import Priority, ahead_of
 from skill.rules.dates import zone
 from skill.rules.hours import Reachable, ZonedHours, reachable, team_hours
+from skill.rules.service_hours import ServiceHours
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:

@@ -12,8 +12,6 @@ from skill.records import Agent, Contact, Money, QueuedCallback
 from skill.rules.callbacks import (
     Priority,
     Requested,
-    ServiceHours,
-    ServiceHoursError,
     ahead_of,
     choose_agent,
     last_digits,
@@ -26,6 +24,7 @@ from skill.rules.callbacks import (
     wait_estimate,
 )
 from skill.rules.hours import ZonedHours
+from skill.rules.service_hours import ServiceHours, ServiceHoursError
 
 NEW_YORK = ZoneInfo("America/New_York")
 BERLIN = ZoneInfo("Europe/Berlin")

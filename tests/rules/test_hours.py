@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from skill.records import Agent
-from skill.rules.callbacks import Requested, ServiceHours, schedule
+from skill.rules.callbacks import Requested, schedule
 from skill.rules.hours import TeamHours, ZonedHours, reachable, shift, team_hours
+from skill.rules.service_hours import ServiceHours
 
 NEW_YORK = ZoneInfo("America/New_York")
 LONDON = ZoneInfo("Europe/London")
