@@ -112,6 +112,25 @@ def test_asking_twice_keeps_one_callback_and_offers_a_change(
     assert len(stored("callback")) == 1
 
 
+def test_a_lock_the_index_does_not_show_yet_still_keeps_one_callback(
+    talk: Talk, dynamodb: Any, settings: Any, stored: Callable[[str], list[dict[str, Any]]]
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent")
+    # The account's query reads an index copy of the lock, which may lag a moment behind
+    # a booking: as if it did, the lock leaves the index (the item itself stays).
+    dynamodb.update_item(
+        TableName=settings.table_name,
+        Key={"PK": {"S": "OWNER#customer:c-alex"}, "SK": {"S": "OPEN"}},
+        UpdateExpression="REMOVE GSI1PK, GSI1SK",
+    )
+    again = talk(token="demo-alex").say("CallbackIntent")
+
+    assert again.speech.startswith(
+        "You already have a call back booked: Maria will call you on the number ending in 42"
+    )
+    assert len(stored("callback")) == 1
+
+
 def test_asking_again_with_a_time_moves_the_same_callback(
     talk: Talk, stored: Callable[[str], list[dict[str, Any]]]
 ) -> None:
@@ -544,13 +563,15 @@ def _post(client: Any, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     return answer.status_code, answer.get_json()
 
 
-def test_a_callback_costs_four_reads_and_one_transaction(
+def test_a_callback_costs_three_reads_and_one_transaction(
     talk: Talk, round_trips: list[str]
 ) -> None:
     reply = talk(token="demo-alex").say("CallbackIntent")
-    assert "Maria" in reply.speech
-    # Token, the customer's callbacks, the account, the team; then one transaction.
-    assert round_trips == ["GetItem", "Query", "Query", "Query", "TransactWriteItems"]
+    # Maria helped Alex last time: the contact came with the account's query.
+    assert "Maria, who helped you last time" in reply.speech
+    # The token, the account with the customer's callbacks, the team and its queue;
+    # then one transaction.
+    assert round_trips == ["GetItem", "Query", "Query", "TransactWriteItems"]
 
 
 def test_the_greeting_reads_the_open_callback_without_the_queue(
