@@ -250,6 +250,7 @@ class CallbackFlow(CallbackTurn):
                     self.requested,
                     turn.now,
                     keeps_time=bool(channel or phone),
+                    agents=existing.agents or None,
                 )
             except CallbackUnavailable:
                 return self.failed()

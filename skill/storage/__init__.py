@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
+    from skill.storage.roster import Roster
     from skill.storage.team import TeamStore
 
 
@@ -51,6 +52,13 @@ class Stores:
         from skill.storage.team import TeamStore
 
         return TeamStore(self.client, self.table)
+
+    @cached_property
+    def roster(self) -> Roster:
+        """The agents as this process read them lately (:mod:`.roster`)."""
+        from skill.storage.roster import Roster
+
+        return Roster(self.team)
 
     @cached_property
     def queue(self) -> QueueStore:
@@ -110,6 +118,7 @@ class Stores:
         """Make every store now (before SnapStart's snapshot, say)."""
         _ = (
             self.team,
+            self.roster,
             self.queue,
             self.complaints,
             self.promises,

@@ -574,6 +574,24 @@ def test_a_callback_costs_three_reads_and_one_transaction(
     assert round_trips == ["GetItem", "Query", "Query", "TransactWriteItems"]
 
 
+def test_a_booking_never_assigns_an_agent_disabled_elsewhere_while_the_roster_is_kept(
+    talk: Talk, demo_stores: Stores, dynamodb: Any, settings: Any
+) -> None:
+    demo_stores.roster.agents(MOMENT)  # this process remembers Maria on the team
+    # The console of another process disables Maria.
+    dynamodb.update_item(
+        TableName=settings.table_name,
+        Key={"PK": {"S": "AGENT#a-maria"}, "SK": {"S": "PROFILE"}},
+        UpdateExpression="SET disabled = :yes, on_duty = :no",
+        ExpressionAttributeValues={":yes": {"BOOL": True}, ":no": {"BOOL": False}},
+    )
+
+    reply = talk(token="demo-alex").say("CallbackIntent")
+
+    assert "will call you" in reply.speech
+    assert "Maria" not in reply.speech
+
+
 def test_the_greeting_reads_the_open_callback_without_the_queue(
     talk: Talk, round_trips: list[str]
 ) -> None:
