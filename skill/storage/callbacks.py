@@ -203,7 +203,12 @@ class CallbackStore:
                 writes += map(tally_update, counted)
                 transact(self._client, self._table, writes, token=once(counted))
         except ConditionFailed as error:
-            if 0 in error.failed_items:  # the lock
+            if 1 in error.failed_items:
+                # This very callback is stored: an attempt whose answer was lost (a
+                # timeout) went through. Said without another read, which the turn may
+                # have no time left for: a booking that exists is never apologised for.
+                raise CallbackAlreadyOpen(callback.callback_id) from error
+            if 0 in error.failed_items:  # the lock: another callback is open
                 existing = self.owner_state(callback.owner).open_callback_id
                 raise CallbackAlreadyOpen(existing) from error
             raise

@@ -15,7 +15,7 @@ from tests.alexa import Conversation, Reply
 from tests.conftest import MOMENT
 from tests.factories import expensive_delivery
 from tests.fake_alexa_api import FakeAlexaApi
-from tests.faults import THROTTLING, FaultyTable, simulate_time
+from tests.faults import THROTTLING, TIMEOUT, FaultyTable, simulate_time
 
 Talk = Callable[..., Conversation]
 UNLINKED = "amzn1.ask.account.UNLINKED"
@@ -542,6 +542,26 @@ def test_a_throttled_table_is_admitted_and_nothing_is_half_written(
     assert stored("callback") == []
     assert stored("outbox") == []
     assert locks(dynamodb, settings.table_name) == []
+
+
+def test_a_booking_whose_answer_was_lost_is_confirmed_though_every_read_after_is_slow(
+    talk: Talk,
+    stored: Callable[[str], list[dict[str, Any]]],
+    dynamodb: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = simulate_time(monkeypatch)
+    table = FaultyTable(dynamodb, clock)
+    # The transaction is applied but its answer never arrives; botocore sends it again,
+    # and from then on every read times out: no time is left to look the booking up.
+    slow = {operation: TIMEOUT for operation in ("GetItem", "Query", "BatchGetItem")}
+    table.lose_answer("TransactWriteItems", then=slow)
+
+    reply = talk(token="demo-alex").say("CallbackIntent")
+
+    assert len(stored("callback")) == 1
+    assert "Maria, who helped you last time, will call you" in reply.speech
+    assert "sorry" not in reply.speech.lower()
 
 
 def test_a_retried_request_books_once(
