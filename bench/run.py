@@ -123,6 +123,24 @@ def lambda_rows(figures: lambda_process.Figures) -> list[Row]:
     return rows
 
 
+def own_time_rows(figures: lambda_process.Figures) -> list[Row]:
+    """Each warm turn's time outside storage and Alexa's APIs, and the process's CPU."""
+    rows: list[Row] = []
+    for label, target in lambda_process.OWN_TARGETS.items():
+        own, cpu = figures.skill_own[label], figures.skill_cpu[label]
+        rows.append(
+            (
+                f"  own time, {label}: ms p50 / p95 (CPU ms p50)",
+                f"{p50_p95(own)} ({lambda_process.percentile(cpu, 0.5) * 1000:.1f})",
+                "",
+                "",
+                "outside botocore's send and the API client",
+                f"p50 <= {target * 1000:.0f} ms",
+            )
+        )
+    return rows
+
+
 def package_rows() -> list[Row]:
     skill, baseline = package.skill_package(), package.baseline_package()
     return [
@@ -247,7 +265,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     rows: list[Row] = [HEADER]
-    rows += lambda_rows(lambda_process.run(args.cold_starts, args.turns))
+    lambda_figures = lambda_process.run(args.cold_starts, args.turns)
+    rows += lambda_rows(lambda_figures)
+    rows += own_time_rows(lambda_figures)
     rows += package_rows()
     rows += web_rows(web.run(args.seconds, args.rounds))
     if args.load_seconds > 0:
