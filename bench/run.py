@@ -221,6 +221,32 @@ def load_rows(result: load.Result) -> list[Row]:
     ]
 
 
+def load_kind_rows(result: load.Result) -> list[Row]:
+    """Each kind of turn under the load, and where the CPU went."""
+    rows: list[Row] = [
+        (
+            f"  {kind}: turn ms p50 / p95 (of {count})",
+            f"{p50 * 1000:.0f} / {p95 * 1000:.0f}",
+            "",
+            "",
+            "",
+            "p95 < 1,000",
+        )
+        for kind, (p50, p95, count) in result.by_kind.items()
+    ]
+    rows.append(
+        (
+            "  CPU s during the load: server workers, DynamoDB stand-in, customers",
+            f"{result.server_cpu:.1f}, {result.stand_in_cpu:.1f}, {result.customers_cpu:.1f}",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
+    return rows
+
+
 def import_rows(result: shop_import.Result) -> list[Row]:
     return [
         (
@@ -273,6 +299,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.load_seconds > 0:
         result = load.run(args.customers, args.load_seconds)
         rows += load_rows(result)
+        rows += load_kind_rows(result)
         for problem in result.problems:
             print(f"load problem: {problem}")
     if args.import_orders > 0:
