@@ -8,6 +8,12 @@ It counts the DynamoDB requests each call sends (botocore's ``before-send``, ret
 included) and prints one JSON object: per step the time, the requests by operation and
 the first words spoken, and the process's peak resident memory.
 
+Each step's own time is its time outside storage and Alexa's APIs: the wall time spent
+in botocore's send of each request (the wire and the table's answer, not botocore's
+serializing and parsing around it) and in the API client's calls is subtracted, so the
+figure does not depend on the stand-in's speed. The process's CPU time per step is
+reported too (the stand-in runs in another process).
+
 Nothing from the skill or the tests is imported here before ``MODULE``: what the
 process holds is what the Lambda would hold.
 """
@@ -26,6 +32,29 @@ import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
 import boto3  # noqa: E402
+import botocore.endpoint  # noqa: E402
+
+# Wall seconds spent waiting on storage and on Alexa's APIs in the current step.
+WAITED = [0.0]
+
+
+def _timed(method: Any) -> Any:
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        began = time.perf_counter()
+        try:
+            return method(*args, **kwargs)
+        finally:
+            WAITED[0] += time.perf_counter() - began
+
+    return timed
+
+
+def time_waits_on_alexa_api() -> None:
+    """The API client is the skill's: timed once the module imported it."""
+    alexa_api = sys.modules.get("skill.adapters.alexa_api")
+    if alexa_api is not None:
+        client = alexa_api.TimedApiClient
+        client.invoke = _timed(client.invoke)
 
 
 def main() -> None:
@@ -41,11 +70,14 @@ def main() -> None:
     boto3.setup_default_session()
     assert boto3.DEFAULT_SESSION is not None
     boto3.DEFAULT_SESSION.events.register("before-send.dynamodb", count)
+    endpoint: Any = botocore.endpoint.Endpoint
+    endpoint._send = _timed(endpoint._send)
 
     module = importlib.import_module(module_name)
     patience = os.environ.get("PROBE_TURN_BUDGET")
     if patience:
         allow_slow_turns(module, float(patience))
+    time_waits_on_alexa_api()
     results = []
     attributes: dict[str, Any] = {}
     started = START
@@ -56,12 +88,22 @@ def main() -> None:
             event["session"]["attributes"] = attributes
             event["session"]["new"] = False
         sent.clear()
+        WAITED[0] = 0.0
+        cpu = time.process_time()
         answer = module.handler(event, None)
         elapsed = time.perf_counter() - started
+        cpu = time.process_time() - cpu
         attributes = answer.get("sessionAttributes") or {}
         ssml = answer["response"].get("outputSpeech", {}).get("ssml", "")
         results.append(
-            {"label": step["label"], "seconds": elapsed, "sent": list(sent), "speech": ssml[:160]}
+            {
+                "label": step["label"],
+                "seconds": elapsed,
+                "own_seconds": elapsed - WAITED[0],
+                "cpu_seconds": cpu,
+                "sent": list(sent),
+                "speech": ssml[:160],
+            }
         )
         started = time.perf_counter()
     print(json.dumps({"steps": results, "peak_rss_bytes": peak_rss_bytes()}))

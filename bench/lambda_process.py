@@ -63,6 +63,9 @@ class Process:
     peak_rss_bytes: int
     turns: dict[str, list[float]] = field(default_factory=dict)
     sent: dict[str, list[list[str]]] = field(default_factory=dict)
+    # Outside storage and Alexa's APIs (bench.lambda_probe), and the process's CPU.
+    own: dict[str, list[float]] = field(default_factory=dict)
+    cpu: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,8 @@ class Figures:
     baseline_turns: list[float]
     unanswered_seconds: float
     unanswered_speech: str
+    skill_own: dict[str, list[float]] = field(default_factory=dict)
+    skill_cpu: dict[str, list[float]] = field(default_factory=dict)
 
 
 DEMO_TOKEN = "demo-alex"  # noqa: S105 (the demo's documented account-linking token)
@@ -152,20 +157,25 @@ def baseline_steps(turns: int) -> list[dict[str, Any]]:
 def probe(module: str, steps: list[dict[str, Any]], env: dict[str, str]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
         json.dump(steps, file)
-    try:
-        done = subprocess.run(  # noqa: S603 (our own probe, fixed arguments)
-            [sys.executable, "-m", "bench.lambda_probe", module, file.name],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-    finally:
-        os.unlink(file.name)
-    if done.returncode != 0:
-        raise RuntimeError(f"{module} failed:\n{done.stderr[-3000:]}")
+    # The log goes to a file, as Lambda's runtime takes it at once: a pipe this process
+    # reads would make the probe's log writes wait for this busy process.
+    with tempfile.TemporaryFile("w+") as log:
+        try:
+            done = subprocess.run(  # noqa: S603 (our own probe, fixed arguments)
+                [sys.executable, "-m", "bench.lambda_probe", module, file.name],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+        finally:
+            os.unlink(file.name)
+        if done.returncode != 0:
+            log.seek(0)
+            raise RuntimeError(f"{module} failed:\n{log.read()[-3000:]}")
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -194,6 +204,8 @@ def _process(result: dict[str, Any], greeting: str) -> Process:
             raise RuntimeError(f"{step['label']} did not succeed: {step['speech']}")
         measured.turns.setdefault(step["label"], []).append(step["seconds"])
         measured.sent.setdefault(step["label"], []).append(step["sent"])
+        measured.own.setdefault(step["label"], []).append(step["own_seconds"])
+        measured.cpu.setdefault(step["label"], []).append(step["cpu_seconds"])
     return measured
 
 
@@ -304,8 +316,46 @@ def run(cold_starts: int, turns: int) -> Figures:
         baseline_turns=baseline.turns["launch"],
         unanswered_seconds=hung["seconds"],
         unanswered_speech=hung["speech"],
+        skill_own=skill.own,
+        skill_cpu=skill.cpu,
     )
 
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+# The own time per warm turn: p50 targets on a quiet 2-core machine, in seconds.
+OWN_TARGETS = {ORDER_STATUS: 0.005, COMPLAINT: 0.010, CALLBACK: 0.010}
+
+
+def warm_process(turns: int) -> Process:
+    """One skill process taking ``turns`` warm turns of each main intent, nothing else:
+    its own time per turn (``python -m bench.lambda_process``)."""
+    packaged_like()
+    with EmbeddedDynamoDB() as endpoint:
+        env = _demo_table(endpoint, turns)
+        probe(SKILL, skill_steps(0), env)  # untimed: the first read of the files
+        return _process(probe(SKILL, skill_steps(turns), env), ALEX.first_name)
+
+
+def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.lambda_process")
+    parser.add_argument("--turns", type=int, default=30, help="warm turns per main intent")
+    args = parser.parse_args()
+    process = warm_process(args.turns)
+    print(f"load average {' '.join(f'{value:.2f}' for value in os.getloadavg())}")
+    for label in (ORDER_STATUS, COMPLAINT, CALLBACK):
+        own, cpu, wall = process.own[label], process.cpu[label], process.turns[label]
+        print(
+            f"{label:34} own ms p50/p95 {percentile(own, 0.5) * 1000:6.1f} / "
+            f"{percentile(own, 0.95) * 1000:6.1f}   CPU ms p50 {percentile(cpu, 0.5) * 1000:6.1f}"
+            f"   wall ms p50 {percentile(wall, 0.5) * 1000:6.1f}   "
+            f"{round_trips(process.sent[label])}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -5,9 +5,11 @@ number) and one keep-alive connection, talking as a person would, round after ro
 until the time is up: launch, order status, a complaint (the remedy chosen; later
 complaints about the same order go to the team), a call back booked, then cancelled.
 The server is ``tests/serve_with_test_ca.py --no-verify`` (the production app under
-gunicorn) on the embedded DynamoDB. Afterwards the table is read back: every callback
-and complaint the customers heard confirmed must be stored exactly once, and no answer
-may be a 5xx.
+gunicorn) on the embedded DynamoDB, run in a process of its own (``bench/stand_in.py``):
+it answers reads side by side and each write alone, as atomic as DynamoDB's. Afterwards
+the table is read back: every callback and complaint the customers heard confirmed must
+be stored exactly once, and no answer may be a 5xx. Each turn's time is kept by kind
+(launch, order status, ...), for the p50 and p95 of each.
 
 ``make bench`` runs 50 customers for 60 seconds; the test suite runs the same with a
 shorter duration (tests/test_load.py).
@@ -17,22 +19,25 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.demo_table import demo_table
-from bench.web import server_environment
+from bench.web import _workers_cpu_seconds, server_environment
 from skill.devtools.demo.data import ALEX, demo_orders
-from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.records import ProblemType
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
@@ -46,8 +51,6 @@ GRANTED = "Done:"
 HANDED_OVER = "noted everything"
 BOOKED = "will call you"
 # Seconds between one customer's turns: Alexa speaks the answer, the person answers.
-# The embedded DynamoDB answers one request at a time, about 15 turns a second in all
-# on a 2-core machine; 50 customers firing turns back to back would measure its queue.
 THINK_SECONDS = 8.0
 JSON = "application/json"
 
@@ -64,6 +67,7 @@ class Customer:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     latencies: list[float] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)  # of each turn, beside its latency
 
     @property
     def token(self) -> str:
@@ -93,6 +97,12 @@ class Result:
     slow_turns: int
     think: float
     problems: list[str]
+    # Each kind of turn's seconds, p50 and p95, and how many.
+    by_kind: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    # CPU seconds during the load: the server's workers, the stand-in, this process.
+    server_cpu: float = 0.0
+    stand_in_cpu: float = 0.0
+    customers_cpu: float = 0.0
 
 
 class Session:
@@ -110,7 +120,7 @@ class Session:
         self.attributes: dict[str, Any] = {}
         self.new = True
 
-    def send(self, request: dict[str, Any]) -> str:
+    def send(self, request: dict[str, Any], kind: str) -> str:
         """The speech heard, as plain text ("" if the turn failed)."""
         body = envelope(
             request,
@@ -134,6 +144,7 @@ class Session:
         finally:
             connection.close()
         self.customer.latencies.append(time.perf_counter() - started)
+        self.customer.kinds.append(kind)
         self.customer.statuses[answer.status] += 1
         if answer.status != 200:
             self.customer.errors.append(f"HTTP {answer.status}")
@@ -149,14 +160,17 @@ def one_round(port: int, customer: Customer, think: float, writes_only: bool) ->
     """Launch, order status, a complaint, a call back booked and cancelled; with
     ``writes_only`` just the complaint and the booking, whose confirmations are checked."""
     if not writes_only:
-        Session(port, customer, think).send(launch_request())
-        Session(port, customer, think).send(intent_request("OrderStatusIntent"))
+        Session(port, customer, think).send(launch_request(), "launch")
+        Session(port, customer, think).send(intent_request("OrderStatusIntent"), "order status")
 
     complaint = Session(port, customer, think)
     complaint.send(
-        intent_request("ComplaintIntent", problemType="late", orderNumber=customer.order_number)
+        intent_request("ComplaintIntent", problemType="late", orderNumber=customer.order_number),
+        "complaint: offer",
     )
-    heard = complaint.send(intent_request("RemedyChoiceIntent", remedy="shipping_refund"))
+    heard = complaint.send(
+        intent_request("RemedyChoiceIntent", remedy="shipping_refund"), "complaint: remedy"
+    )
     complaint_id = complaint_id_for(complaint.session_id, customer.order_number, ProblemType.LATE)
     if GRANTED in heard:
         customer.complaints_granted.append(complaint_id)
@@ -164,12 +178,13 @@ def one_round(port: int, customer: Customer, think: float, writes_only: bool) ->
         customer.complaints_handed_over.append(complaint_id)
 
     customer.callbacks_asked += 1
-    if BOOKED in Session(port, customer, think).send(intent_request("CallbackIntent")):
+    booking = Session(port, customer, think).send(intent_request("CallbackIntent"), "callback")
+    if BOOKED in booking:
         customer.callbacks_confirmed += 1
     if not writes_only:
         cancel = Session(port, customer, think)
-        cancel.send(intent_request("CancelCallbackIntent"))
-        cancel.send(intent_request("AMAZON.YesIntent"))
+        cancel.send(intent_request("CancelCallbackIntent"), "cancel: asked")
+        cancel.send(intent_request("AMAZON.YesIntent"), "cancel: yes")
 
 
 def talk(
@@ -252,7 +267,7 @@ def run(
     people = [Customer(number) for number in range(customers)]
     with (
         tempfile.TemporaryDirectory(prefix="menschmoment-load-") as temp,
-        EmbeddedDynamoDB() as endpoint,
+        stand_in() as endpoint,
     ):
         settings, stores = demo_table(endpoint, "load")
         table = settings.table_name
@@ -264,6 +279,8 @@ def run(
         command += ["--port", str(port), "--no-verify"]
         with server_process(command, log, server_environment(endpoint, table)) as server:
             wait_until_healthy(port, server, log)
+            cpu_before = (_workers_cpu_seconds(server.pid), _cpu_seconds(endpoint))
+            own_before = time.process_time()
             start = time.time() + 0.5
             # Customers begin spread over one think time, as people do, not all at once.
             threads = [
@@ -285,6 +302,9 @@ def run(
                 thread.start()
             for thread in threads:
                 thread.join()
+            server_cpu = _workers_cpu_seconds(server.pid) - cpu_before[0]
+            stand_in_cpu = _cpu_seconds(endpoint) - cpu_before[1]
+            customers_cpu = time.process_time() - own_before
         # Reading the whole table back is no turn: no turn's time limits.
         reader = dynamodb_client(settings.with_changes(dynamodb_read_timeout=60.0), local=True)
         stored_callbacks, stored_complaints, unconfirmed, problems = check(reader, table, people)
@@ -292,6 +312,10 @@ def run(
     statuses: Counter[int] = Counter()
     for person in people:
         statuses.update(person.statuses)
+    by_kind: dict[str, list[float]] = {}
+    for person in people:
+        for kind, value in zip(person.kinds, person.latencies, strict=True):
+            by_kind.setdefault(kind, []).append(value)
     return Result(
         customers=customers,
         seconds=seconds,
@@ -308,4 +332,46 @@ def run(
         slow_turns=sum(value > ALEXA_WAITS for value in latencies),
         think=think,
         problems=problems,
+        by_kind={kind: _p50_p95(values) for kind, values in by_kind.items()},
+        server_cpu=server_cpu,
+        stand_in_cpu=stand_in_cpu,
+        customers_cpu=customers_cpu,
     )
+
+
+_STAND_INS: dict[str, int] = {}  # endpoint -> process id
+
+
+def _cpu_seconds(endpoint: str) -> float:
+    """User and system CPU time of the stand-in's process so far."""
+    stat = Path(f"/proc/{_STAND_INS[endpoint]}/stat").read_text()
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _p50_p95(values: list[float]) -> tuple[float, float, int]:
+    ordered = sorted(values)
+    last = len(ordered) - 1
+    return ordered[round(0.5 * last)], ordered[round(0.95 * last)], len(ordered)
+
+
+@contextmanager
+def stand_in() -> Iterator[str]:
+    """The embedded DynamoDB in its own process (bench/stand_in.py); its endpoint."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.stand_in"],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        endpoint = process.stdout.readline().strip()
+        _STAND_INS[endpoint] = process.pid
+        yield endpoint
+    finally:
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.close()
+        process.wait(timeout=30)
+        process.stdout.close()

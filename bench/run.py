@@ -124,6 +124,24 @@ def lambda_rows(figures: lambda_process.Figures) -> list[Row]:
     return rows
 
 
+def own_time_rows(figures: lambda_process.Figures) -> list[Row]:
+    """Each warm turn's time outside storage and Alexa's APIs, and the process's CPU."""
+    rows: list[Row] = []
+    for label, target in lambda_process.OWN_TARGETS.items():
+        own, cpu = figures.skill_own[label], figures.skill_cpu[label]
+        rows.append(
+            (
+                f"  own time, {label}: ms p50 / p95 (CPU ms p50)",
+                f"{p50_p95(own)} ({lambda_process.percentile(cpu, 0.5) * 1000:.1f})",
+                "",
+                "",
+                "outside botocore's send and the API client",
+                f"p50 <= {target * 1000:.0f} ms",
+            )
+        )
+    return rows
+
+
 def package_rows() -> list[Row]:
     skill, baseline = package.skill_package(), package.baseline_package()
     return [
@@ -204,6 +222,32 @@ def load_rows(result: load.Result) -> list[Row]:
     ]
 
 
+def load_kind_rows(result: load.Result) -> list[Row]:
+    """Each kind of turn under the load, and where the CPU went."""
+    rows: list[Row] = [
+        (
+            f"  {kind}: turn ms p50 / p95 (of {count})",
+            f"{p50 * 1000:.0f} / {p95 * 1000:.0f}",
+            "",
+            "",
+            "",
+            "p95 < 1,000",
+        )
+        for kind, (p50, p95, count) in result.by_kind.items()
+    ]
+    rows.append(
+        (
+            "  CPU s during the load: server workers, DynamoDB stand-in, customers",
+            f"{result.server_cpu:.1f}, {result.stand_in_cpu:.1f}, {result.customers_cpu:.1f}",
+            "",
+            "",
+            "",
+            "",
+        )
+    )
+    return rows
+
+
 def import_rows(result: shop_import.Result) -> list[Row]:
     return [
         (
@@ -264,12 +308,15 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     rows: list[Row] = [HEADER]
-    rows += lambda_rows(lambda_process.run(args.cold_starts, args.turns))
+    lambda_figures = lambda_process.run(args.cold_starts, args.turns)
+    rows += lambda_rows(lambda_figures)
+    rows += own_time_rows(lambda_figures)
     rows += package_rows()
     rows += web_rows(web.run(args.seconds, args.rounds))
     if args.load_seconds > 0:
         result = load.run(args.customers, args.load_seconds)
         rows += load_rows(result)
+        rows += load_kind_rows(result)
         for problem in result.problems:
             print(f"load problem: {problem}")
     if args.import_orders > 0:

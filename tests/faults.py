@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,7 @@ class FaultyTable:
     attempt_seconds: float = 2.0
     attempts: list[str] = field(default_factory=list)
     _faults: dict[str, Fault] = field(default_factory=dict)
+    _lost: dict[str, dict[str, Fault]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.dynamodb.meta.events.register("before-send.dynamodb", self._answer)
@@ -91,8 +93,20 @@ class FaultyTable:
     def heal(self) -> None:
         self._faults.clear()
 
+    def lose_answer(self, operation: str, then: dict[str, Fault] | None = None) -> None:
+        """The next attempt of ``operation`` reaches the table and is applied, but its
+        answer is lost (the read times out); from then on, the faults in ``then``."""
+        self._lost[operation] = dict(then or {})
+
     def _answer(self, **kwargs: Any) -> AWSResponse | None:
         operation = kwargs["event_name"].rsplit(".", 1)[-1]
+        if operation in self._lost:
+            self._faults.update(self._lost.pop(operation))
+            self.attempts.append(operation)
+            _deliver(kwargs["request"])
+            if self.clock is not None:
+                self.clock.sleep(self.attempt_seconds)
+            raise ReadTimeoutError(endpoint_url=kwargs["request"].url)
         fault = self._faults.get(operation)
         if fault is None:
             return None
@@ -108,6 +122,16 @@ class FaultyTable:
             {"Content-Type": "application/x-amz-json-1.0"},
             _Body(body),  # type: ignore[arg-type]
         )
+
+
+def _deliver(request: Any) -> None:
+    """Send the signed request as botocore would have, and read its answer away."""
+    body = request.body if isinstance(request.body, bytes) else str(request.body).encode()
+    sent = urllib.request.Request(
+        request.url, data=body, headers=dict(request.headers), method=request.method
+    )
+    with urllib.request.urlopen(sent, timeout=30) as answer:
+        answer.read()
 
 
 def simulate_time(monkeypatch: pytest.MonkeyPatch) -> SimulatedTime:

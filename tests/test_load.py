@@ -30,6 +30,5 @@ def test_fifty_customers_at_once_get_no_5xx_and_every_confirmation_is_stored_onc
     assert result.server_errors == 0
     assert result.stored_complaints == result.confirmed_complaints > 0
     assert result.stored_callbacks == result.confirmed_callbacks > 0
-    # How many got through in time is the embedded DynamoDB's capacity on this machine
-    # (it answers one request at a time; the p95 turn here is ~16 s): make bench
-    # measures it, a test does not time it. All 50 complaints usually are confirmed.
+    # How many got through in time depends on this machine and what else runs on it:
+    # make bench measures it, a test does not time it.

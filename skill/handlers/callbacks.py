@@ -50,7 +50,14 @@ from skill.usecases.callback_booking import (
 )
 from skill.usecases.callback_changes import planned_move, reschedule
 from skill.usecases.callback_limits import LimitRefused
-from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, lookup, owner_of, status
+from skill.usecases.callbacks import (
+    CallbackUnavailable,
+    OpenCallback,
+    lookup,
+    lookup_with,
+    owner_of,
+    status,
+)
 from skill.usecases.orders import identify
 
 # Yes/no questions on the way to a booking.
@@ -108,13 +115,17 @@ class CallbackFlow(CallbackTurn):
     def request(self) -> Response:
         """Book a callback, or tell the open one, or ask for what is missing."""
         try:
-            state, existing = lookup(self.stores, self.owner)
+            # A linked customer's account brings their callbacks' state along.
+            account = self.stores.orders.account(self.customer_id) if self.customer_id else None
+            if account is not None:
+                state, existing = lookup_with(self.stores, account)
+            else:
+                state, existing = lookup(self.stores, self.owner)
             if existing is not None:
                 again = (
                     replay(existing) if existing.callback.callback_id == self._own_id() else None
                 )
                 return self.confirm(again, False) if again else self.change_or_tell(existing)
-            account = self.stores.orders.account(self.customer_id) if self.customer_id else None
         except StorageError:
             return self.failed()
         customer = account.customer if account else None
@@ -239,6 +250,7 @@ class CallbackFlow(CallbackTurn):
                     self.requested,
                     turn.now,
                     keeps_time=bool(channel or phone),
+                    agents=existing.agents or None,
                 )
             except CallbackUnavailable:
                 return self.failed()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
+    from skill.storage.roster import Roster
     from skill.storage.team import TeamStore
 
 
@@ -57,6 +58,13 @@ class Stores:
         from skill.storage.team import TeamStore
 
         return TeamStore(self.client, self.table)
+
+    @cached_property
+    def roster(self) -> Roster:
+        """The agents as this process read them lately (:mod:`.roster`)."""
+        from skill.storage.roster import Roster
+
+        return Roster(self.team)
 
     @cached_property
     def queue(self) -> QueueStore:
@@ -117,6 +125,7 @@ class Stores:
         _ = (
             self.callbacks,
             self.team,
+            self.roster,
             self.queue,
             self.complaints,
             self.promises,

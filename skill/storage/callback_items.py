@@ -29,6 +29,17 @@ def owner_pk(owner: str) -> str:
     return f"OWNER#{owner}"
 
 
+def account_keys(owner: str, sort_key: str) -> dict[str, str]:
+    """The index keys that put a linked customer's callback item into their account's
+    query (:meth:`skill.storage.orders.OrderStore.account`): a booking then reads the
+    lock, the channel chosen last time and past contacts with the profile and orders.
+    An Alexa user's items (unlinked) have no account: none."""
+    kind, _, customer_id = owner.partition(":")
+    if kind != "customer" or not customer_id:
+        return {}
+    return {GSI1PK: f"CUSTOMER#{customer_id}", "GSI1SK": f"CALLBACK#{sort_key}"}
+
+
 def queue_sort_key(priority: str, due_at: datetime, callback_id: str) -> str:
     return f"QUEUE#{Priority(priority).rank}#{timestamp(due_at)}#{callback_id}"
 

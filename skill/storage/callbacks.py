@@ -8,6 +8,9 @@ Items::
                                              query brings it along (the greeting)
     PK=OWNER#<owner>    SK=PREFS             the channel the customer chose last time
     PK=OWNER#<owner>    SK=CONTACT#<iso>     a finished call: who helped, when
+                                             (both, for a linked customer, also
+                                             GSI1PK=CUSTOMER#<id> GSI1SK=CALLBACK#...,
+                                             so a booking reads them with the account)
     PK=OWNER#<owner>    SK=CALLBACK#<id>     every callback of this customer (for erasure)
     PK=CALLBACK#<id>    SK=CALLBACK          the callback (:mod:`.callback_items`)
 
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING
 from skill.records import Callback, CallbackStatus, Contact
 from skill.rules.limits import Tally
 from skill.storage.callback_items import (
+    account_keys,
     callback_from,
     callback_pk,
     callback_values,
@@ -102,6 +106,28 @@ def once(counted: Sequence[Tally]) -> str | None:
     return uuid.uuid4().hex if counted else None
 
 
+def prefs_values(callback: Callback) -> dict[str, object]:
+    return {
+        "PK": owner_pk(callback.owner),
+        "SK": "PREFS",
+        "kind": "callback_prefs",
+        "channel": callback.channel,
+        **account_keys(callback.owner, "PREFS"),
+    }
+
+
+def contact_values(owner: str, contact: Contact) -> dict[str, object]:
+    at = timestamp(contact.at)
+    return {
+        "PK": owner_pk(owner),
+        "SK": f"CONTACT#{at}",
+        "kind": "callback_contact",
+        "agent_id": contact.agent_id,
+        "at": at,
+        **account_keys(owner, f"CONTACT#{at}"),
+    }
+
+
 class CallbackStore:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
@@ -161,7 +187,7 @@ class CallbackStore:
         writes: list[Write] = [
             Put(lock_values(callback), condition=ABSENT),
             Put(callback_values(callback), condition=ABSENT),
-            Put({"PK": owner, "SK": "PREFS", "channel": callback.channel}),
+            Put(prefs_values(callback)),
             # So everything about one customer can be found again (and erased on request).
             Put(
                 {
@@ -177,7 +203,12 @@ class CallbackStore:
                 writes += map(tally_update, counted)
                 transact(self._client, self._table, writes, token=once(counted))
         except ConditionFailed as error:
-            if 0 in error.failed_items:  # the lock
+            if 1 in error.failed_items:
+                # This very callback is stored: an attempt whose answer was lost (a
+                # timeout) went through. Said without another read, which the turn may
+                # have no time left for: a booking that exists is never apologised for.
+                raise CallbackAlreadyOpen(callback.callback_id) from error
+            if 0 in error.failed_items:  # the lock: another callback is open
                 existing = self.owner_state(callback.owner).open_callback_id
                 raise CallbackAlreadyOpen(existing) from error
             raise
@@ -208,10 +239,7 @@ class CallbackStore:
         """
         contact = Put(
             {
-                "PK": owner_pk(callback.owner),
-                "SK": f"CONTACT#{timestamp(now)}",
-                "agent_id": callback.agent_id,
-                "at": timestamp(now),
+                **contact_values(callback.owner, Contact(callback.agent_id, now)),
                 "callback_id": callback.callback_id,
             }
         )
@@ -289,7 +317,7 @@ class CallbackStore:
             names={**{f"#{name}": name for name in changed}, "#status": "status"},
             values={**{f":{name}": values[name] for name in present}, **OPEN_STATUSES, **extra},
         )
-        channel = Put({"PK": owner_pk(callback.owner), "SK": "PREFS", "channel": callback.channel})
+        channel = Put(prefs_values(callback))
         writes: list[Write] = [moved, channel, *map(outbox_put, events)]
         write_change(self._client, self._table, writes, counted)
 
@@ -339,10 +367,4 @@ class CallbackStore:
     @translated()
     def add_contact(self, owner: str, contact: Contact) -> None:
         """A call made before (demo data): who helped, when."""
-        values = {
-            "PK": owner_pk(owner),
-            "SK": f"CONTACT#{timestamp(contact.at)}",
-            "agent_id": contact.agent_id,
-            "at": timestamp(contact.at),
-        }
-        self._client.put_item(**Put(values).arguments(self._table))
+        self._client.put_item(**Put(contact_values(owner, contact)).arguments(self._table))

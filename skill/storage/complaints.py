@@ -194,7 +194,15 @@ class ComplaintStore:
             # A failed condition or a used token: an earlier attempt stored it.
             if not isinstance(error, ConditionFailed) and error.code != _RETRY_DIFFERS:
                 raise
-            stored = self.get(complaint.complaint_id)
+            try:
+                stored = self.get(complaint.complaint_id)
+            except StorageError:
+                if not isinstance(error, ConditionFailed) or 0 not in error.failed_items:
+                    raise
+                # This conversation's complaint is stored (an attempt whose answer was
+                # lost went through), but the turn has no time left to read it: a stored
+                # complaint is never apologised for as unstored.
+                return Recorded(complaint, commitment, new=False)
             if stored is None:
                 raise
             return Recorded(stored[0], stored[1], new=False)

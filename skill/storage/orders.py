@@ -5,18 +5,20 @@ Items::
     PK=ORDER#<number>       SK=ORDER    GSI1PK=CUSTOMER#<id>  GSI1SK=ORDER#<number>
     PK=CUSTOMER#<id>        SK=PROFILE  GSI1PK=CUSTOMER#<id>  GSI1SK=PROFILE
 
-One query on GSI1 returns a customer's profile and all their orders; one GetItem finds
-an order by number for an unlinked customer.
+One query on GSI1 returns a customer's profile and all their orders, with what a
+booking needs of their callbacks (the lock, the channel chosen last time, past contacts:
+:mod:`.callbacks` indexes them under the customer); one GetItem finds an order by number
+for an unlinked customer.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from skill.records import Customer, Money, Order, OrderStatus
+from skill.records import Contact, Customer, Money, Order, OrderStatus
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import translated
 from skill.storage.tables import GSI1, GSI1PK
@@ -34,6 +36,9 @@ class Account:
     # The lock of the customer's open callback, if any (see skill.storage.callbacks):
     # an index copy, so it may lag a moment behind a booking or a close.
     open_callback_id: str | None = None
+    # The channel of the last callback and past calls: index copies too.
+    callback_channel: str | None = None
+    contacts: list[Contact] = field(default_factory=list)
 
 
 def _day(value: Any) -> date | None:
@@ -85,11 +90,13 @@ class OrderStore:
 
     @translated()
     def account(self, customer_id: str) -> Account:
-        """The customer's profile, orders and open callback in one query (more only
+        """The customer's profile, orders and callbacks' state in one query (more only
         past 1 MB)."""
         customer: Customer | None = None
         orders: list[Order] = []
         open_callback_id: str | None = None
+        channel: str | None = None
+        contacts: list[Contact] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": GSI1,
@@ -107,8 +114,13 @@ class OrderStore:
                     orders.append(_order_from(values))
                 elif values.get("kind") == "callback_lock":
                     open_callback_id = values.get("callback_id")
+                elif values.get("kind") == "callback_prefs":
+                    channel = values.get("channel")
+                elif values.get("kind") == "callback_contact":
+                    at = datetime.fromisoformat(values["at"])
+                    contacts.append(Contact(values["agent_id"], at))
             if "LastEvaluatedKey" not in page:
-                return Account(customer, orders, open_callback_id)
+                return Account(customer, orders, open_callback_id, channel, contacts)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     @translated()

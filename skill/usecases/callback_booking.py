@@ -151,6 +151,7 @@ def request_callback(
         team = stores.team.get()
     except StorageError as error:
         raise CallbackUnavailable from error
+    stores.roster.remember(team.agents, now)
     last = state.last_contact
     priority = _priority(request, state, now)
     choice = choose_agent(

@@ -121,7 +121,7 @@ def reschedule(
     keeps_time = channel is not None or phone is not None
     if agents is None:
         try:
-            agents = stores.team.get().agents
+            agents = stores.roster.agents(now)
         except StorageError as error:
             raise CallbackUnavailable from error
     when = _new_time(settings, agents, callback, requested, now, keeps_time=keeps_time)
@@ -163,16 +163,19 @@ def planned_move(
     now: datetime,
     *,
     keeps_time: bool,
+    agents: Sequence[Agent] | None = None,
 ) -> Schedule:
     """When a move to ``requested`` would be due, without storing anything: the
     customer hears it first if service hours push it later than they asked.
 
+    ``agents``, the team as the caller read it, give the hours; else the roster.
     Raises CallbackUnavailable when the team cannot be read.
     """
-    try:
-        agents = stores.team.get().agents
-    except StorageError as error:
-        raise CallbackUnavailable from error
+    if agents is None:
+        try:
+            agents = stores.roster.agents(now)
+        except StorageError as error:
+            raise CallbackUnavailable from error
     return _new_time(settings, agents, callback, requested, now, keeps_time=keeps_time)
 
 

@@ -79,7 +79,7 @@ def record_outcome(
         held_update(act, callback, "outcome_reached", note, [act.event("reached", callback)])
         return
     if outcome is Outcome.NO_ANSWER:
-        retry = retry_time(act.now, settings, callback, act.stores.team.get().agents)
+        retry = retry_time(act.now, settings, callback, act.stores.roster.agents(act.now))
         held_update(
             act,
             callback,

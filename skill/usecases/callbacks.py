@@ -22,13 +22,14 @@ from skill.rules.callbacks import Priority, ahead_of
 from skill.rules.dates import zone
 from skill.rules.hours import Reachable, ZonedHours, reachable, team_hours
 from skill.rules.service_hours import ServiceHours
+from skill.storage.callbacks import OwnerState
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
     from skill.config import Settings
     from skill.records import Agent, Callback
     from skill.storage import Stores
-    from skill.storage.callbacks import OwnerState
+    from skill.storage.orders import Account
 
 
 class CallbackUnavailable(Exception):
@@ -56,6 +57,18 @@ class OpenCallback:
 def lookup(stores: Stores, owner: str) -> tuple[OwnerState, OpenCallback | None]:
     """What we know about this customer's callbacks, and the open one if any."""
     state = stores.callbacks.owner_state(owner)
+    existing = in_queue(stores, state.open_callback_id) if state.open_callback_id else None
+    return state, existing
+
+
+def lookup_with(stores: Stores, account: Account) -> tuple[OwnerState, OpenCallback | None]:
+    """As :func:`lookup`, for a linked customer, from their account's query.
+
+    Its index copies may lag a moment behind a booking or a close: a lock just deleted
+    leads to a callback read that finds it closed, and a lock not yet seen makes the
+    booking's transaction fail on the lock, which then reads the open one.
+    """
+    state = OwnerState(account.open_callback_id, account.callback_channel, list(account.contacts))
     existing = in_queue(stores, state.open_callback_id) if state.open_callback_id else None
     return state, existing
 

@@ -103,6 +103,7 @@ class Change:
         """Carry out ``apply``; a form sent again is done already, an unknown login said."""
         try:
             apply()
+            self.stores.roster.forget()  # this process's next turn reads the change
         except ConditionFailed as error:
             done = self.stores.audit.carried_out(self._id)
             if done == f"{action} {login}":

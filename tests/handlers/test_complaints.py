@@ -32,6 +32,7 @@ from skill.web import create_app
 from tests.alexa import Conversation, Reply, envelope, intent_request, parse_reply
 from tests.conftest import MOMENT
 from tests.factories import expensive_delivery
+from tests.faults import TIMEOUT, FaultyTable, simulate_time
 
 Talk = Callable[..., Conversation]
 ALEX = "c-alex"
@@ -520,6 +521,23 @@ def test_granting_is_one_transaction(talk: Talk, round_trips: list[str]) -> None
     # Who is asking, their orders (the offer is re-checked), what the order carries already
     # (its running total, none yet: so its promises so far), then one write for it all.
     assert round_trips == ["GetItem", "Query", "BatchGetItem", "Query", "TransactWriteItems"]
+
+
+def test_a_grant_whose_answer_was_lost_is_confirmed_though_every_read_after_is_slow(
+    talk: Talk, dynamodb: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    # The grant is applied but its answer never arrives; botocore sends it again, and
+    # from then on every read times out: no time is left to look the grant up.
+    slow = {operation: TIMEOUT for operation in ("GetItem", "Query", "BatchGetItem")}
+    table.lose_answer("TransactWriteItems", then=slow)
+
+    reply = conversation.say("RemedyChoiceIntent", remedy="voucher")
+
+    assert len(items(dynamodb, settings, "commitment")) == 1
+    assert reply.speech.startswith("Done: your voucher of 10 dollars")
 
 
 def test_a_storage_failure_confirms_nothing_and_writes_nothing(

@@ -124,6 +124,24 @@ def test_complete_remembers_who_helped(stores: Stores) -> None:
 
 
 @transactional
+def test_a_linked_customers_account_brings_the_channel_and_who_helped(stores: Stores) -> None:
+    callback = make_callback("cb-1", customer_id="c-x", channel="sms")
+    stores.callbacks.create(callback, [])
+    stores.callbacks.complete(callback, MOMENT, [])
+    stores.callbacks.add_contact("customer:c-x", Contact("a-james", MOMENT - timedelta(days=3)))
+    stores.callbacks.add_contact("alexa:abc", Contact("a-jonas", MOMENT))  # not linked
+
+    account = stores.orders.account("c-x")
+
+    assert account.open_callback_id is None
+    assert account.callback_channel == "sms"
+    assert sorted(account.contacts, key=lambda contact: contact.at) == [
+        Contact("a-james", MOMENT - timedelta(days=3)),
+        Contact(MARIA.agent_id, MOMENT),
+    ]
+
+
+@transactional
 def test_reschedule_moves_the_queue_entry(stores: Stores) -> None:
     callback = make_callback("cb-1")
     stores.callbacks.create(callback, [])

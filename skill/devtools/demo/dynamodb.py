@@ -2,10 +2,12 @@
 
 Real DynamoDB applies each write, condition and transaction atomically. moto's backend
 is plain Python without locks, so two threads of its server can both pass the same
-``attribute_not_exists`` condition. The embedded server therefore handles one request
-at a time: the local product then keeps the guarantees the code relies on ("one open
-callback per customer"), and the tests that fire requests from threads test our code,
-not moto's races.
+``attribute_not_exists`` condition. The embedded server therefore applies one write at
+a time, with no read under way (:class:`ReadsTogether`): the local product then keeps
+the guarantees the code relies on ("one open callback per customer"), and the tests
+that fire requests from threads test our code, not moto's races. Reads (GetItem,
+Query, Scan and the like change nothing in moto's backend) run side by side, so a
+turn's reads do not queue behind another turn's transaction.
 
 A cancelled transaction leaves no trace in DynamoDB's stream. moto applies a
 transaction's writes one by one and, when one fails, puts back a copy of the table made
@@ -169,16 +171,54 @@ def items_as_they_are() -> None:
     BaseJSONSerializer._serialize = _serialize
 
 
-class OneAtATime:
-    """WSGI middleware: requests are answered in turn, each completely."""
+# Requests that only read moto's backend; every other one (writes, transactions, table
+# changes, stream reads, which move iterators) is answered alone.
+READS = frozenset(
+    f"DynamoDB_20120810.{name}"
+    for name in ("GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems")
+)
+
+
+class ReadsTogether:
+    """WSGI middleware: reads are answered side by side, any other request alone, after
+    the reads under way and before reads that arrive while it waits (a writer is never
+    starved)."""
 
     def __init__(self, app: WsgiApp) -> None:
         self._app = app
-        self._lock = threading.Lock()
+        self._changed = threading.Condition()
+        self._reading = 0
+        self._writing = False
+        self._writers_waiting = 0
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
-        with self._lock:
+        if environ.get("HTTP_X_AMZ_TARGET") in READS:
+            return self._read(environ, start_response)
+        return self._write(environ, start_response)
+
+    def _read(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._changed:
+            self._changed.wait_for(lambda: not self._writing and not self._writers_waiting)
+            self._reading += 1
+        try:
             return list(self._app(environ, start_response))
+        finally:
+            with self._changed:
+                self._reading -= 1
+                self._changed.notify_all()
+
+    def _write(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        with self._changed:
+            self._writers_waiting += 1
+            self._changed.wait_for(lambda: not self._writing and not self._reading)
+            self._writers_waiting -= 1
+            self._writing = True
+        try:
+            return list(self._app(environ, start_response))
+        finally:
+            with self._changed:
+                self._writing = False
+                self._changed.notify_all()
 
 
 class EmbeddedDynamoDB:
@@ -195,7 +235,7 @@ class EmbeddedDynamoDB:
 
         stream_safe_transactions()
         items_as_they_are()
-        app = OneAtATime(DomainDispatcherApplication(create_backend_app))
+        app = ReadsTogether(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )
