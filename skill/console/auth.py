@@ -35,6 +35,7 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from werkzeug.exceptions import BadRequest
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.clock import system_clock
@@ -122,6 +123,11 @@ def csrf_token() -> str:
     return token
 
 
+class StaleForm(BadRequest):
+    """A form without this session's CSRF token: forged, or typed on a page opened
+    before the agent signed in again (:mod:`skill.console.errors` says which to do)."""
+
+
 @console_blueprint.before_request
 def check_csrf() -> None:
     """Every state change carries the session's token; anything else is refused."""
@@ -130,7 +136,7 @@ def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf")
     if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
-        abort(400, description="missing or wrong CSRF token")
+        raise StaleForm("missing or wrong CSRF token")
 
 
 @console_blueprint.after_request

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, abort, g, redirect, request, url_for
+from flask import Response, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
@@ -60,15 +60,22 @@ def promises(status: int = 200, **message: Any) -> Response:
 @admin_required
 def audit_page() -> Response:
     """Who saw which phone number and did what, newest first (admins only)."""
+    return audit()
+
+
+def audit(status: int = 200, **message: Any) -> Response:
+    """The audit page; ``message``: what came of the erase form just sent."""
     console = services()
     today = local_today(console.clock(), "UTC")
     team = console.stores.team.get()
     entries = console.stores.audit.recent(today)
     return page(
         "audit",
+        status=status,
         entries=entries,
         names={a.agent_id: a.name for a in team.agents},
         erased=request.args.get("erased"),
+        **{"invalid": None, "typed_id": "", **message},
     )
 
 
@@ -81,7 +88,11 @@ def erase_customer() -> Response:
     console = services()
     customer_id = (request.form.get("customer_id") or "").strip()
     if not customer_id or console.stores.orders.account(customer_id).customer is None:
-        abort(404, description="no such customer")
+        return audit(
+            404,
+            invalid=f"There is no customer with the id {customer_id[:100]!r}: nothing was erased.",
+            typed_id=customer_id[:100],
+        )
     admin = g.agent  # admin_required put them there
     now = console.clock()
     erased = erase(console.stores, customer_id, None, now)

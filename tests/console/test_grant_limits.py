@@ -419,7 +419,7 @@ def test_mark_kept_only_from_the_promises_own_callback_and_audited_with_it(
     assert demo_stores.promises.open_promises() == [promise]
 
     overview = maria.page("/console/promises").text
-    assert "<td>Maria Schneider</td>" in overview  # who promised it
+    assert '<td data-label="By">Maria Schneider</td>' in overview  # who promised it
     form = forms(maria.page(f"/console/callbacks/{callback.callback_id}").text)["fulfil"]
     kept = maria.post(path, form, callback_id=callback.callback_id)
     assert kept.status_code == 303

@@ -79,7 +79,7 @@ def test_overdue_shows_in_red(
     book(demo_stores, "waiting")
     console_clock.advance(minutes=45)
     [row] = rows(agent("maria").page("/console/").text)
-    assert '<td class="overdue">15 min overdue</td>' in row
+    assert '<td data-label="Promised time" class="overdue">15 min overdue</td>' in row
 
 
 def test_the_rows_endpoint_serves_new_requests_without_a_page_load(
