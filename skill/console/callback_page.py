@@ -84,8 +84,21 @@ def contacts(stores: Stores, team: Team, callback: Callback) -> list[tuple[Agent
     return [(team.agent(c.agent_id), c.at) for c in reversed(made)]
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A grant or a promise kept, checked and waiting for the agent's "yes": the
+    question that names it, and the form fields that say it again with ``confirmed``."""
+
+    form: str  # "grant" or "fulfil"
+    question: str
+    fields: dict[str, str]
+    order_number: str
+    commitment: Commitment | None = None  # the promise to mark kept
+
+
 # What the page shows when no action was tried, or what came of one.
 NO_MESSAGE: dict[str, Any] = {
+    "confirm": None,
     "done": "",
     "conflict": None,
     "refused": None,

@@ -52,7 +52,7 @@ def promises(status: int = 200, **message: Any) -> Response:
         rows=rows,
         late=len(late),
         granters={a.agent_id: a.name for a in console.stores.team.get().agents},
-        **{"refused": None, "able": [], "invalid": None, **message},
+        **{"refused": None, "able": [], "invalid": None, "confirm": None, **message},
     )
 
 

@@ -1,3 +1,11 @@
+// After an action the page comes back with what came of it (done, refused, a question
+// to confirm): focus goes there, not to the top of the page.
+(function () {
+  "use strict";
+  var result = document.querySelector("[data-focus]");
+  if (result) { result.focus(); }
+})();
+
 // The queue refreshes itself: every few seconds the table body is fetched again as
 // HTML from the server (which escaped it) and swapped in. No framework needed.
 // The server does not count these fetches as the agent's activity: a queue left open
