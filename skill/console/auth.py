@@ -40,6 +40,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.clock import system_clock
 from skill.console import Console, console_blueprint, services
+from skill.console.story import day, language_name, moment
 from skill.records import Agent
 from skill.rules.logins import SESSION_LIFETIME, activity_to_record
 from skill.storage.errors import StorageUnavailable
@@ -164,6 +165,11 @@ def page(name: str, status: int = 200, **data: Any) -> Response:
         url_for=url_for,
         # Each form gets its own action id: a second submission of it changes nothing.
         new_action_id=lambda: str(uuid.uuid4()),
+        # One format for every time and date, always with its zone; languages by name.
+        moment=moment,
+        day=day,
+        language_name=language_name,
+        team_zone=services().settings.service_time_zone,
         **data,
     )
     return Response(html, status=status, mimetype="text/html")
