@@ -76,6 +76,7 @@ def install(app: Flask, console: Console) -> None:
     # The view modules register their routes on the blueprint when imported.
     import skill.console.auth
     import skill.console.callbacks
+    import skill.console.dashboard
     import skill.console.errors
     import skill.console.overview
     import skill.console.queue

@@ -156,6 +156,8 @@ def test_every_page_passes_axe_and_fits_the_screen(
     page.screenshot(path=str(SCREENSHOTS / f"grant-confirm-{width}.png"))
     page.get_by_role("button", name="Yes, promise it").click()
     expect(page.get_by_text("voucher 10.00 USD on order 1003 for Alex.")).to_be_focused()
+    visit("dashboard", "/console/dashboard")
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"))
     visit("promises", "/console/promises")
     page.get_by_role("button", name="Mark kept").first.click()
     expect(page.get_by_text("Mark kept: voucher 10.00 USD on order 1003 for Alex?")).to_be_visible()
