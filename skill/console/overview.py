@@ -75,7 +75,7 @@ def audit(status: int = 200, **message: Any) -> Response:
         entries=entries,
         names={a.agent_id: a.name for a in team.agents},
         erased=request.args.get("erased"),
-        **{"invalid": None, "typed_id": "", **message},
+        **{"invalid": None, "typed_id": "", "erase_question": None, "erase_id": "", **message},
     )
 
 
@@ -86,12 +86,27 @@ def erase_customer() -> Response:
     what the skill keeps about them (complaints, callbacks; open promises stay without
     the name), and the audit trail says who did."""
     console = services()
-    customer_id = (request.form.get("customer_id") or "").strip()
-    if not customer_id or console.stores.orders.account(customer_id).customer is None:
+    typed_id = (request.form.get("customer_id") or "").strip()[:100]
+    # An order number finds its customer too: what a letter usually quotes.
+    order = console.stores.orders.get(typed_id) if typed_id else None
+    customer_id = order.customer_id if order is not None else typed_id
+    account = console.stores.orders.account(customer_id) if customer_id else None
+    if account is None or account.customer is None:
         return audit(
             404,
-            invalid=f"There is no customer with the id {customer_id[:100]!r}: nothing was erased.",
-            typed_id=customer_id[:100],
+            invalid=f"There is no customer with the id or order {typed_id!r}: nothing was erased.",
+            typed_id=typed_id,
+        )
+    if request.form.get("confirmed") != "yes":
+        history = console.stores.complaints.history(customer_id)
+        return audit(
+            erase_question=(
+                f"Erase what the skill keeps about {account.customer.first_name} (customer "
+                f"{customer_id}): {len(history.complaints)} complaints, their callbacks and "
+                "contacts? Open promises stay, without the name."
+            ),
+            erase_id=customer_id,
+            typed_id=typed_id,
         )
     admin = g.agent  # admin_required put them there
     now = console.clock()

@@ -190,6 +190,10 @@ def test_every_page_passes_axe_and_fits_the_screen(
     page.get_by_role("button", name="Erase").click()
     expect(page.get_by_role("alert")).to_contain_text("nothing was erased")
     audit.check("error 404 (erase)")
+    page.get_by_label("customer id", exact=False).fill("1003")
+    page.get_by_role("button", name="Erase").click()
+    expect(page.get_by_text("Erase what the skill keeps about Alex")).to_be_focused()
+    audit.check("audit, erase to confirm")
     visit("team", "/console/team")
     visit("team member", "/console/team/maria")
 

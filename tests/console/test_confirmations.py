@@ -128,3 +128,21 @@ def test_mark_kept_is_confirmed_first_on_the_promises_page(
     kept = maria.client.post(path, data=confirm_form(asked.text))
     assert kept.status_code == 303
     assert demo_stores.promises.open_promises() == []
+
+
+def test_mark_kept_is_not_offered_above_the_agents_authority(
+    agent: SignIn, demo_stores: Stores
+) -> None:
+    callback = shoes_complaint(demo_stores)
+    maria = agent("maria")
+    maria.act(callback.callback_id, "claim")
+    maria.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="refund", amount=""
+    )
+
+    # James may grant up to 100 USD: the 119.95 USD refund is not his to mark kept.
+    james = agent("james")
+    promises = james.page("/console/promises").text
+    assert "Above your authority: a colleague marks it kept" in promises
+    assert ">Mark kept</button>" not in promises
+    assert ">Mark kept</button>" in maria.page("/console/promises").text
