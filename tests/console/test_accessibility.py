@@ -1,5 +1,5 @@
-"""Every console page, checked by axe-core in chromium at a laptop's and a phone's width:
-no serious or critical violation, and nothing wider than the screen.
+"""Every console page, checked by axe-core in chromium at a laptop's and a phone's width,
+and in dark mode: no serious or critical violation, and nothing wider than the screen.
 
 axe-core (``node_modules/axe-core``, ``npm ci``) is added to every document by the
 browser itself before the page's own scripts run, so the console's strict
@@ -83,7 +83,7 @@ def overflow(page: Any) -> int:
 class Audit:
     """axe and the width check on each page visited, gathered for one assertion."""
 
-    def __init__(self, page: Any, width: int) -> None:
+    def __init__(self, page: Any, width: str) -> None:
         self.page = page
         self.width = width
         self.found: dict[str, list[dict[str, Any]]] = {}
@@ -106,7 +106,7 @@ class Audit:
     def record(self) -> None:
         SCREENSHOTS.mkdir(exist_ok=True)
         known = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-        known[str(self.width)] = self.found
+        known[self.width] = self.found
         RESULTS.write_text(json.dumps(known, indent=1))
 
 
@@ -118,16 +118,19 @@ def sign_in(page: Any, base: str, login: str) -> None:
     playwright_sync.expect(page.get_by_role("heading", name="Callback queue")).to_be_visible()
 
 
-@pytest.mark.parametrize("width", [LAPTOP, PHONE])
+@pytest.mark.parametrize(
+    ("width", "scheme"), [(LAPTOP, "light"), (PHONE, "light"), (LAPTOP, "dark")]
+)
 def test_every_page_passes_axe_and_fits_the_screen(
-    server: str, checked_page: Any, demo_stores: Stores, width: int
+    server: str, checked_page: Any, demo_stores: Stores, width: int, scheme: str
 ) -> None:
     expect = playwright_sync.expect
     page = checked_page
     page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=scheme)  # the system's preference, as the CSS reads it
     seed_console(demo_stores, MOMENT)
     book_callback(server)  # Alex, with orders: a remedy can be granted
-    audit = Audit(page, width)
+    audit = Audit(page, f"{width}" if scheme == "light" else f"{width}-{scheme}")
     visit: Callable[[str, str], None] = lambda name, path: (  # noqa: E731
         page.goto(f"{server}{path}"),
         audit.check(name),
@@ -136,7 +139,7 @@ def test_every_page_passes_axe_and_fits_the_screen(
     visit("sign-in", "/console/login")
     sign_in(page, server, "maria")
     audit.check("queue")
-    page.screenshot(path=str(SCREENSHOTS / f"queue-{width}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"queue-{audit.width}.png"))
     visit("my callbacks", "/console/mine")
     visit("password", "/console/password")
     visit("detail before claim", "/console/callbacks/demo-sam")
@@ -145,7 +148,7 @@ def test_every_page_passes_axe_and_fits_the_screen(
     page.get_by_role("button", name="Claim").first.click()
     expect(page.get_by_text("You have this callback now.")).to_be_visible()
     audit.check("detail after claim")
-    page.screenshot(path=str(SCREENSHOTS / f"callback-{width}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"callback-{audit.width}.png"))
     page.get_by_label("Order", exact=True).select_option("1003")
     page.get_by_label("Remedy", exact=True).select_option("voucher")
     page.get_by_label("Amount", exact=False).fill("10")
@@ -153,11 +156,11 @@ def test_every_page_passes_axe_and_fits_the_screen(
     expect(page.get_by_text("Voucher 10.00 USD on order 1003 for Alex?")).to_be_focused()
     audit.check("detail, grant to confirm")
     page.locator(".confirm").scroll_into_view_if_needed()
-    page.screenshot(path=str(SCREENSHOTS / f"grant-confirm-{width}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"grant-confirm-{audit.width}.png"))
     page.get_by_role("button", name="Yes, promise it").click()
     expect(page.get_by_text("voucher 10.00 USD on order 1003 for Alex.")).to_be_focused()
     visit("dashboard", "/console/dashboard")
-    page.screenshot(path=str(SCREENSHOTS / f"dashboard-{width}.png"))
+    page.screenshot(path=str(SCREENSHOTS / f"dashboard-{audit.width}.png"))
     visit("promises", "/console/promises")
     page.get_by_role("button", name="Mark kept").first.click()
     expect(page.get_by_text("Mark kept: voucher 10.00 USD on order 1003 for Alex?")).to_be_visible()
