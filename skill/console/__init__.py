@@ -76,6 +76,8 @@ def install(app: Flask, console: Console) -> None:
     # The view modules register their routes on the blueprint when imported.
     import skill.console.auth
     import skill.console.callbacks
+    import skill.console.dashboard
+    import skill.console.errors
     import skill.console.overview
     import skill.console.queue
     import skill.console.team
@@ -83,6 +85,7 @@ def install(app: Flask, console: Console) -> None:
     app.session_interface = skill.console.auth.ConsoleSessions()
     skill.console.auth.dummy_hash()  # now, not in the first sign-in's time
     app.register_blueprint(console_blueprint)
+    skill.console.errors.install_error_pages(app)
 
 
 def services() -> Console:

@@ -35,10 +35,12 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
+from werkzeug.exceptions import BadRequest
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.clock import system_clock
 from skill.console import Console, console_blueprint, services
+from skill.console.story import day, language_name, moment
 from skill.records import Agent
 from skill.rules.logins import SESSION_LIFETIME, activity_to_record
 from skill.storage.errors import StorageUnavailable
@@ -122,6 +124,11 @@ def csrf_token() -> str:
     return token
 
 
+class StaleForm(BadRequest):
+    """A form without this session's CSRF token: forged, or typed on a page opened
+    before the agent signed in again (:mod:`skill.console.errors` says which to do)."""
+
+
 @console_blueprint.before_request
 def check_csrf() -> None:
     """Every state change carries the session's token; anything else is refused."""
@@ -130,7 +137,7 @@ def check_csrf() -> None:
     sent = request.form.get("csrf") or request.headers.get("X-CSRF-Token") or ""
     expected = session.get("csrf")
     if not isinstance(expected, str) or not hmac.compare_digest(sent, expected):
-        abort(400, description="missing or wrong CSRF token")
+        raise StaleForm("missing or wrong CSRF token")
 
 
 @console_blueprint.after_request
@@ -158,6 +165,11 @@ def page(name: str, status: int = 200, **data: Any) -> Response:
         url_for=url_for,
         # Each form gets its own action id: a second submission of it changes nothing.
         new_action_id=lambda: str(uuid.uuid4()),
+        # One format for every time and date, always with its zone; languages by name.
+        moment=moment,
+        day=day,
+        language_name=language_name,
+        team_zone=services().settings.service_time_zone,
         **data,
     )
     return Response(html, status=status, mimetype="text/html")

@@ -16,9 +16,10 @@ from flask import Response, g
 
 from skill.console import services
 from skill.console.auth import page
+from skill.console.story import language_of, story
 from skill.records import Agent, Callback, CallbackStatus, Commitment, Complaint, Order, RemedyKind
 from skill.rules.callbacks import last_digits
-from skill.rules.dates import local_today, zone
+from skill.rules.dates import local_today
 from skill.rules.remedies import status_on
 from skill.storage.audit import AuditEntry
 
@@ -84,8 +85,21 @@ def contacts(stores: Stores, team: Team, callback: Callback) -> list[tuple[Agent
     return [(team.agent(c.agent_id), c.at) for c in reversed(made)]
 
 
+@dataclass(frozen=True)
+class Confirmation:
+    """A grant or a promise kept, checked and waiting for the agent's "yes": the
+    question that names it, and the form fields that say it again with ``confirmed``."""
+
+    form: str  # "grant" or "fulfil"
+    question: str
+    fields: dict[str, str]
+    order_number: str
+    commitment: Commitment | None = None  # the promise to mark kept
+
+
 # What the page shows when no action was tried, or what came of one.
 NO_MESSAGE: dict[str, Any] = {
+    "confirm": None,
     "done": "",
     "conflict": None,
     "refused": None,
@@ -122,10 +136,11 @@ def detail(callback: Callback, status: int = 200, **message: Any) -> Response:
         colleagues=[a for a in team.agents if a.agent_id != g.agent.agent_id],
         agents={a.agent_id: a for a in team.agents},
         remedies=[kind.value for kind in RemedyKind],
-        due_local=callback.due_at.astimezone(zone(team_zone)),
         service_zone=team_zone,
         # What the customer was told, in their own zone, beside the team's.
-        customer_local=callback.due_at.astimezone(zone(callback.time_zone)),
         customer_zone=callback.time_zone,
+        story=story(callback),
+        # The shop's item names in the customer's language, where it gave them.
+        language=language_of(callback),
         **{**NO_MESSAGE, **message},
     )

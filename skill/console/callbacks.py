@@ -15,18 +15,18 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TypeVar
 
-from flask import Response, abort, g, redirect, request, url_for
+from flask import Response, abort, flash, g, get_flashed_messages, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import login_required
-from skill.console.callback_page import detail
+from skill.console.callback_page import Confirmation, detail
 from skill.console.overview import promises
-from skill.records import Callback, Order, RemedyKind
+from skill.records import Callback, Commitment, Money, Order, RemedyKind
 from skill.rules.dates import local_today, zone
 from skill.rules.grants import minor_unit, parse_amount
 from skill.usecases.acts import Act, ActionConflict, ActionRefused, InvalidInput
 from skill.usecases.callback_work import Outcome, claim, hand_over, record_outcome, reschedule
-from skill.usecases.promises import fulfil, grant
+from skill.usecases.promises import fulfil, grant, grant_to_confirm, may_keep
 
 Choice = TypeVar("Choice", bound=StrEnum)
 
@@ -38,10 +38,13 @@ DONE = {
     "resolved": "Resolved: the callback is completed.",
     "rescheduled": "Rescheduled.",
     "handed_over": "Handed over.",
-    "granted": "Promise made; the customer hears it when they ask.",
+    "granted": "Promise made; the customer hears it when they ask",
     "kept": "Promise marked as kept.",
 }
 
+
+# The flashed category that names what was just promised.
+PROMISED = "promised"
 
 # Ids in addresses and forms are ours and short; anything longer is no id of ours (and
 # longer than DynamoDB takes as a key).
@@ -103,8 +106,9 @@ def _conflict(callback_id: str, error: ActionConflict) -> Response:
     return detail(fresh, status=409, conflict="This callback was closed or changed meanwhile.")
 
 
-def _carry_out(callback: Callback, form: str, action: Callable[[], str]) -> Response:
-    """Do what the ``form`` asks: ``action`` returns the key of :data:`DONE` to show.
+def _carry_out(callback: Callback, form: str, action: Callable[[], str | Response]) -> Response:
+    """Do what the ``form`` asks: ``action`` returns the key of :data:`DONE` to show, or
+    the page asking the agent to confirm it first.
 
     A mistake in the form, a refusal or a colleague who was first get the page again,
     saying so, with the form as typed.
@@ -117,6 +121,8 @@ def _carry_out(callback: Callback, form: str, action: Callable[[], str]) -> Resp
         return _refused(callback, error, form)
     except ActionConflict as error:
         return _conflict(callback.callback_id, error)
+    if isinstance(done, Response):
+        return done
     return _done(callback.callback_id, done)
 
 
@@ -159,7 +165,12 @@ def _local_time(field: str, time_zone: str) -> datetime:
 @login_required
 def callback_page(callback_id: str) -> Response:
     """Everything about one callback, and what can be done with it."""
-    done = DONE.get(request.args.get("done", ""), "")
+    key = request.args.get("done", "")
+    done = DONE.get(key, "")
+    if key == "granted":
+        # What was promised, said back; our own words, kept in the session, not the address.
+        promised = get_flashed_messages(category_filter=[PROMISED])
+        done += f": {promised[-1]}." if promised else "."
     return detail(_callback(callback_id), done=done)
 
 
@@ -225,15 +236,25 @@ def grant_post(callback_id: str) -> Response:
     callback = _callback(callback_id)
     console = services()
 
-    def act() -> str:
+    def act() -> str | Response:
         action = _act()
         number = request.form.get("order", "").strip()
         order = console.stores.orders.get(number) if _an_id(number) else None
         if order is None:
             raise InvalidInput("Choose one of the customer's orders.")
         kind = _choice(RemedyKind, "remedy", "Choose a remedy.")
+        amount = _amount(order)
+        if request.form.get("confirmed") != "yes":
+            value = grant_to_confirm(action, callback, order, kind, amount)
+            return detail(
+                callback,
+                form="grant",
+                typed=typed(),
+                confirm=_grant_question(callback, order, kind, value),
+            )
         today = local_today(action.now, console.settings.service_time_zone)
-        grant(action, console.policy, callback, order, kind, _amount(order), today)
+        made = grant(action, console.policy, callback, order, kind, amount, today)
+        flash(_promise_words(made, callback.first_name), PROMISED)
         return "granted"
 
     return _carry_out(callback, "grant", act)
@@ -251,17 +272,28 @@ def fulfil_post(complaint_id: str) -> Response:
     commitment = stored[1]
     callback_id = request.form.get("callback_id", "").strip()
     callback = console.stores.callbacks.get(callback_id) if _an_id(callback_id) else None
+    confirmed = request.form.get("confirmed") == "yes"
     if callback is not None:
 
-        def act() -> str:
-            fulfil(_act(), commitment, callback)
+        def act() -> str | Response:
+            action = _act()
+            if not confirmed:
+                may_keep(action, commitment, callback)
+                return detail(callback, confirm=_keep_question(commitment, callback.first_name))
+            fulfil(action, commitment, callback)
             return "kept"
 
         return _carry_out(callback, "fulfil", act)
     if callback_id:
         return promises(400, invalid="That callback does not exist: reload the page.")
     try:
-        fulfil(_act(), commitment, None)
+        action = _act()
+        if not confirmed:
+            may_keep(action, commitment, None)
+            customer = console.stores.orders.account(commitment.customer_id).customer
+            name = customer.first_name if customer else None
+            return promises(confirm=_keep_question(commitment, name))
+        fulfil(action, commitment, None)
     except InvalidInput as error:
         return promises(400, invalid=error.message)
     except ActionRefused as error:
@@ -271,3 +303,39 @@ def fulfil_post(complaint_id: str) -> Response:
 
 def _note() -> str:
     return request.form.get("note", "").strip()[:2000]
+
+
+def _what(kind: str, value: Money | None, order_number: str) -> str:
+    worth = f" {value.amount} {value.currency}" if value is not None else ""
+    return f"{kind.replace('_', ' ')}{worth} on order {order_number}"
+
+
+def _promise_words(made: Commitment, first_name: str | None) -> str:
+    return _what(made.kind.value, made.amount, made.order_number) + (
+        f" for {first_name}" if first_name else ""
+    )
+
+
+def _grant_question(
+    callback: Callback, order: Order, kind: RemedyKind, value: Money
+) -> Confirmation:
+    """ "Refund 119.95 USD on order 1003 for Alex?", and the promises the order carries."""
+    whom = f" for {callback.first_name}" if callback.first_name else ""
+    what = _what(kind.value, value, order.number)
+    question = what[:1].upper() + what[1:] + whom + "?"
+    fields = {
+        "order": order.number,
+        "remedy": kind.value,
+        "amount": request.form.get("amount", "").strip()[:40],
+    }
+    return Confirmation("grant", question, fields, order.number)
+
+
+def _keep_question(commitment: Commitment, first_name: str | None) -> Confirmation:
+    """ "Mark kept: voucher 10.00 USD on order 1003 for Alex?" """
+    whom = f" for {first_name}" if first_name else ""
+    what = _what(commitment.kind.value, commitment.amount, commitment.order_number)
+    fields = {"callback_id": request.form.get("callback_id", "").strip()[:LONGEST_ID]}
+    return Confirmation(
+        "fulfil", f"Mark kept: {what}{whom}?", fields, commitment.order_number, commitment
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Response, abort, g, redirect, request, url_for
+from flask import Response, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
@@ -52,7 +52,7 @@ def promises(status: int = 200, **message: Any) -> Response:
         rows=rows,
         late=len(late),
         granters={a.agent_id: a.name for a in console.stores.team.get().agents},
-        **{"refused": None, "able": [], "invalid": None, **message},
+        **{"refused": None, "able": [], "invalid": None, "confirm": None, **message},
     )
 
 
@@ -60,15 +60,22 @@ def promises(status: int = 200, **message: Any) -> Response:
 @admin_required
 def audit_page() -> Response:
     """Who saw which phone number and did what, newest first (admins only)."""
+    return audit()
+
+
+def audit(status: int = 200, **message: Any) -> Response:
+    """The audit page; ``message``: what came of the erase form just sent."""
     console = services()
     today = local_today(console.clock(), "UTC")
     team = console.stores.team.get()
     entries = console.stores.audit.recent(today)
     return page(
         "audit",
+        status=status,
         entries=entries,
         names={a.agent_id: a.name for a in team.agents},
         erased=request.args.get("erased"),
+        **{"invalid": None, "typed_id": "", "erase_question": None, "erase_id": "", **message},
     )
 
 
@@ -79,9 +86,28 @@ def erase_customer() -> Response:
     what the skill keeps about them (complaints, callbacks; open promises stay without
     the name), and the audit trail says who did."""
     console = services()
-    customer_id = (request.form.get("customer_id") or "").strip()
-    if not customer_id or console.stores.orders.account(customer_id).customer is None:
-        abort(404, description="no such customer")
+    typed_id = (request.form.get("customer_id") or "").strip()[:100]
+    # An order number finds its customer too: what a letter usually quotes.
+    order = console.stores.orders.get(typed_id) if typed_id else None
+    customer_id = order.customer_id if order is not None else typed_id
+    account = console.stores.orders.account(customer_id) if customer_id else None
+    if account is None or account.customer is None:
+        return audit(
+            404,
+            invalid=f"There is no customer with the id or order {typed_id!r}: nothing was erased.",
+            typed_id=typed_id,
+        )
+    if request.form.get("confirmed") != "yes":
+        history = console.stores.complaints.history(customer_id)
+        return audit(
+            erase_question=(
+                f"Erase what the skill keeps about {account.customer.first_name} (customer "
+                f"{customer_id}): {len(history.complaints)} complaints, their callbacks and "
+                "contacts? Open promises stay, without the name."
+            ),
+            erase_id=customer_id,
+            typed_id=typed_id,
+        )
     admin = g.agent  # admin_required put them there
     now = console.clock()
     erased = erase(console.stores, customer_id, None, now)

@@ -9,6 +9,7 @@ one), what to type instead, and what was typed, passwords left out.
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from typing import Any
 
@@ -258,3 +259,17 @@ def own_password_post() -> Response:
     session.clear()
     flash(PASSWORD_CHANGED)
     return redirect(url_for("console.login"), code=303)  # type: ignore[return-value]
+
+
+@console_blueprint.post("/duty")
+@login_required
+def duty_post() -> Response:
+    """Every agent sets themselves on duty or away: only agents on duty are given
+    callbacks, and the wait estimate the skill tells customers counts them."""
+    signed_in = current_session()
+    assert signed_in is not None  # login_required saw it
+    on_duty = request.form.get("on_duty") == "yes"
+    # Already so (a second click), or a form sent twice: the page shows the state.
+    with contextlib.suppress(team.TeamError):
+        team.update(_change(), signed_in.login, team.Profile(on_duty=on_duty))
+    return redirect(url_for("console.queue_page"), code=303)  # type: ignore[return-value]

@@ -121,6 +121,22 @@ def within_limits(
     raise StorageUnavailable("promises on this order kept changing") from failed
 
 
+def refusal_now(stores: Stores, grant: Grant) -> GrantRefused | None:
+    """What :func:`within_limits` would answer now, without writing anything: for the
+    agent to confirm a grant that fits, or see why not before confirming."""
+    promised = _promised(stores, grant, _totals(stores, grant))
+    why = weigh(
+        grant.value,
+        grant.order.total,
+        promised,
+        grant.granted_by,
+        grant.authority,
+        grant.cap,
+        grant.now,
+    )
+    return None if why is None else GrantRefused(why, grant, promised)
+
+
 def _totals(stores: Stores, grant: Grant) -> Totals:
     customer = grant.order.customer_id if grant.cap is not None else None
     return stores.grants.totals(grant.order.number, grant.granted_by, customer)

@@ -31,7 +31,7 @@ from skill.storage.errors import ConditionFailed
 from skill.storage.outbox import OutboxEvent, outbox_put
 from skill.storage.transaction import Write
 from skill.usecases.acts import Act, ActionRefused, InvalidInput, on_duty_colleagues, require_holder
-from skill.usecases.grants import Grant, GrantRefused, value_of, within_limits
+from skill.usecases.grants import Grant, GrantRefused, refusal_now, value_of, within_limits
 
 if TYPE_CHECKING:
     from skill.rules.remedies import RemedyPolicy
@@ -68,6 +68,30 @@ def remedy_value(kind: RemedyKind, order: Order, amount: Decimal | None) -> Mone
     if kind is RemedyKind.REFUND:
         return order.total
     raise InvalidInput("Enter the voucher's amount.")
+
+
+def grant_to_confirm(
+    act: Act, callback: Callback, order: Order, kind: RemedyKind, amount: Decimal | None
+) -> Money:
+    """What :func:`grant` would promise, checked as it checks it but not promised: the
+    value for the agent to confirm, or the same InvalidInput or ActionRefused."""
+    require_holder(act, callback)
+    if not about_the_caller(callback, order):
+        raise ActionRefused("That order is not this customer's.")
+    value = remedy_value(kind, order, amount)
+    weighed = Grant(order, value, act.agent.agent_id, act.now, authority=act.agent.authority)
+    refused = refusal_now(act.stores, weighed)
+    if refused is not None:
+        raise _over_a_limit(act, refused)
+    return value
+
+
+def may_keep(act: Act, commitment: Commitment, callback: Callback | None) -> None:
+    """ActionRefused (naming who may) if :func:`fulfil` would refuse the agent: checked
+    before the agent confirms it."""
+    if callback is not None and not concerns(callback, commitment):
+        raise ActionRefused("That promise was made to another customer than this callback's.")
+    _may_keep(act, commitment)
 
 
 def grant(

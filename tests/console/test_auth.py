@@ -478,7 +478,7 @@ def test_the_audit_trail_is_for_admins_only(console_app: Flask) -> None:
     priya.login("priya")
     audit = priya.page("/console/audit")
     assert audit.status_code == 200
-    assert re.search(r"<td>Maria Schneider</td><td>login</td>", audit.text)
+    assert re.search(r">Maria Schneider</td><td[^>]*>login</td>", audit.text)
     assert "Audit trail</a>" in audit.text
     assert "Audit trail</a>" not in maria.page("/console/").text
 

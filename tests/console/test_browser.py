@@ -152,6 +152,8 @@ def test_an_agent_works_a_callback_from_sign_in_to_sign_out(
     page.get_by_label("Remedy", exact=True).select_option("voucher")
     page.get_by_label("Amount", exact=False).fill("10")
     page.get_by_role("button", name="Promise it").click()
+    expect(page.get_by_text("Voucher 10.00 USD on order 1003 for Alex?")).to_be_focused()
+    page.get_by_role("button", name="Yes, promise it").click()
     expect(page.get_by_text("Promise made; the customer hears it")).to_be_visible()
     expect(page.locator("section[aria-labelledby=history]")).to_contain_text("voucher 10.00 USD")
     page.screenshot(path=str(SCREENSHOTS / "detail.png"), full_page=True)

@@ -303,7 +303,9 @@ def test_a_remedy_within_authority_is_a_promise_the_customer_hears(
 ) -> None:
     maria = agent("maria")  # up to $250
     maria.act(escalated.callback_id, "claim")
-    response = maria.act(escalated.callback_id, "grant", order="1005", remedy="refund", amount="")
+    response = maria.act(
+        escalated.callback_id, "grant", confirmed="yes", order="1005", remedy="refund", amount=""
+    )
     assert response.status_code == 303
 
     history = demo_stores.complaints.history("c-alex")
@@ -329,7 +331,9 @@ def test_above_the_limit_names_who_can_grant_it_and_stores_nothing(
 ) -> None:
     james = agent("james")  # up to $100
     james.act(escalated.callback_id, "claim")
-    response = james.act(escalated.callback_id, "grant", order="1003", remedy="refund", amount="")
+    response = james.act(
+        escalated.callback_id, "grant", confirmed="yes", order="1003", remedy="refund", amount=""
+    )
 
     assert response.status_code == 403
     assert "above your authority" in response.text
@@ -341,7 +345,12 @@ def test_above_the_limit_names_who_can_grant_it_and_stores_nothing(
     # Within his limit, James may: a partial refund.
     assert (
         james.act(
-            escalated.callback_id, "grant", order="1003", remedy="refund", amount="60"
+            escalated.callback_id,
+            "grant",
+            confirmed="yes",
+            order="1003",
+            remedy="refund",
+            amount="60",
         ).status_code
         == 303
     )
@@ -355,7 +364,9 @@ def test_a_double_submitted_grant_promises_once(
     form = maria.action_id(f"/console/callbacks/{escalated.callback_id}")
     path = f"/console/callbacks/{escalated.callback_id}/grant"
     for _ in range(2):
-        response = maria.post(path, form, order="1003", remedy="voucher", amount="20")
+        response = maria.post(
+            path, form, confirmed="yes", order="1003", remedy="voucher", amount="20"
+        )
         assert response.status_code == 303
     assert len(demo_stores.complaints.history("c-alex").commitments) == 1
 
@@ -380,7 +391,7 @@ def test_a_throttled_grant_is_not_saved_and_the_same_form_can_be_sent_again(
     table = FaultyTable(dynamodb, simulate_time(monkeypatch))
     table.fail("TransactWriteItems", THROTTLING)
 
-    response = maria.post(path, form, order="1003", remedy="voucher", amount="20")
+    response = maria.post(path, form, confirmed="yes", order="1003", remedy="voucher", amount="20")
 
     assert response.status_code == 503
     assert "could not be saved just now" in response.text
@@ -421,7 +432,9 @@ def test_a_promise_stored_first_from_another_tab_is_refused_not_made_twice(
         grant(act, policy, callback, order, RemedyKind.VOUCHER, Decimal(20), MOMENT.date())
 
     dynamodb.meta.events.register(BEFORE_TRANSACTION, other_tab_grants_first)
-    response = maria.act(escalated.callback_id, "grant", order="1005", remedy="refund", amount="")
+    response = maria.act(
+        escalated.callback_id, "grant", confirmed="yes", order="1005", remedy="refund", amount=""
+    )
 
     assert response.status_code == 403
     assert "This promise was already made." in response.text
@@ -440,7 +453,7 @@ def test_keeping_a_promise_and_the_overview(
 ) -> None:
     maria = agent("maria")
     maria.act(escalated.callback_id, "claim")
-    maria.act(escalated.callback_id, "grant", order="1003", remedy="replacement")
+    maria.act(escalated.callback_id, "grant", confirmed="yes", order="1003", remedy="replacement")
     [promise] = demo_stores.promises.open_promises()
     assert promise.due == MOMENT.date() + timedelta(days=1)
 
@@ -456,7 +469,7 @@ def test_keeping_a_promise_and_the_overview(
     refused = james.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
     assert refused.status_code == 403
     form = action_id_in(maria.page("/console/promises").text)
-    kept = maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    kept = maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form, confirmed="yes")
     assert kept.status_code == 303
     assert demo_stores.promises.open_promises() == []
     [commitment] = demo_stores.complaints.history("c-alex").commitments
@@ -514,8 +527,8 @@ def test_the_page_shows_the_time_the_customer_heard_in_their_zone_beside_the_tea
     # 09:00 for the team in New York.
     callback = booked_for(demo_stores, settings, "en-US", "Europe/Berlin", "2026-11-24", "15:00")
     page = agent("james").page(f"/console/callbacks/{callback.callback_id}").text
-    assert "<dt>Promised time</dt><dd>Tue 24 Nov, 09:00 (America/New_York)</dd>" in page
-    assert "<dt>The customer heard</dt><dd>Tue 24 Nov, 15:00 (Europe/Berlin)</dd>" in page
+    assert "<dt>Promised time</dt><dd>Tue 24 Nov 2026, 09:00 EST</dd>" in page
+    assert "<dt>The customer heard</dt><dd>Tue 24 Nov 2026, 15:00 CET</dd>" in page
 
 
 def test_a_german_callback_is_shown_and_rescheduled_in_the_german_teams_zone(
@@ -524,8 +537,8 @@ def test_a_german_callback_is_shown_and_rescheduled_in_the_german_teams_zone(
     callback = booked_for(demo_stores, settings, "de-DE", "Europe/Berlin", "2026-11-24", "10:00")
     jonas = agent("jonas")
     page = jonas.page(f"/console/callbacks/{callback.callback_id}").text
-    assert "<dt>Promised time</dt><dd>Tue 24 Nov, 10:00 (Europe/Berlin)</dd>" in page
-    assert "<dt>The customer heard</dt><dd>Tue 24 Nov, 10:00 (Europe/Berlin)</dd>" in page
+    assert "<dt>Promised time</dt><dd>Tue 24 Nov 2026, 10:00 CET</dd>" in page
+    assert "<dt>The customer heard</dt><dd>Tue 24 Nov 2026, 10:00 CET</dd>" in page
     jonas.act(callback.callback_id, "claim")
     assert (
         "New time (Europe/Berlin)" in jonas.page(f"/console/callbacks/{callback.callback_id}").text
@@ -621,10 +634,12 @@ def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview
 
     maria = agent("maria")
     maria.act(escalated.callback_id, "claim")
-    maria.act(escalated.callback_id, "grant", order="1003", remedy="shipping_refund")
+    maria.act(
+        escalated.callback_id, "grant", confirmed="yes", order="1003", remedy="shipping_refund"
+    )
     form = action_id_in(maria.page("/console/promises").text)
     [promise] = demo_stores.promises.open_promises()
-    maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form)
+    maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form, confirmed="yes")
     notifier.poll_once()
 
     printed = capsys.readouterr().out
@@ -649,11 +664,16 @@ def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(
     assert "running shoes" in page
     assert "coffee grinder" not in page
 
-    refused = james.act("guest", "grant", order="1001", remedy="voucher", amount="10")
+    refused = james.act(
+        "guest", "grant", confirmed="yes", order="1001", remedy="voucher", amount="10"
+    )
     assert refused.status_code == 403
     assert "not this customer" in refused.text
     assert (
-        james.act("guest", "grant", order="1003", remedy="voucher", amount="10").status_code == 303
+        james.act(
+            "guest", "grant", confirmed="yes", order="1003", remedy="voucher", amount="10"
+        ).status_code
+        == 303
     )
     [promise] = demo_stores.promises.open_promises()
     assert (promise.order_number, promise.customer_id) == ("1003", "c-alex")

@@ -97,13 +97,24 @@ def test_marias_six_grants_on_order_1003_never_promise_more_than_its_total(
     assert maria.act(callback.callback_id, "claim").status_code == 303
 
     answers = [
-        maria.act(callback.callback_id, "grant", order="1003", remedy="voucher", amount="250")
+        maria.act(
+            callback.callback_id,
+            "grant",
+            confirmed="yes",
+            order="1003",
+            remedy="voucher",
+            amount="250",
+        )
         for _ in range(3)
     ] + [
-        maria.act(callback.callback_id, "grant", order="1003", remedy="refund", amount="")
+        maria.act(
+            callback.callback_id, "grant", confirmed="yes", order="1003", remedy="refund", amount=""
+        )
         for _ in range(3)
     ]
-    shipping = maria.act(callback.callback_id, "grant", order="1003", remedy="shipping_refund")
+    shipping = maria.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="shipping_refund"
+    )
 
     assert [a.status_code for a in answers] == [403, 403, 403, 303, 403, 403]
     assert "250.00 USD is more than order 1003&#39;s total of 119.95 USD." in answers[0].text
@@ -129,13 +140,29 @@ def test_an_agents_grants_on_one_order_add_up_to_their_authority(
     james = agent("james")  # up to 100 USD
     james.act(callback.callback_id, "claim")
     assert (
-        james.act(callback.callback_id, "grant", order="1003", remedy="voucher", amount="60")
+        james.act(
+            callback.callback_id,
+            "grant",
+            confirmed="yes",
+            order="1003",
+            remedy="voucher",
+            amount="60",
+        )
     ).status_code == 303
     assert (
-        james.act(callback.callback_id, "grant", order="1003", remedy="refund", amount="40")
+        james.act(
+            callback.callback_id,
+            "grant",
+            confirmed="yes",
+            order="1003",
+            remedy="refund",
+            amount="40",
+        )
     ).status_code == 303
 
-    refused = james.act(callback.callback_id, "grant", order="1003", remedy="refund", amount="5")
+    refused = james.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="refund", amount="5"
+    )
 
     assert refused.status_code == 403
     assert (
@@ -158,7 +185,9 @@ def test_above_the_limit_only_colleagues_on_duty_who_could_grant_it_are_named(
     callback = shoes_complaint(demo_stores)
     james = agent("james")
     james.act(callback.callback_id, "claim")
-    refused = james.act(callback.callback_id, "grant", order="1003", remedy="replacement")
+    refused = james.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="replacement"
+    )
 
     assert refused.status_code == 403
     assert "119.95 USD is above your authority of 100.00 USD: hand it over." in refused.text
@@ -190,7 +219,7 @@ def test_two_agents_granting_at_once_never_pass_the_orders_total(
 
     def refund(callback_id: str) -> None:
         answers[callback_id] = browsers[callback_id].act(
-            callback_id, "grant", order="1003", remedy="refund", amount="100"
+            callback_id, "grant", confirmed="yes", order="1003", remedy="refund", amount="100"
         )
 
     threads = [threading.Thread(target=refund, args=(c,)) for c in browsers]
@@ -234,7 +263,9 @@ def test_promises_made_before_the_totals_count_too(agent: SignIn, demo_stores: S
     maria = agent("maria")
     maria.act(callback.callback_id, "claim")
 
-    refused = maria.act(callback.callback_id, "grant", order="1003", remedy="shipping_refund")
+    refused = maria.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="shipping_refund"
+    )
 
     assert refused.status_code == 403
     assert "Order 1003 already carries promises of 119.95 USD, its total." in refused.text
@@ -251,7 +282,14 @@ def test_an_unusable_amount_is_a_400_with_a_message_and_the_form_as_typed(
     maria = agent("maria")
     maria.act(callback.callback_id, "claim")
 
-    answer = maria.act(callback.callback_id, "grant", order="1003", remedy="voucher", amount=amount)
+    answer = maria.act(
+        callback.callback_id,
+        "grant",
+        confirmed="yes",
+        order="1003",
+        remedy="voucher",
+        amount=amount,
+    )
 
     assert answer.status_code == 400
     assert (
@@ -282,7 +320,7 @@ def test_other_mistakes_in_a_grant_are_400s_too(
     callback = shoes_complaint(demo_stores)
     maria = agent("maria")
     maria.act(callback.callback_id, "claim")
-    answer = maria.act(callback.callback_id, "grant", **form)
+    answer = maria.act(callback.callback_id, "grant", confirmed="yes", **form)
     assert answer.status_code == 400
     assert message in answer.text
     assert items(demo_stores, "commitment") == []
@@ -346,7 +384,9 @@ def test_ids_far_too_long_are_no_ids_of_ours(agent: SignIn, demo_stores: Stores)
     long = "9" * 3000
     assert maria.page(f"/console/callbacks/{long}").status_code == 404
     assert maria.post(f"/console/commitments/{long}/fulfil", str(uuid.uuid4())).status_code == 404
-    answer = maria.act(callback.callback_id, "grant", order=long, remedy="voucher", amount="5")
+    answer = maria.act(
+        callback.callback_id, "grant", confirmed="yes", order=long, remedy="voucher", amount="5"
+    )
     assert answer.status_code == 400
     assert "Choose one of the customer&#39;s orders." in answer.text
 
@@ -367,8 +407,12 @@ def test_two_different_forms_from_one_page_load_are_both_applied(
     path = f"/console/callbacks/{callback.callback_id}"
 
     noted = maria.post(f"{path}/outcome", ids["outcome"], outcome="reached", note="Wants a refund")
-    granted = maria.post(f"{path}/grant", ids["grant"], order="1003", remedy="voucher", amount="20")
-    again = maria.post(f"{path}/grant", ids["grant"], order="1003", remedy="voucher", amount="20")
+    granted = maria.post(
+        f"{path}/grant", ids["grant"], confirmed="yes", order="1003", remedy="voucher", amount="20"
+    )
+    again = maria.post(
+        f"{path}/grant", ids["grant"], confirmed="yes", order="1003", remedy="voucher", amount="20"
+    )
 
     assert noted.status_code == granted.status_code == again.status_code == 303
     stored = demo_stores.callbacks.get(callback.callback_id)
@@ -386,7 +430,9 @@ def test_an_action_id_used_by_another_form_is_refused_not_reported_done(
     used = maria.action_id(path)
     assert maria.post(f"{path}/outcome", used, outcome="reached", note="a").status_code == 303
 
-    answer = maria.post(f"{path}/grant", used, order="1003", remedy="voucher", amount="20")
+    answer = maria.post(
+        f"{path}/grant", used, confirmed="yes", order="1003", remedy="voucher", amount="20"
+    )
 
     assert answer.status_code == 403
     assert "This form was used before for something else: reload the page." in answer.text
@@ -404,7 +450,9 @@ def test_mark_kept_only_from_the_promises_own_callback_and_audited_with_it(
     other = guest_call(demo_stores, "someone-else", "2001")
     maria = agent("maria")
     maria.act(callback.callback_id, "claim")
-    maria.act(callback.callback_id, "grant", order="1003", remedy="voucher", amount="20")
+    maria.act(
+        callback.callback_id, "grant", confirmed="yes", order="1003", remedy="voucher", amount="20"
+    )
     [promise] = demo_stores.promises.open_promises()
     path = f"/console/commitments/{promise.complaint_id}/fulfil"
 
@@ -419,9 +467,9 @@ def test_mark_kept_only_from_the_promises_own_callback_and_audited_with_it(
     assert demo_stores.promises.open_promises() == [promise]
 
     overview = maria.page("/console/promises").text
-    assert "<td>Maria Schneider</td>" in overview  # who promised it
+    assert '<td data-label="By">Maria Schneider</td>' in overview  # who promised it
     form = forms(maria.page(f"/console/callbacks/{callback.callback_id}").text)["fulfil"]
-    kept = maria.post(path, form, callback_id=callback.callback_id)
+    kept = maria.post(path, form, confirmed="yes", callback_id=callback.callback_id)
     assert kept.status_code == 303
     [entry] = [e for e in items(demo_stores, "audit") if e["action"] == "fulfil"]
     assert (entry["callback_id"], entry["agent_id"]) == (callback.callback_id, "a-maria")
@@ -435,7 +483,7 @@ def test_mark_kept_needs_authority_over_its_value_and_names_who_has_it(
     callback = shoes_complaint(demo_stores)
     maria = agent("maria")
     maria.act(callback.callback_id, "claim")
-    maria.act(callback.callback_id, "grant", order="1003", remedy="replacement")
+    maria.act(callback.callback_id, "grant", confirmed="yes", order="1003", remedy="replacement")
     [promise] = demo_stores.promises.open_promises()
     james = agent("james")
 

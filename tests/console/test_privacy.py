@@ -24,7 +24,11 @@ def test_admin_erases_a_customer_and_the_trail_says_who(
     priya = agent("priya")
     priya.page("/console/audit")
 
-    answer = priya.post("/console/customers/erase", customer_id="c-alex")
+    asked = priya.post("/console/customers/erase", customer_id="1003")  # Alex's order
+    assert asked.status_code == 200
+    assert "Erase what the skill keeps about Alex (customer c-alex)" in asked.text
+    assert demo_stores.complaints.history("c-alex").complaints != []
+    answer = priya.post("/console/customers/erase", customer_id="c-alex", confirmed="yes")
 
     assert answer.status_code == 303
     history = demo_stores.complaints.history("c-alex")
@@ -60,7 +64,7 @@ def test_the_promises_page_still_lists_an_erased_customers_promise(
     conversation.say("RemedyChoiceIntent", remedy="shipping_refund")
     priya = agent("priya")
     priya.page("/console/audit")
-    priya.post("/console/customers/erase", customer_id="c-alex")
+    priya.post("/console/customers/erase", customer_id="c-alex", confirmed="yes")
     promises = priya.page("/console/promises")
     assert promises.status_code == 200
     assert "1003" in promises.text

@@ -1,0 +1,227 @@
+"""The team lead's dashboard: how the team keeps its promises.
+
+Open callbacks now (the queue), and over the last 7 days (the audit trail): callbacks
+resolved against the time promised (share on time, p50 and p90 lateness), promises made
+and kept by remedy and by agent, and what the remedies cost. Charts are SVG drawn on the
+server (no script, no CDN), each with its numbers as a table; the rows behind them are
+a CSV download.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from flask import Response
+
+from skill.console import console_blueprint, services
+from skill.console.auth import login_required, page
+from skill.console.story import day, moment
+from skill.records import Callback
+from skill.rules.dates import local_today
+from skill.storage.audit import AuditEntry
+
+DAYS = 7
+# The audit trail holds every sign-in too: enough entries for a busy week's actions.
+ENTRIES = 5000
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """One callback resolved in the period: when it was asked for, promised and done."""
+
+    callback_id: str
+    agent: str
+    priority: str
+    requested_at: datetime
+    due_at: datetime
+    resolved_at: datetime
+
+    @property
+    def minutes_late(self) -> int:
+        return max(0, math.ceil((self.resolved_at - self.due_at).total_seconds() / 60))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the dashboard shows; every chart is a list of (label, number)."""
+
+    open_by_state: list[tuple[str, int]]
+    open_by_priority: list[tuple[str, int]]
+    resolved_by_day: list[tuple[str, int]]
+    resolved: list[Resolved]
+    on_time_share: int | None  # percent
+    p50_late: int | None  # minutes
+    p90_late: int | None
+    promised_by_remedy: list[tuple[str, int]]
+    kept_by_remedy: list[tuple[str, int]]
+    promised_by_agent: list[tuple[str, int]]
+    kept_by_agent: list[tuple[str, int]]
+    cost_by_remedy: list[tuple[str, str]]
+    promises: list[AuditEntry] = field(default_factory=list)
+
+
+def percentile(values: list[int], share: float) -> int | None:
+    """The nearest-rank percentile: the value at or below which ``share`` of them lie."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def _remedy(detail: str) -> tuple[str, Decimal]:
+    """ "refund 119.95 USD for order 1003" → ("refund", 119.95)."""
+    words = detail.split()
+    kind = words[0].replace("_", " ") if words else "other"
+    try:
+        amount = Decimal(words[1]) if len(words) > 1 else Decimal(0)
+    except InvalidOperation:
+        amount = Decimal(0)
+    return kind, amount
+
+
+def figures(
+    open_callbacks: list[Callback],
+    entries: list[AuditEntry],
+    callbacks: dict[str, Callback],
+    names: dict[str, str],
+    now: datetime,
+    today: date,
+) -> Figures:
+    """The dashboard's numbers from the queue and the week's audit trail."""
+    states = Counter(
+        "overdue" if c.due_at < now and c.claimed_by is None else c.status.value
+        for c in open_callbacks
+    )
+    priorities = Counter(c.priority for c in open_callbacks)
+    resolved = sorted(
+        (
+            Resolved(
+                callback.callback_id,
+                names.get(e.agent_id, e.agent_id),
+                callback.priority,
+                callback.requested_at,
+                callback.due_at,
+                e.at,
+            )
+            for e in entries
+            if e.action == "outcome_resolved"
+            and e.callback_id
+            and (callback := callbacks.get(e.callback_id)) is not None
+        ),
+        key=lambda r: r.resolved_at,
+    )
+    per_day = Counter(r.resolved_at.date() for r in resolved)
+    late = [r.minutes_late for r in resolved]
+    grants = [e for e in entries if e.action == "grant"]
+    kept = [e for e in entries if e.action == "fulfil"]
+    cost: dict[str, Decimal] = {}
+    for entry in grants:
+        kind, amount = _remedy(entry.detail)
+        words = entry.detail.split()
+        key = f"{kind} ({words[2]})" if len(words) > 2 else kind  # per currency
+        cost[key] = cost.get(key, Decimal(0)) + amount
+    return Figures(
+        open_by_state=[(s, states.get(s, 0)) for s in ("waiting", "overdue", "claimed")],
+        open_by_priority=[(p, priorities.get(p, 0)) for p in ("urgent", "high", "normal")],
+        resolved_by_day=[
+            (day(d), per_day.get(d, 0))
+            for d in (today - timedelta(days=back) for back in range(DAYS - 1, -1, -1))
+        ],
+        resolved=resolved,
+        on_time_share=round(100 * late.count(0) / len(late)) if late else None,
+        p50_late=percentile(late, 0.5),
+        p90_late=percentile(late, 0.9),
+        promised_by_remedy=sorted(Counter(_remedy(e.detail)[0] for e in grants).items()),
+        kept_by_remedy=sorted(Counter(_remedy(e.detail)[0] for e in kept).items()),
+        promised_by_agent=sorted(Counter(names.get(e.agent_id, "?") for e in grants).items()),
+        kept_by_agent=sorted(Counter(names.get(e.agent_id, "?") for e in kept).items()),
+        cost_by_remedy=[(k, str(v)) for k, v in sorted(cost.items())],
+        promises=grants + kept,
+    )
+
+
+def _week() -> tuple[Figures, str, dict[str, str]]:
+    console = services()
+    now = console.clock()
+    zone = console.settings.service_time_zone
+    today = local_today(now, zone)
+    entries = console.stores.audit.recent(today, DAYS, ENTRIES)
+    wanted = {e.callback_id for e in entries if e.action == "outcome_resolved" and e.callback_id}
+    callbacks = {i: c for i in wanted if (c := console.stores.callbacks.get(i)) is not None}
+    names = {a.agent_id: a.name for a in console.stores.team.get().agents}
+    shown = figures(console.stores.queue.open_callbacks(), entries, callbacks, names, now, today)
+    return shown, zone, names
+
+
+@console_blueprint.get("/dashboard")
+@login_required
+def dashboard_page() -> Response:
+    """Charts of the queue and of promises kept, each with its table."""
+    shown, zone, _names = _week()
+    return page("dashboard", figures=shown, zone=zone, days=DAYS)
+
+
+@console_blueprint.get("/dashboard.csv")
+@login_required
+def dashboard_csv() -> Response:
+    """The rows behind the charts: each callback resolved, each promise made or kept."""
+    shown, zone, names = _week()
+    out = io.StringIO()
+    table = csv.writer(out)
+    table.writerow(
+        [
+            "row",
+            "callback",
+            "agent",
+            "priority",
+            "requested",
+            "promised",
+            "done",
+            "minutes late",
+            "detail",
+        ]
+    )
+    for r in shown.resolved:
+        table.writerow(
+            [
+                "resolved",
+                r.callback_id,
+                _cell(r.agent),
+                r.priority,
+                moment(r.requested_at, zone),
+                moment(r.due_at, zone),
+                moment(r.resolved_at, zone),
+                r.minutes_late,
+                "",
+            ]
+        )
+    for e in shown.promises:
+        table.writerow(
+            [
+                "promise made" if e.action == "grant" else "promise kept",
+                e.callback_id or "",
+                _cell(names.get(e.agent_id, e.agent_id)),
+                "",
+                "",
+                "",
+                moment(e.at, zone),
+                "",
+                e.detail,
+            ]
+        )
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=menschmoment-week.csv"},
+    )
+
+
+def _cell(text: str) -> str:
+    """A name as a spreadsheet reads it: never as a formula."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@") else text

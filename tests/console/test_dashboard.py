@@ -1,0 +1,81 @@
+"""The team lead's dashboard against seeded work: callbacks resolved on time or late,
+promises made and kept, each chart's numbers in its table, the rows as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from datetime import timedelta
+
+from skill.storage import Stores
+from tests.conftest import MOMENT
+from tests.console.conftest import Agent, MovableClock
+from tests.console.test_confirmations import confirm_form
+from tests.console.test_grant_limits import shoes_complaint
+from tests.console.test_queue import book
+
+SignIn = Callable[[str], Agent]
+
+
+def numbers(html: str, chart: str) -> dict[str, str]:
+    """A chart's table: label → number."""
+    figure = html.split(f'id="{chart}-h"', 1)[1].split("</figure>", 1)[0]
+    table = figure.split('<table class="numbers">', 1)[1]
+    return dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', table))
+
+
+def test_the_dashboard_shows_how_the_team_kept_its_promises(
+    agent: SignIn, demo_stores: Stores, console_clock: MovableClock
+) -> None:
+    due = MOMENT + timedelta(minutes=30)
+    for name in ("anna", "ben", "cara"):
+        book(demo_stores, name, due_at=due, agent_id="a-maria", agent_name="Maria Schneider")
+    # Anna is called 20 minutes early, Ben 20 minutes late, Cara an hour late.
+    for name, minutes in (("anna", 10), ("ben", 50), ("cara", 90)):
+        console_clock.now = MOMENT + timedelta(minutes=minutes)
+        maria = agent("maria")
+        maria.act(name, "claim")
+        assert maria.act(name, "outcome", outcome="resolved", note="sorted").status_code == 303
+    shoes = shoes_complaint(demo_stores)
+    maria = agent("maria")
+    maria.act(shoes.callback_id, "claim")
+    maria.act(
+        shoes.callback_id, "grant", confirmed="yes", order="1003", remedy="voucher", amount="20"
+    )
+    [promise] = demo_stores.promises.open_promises()
+    asked = maria.post(
+        f"/console/commitments/{promise.complaint_id}/fulfil", maria.action_id("/console/promises")
+    )
+    maria.client.post(
+        f"/console/commitments/{promise.complaint_id}/fulfil", data=confirm_form(asked.text)
+    )
+
+    html = maria.page("/console/dashboard").text
+
+    assert "<strong>3</strong> callbacks resolved" in html
+    assert "<strong>33%</strong> by the time promised" in html
+    assert "<strong>20 min</strong> late, median (p50)" in html
+    assert "<strong>60 min</strong> late, p90" in html
+    assert numbers(html, "open-state") == {"waiting": "0", "overdue": "0", "claimed": "1"}
+    assert numbers(html, "resolved-day")["Mon 23 Nov 2026"] == "3"
+    assert numbers(html, "promised-remedy") == {"voucher": "1"}
+    assert numbers(html, "kept-remedy") == {"voucher": "1"}
+    assert numbers(html, "promised-agent") == {"Maria Schneider": "1"}
+    assert numbers(html, "cost-remedy") == {"voucher (USD)": "20.00"}
+    # Each chart is drawn on the server: a bar per row of its table.
+    chart = html.split('id="resolved-day-h"', 1)[1].split("</svg>", 1)[0]
+    assert chart.count('<rect x="96"') == 7
+
+    download = maria.client.get("/console/dashboard.csv")
+    assert download.status_code == 200
+    assert download.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    resolved = {r["callback"]: r["minutes late"] for r in rows if r["row"] == "resolved"}
+    assert resolved == {"anna": "0", "ben": "20", "cara": "60"}
+    assert [r["row"] for r in rows if r["row"].startswith("promise")] == [
+        "promise made",
+        "promise kept",
+    ]
+    assert {r["agent"] for r in rows} == {"Maria Schneider"}
