@@ -15,6 +15,7 @@ endpoint the configuration names for local tests; anything else is refused here.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any, Protocol
 
@@ -130,3 +131,25 @@ class ProactiveEvents:
 
     def send(self, endpoint: str, body: dict[str, Any]) -> None:
         self._api.call("POST", endpoint, self._path, body)
+
+
+class LogProactiveEvents:
+    """Local stand-in: one line per event that would be sent, where the demo runs.
+
+    The line shows the schema, the locale and the payload with the words Alexa fills
+    in; never the Alexa user id.
+    """
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    def send(self, endpoint: str, body: dict[str, Any]) -> None:
+        self.sent.append(body)
+        event = body["event"]
+        for attributes in body.get("localizedAttributes", []):
+            words = {name: value for name, value in attributes.items() if name != "locale"}
+            print(
+                f"[alexa notification {event['name']} {attributes['locale']}] "
+                f"{json.dumps(event['payload'], sort_keys=True)} {json.dumps(words)}",
+                flush=True,
+            )

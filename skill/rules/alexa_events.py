@@ -43,9 +43,9 @@ LOCALES: dict[str, frozenset[str]] = {
 SHORTEST_EXPIRY = timedelta(minutes=5)
 LONGEST_EXPIRY = timedelta(hours=24)
 
-# A callback's fate in the occasion schema's words.
+# A callback's fate in the occasion schema's words. A booking writes "requested" and,
+# once an agent has it, "assigned": the customer hears of the second, which names them.
 OCCASION_STATUS = {
-    "requested": "CONFIRMED",
     "assigned": "CONFIRMED",
     "rescheduled": "RESCHEDULED",
     "cancelled": "CANCELED",
@@ -79,7 +79,7 @@ class AppointmentNotice:
     """A callback as an appointment: what it is about, who calls, when."""
 
     callback_id: str
-    event: str  # the outbox event: "requested", "assigned", "rescheduled", "cancelled"
+    event: str  # the outbox event: "assigned", "rescheduled", "cancelled" (others: no news)
     subject: str  # rendered: "your call back"
     provider: str  # rendered: "Maria from Example Shop"
     due_at: datetime

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skill.adapters.delivery import LogPublisher
+from skill.adapters.proactive_events import LogProactiveEvents
 from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
@@ -18,6 +19,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client, dynamodb_streams_client
 from skill.storage.tables import MAIN_TABLE, create_tables
+from skill.usecases.alexa_notifications import AlexaNotifier
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -68,7 +70,11 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
-    notifier = StreamFollower(streams, stream_arn, stores, renderer, LogPublisher(), clock=clock)
+    # Alexa notifications are printed too, as [alexa notification …] lines.
+    alexa = AlexaNotifier(stores, renderer, LogProactiveEvents(), clock)
+    notifier = StreamFollower(
+        streams, stream_arn, stores, renderer, LogPublisher(), clock=clock, alexa=alexa
+    )
     return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
 

@@ -100,7 +100,6 @@ def appointment(event: str, due_in: timedelta = timedelta(hours=3)) -> Appointme
 @pytest.mark.parametrize(
     ("event", "status"),
     [
-        ("requested", "CONFIRMED"),
         ("assigned", "CONFIRMED"),
         ("rescheduled", "RESCHEDULED"),
         ("cancelled", "CANCELED"),
@@ -137,8 +136,9 @@ def test_the_expiry_stays_within_the_api_bounds(due_in: timedelta, expiry: str) 
     assert event_errors(body) == []
 
 
-def test_a_completed_callback_is_no_appointment_news() -> None:
-    assert occasion_event(appointment("completed"), ALEX, NOW) is None
+@pytest.mark.parametrize("event", ["requested", "completed"])
+def test_a_request_before_its_agent_or_a_call_done_is_no_appointment_news(event: str) -> None:
+    assert occasion_event(appointment(event), ALEX, NOW) is None
 
 
 @pytest.mark.parametrize("event", ["promised", "kept"])
