@@ -122,6 +122,13 @@ class Settings:
     orders_webhook_secret: str | None = None
     shopify_webhook_secret_parameter: str | None = None
     orders_webhook_secret_parameter: str | None = None
+    # Alexa notifications (skill.usecases.alexa_notifications): the skill's client id and
+    # secret for LWA; without them none are sent. In AWS the secret is an SSM parameter.
+    # The development stage reaches only the skill's testers; "live" after certification.
+    alexa_client_id: str | None = None
+    alexa_client_secret: str | None = None
+    alexa_client_secret_parameter: str | None = None
+    proactive_events_stage: str = "development"
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
     service_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(SERVICE_TIME_ZONES))
 
@@ -166,6 +173,11 @@ class Settings:
             orders_webhook_secret=text("ORDERS_WEBHOOK_SECRET", None),
             shopify_webhook_secret_parameter=text("SHOPIFY_WEBHOOK_SECRET_PARAMETER", None),
             orders_webhook_secret_parameter=text("ORDERS_WEBHOOK_SECRET_PARAMETER", None),
+            alexa_client_id=text("ALEXA_CLIENT_ID", None),
+            alexa_client_secret=text("ALEXA_CLIENT_SECRET", None),
+            alexa_client_secret_parameter=text("ALEXA_CLIENT_SECRET_PARAMETER", None),
+            proactive_events_stage=text("PROACTIVE_EVENTS_STAGE", defaults.proactive_events_stage)
+            or defaults.proactive_events_stage,
         ).validate()
 
     def validate(self) -> Settings:
@@ -187,6 +199,8 @@ class Settings:
                 raise ConfigurationError(
                     f"SERVICE_TIME_ZONES: unknown locale {locale!r}; one of {', '.join(LOCALES)}"
                 )
+        if self.proactive_events_stage not in ("development", "live"):
+            raise ConfigurationError("PROACTIVE_EVENTS_STAGE: development or live")
         return self
 
     def with_changes(self, **changes: object) -> Settings:

@@ -36,6 +36,7 @@ from skill.rules.alexa_events import (
 )
 
 if TYPE_CHECKING:
+    from skill.config import Settings
     from skill.speech import Renderer
     from skill.storage import Stores
 
@@ -168,3 +169,23 @@ class AlexaNotifier:
     @staticmethod
     def _audience(opt_in: AlexaOptIn) -> Audience:
         return Audience(opt_in.user_id, opt_in.locale)
+
+
+def alexa_notifier_for(
+    settings: Settings, stores: Stores, renderer: Renderer, clock: Clock = system_clock
+) -> AlexaNotifier | None:
+    """The notifier's Alexa side from the settings; None without the skill's credentials."""
+    from skill.adapters.lwa import PROACTIVE_EVENTS_SCOPE, AccessTokens, SkillCredentials
+    from skill.adapters.proactive_events import AlexaSkillApi, ProactiveEvents
+
+    if not (settings.alexa_client_id and settings.alexa_client_secret):
+        return None
+    tokens = AccessTokens(
+        SkillCredentials(settings.alexa_client_id, settings.alexa_client_secret),
+        PROACTIVE_EVENTS_SCOPE,
+        timeout=settings.alexa_api_timeout,
+        clock=clock,
+    )
+    api = AlexaSkillApi(tokens, timeout=settings.alexa_api_timeout)
+    development = settings.proactive_events_stage == "development"
+    return AlexaNotifier(stores, renderer, ProactiveEvents(api, development=development), clock)
