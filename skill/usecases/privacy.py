@@ -77,4 +77,6 @@ def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: dat
         # What this device asked for unlinked, and what we remember of it.
         callbacks += stores.callbacks.forget(owner_of(None, user_id), now)
         stores.users.forget(user_id)
+        # Their Alexa opt-in: no notification reaches them after this.
+        stores.optins.forget(user_id)
     return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)
