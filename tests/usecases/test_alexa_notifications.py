@@ -105,6 +105,24 @@ def test_a_callback_booked_by_voice_is_confirmed_on_alexa(
     assert notifier.poll_once() == 0  # sent once
 
 
+def test_a_moved_callback_updates_the_same_notification(
+    talk: Talk, notifier: StreamFollower, api: FakeAlexaApi
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent", channel="phone")
+    notifier.poll_once()
+    conversation = talk(token="demo-alex")
+    conversation.say("CallbackIntent")
+    conversation.say("AMAZON.YesIntent")
+    conversation.say("CallbackIntent", time="17:00")
+    notifier.poll_once()
+
+    booked, moved = (body for _, body in api.state.events)
+    assert moved["event"]["payload"]["state"] == {"confirmationStatus": "RESCHEDULED"}
+    assert moved["event"]["payload"]["occasion"]["bookingTime"] == "2026-11-23T22:00:00Z"
+    # The same reference id: Alexa replaces the confirmation the move outdates.
+    assert moved["referenceId"] == booked["referenceId"]
+
+
 def test_a_shopify_delivery_tells_the_customer_who_opted_in(
     skill: Any,
     settings: Settings,
