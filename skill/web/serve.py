@@ -96,7 +96,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         f"  POST /webhooks/shopify, /webhooks/orders (signed with {WEBHOOK_KEY!r})\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
-        "  callback events are printed below as [notify ...] lines",
+        "  callback events are printed below as [notify ...] lines, Alexa notifications\n"
+        "  (Alex's Echo allows them) as [alexa notification ...] lines",
         flush=True,
     )
     try:
