@@ -38,6 +38,7 @@ def test_the_shipped_manifest_and_models_agree() -> None:
     assert [e["eventName"] for e in events["publications"]] == [
         "AMAZON.OrderStatus.Updated",
         "AMAZON.Occasion.Updated",
+        "AMAZON.MessageAlert.Activated",
     ]
     assert {e["eventName"] for e in events["subscriptions"]} == {
         "SKILL_DISABLED",

@@ -7,6 +7,8 @@ The notifier calls this for two kinds of stream record:
                                          delivered -> AMAZON.OrderStatus.Updated
     a callback's outbox event            booked, given to another agent, moved,
                                          cancelled -> AMAZON.Occasion.Updated
+                                         a promise the agent made or kept on it
+                                         -> AMAZON.MessageAlert.Activated
 
 Each goes to every Alexa user of the customer who granted the notifications permission
 (:class:`skill.storage.optins.OptInStore`), to their region's API host. Alexa answers 403
@@ -28,12 +30,16 @@ from skill.adapters.proactive_events import PermissionRevoked
 from skill.clock import Clock, system_clock
 from skill.records import AlexaOptIn, Callback, OrderStatus
 from skill.rules.alexa_events import (
+    OCCASION_STATUS,
     AppointmentNotice,
     Audience,
     OrderNotice,
+    PromiseNotice,
+    message_alert_event,
     occasion_event,
     order_status_event,
 )
+from skill.storage.outbox import event_id
 
 if TYPE_CHECKING:
     from skill.config import Settings
@@ -50,6 +56,8 @@ NEWS = {
     "out_for_delivery": OrderStatus.SHIPPED,
     "delivered": OrderStatus.DELIVERED,
 }
+# The callback events that are an agent's promise, made or kept: one new message.
+PROMISE_EVENTS = {"granted": "promised", "fulfilled": "kept"}
 # An arrival day becomes a moment at noon UTC: the same calendar day in every US zone.
 _ARRIVAL_TIME = time(12, 0, tzinfo=UTC)
 
@@ -126,20 +134,30 @@ class AlexaNotifier:
         return sent
 
     def callback_changed(self, event: Mapping[str, Any], callback: Callback) -> int:
-        """Tell the callback's owner, if they opted in, that it is set, moved or off."""
+        """Tell the callback's owner, if they opted in, that it is set, moved or off, or
+        that their agent made or kept a promise."""
+        name = str(event.get("event", ""))
+        if name not in OCCASION_STATUS and name not in PROMISE_EVENTS:
+            return 0  # no news for the customer: nobody to look up
+        agent = callback.agent_name.split(" ")[0]
         sent = 0
         for opt_in in self._owners(callback.owner):
             locale = opt_in.locale
-            notice = AppointmentNotice(
-                callback_id=callback.callback_id,
-                event=str(event.get("event", "")),
-                subject=self._words(locale, "subject"),
-                provider=self._words(locale, "provider", agent=callback.agent_name.split(" ")[0]),
-                due_at=callback.due_at,
-            )
-            sent += self._send(
-                opt_in, occasion_event(notice, self._audience(opt_in), self._clock())
-            )
+            provider = self._words(locale, "provider", agent=agent)
+            body: dict[str, Any] | None
+            if name in PROMISE_EVENTS:
+                promise = PromiseNotice(event_id(event), PROMISE_EVENTS[name], provider)
+                body = message_alert_event(promise, self._audience(opt_in), self._clock())
+            else:
+                notice = AppointmentNotice(
+                    callback_id=callback.callback_id,
+                    event=name,
+                    subject=self._words(locale, "subject"),
+                    provider=provider,
+                    due_at=callback.due_at,
+                )
+                body = occasion_event(notice, self._audience(opt_in), self._clock())
+            sent += self._send(opt_in, body)
         return sent
 
     def _owners(self, owner: str) -> list[AlexaOptIn]:

@@ -48,22 +48,29 @@ def alex(demo_stores: Stores, api: FakeAlexaApi) -> AlexaOptIn:
     return opt_in
 
 
-def follower(
-    settings: Settings, dynamodb: Any, stores: Stores, api: FakeAlexaApi, clock: Clock
-) -> StreamFollower:
-    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+def _notifier_for(
+    stores: Stores, api: FakeAlexaApi, clock: Clock = lambda: MOMENT
+) -> AlexaNotifier:
+    """The real client, with the timeout of every Alexa call, against the fake API."""
+    timeout = Settings().alexa_api_timeout
     tokens = AccessTokens(
         SkillCredentials(CLIENT_ID, CLIENT_SECRET),
         PROACTIVE_EVENTS_SCOPE,
-        timeout=settings.alexa_api_timeout,
+        timeout=timeout,
         token_url=api.endpoint + TOKEN,
         clock=clock,
     )
     sender = ProactiveEvents(
-        AlexaSkillApi(tokens, timeout=settings.alexa_api_timeout, extra_endpoints=[api.endpoint]),
-        development=True,
+        AlexaSkillApi(tokens, timeout=timeout, extra_endpoints=[api.endpoint]), development=True
     )
-    alexa = AlexaNotifier(stores, Renderer(), sender, clock)
+    return AlexaNotifier(stores, Renderer(), sender, clock)
+
+
+def follower(
+    settings: Settings, dynamodb: Any, stores: Stores, api: FakeAlexaApi, clock: Clock
+) -> StreamFollower:
+    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    alexa = _notifier_for(stores, api, clock)
     streams = dynamodb_streams_client(settings, local=True)
     follower = StreamFollower(streams, arn, stores, Renderer(), _Quiet(), clock=clock, alexa=alexa)
     follower.poll_once()  # the demo data itself is no news
@@ -121,6 +128,30 @@ def test_a_moved_callback_updates_the_same_notification(
     assert moved["event"]["payload"]["occasion"]["bookingTime"] == "2026-11-23T22:00:00Z"
     # The same reference id: Alexa replaces the confirmation the move outdates.
     assert moved["referenceId"] == booked["referenceId"]
+
+
+@pytest.mark.parametrize(("event", "kind"), [("granted", "promised"), ("fulfilled", "kept")])
+def test_a_promise_made_or_kept_by_the_agent_is_a_new_message(
+    talk: Talk, demo_stores: Stores, api: FakeAlexaApi, alex: AlexaOptIn, event: str, kind: str
+) -> None:
+    from skill.storage.codec import to_item
+    from skill.usecases.notifier import deliver
+    from tests.stored import outbox
+
+    talk(token="demo-alex").say("CallbackIntent", channel="phone")
+    [assigned] = [e for e in outbox(demo_stores) if e["event"] == "assigned"]
+    promise = {**assigned, "event": event, "PK": f"OUTBOX#act-7.{event}"}
+    record = {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(promise)}}
+    alexa = _notifier_for(demo_stores, api)
+
+    deliver([record], demo_stores, Renderer(), _Quiet(), alexa=alexa)
+
+    [(_, body)] = api.state.events
+    assert body["event"]["name"] == "AMAZON.MessageAlert.Activated"
+    assert body["referenceId"] == f"promise-act-7-{event}-{kind}"
+    assert body["localizedAttributes"] == [
+        {"locale": "en-US", "creatorName": "Maria from Menschmoment"}
+    ]
 
 
 def test_a_shopify_delivery_tells_the_customer_who_opted_in(
