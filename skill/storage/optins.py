@@ -125,3 +125,11 @@ class OptInStore:
     @translated()
     def forget(self, user_id: str) -> None:
         self._client.delete_item(TableName=self._table, Key=key(user_key(user_id), _SK))
+
+    @translated()
+    def forget_customer(self, customer_id: str) -> int:
+        """Delete the opt-ins of a linked customer's Alexa users; how many there were."""
+        opt_ins = self.for_customer(customer_id)
+        for opt_in in opt_ins:
+            self.forget(opt_in.user_id)
+        return len(opt_ins)
