@@ -1,7 +1,8 @@
 """AWS Lambda entry of the notifier: new outbox items from the table's stream.
 
-The event source mapping (serverless.yml) passes only outbox INSERTs; each becomes a
-message to the team's topic and, for customers who chose it, an SMS. Everything at
+The event source mapping (serverless.yml) passes only outbox INSERTs and order changes;
+an outbox item becomes a message to the team's topic and, for customers who chose it, an
+SMS and an Alexa notification; an order's new status an Alexa notification. Everything at
 module level runs in the init phase: settings, templates, the clients.
 """
 
@@ -14,16 +15,25 @@ import boto3
 from botocore.config import Config
 
 from skill.adapters.delivery import AwsPublisher, SmsPublisher, SnsPublisher
+from skill.adapters.parameters import secure_parameters
 from skill.config import Settings
 from skill.logs import configure_logging
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
+from skill.usecases.alexa_notifications import alexa_notifier_for
 from skill.usecases.notifier import deliver
 
 log = logging.getLogger("notifier")
 settings = Settings.from_env()
 configure_logging(settings.log_level)
+if settings.alexa_client_id and settings.alexa_client_secret_parameter:
+    # The skill's LWA secret is a SecureString parameter, read once at init.
+    _secret = secure_parameters(
+        boto3.client("ssm", region_name=settings.region),
+        [settings.alexa_client_secret_parameter],
+    ).get(settings.alexa_client_secret_parameter)
+    settings = settings.with_changes(alexa_client_secret=_secret)
 renderer = Renderer()
 renderer.warm()
 stores = Stores(dynamodb_client(settings), settings.table_name)
@@ -44,6 +54,8 @@ publisher = AwsPublisher(
     if settings.sms_origination
     else None,
 )
+# Alexa notifications, when the skill's LWA credentials are configured.
+alexa = alexa_notifier_for(settings, stores, renderer)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -56,7 +68,7 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivered = 0
     for record in event.get("Records", []):
         try:
-            delivered += deliver([record], stores, renderer, publisher)
+            delivered += deliver([record], stores, renderer, publisher, alexa=alexa)
         except Exception as error:
             log.warning("notification not delivered", extra={"error_type": type(error).__name__})
             sequence = record.get("dynamodb", {}).get("SequenceNumber", "")

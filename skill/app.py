@@ -36,9 +36,11 @@ from skill.handlers.interceptors import (
 )
 from skill.handlers.orders import DelayDetailsHandler, MoreOrdersHandler, OrderStatusHandler
 from skill.handlers.requests import (
+    AccountLinkedHandler,
     CanFulfillHandler,
     ExceptionEncounteredHandler,
     PermissionAnswerHandler,
+    PermissionEventHandler,
     SkillDisabledHandler,
 )
 from skill.handlers.turn import Services
@@ -113,6 +115,9 @@ def build_skill(
         PermissionAnswerHandler(services),
         ExceptionEncounteredHandler(services),
         SkillDisabledHandler(services),
+        # The Alexa app's skill events: permissions granted or changed, account linked.
+        PermissionEventHandler(services),
+        AccountLinkedHandler(services),
         # Stop and Cancel end the session from any state, before anything else looks.
         StopHandler(services),
         # "Talk to a person" wins over any open dialogue; its own intents say so.

@@ -135,6 +135,13 @@ class Settings:
     mcp_authorization_server: str | None = None
     mcp_jwks_url: str | None = None
     mcp_audience: str | None = None
+    # Alexa notifications (skill.usecases.alexa_notifications): the skill's client id and
+    # secret for LWA; without them none are sent. In AWS the secret is an SSM parameter.
+    # The development stage reaches only the skill's testers; "live" after certification.
+    alexa_client_id: str | None = None
+    alexa_client_secret: str | None = None
+    alexa_client_secret_parameter: str | None = None
+    proactive_events_stage: str = "development"
     locale_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(LOCALE_TIME_ZONES))
     service_time_zones: Mapping[str, str] = field(default_factory=lambda: dict(SERVICE_TIME_ZONES))
 
@@ -183,6 +190,11 @@ class Settings:
             mcp_authorization_server=text("MCP_AUTHORIZATION_SERVER", None),
             mcp_jwks_url=text("MCP_JWKS_URL", None),
             mcp_audience=text("MCP_AUDIENCE", None),
+            alexa_client_id=text("ALEXA_CLIENT_ID", None),
+            alexa_client_secret=text("ALEXA_CLIENT_SECRET", None),
+            alexa_client_secret_parameter=text("ALEXA_CLIENT_SECRET_PARAMETER", None),
+            proactive_events_stage=text("PROACTIVE_EVENTS_STAGE", defaults.proactive_events_stage)
+            or defaults.proactive_events_stage,
         ).validate()
 
     def validate(self) -> Settings:
@@ -204,6 +216,8 @@ class Settings:
                 raise ConfigurationError(
                     f"SERVICE_TIME_ZONES: unknown locale {locale!r}; one of {', '.join(LOCALES)}"
                 )
+        if self.proactive_events_stage not in ("development", "live"):
+            raise ConfigurationError("PROACTIVE_EVENTS_STAGE: development or live")
         return self
 
     def with_changes(self, **changes: object) -> Settings:

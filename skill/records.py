@@ -248,3 +248,18 @@ class Handover:
     # What the agent must be allowed to grant, as a decimal string, if anything.
     amount: str | None = None
     currency: str | None = None
+
+
+@dataclass(frozen=True)
+class AlexaOptIn:
+    """An Alexa user who lets the skill notify (or remind) them, and how to reach them.
+
+    ``api_endpoint`` is the region's API host Alexa named in their last request;
+    ``permissions`` the scopes they granted (Alexa's names).
+    """
+
+    user_id: str
+    locale: str
+    api_endpoint: str
+    permissions: frozenset[str]
+    customer_id: str | None = None

@@ -1,11 +1,16 @@
-"""Alexa's profile and settings APIs, served over HTTPS on the loopback address.
+"""Alexa's APIs, served over HTTPS on the loopback address.
 
-The skill calls them through ask-sdk's service clients exactly as it would call Alexa;
-the certificate comes from a test CA that the tests make ``requests`` trust.
+The profile and settings APIs, which the skill calls through ask-sdk's service clients
+exactly as it would call Alexa; LWA's token endpoint (``/auth/o2/token``, which lives on
+another host in reality); and the Proactive Events API, which checks every body against
+Amazon's published schemas (schemas/alexa/) and the rules the schema cannot say, as the
+real API answers 400. The certificate comes from a test CA that the tests make
+``requests`` trust.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import ssl
 import threading
@@ -15,13 +20,21 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 from cryptography.hazmat.primitives import serialization
+from jsonschema import Draft202012Validator
 
 from tests.pki import ca_certificate, leaf_certificate, new_key, pem
 
 MOBILE = "/v2/accounts/~current/settings/Profile.mobileNumber"
 TIME_ZONE = "/settings/System.timeZone"
+TOKEN = "/auth/o2/token"
+PROACTIVE_LIVE = "/v1/proactiveEvents"
+PROACTIVE_DEVELOPMENT = "/v1/proactiveEvents/stages/development"
+CLIENT_ID = "amzn1.application-oa2-client.fake"
+CLIENT_SECRET = "fake-secret"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "alexa"
 
 
 @dataclass
@@ -31,6 +44,16 @@ class AlexaApiState:
     mobile: dict[str, str] | None = None  # {"countryCode": "+1", "phoneNumber": "..."}
     time_zone: str | None = None
     requests: list[tuple[str, str]] = field(default_factory=list)  # (path, authorization)
+    # LWA: the tokens given (scope by token), each lasting token_lifetime seconds.
+    token_lifetime: int = 3600
+    tokens: dict[str, str] = field(default_factory=dict)
+    token_requests: int = 0
+    # Proactive Events: what was accepted (path, body), the users who revoked the
+    # permission (403), and statuses to answer next instead of taking the event.
+    events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    revoked: set[str] = field(default_factory=set)
+    failures: list[int] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def _certificates(directory: Path) -> tuple[Path, Path, Path]:
@@ -59,8 +82,97 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
     return ca_file, cert_file, key_file
 
 
+@functools.cache
+def _validator() -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / "proactive-event.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _moment(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def event_errors(body: Any) -> list[str]:
+    """What the Proactive Events API would refuse in ``body`` (empty: it takes it)."""
+    errors = [error.message for error in _validator().iter_errors(body)]
+    if errors:
+        return errors
+    expiry = _moment(body["expiryTime"]) - _moment(body["timestamp"])
+    if not timedelta(minutes=5) <= expiry <= timedelta(hours=24):
+        errors.append("expiryTime must be 5 minutes to 24 hours after timestamp")
+    wanted = set()
+    pending: list[Any] = [body["event"]["payload"]]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, str) and value.startswith("localizedattribute:"):
+            wanted.add(value.removeprefix("localizedattribute:"))
+    for attributes in body.get("localizedAttributes", []):
+        missing = wanted - set(attributes)
+        if missing:
+            errors.append(f"{attributes['locale']} lacks {sorted(missing)}")
+    if wanted and not body.get("localizedAttributes"):
+        errors.append("localized attributes referenced but none given")
+    return errors
+
+
 def _handler(state: AlexaApiState) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            raw = self.rfile.read(length)
+            authorization = self.headers.get("Authorization", "")
+            with state.lock:
+                state.requests.append((self.path, authorization))
+                if self.path == TOKEN:
+                    self._token(parse_qs(raw.decode()))
+                elif self.path in (PROACTIVE_LIVE, PROACTIVE_DEVELOPMENT):
+                    self._event(authorization, json.loads(raw or b"null"))
+                else:
+                    self._send(404, {"message": "no such API"})
+
+        def _token(self, form: dict[str, list[str]]) -> None:
+            state.token_requests += 1
+            if form.get("grant_type") != ["client_credentials"]:
+                self._send(400, {"error": "unsupported_grant_type"})
+            elif form.get("client_id") != [CLIENT_ID] or form.get("client_secret") != [
+                CLIENT_SECRET
+            ]:
+                self._send(401, {"error": "invalid_client"})
+            else:
+                scope = form.get("scope", [""])[0]
+                token = f"Atc|fake-{state.token_requests}"
+                state.tokens[token] = scope
+                self._send(
+                    200,
+                    {
+                        "access_token": token,
+                        "expires_in": state.token_lifetime,
+                        "scope": scope,
+                        "token_type": "bearer",
+                    },
+                )
+
+        def _event(self, authorization: str, body: Any) -> None:
+            token = authorization.removeprefix("Bearer ")
+            if state.tokens.get(token) != "alexa::proactive_events":
+                self._send(401, {"message": "invalid token"})
+                return
+            if state.failures:
+                self._send(state.failures.pop(0), {"message": "try again"})
+                return
+            errors = event_errors(body)
+            if errors:
+                self._send(400, {"message": "; ".join(errors)})
+                return
+            if body["relevantAudience"]["payload"]["user"] in state.revoked:
+                self._send(403, {"message": "the user did not grant permission"})
+                return
+            state.events.append((self.path, body))
+            self._send(202, None)
+
         def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("Authorization", "")))
             body: Any
@@ -74,7 +186,7 @@ def _handler(state: AlexaApiState) -> type[BaseHTTPRequestHandler]:
             self._send(200, body)
 
         def _send(self, status: int, body: Any) -> None:
-            data = json.dumps(body).encode()
+            data = b"" if body is None else json.dumps(body).encode()
             self.send_response(status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(data)))

@@ -107,3 +107,21 @@ def test_webhook_secrets_from_the_environment_and_unset_by_default() -> None:
     assert settings.orders_webhook_secret == "orders-xyz"
     assert settings.shopify_webhook_secret_parameter == "/menschmoment/prod/shopify-webhook-secret"
     assert settings.orders_webhook_secret_parameter is None
+
+
+def test_alexa_notification_settings_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {
+            "ALEXA_CLIENT_ID": "amzn1.application-oa2-client.abc",
+            "ALEXA_CLIENT_SECRET_PARAMETER": "/menschmoment/prod/alexa-client-secret",
+            "PROACTIVE_EVENTS_STAGE": "live",
+        }
+    )
+    assert settings.alexa_client_id == "amzn1.application-oa2-client.abc"
+    assert settings.alexa_client_secret is None
+    assert settings.alexa_client_secret_parameter == "/menschmoment/prod/alexa-client-secret"
+    assert settings.proactive_events_stage == "live"
+    # Until the skill is certified, notifications reach its testers only.
+    assert Settings.from_env({}).proactive_events_stage == "development"
+    with pytest.raises(ConfigurationError, match="PROACTIVE_EVENTS_STAGE"):
+        Settings.from_env({"PROACTIVE_EVENTS_STAGE": "production"})

@@ -196,3 +196,21 @@ def test_lambda_refuses_another_skills_request(settings: Settings, demo_stores: 
         "LOG_LEVEL": "WARNING",
     }
     assert run(code, env).strip() == "AskSdkException"
+
+
+def test_lambda_takes_a_skill_event(settings: Settings, demo_stores: Any) -> None:
+    code = (
+        "import json, lambda_function\n"
+        f"event = json.load(open({str(EVENTS / 'skill_permission_accepted.json')!r}))\n"
+        "print(json.dumps(lambda_function.handler(event, None)))"
+    )
+    answer = json.loads(run(code, _local_env(settings)).strip().splitlines()[-1])
+    assert "outputSpeech" not in answer["response"]
+    # Beside the demo's own Echo of Alex, the device this event came from.
+    [opt_in] = [
+        o
+        for o in demo_stores.optins.for_customer("c-alex")
+        if o.user_id == "amzn1.ask.account.DEMOUSERALEX"
+    ]
+    assert opt_in.api_endpoint == "https://api.amazonalexa.com"
+    assert opt_in.locale == "en-US"

@@ -29,7 +29,24 @@ def test_the_shipped_manifest_and_models_agree() -> None:
     assert check_all() == []
     manifest = load_manifest()
     assert set(manifest["publishingInformation"]["locales"]) == set(LOCALES)
-    assert {p["name"] for p in manifest["permissions"]} == {"alexa::profile:mobile_number:read"}
+    assert {p["name"] for p in manifest["permissions"]} == {
+        "alexa::profile:mobile_number:read",
+        "alexa::devices:all:notifications:write",
+    }
+    # The schemas the notifier sends, and the skill events the skill answers.
+    events = manifest["events"]
+    assert [e["eventName"] for e in events["publications"]] == [
+        "AMAZON.OrderStatus.Updated",
+        "AMAZON.Occasion.Updated",
+        "AMAZON.MessageAlert.Activated",
+    ]
+    assert {e["eventName"] for e in events["subscriptions"]} == {
+        "SKILL_DISABLED",
+        "SKILL_PERMISSION_ACCEPTED",
+        "SKILL_PERMISSION_CHANGED",
+        "SKILL_ACCOUNT_LINKED",
+    }
+    assert events["endpoint"] == manifest["apis"]["custom"]["endpoint"]
 
 
 @pytest.fixture
@@ -148,6 +165,7 @@ def test_the_skill_package_has_the_shops_urls_the_endpoint_and_the_models(
     written = json.loads(build_package(out, values, manifest, models).read_text())["manifest"]
 
     assert written["apis"]["custom"]["endpoint"]["uri"] == arn
+    assert written["events"]["endpoint"]["uri"] == arn
     for urls in written["privacyAndCompliance"]["locales"].values():
         assert urls == {
             "privacyPolicyUrl": "https://shop.example/privacy",
@@ -171,6 +189,7 @@ def test_without_an_endpoint_the_package_leaves_it_out_and_urls_are_required(
     assert written["manifest"]["apis"]["custom"] == {
         "interfaces": [{"type": "CAN_FULFILL_INTENT_REQUEST"}]
     }
+    assert "endpoint" not in written["manifest"]["events"]
     with pytest.raises(ManifestError, match="TERMS_OF_USE_URL"):
         build_package(
             tmp_path / "b", {"PRIVACY_POLICY_URL": "https://a.example/p"}, manifest, models

@@ -289,6 +289,11 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_ask_time": {"plain": lambda lang: {}},
         "callback_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
         "callback_declined": {"plain": lambda lang: {}},
+        "alexa_notification": {
+            "seller": lambda lang: {"part": "seller"},
+            "subject": lambda lang: {"part": "subject"},
+            "provider": lambda lang: {"part": "provider", "agent": "Maria"},
+        },
         "sms_callback": {
             f"{event}-{offset}": lambda lang, event=event, offset=offset: {
                 "event": event,

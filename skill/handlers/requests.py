@@ -111,3 +111,54 @@ class SkillDisabledHandler(ServiceHandler):
         turn = Turn(handler_input, self.services)
         erase(self.services.stores, None, turn.user_id, turn.now)
         return handler_input.response_builder.response
+
+
+class PermissionEventHandler(ServiceHandler):
+    """The customer granted or changed the skill's permissions in the Alexa app."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(
+            is_request_type("AlexaSkillEvent.SkillPermissionAccepted")(handler_input)
+            or is_request_type("AlexaSkillEvent.SkillPermissionChanged")(handler_input)
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.usecases.alexa_permissions import permissions_granted
+
+        turn = Turn(handler_input, self.services)
+        body = getattr(turn.request, "body", None)
+        accepted = getattr(body, "accepted_permissions", None) or []
+        system = handler_input.request_envelope.context.system
+        permissions_granted(
+            self.services.stores,
+            user_id=turn.user_id,
+            scopes=[p.scope for p in accepted if getattr(p, "scope", None)],
+            locale=turn.locale,
+            api_endpoint=system.api_endpoint if system else None,
+            customer_id=self._customer(turn.access_token),
+            now=turn.now,
+        )
+        return handler_input.response_builder.response
+
+    def _customer(self, access_token: str | None) -> str | None:
+        return self.services.identity.customer_id(access_token) if access_token else None
+
+
+class AccountLinkedHandler(PermissionEventHandler):
+    """The customer linked their shop account: their opt-in follows the customer."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return bool(is_request_type("AlexaSkillEvent.SkillAccountLinked")(handler_input))
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        from skill.usecases.alexa_permissions import account_linked
+
+        turn = Turn(handler_input, self.services)
+        token = getattr(getattr(turn.request, "body", None), "access_token", None)
+        account_linked(
+            self.services.stores,
+            user_id=turn.user_id,
+            customer_id=self._customer(token),
+            now=turn.now,
+        )
+        return handler_input.response_builder.response

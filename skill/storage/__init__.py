@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
     from skill.storage.grants import GrantStore
+    from skill.storage.optins import OptInStore
     from skill.storage.outbox import OutboxStore
     from skill.storage.promises import PromiseStore
     from skill.storage.queue import QueueStore
@@ -109,6 +110,12 @@ class Stores:
         return OutboxStore(self.client, self.table)
 
     @cached_property
+    def optins(self) -> OptInStore:
+        from skill.storage.optins import OptInStore
+
+        return OptInStore(self.client, self.table)
+
+    @cached_property
     def logins(self) -> LoginStore:
         from skill.storage.agents import LoginStore
 
@@ -135,4 +142,5 @@ class Stores:
             self.logins,
             self.audit,
             self.outbox,
+            self.optins,
         )

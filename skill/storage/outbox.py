@@ -4,7 +4,8 @@ Items::
 
     PK=OUTBOX#<id>      SK=EVENT             one notification; the table's stream
                                              delivers it (skill.usecases.notifier)
-        delivered_team, delivered_sms        when each target's message went out
+        delivered_team, delivered_sms,       when each target's message went out
+        delivered_alexa                      (alexa: the customer's Alexa notification)
 
 An event is never written on its own: :func:`outbox_put` gives the write that goes into
 the transaction of its change, so the team hears of a callback exactly when it exists.
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 OUTBOX_RETENTION = timedelta(days=30)
 _PREFIX = "OUTBOX#"
 # Whom an event's messages go to; each is marked delivered on its own.
-TARGETS = ("team", "sms")
+TARGETS = ("team", "sms", "alexa")
 
 
 @dataclass(frozen=True)

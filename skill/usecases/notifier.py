@@ -37,6 +37,7 @@ from skill.storage.outbox import event_id
 if TYPE_CHECKING:
     from skill.speech import Renderer
     from skill.storage import Stores
+    from skill.usecases.alexa_notifications import AlexaNotifier
 
 log = logging.getLogger(__name__)
 
@@ -87,48 +88,71 @@ def deliver(
     renderer: Renderer,
     publisher: Publisher,
     clock: Clock = system_clock,
+    alexa: AlexaNotifier | None = None,
 ) -> int:
-    """Publish the notifications of new outbox items in DynamoDB stream ``records``.
+    """Publish the notifications of new outbox items in DynamoDB stream ``records``,
+    and, given ``alexa``, the Alexa notifications of callback events and order changes.
 
     Returns how many went out now; those marked delivered before are skipped.
     """
     delivered = 0
     for record in records:
-        if record.get("eventName") != "INSERT":
-            continue
-        image = record.get("dynamodb", {}).get("NewImage")
+        stream = record.get("dynamodb", {})
+        image = stream.get("NewImage")
         if not image:
             continue
         values = from_item(image)
-        if values.get("kind") != "outbox":
+        if values.get("kind") == "order":
+            # An order's own change is its event, written with it by construction. A new
+            # order is no change: a first import must not wake every customer's speaker.
+            old = stream.get("OldImage")
+            if alexa is not None and record.get("eventName") == "MODIFY" and old:
+                delivered += alexa.order_changed(from_item(old), values)
             continue
-        notifications = _notifications(values, stores, renderer)
-        if not notifications:
+        if record.get("eventName") != "INSERT" or values.get("kind") != "outbox":
             continue
-        event = event_id(values)
-        done = stores.outbox.delivered(event)
-        for notification in notifications:
-            target = TARGETS[notification.audience]
-            if target in done:
-                continue
-            publisher.publish(notification)
-            stores.outbox.mark_delivered(event, target, clock())
-            delivered += 1
+        delivered += _deliver_event(values, stores, renderer, publisher, clock, alexa)
     return delivered
 
 
-def _notifications(
-    values: Mapping[str, Any], stores: Stores, renderer: Renderer
-) -> list[Notification]:
-    """What one new outbox item tells whom."""
+def _deliver_event(
+    values: Mapping[str, Any],
+    stores: Stores,
+    renderer: Renderer,
+    publisher: Publisher,
+    clock: Clock,
+    alexa: AlexaNotifier | None,
+) -> int:
+    """Send what one outbox item tells whom, each target at most once."""
+    callback: Callback | None = None
     if not values.get("callback_id") and values.get("detail"):
         # About a promise, not a callback (kept from the console's overview).
         name = str(values.get("event", "")).replace("_", " ")
-        return [Notification("team", name.capitalize(), str(values["detail"]))]
-    # An event without a callback id is a bug upstream: failing here reports it to
-    # the stream (the notifier Lambda retries from it), instead of losing it quietly.
-    callback = stores.callbacks.get(str(values["callback_id"]))
-    if callback is None:
-        log.warning("outbox event without callback", extra={"event": values.get("event")})
-        return []
-    return notifications_for(values, callback, renderer)
+        notifications = [Notification("team", name.capitalize(), str(values["detail"]))]
+    else:
+        # An event without a callback id is a bug upstream: failing here reports it to
+        # the stream (the notifier Lambda retries from it), instead of losing it quietly.
+        callback = stores.callbacks.get(str(values["callback_id"]))
+        if callback is None:
+            log.warning("outbox event without callback", extra={"event": values.get("event")})
+            return 0
+        notifications = notifications_for(values, callback, renderer)
+    tells_alexa = alexa is not None and callback is not None
+    if not notifications and not tells_alexa:
+        return 0
+    delivered = 0
+    event = event_id(values)
+    done = stores.outbox.delivered(event)
+    for notification in notifications:
+        target = TARGETS[notification.audience]
+        if target in done:
+            continue
+        publisher.publish(notification)
+        stores.outbox.mark_delivered(event, target, clock())
+        delivered += 1
+    if alexa is not None and callback is not None and "alexa" not in done:
+        sent = alexa.callback_changed(values, callback)
+        if sent:
+            stores.outbox.mark_delivered(event, "alexa", clock())
+        delivered += sent
+    return delivered

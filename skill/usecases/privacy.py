@@ -73,8 +73,12 @@ def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: dat
         callbacks += stores.callbacks.forget(owner_of(customer_id, ""), now)
         deleted, kept = stores.complaints.forget(customer_id)
         stores.grants.forget(customer_id)
+        # Every Alexa device of theirs that allowed notifications.
+        stores.optins.forget_customer(customer_id)
     if user_id is not None:
         # What this device asked for unlinked, and what we remember of it.
         callbacks += stores.callbacks.forget(owner_of(None, user_id), now)
         stores.users.forget(user_id)
+        # Their Alexa opt-in: no notification reaches them after this.
+        stores.optins.forget(user_id)
     return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)

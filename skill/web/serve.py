@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from skill.adapters.delivery import LogPublisher
+from skill.adapters.proactive_events import LogProactiveEvents
 from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
@@ -18,6 +19,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client, dynamodb_streams_client
 from skill.storage.tables import MAIN_TABLE, create_tables
+from skill.usecases.alexa_notifications import AlexaNotifier
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -88,7 +90,11 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     # The local notifier: the table's stream, as the notifier Lambda gets it in AWS.
     stream_arn = client.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
     streams = dynamodb_streams_client(settings, local=True)
-    notifier = StreamFollower(streams, stream_arn, stores, renderer, LogPublisher(), clock=clock)
+    # Alexa notifications are printed too, as [alexa notification …] lines.
+    alexa = AlexaNotifier(stores, renderer, LogProactiveEvents(), clock)
+    notifier = StreamFollower(
+        streams, stream_arn, stores, renderer, LogPublisher(), clock=clock, alexa=alexa
+    )
     return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
 
@@ -113,7 +119,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  POST /mcp     (MCP for AI assistants; bearer token demo-alex, or demo-service)\n"
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
-        "  callback events are printed below as [notify ...] lines",
+        "  callback events are printed below as [notify ...] lines, Alexa notifications\n"
+        "  (Alex's Echo allows them) as [alexa notification ...] lines",
         flush=True,
     )
     try:

@@ -27,6 +27,9 @@ from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from skill.web.certificates import CertificateChains, VerificationError, fetch_certificate_chain
 from skill.web.certificates import default_trust_roots as _default_trust_roots
 
+# The most Alexa allows for a skill event's delivery.
+SKILL_EVENT_TOLERANCE = timedelta(hours=1)
+
 __all__ = [
     "RequestVerifier",
     "VerificationError",
@@ -214,7 +217,7 @@ class RequestVerifier:
         if not isinstance(envelope, dict):
             raise VerificationError("body is not a JSON object")
         timestamp = _parse_timestamp(envelope)
-        if abs(now - timestamp) > self._tolerance:
+        if abs(now - timestamp) > self._tolerance_for(envelope):
             raise VerificationError("request timestamp outside tolerance")
         if self._skill_id is not None:
             application_id = _application_id(envelope)
@@ -226,3 +229,12 @@ class RequestVerifier:
         if known is None:
             _check_signature(self._chains.public_key(url, now), signature, body)
         return envelope
+
+    def _tolerance_for(self, envelope: Mapping[str, Any]) -> timedelta:
+        """Alexa may deliver a skill event (``AlexaSkillEvent.*``, from the Alexa app)
+        up to an hour after it happened; every other request within the tolerance."""
+        request = envelope.get("request")
+        kind = request.get("type") if isinstance(request, dict) else None
+        if isinstance(kind, str) and kind.startswith("AlexaSkillEvent."):
+            return max(self._tolerance, SKILL_EVENT_TOLERANCE)
+        return self._tolerance

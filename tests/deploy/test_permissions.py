@@ -5,18 +5,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
 import pytest
 
 from skill.adapters.delivery import LogPublisher
+from skill.adapters.proactive_events import LogProactiveEvents, PermissionRevoked
 from skill.clock import fixed_clock
 from skill.config import Settings
+from skill.records import OrderStatus
 from skill.rules.webhook_signatures import orders_signature, shopify_signature
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.codec import to_item
+from skill.storage.orders import order_values
+from skill.usecases.alexa_notifications import AlexaNotifier
 from skill.usecases.notifier import deliver
 from skill.usecases.overdue import sweep
 from skill.usecases.webhooks import Delivery, webhooks_for
@@ -132,6 +137,36 @@ def test_the_notifier_and_sweep_roles_cover_their_calls(
     overdue = granted(template, "OverdueRole")
     assert actions <= overdue
     assert {a for a in overdue if a.startswith("dynamodb:")} == actions
+
+
+class _Revoked:
+    """Alexa's answer when the customer took the permission back."""
+
+    def send(self, endpoint: str, body: dict[str, Any]) -> None:
+        raise PermissionRevoked("revoked", 403)
+
+
+def test_the_notifier_role_covers_alexa_notifications(
+    talk: Talk, demo_stores: Stores, dynamodb: Any, actions: set[str], template: dict[str, Any]
+) -> None:
+    talk(token="demo-alex").say("CallbackIntent", channel="phone")
+    [event] = [e for e in outbox(demo_stores) if e["event"] == "assigned"]
+    order = demo_stores.orders.get("1004")
+    assert order is not None
+    old, new = order_values(order), order_values(replace(order, status=OrderStatus.SHIPPED))
+    actions.clear()
+    alexa = AlexaNotifier(demo_stores, Renderer(), LogProactiveEvents(), fixed_clock(MOMENT))
+    records = [
+        {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(event)}},
+        {"eventName": "MODIFY", "dynamodb": {"OldImage": to_item(old), "NewImage": to_item(new)}},
+    ]
+    # The team, the callback on Alexa, the order on Alexa.
+    assert deliver(records, demo_stores, Renderer(), LogPublisher(), alexa=alexa) == 3
+    revoked = AlexaNotifier(demo_stores, Renderer(), _Revoked(), fixed_clock(MOMENT))
+    deliver(records[1:], demo_stores, Renderer(), LogPublisher(), alexa=revoked)
+    assert demo_stores.optins.for_customer("c-alex") == []
+    assert {"dynamodb:Query", "dynamodb:DeleteItem"} <= actions
+    assert actions <= granted(template, "NotifierRole")
 
 
 def test_the_webhooks_role_covers_every_topic_and_nothing_more(

@@ -130,7 +130,7 @@ def test_alexa_invokes_the_snapstart_alias_of_this_skill_only(template: dict[str
     assert template["Outputs"]["SkillEndpoint"]["Value"] == {"Ref": alias[0]}
 
 
-def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
+def test_only_new_outbox_items_and_changed_orders_from_the_tables_stream_reach_the_notifier(
     template: dict[str, Any],
 ) -> None:
     [(name, mapping)] = resources(template, "AWS::Lambda::EventSourceMapping").items()
@@ -142,11 +142,12 @@ def test_only_new_outbox_items_from_the_tables_stream_reach_the_notifier(
     assert stream == {"Fn::GetAtt": ["MainTable", "StreamArn"]}
     assert props["FunctionName"] == {"Fn::GetAtt": ["NotifierLambdaFunction", "Arn"]}
     assert props["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
-    [pattern] = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
-    assert pattern == {
-        "eventName": ["INSERT"],
-        "dynamodb": {"NewImage": {"kind": {"S": ["outbox"]}}},
-    }
+    patterns = [json.loads(f["Pattern"]) for f in props["FilterCriteria"]["Filters"]]
+    assert patterns == [
+        {"eventName": ["INSERT"], "dynamodb": {"NewImage": {"kind": {"S": ["outbox"]}}}},
+        # An order's new status is an Alexa notification (skill.usecases.alexa_notifications).
+        {"eventName": ["MODIFY"], "dynamodb": {"NewImage": {"kind": {"S": ["order"]}}}},
+    ]
     topic = {"Ref": "TeamTopic"}
     notifier = template["Resources"]["NotifierLambdaFunction"]["Properties"]
     assert notifier["Environment"]["Variables"]["NOTIFY_TOPIC_ARN"] == topic
@@ -173,12 +174,20 @@ def test_records_the_notifier_gives_up_on_go_to_a_queue_only_it_may_send_to(
     assert template["Outputs"]["NotifierFailuresUrl"]["Value"] == {"Ref": name}
 
 
-def test_the_notifier_updates_outbox_items_only(template: dict[str, Any]) -> None:
+def test_the_notifier_updates_outbox_items_and_alexa_opt_ins_only(
+    template: dict[str, Any],
+) -> None:
     [update] = [s for role, s in statements(template)
                 if role == "NotifierRole" and "dynamodb:UpdateItem" in listed(s["Action"])]  # fmt: skip
     assert listed(update["Action"]) == ["dynamodb:UpdateItem"]
     assert update["Condition"] == {
-        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTBOX#*"]}
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["OUTBOX#*", "ALEXAUSER#*"]}
+    }
+    # An opt-in is deleted when Alexa says its permission was revoked; nothing else.
+    [delete] = [s for role, s in statements(template)
+                if role == "NotifierRole" and "dynamodb:DeleteItem" in listed(s["Action"])]  # fmt: skip
+    assert delete["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["ALEXAUSER#*"]}
     }
 
 
@@ -222,6 +231,8 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
         "dynamodb:ListStreams", "dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish",
         "sms-voice:SendTextMessage", "sqs:SendMessage",
+        # Alexa notifications: opt-ins by customer, dropped on a 403; the LWA secret.
+        "dynamodb:Query", "dynamodb:DeleteItem", "ssm:GetParameters",
     }  # fmt: skip
     assert granted(template, "OverdueRole") - logs == {
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from skill.config import Settings
+from skill.devtools.demo.data import ALEX_ALEXA
 from skill.storage import Stores
+from skill.storage.users import user_key
 from tests.alexa import Conversation, Reply
 from tests.conftest import MOMENT
 
@@ -58,7 +60,9 @@ def test_anonymous_feedback_stores_no_identifiers(
         for item in dynamodb.scan(TableName=settings.table_name)["Items"]
         if item.get("kind", {}).get("S") != "feedback"
     ]
-    demo = ("ORDER#", "CUSTOMER#", "TOKEN#", "AGENT#", "OWNER#customer:c-alex")
+    # The demo's Alex allowed Alexa notifications on one Echo (an opt-in, no visit).
+    opt_in = user_key(ALEX_ALEXA.user_id)
+    demo = ("ORDER#", "CUSTOMER#", "TOKEN#", "AGENT#", "OWNER#customer:c-alex", opt_in)
     assert all(pk.startswith(demo) for pk in others), others
     assert demo_stores.feedback.on(MOMENT.date()) == ["the app could be faster"]
 

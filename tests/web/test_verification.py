@@ -324,6 +324,19 @@ def test_timestamp_with_offset_and_fraction_is_understood(harness: Harness) -> N
     assert harness.verifier.verify(harness.headers(body), body)["version"] == "1.0"
 
 
+@pytest.mark.parametrize(("offset", "passes"), [(-3599, True), (-3600, True), (-3601, False)])
+def test_a_skill_event_may_arrive_up_to_an_hour_late(
+    harness: Harness, offset: int, passes: bool
+) -> None:
+    data = envelope(iso(NOW + timedelta(seconds=offset)))
+    data["request"]["type"] = "AlexaSkillEvent.SkillPermissionAccepted"
+    body = encode(data)
+    if passes:
+        assert harness.verifier.verify(harness.headers(body), body)["version"] == "1.0"
+    else:
+        refused(harness, harness.headers(body), body, "timestamp outside tolerance")
+
+
 def test_tolerance_is_configurable(make_harness: MakeHarness) -> None:
     h = make_harness(tolerance=timedelta(seconds=10))
     body = encode(envelope(iso(NOW - timedelta(seconds=11))))

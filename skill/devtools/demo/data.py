@@ -19,6 +19,10 @@ German item names carry their article ("die Laufschuhe"), so a sentence reads "B
 1003, die Laufschuhe, ist …". James works from London and Jonas from Berlin: their
 direct lines are local to the customers they mostly serve.
 
+Alex's Echo (en-US) allows the skill's Alexa notifications, so ``make run`` prints an
+``[alexa notification …]`` line when Alex's order ships or arrives or Alex's call back is
+set or moved.
+
 Alex's phone number on file ends in 42, and Maria helped Alex five days ago, so Alex's
 call back goes to Maria. The team: Maria (English and German), James (English), Jonas
 (German and English), and Priya, who is not on duty.
@@ -41,6 +45,7 @@ from werkzeug.security import generate_password_hash
 
 from skill.records import (
     Agent,
+    AlexaOptIn,
     Callback,
     CallbackStatus,
     Complaint,
@@ -53,6 +58,7 @@ from skill.records import (
     ProblemType,
 )
 from skill.storage import Stores
+from skill.usecases.alexa_notifications import NOTIFICATIONS_PERMISSION
 from skill.usecases.callbacks import owner_of
 
 ALEX = Customer(
@@ -260,6 +266,18 @@ def seed(stores: Stores, today: date) -> None:
     stores.callbacks.add_contact(
         owner_of(ALEX.customer_id, ""), Contact(MARIA.agent_id, five_days_ago)
     )
+    # Alex's Echo in the US lets the skill notify them (granted in the Alexa app).
+    stores.optins.remember(ALEX_ALEXA, five_days_ago)
+
+
+# The Alexa user of Alex's Echo, as Alexa would name it in requests.
+ALEX_ALEXA = AlexaOptIn(
+    user_id="amzn1.ask.account.DEMO-ALEX",
+    locale="en-US",
+    api_endpoint="https://api.amazonalexa.com",
+    permissions=frozenset({NOTIFICATIONS_PERMISSION}),
+    customer_id="c-alex",
+)
 
 
 # The key both demo webhooks check signatures with, like a shop's own secret.

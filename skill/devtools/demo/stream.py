@@ -13,6 +13,7 @@ from skill.usecases.notifier import deliver
 if TYPE_CHECKING:
     from skill.speech import Renderer
     from skill.storage import Stores
+    from skill.usecases.alexa_notifications import AlexaNotifier
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ class StreamFollower:
         publisher: Publisher,
         interval: float = 1.0,
         clock: Clock = system_clock,
+        alexa: AlexaNotifier | None = None,
     ) -> None:
         self._streams = streams
         self._arn = stream_arn
@@ -37,6 +39,7 @@ class StreamFollower:
         self._publisher = publisher
         self._interval = interval
         self._clock = clock
+        self._alexa = alexa
         self._iterators: dict[str, str | None] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
@@ -62,6 +65,7 @@ class StreamFollower:
                 self._renderer,
                 self._publisher,
                 self._clock,
+                self._alexa,
             )
         return delivered
 

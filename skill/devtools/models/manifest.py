@@ -23,7 +23,8 @@ from skill.devtools.models.model import (
     path_for,
 )
 
-# Alexa's customer-profile and device permissions; the skill may ask for no other.
+# Alexa's customer-profile, device, notification and reminder permissions; the skill may
+# ask for no other.
 KNOWN_PERMISSIONS = frozenset(
     {
         "alexa::profile:name:read",
@@ -32,8 +33,12 @@ KNOWN_PERMISSIONS = frozenset(
         "alexa::profile:mobile_number:read",
         "alexa::devices:all:address:full:read",
         "alexa::devices:all:address:country_and_postal_code:read",
+        "alexa::devices:all:notifications:write",
+        "alexa::alerts:reminders:skill:readwrite",
     }
 )
+# Scopes of the skill's own LWA token: asked of Amazon, not of customers.
+SKILL_SCOPES = frozenset({"alexa::proactive_events"})
 SOURCE_DIR = PACKAGE_DIR
 # The AWS regions with the Alexa Skills Kit trigger, where a custom skill's Lambda may
 # live; nearest the customers: North America us-east-1 (or us-west-2), Europe and India
@@ -77,6 +82,7 @@ def permissions_in_code(directory: Path = SOURCE_DIR) -> set[str]:
         # This module lists every permission Alexa has; it asks for none.
         if path.resolve() != Path(__file__).resolve()
         for name in _PERMISSION_IN_CODE.findall(path.read_text(encoding="utf-8"))
+        if name not in SKILL_SCOPES
     }
 
 
@@ -207,13 +213,16 @@ def build_package(
     """Write an ASK CLI ``skill-package`` folder to ``out``; returns its skill.json.
 
     ``values`` fills the manifest's ``${NAME}`` placeholders. An empty SKILL_ENDPOINT
-    leaves the endpoint out (a first ``ask deploy`` creates the skill before the Lambda
-    exists); any other placeholder left empty is an error.
+    leaves the endpoints (the skill's and its events') out (a first ``ask deploy``
+    creates the skill before the Lambda exists); any other placeholder left empty is an
+    error.
     """
     data = {"manifest": load_manifest(manifest)}
     custom = data["manifest"].get("apis", {}).get("custom", {})
     if not values.get("SKILL_ENDPOINT"):
         custom.pop("endpoint", None)
+        # Skill events go to the same endpoint; without one Alexa sends them nowhere.
+        data["manifest"].get("events", {}).pop("endpoint", None)
 
     def fill(match: re.Match[str]) -> str:
         value = values.get(match.group(1), "")
