@@ -23,7 +23,7 @@ import jwt
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 
-from skill.adapters.identity import Identity, IdentityUnavailable
+from skill.adapters.identity import Identity
 
 log = logging.getLogger(__name__)
 
@@ -118,11 +118,9 @@ class BearerTokens:
                 return AccessToken(
                     token=token, client_id=client_id, scopes=[SERVICE], expires_at=expires
                 )
-        try:
-            customer = self._identity.customer_id(token)
-        except IdentityUnavailable as error:
-            log.warning("identity source unavailable: %s", error)
-            return None
+        # IdentityUnavailable goes up: the bridge answers 503, so the assistant retries
+        # instead of sending the customer through account linking again.
+        customer = self._identity.customer_id(token)
         if customer is None:
             return None
         return AccessToken(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import logging
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping
@@ -21,6 +22,10 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import unquote
+
+from skill.adapters.identity import IdentityUnavailable
+
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -193,7 +198,14 @@ class AsgiRunner:
             elif message["type"] == "http.response.body":
                 chunks.append(bytes(message.get("body", b"")))
 
-        await self._app(scope, receive, send)
+        try:
+            await self._app(scope, receive, send)
+        except IdentityUnavailable as error:
+            # The token may be good: the shop's identity source did not answer.
+            log.warning("identity source unavailable: %s", error)
+            unavailable = _refused(HTTPStatus.SERVICE_UNAVAILABLE)
+            unavailable.headers.append(("retry-after", "5"))
+            return unavailable
         answer.body = b"".join(chunks)
         return answer
 

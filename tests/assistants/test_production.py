@@ -45,6 +45,7 @@ class IdentityProvider:
 
     def __init__(self) -> None:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.down = False
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
         self.jwks = json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]})
 
@@ -74,6 +75,8 @@ def serve_identity(provider: IdentityProvider) -> ThreadingHTTPServer:
         def do_GET(self) -> None:
             if self.path == "/jwks.json":
                 self._send(200, provider.jwks)
+            elif self.path == "/userinfo" and provider.down:
+                self._send(503, "{}")
             elif self.path == "/userinfo":
                 bearer = self.headers.get("Authorization", "").removeprefix("Bearer ")
                 user = provider.user_of(bearer)
@@ -226,6 +229,22 @@ def test_tokens_that_do_not_hold_are_401_naming_the_metadata(
         'resource_metadata="https://shop.example/.well-known/oauth-protected-resource/mcp"'
         in challenge
     )
+
+
+def test_an_identity_source_that_does_not_answer_is_503_not_401(
+    url: str, provider: IdentityProvider
+) -> None:
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {provider.customer()}"}
+    provider.down = True
+    try:
+        status, answer_headers, _ = raw_post(url, INITIALIZE, headers)
+    finally:
+        provider.down = False
+    assert status == 503
+    assert answer_headers["retry-after"] == "5"
+    assert "www-authenticate" not in answer_headers
+    status, _, _ = raw_post(url, INITIALIZE, headers)
+    assert status == 200
 
 
 def test_the_protected_resource_metadata_names_the_authorization_server(
