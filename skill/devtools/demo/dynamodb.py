@@ -25,7 +25,9 @@ they are and leaves the rest to the model.
 
 moto finds the service a request is for by listing its own package folder, a directory
 listing and a ``stat`` per service on every request, a fifth of a request's time:
-:func:`services_listed_once` lists it once.
+:func:`services_listed_once` lists it once. And moto checks an item's 400 KB limit by
+adding up the sizes of all its attributes again as each one is set: :func:`item_size_summed_once`
+adds them up once, against the same limit.
 """
 
 from __future__ import annotations
@@ -191,6 +193,31 @@ def services_listed_once() -> None:
     backends.list_of_moto_modules = list_of_moto_modules
 
 
+def item_size_summed_once() -> None:
+    """Make moto check a new item's size once, not once per attribute."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.models.utilities import bytesize
+
+    item = dynamo_type.Item
+    if getattr(item.__init__, "summed_once", False):
+        return
+    kind, limited = dynamo_type.DynamoType, dynamo_type.LimitedSizeDict
+
+    def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: kind(value) for key, value in attrs.items()}
+        # moto's own limit (LimitedSizeDict): between DynamoDB's 400 KB and what it takes
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+            raise ItemSizeTooLarge
+        self.attrs = limited()
+        dict.update(self.attrs, values)  # checked above; later changes are still checked
+
+    __init__.summed_once = True  # type: ignore[attr-defined]
+    item.__init__ = __init__
+
+
 # Requests that only read moto's backend; every other one (writes, transactions, table
 # changes, stream reads, which move iterators) is answered alone.
 READS = frozenset(
@@ -256,6 +283,7 @@ class EmbeddedDynamoDB:
         stream_safe_transactions()
         items_as_they_are()
         services_listed_once()
+        item_size_summed_once()
         app = ReadsTogether(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
