@@ -21,7 +21,8 @@ transaction cost as much as the table was big.
 
 moto writes each response by walking the service's model down to every attribute of
 every item. Items already are DynamoDB's JSON: :func:`items_as_they_are` sends them as
-they are and leaves the rest to the model.
+they are and leaves the rest to the model; :func:`items_read_as_they_are` does the same
+for the items of a request, which moto read by walking the model down the same way.
 
 moto finds the service a request is for by listing its own package folder, a directory
 listing and a ``stat`` per service on every request, a fifth of a request's time:
@@ -177,6 +178,24 @@ def items_as_they_are() -> None:
     BaseJSONSerializer._serialize = _serialize
 
 
+def items_read_as_they_are() -> None:
+    """Make moto read text, number, flag, set, map and list attribute values unchanged."""
+    from moto.core.parse import BaseJSONParser
+
+    original = BaseJSONParser._parse_structure
+    if getattr(original, "items_as_they_are", False):
+        return
+
+    def _parse_structure(self: Any, shape: Any, value: Any) -> Any:
+        # Read as JSON, such a value already is what the model would make of it.
+        if shape.name == "AttributeValue" and _wire_ready(value):
+            return value
+        return original(self, shape, value)
+
+    _parse_structure.items_as_they_are = True  # type: ignore[attr-defined]
+    BaseJSONParser._parse_structure = _parse_structure
+
+
 def services_listed_once() -> None:
     """Make moto list its service folders once, not on every request."""
     from moto import backends
@@ -282,6 +301,7 @@ class EmbeddedDynamoDB:
 
         stream_safe_transactions()
         items_as_they_are()
+        items_read_as_they_are()
         services_listed_once()
         item_size_summed_once()
         app = ReadsTogether(DomainDispatcherApplication(create_backend_app))
