@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -19,7 +20,7 @@ from skill.devtools.demo.data import seed
 from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client
-from skill.storage.tables import MAIN_TABLE, create_tables
+from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.dynalite_server import DynaliteUnavailable, dynalite
@@ -60,10 +61,40 @@ def settings(dynamodb_endpoint: str) -> Settings:
     )
 
 
+# One administrative client per server for the session: building a client costs as much
+# CPU as a request, and nothing registers on this one.
+_ADMINS: dict[str, Any] = {}
+
+
+def new_table(settings: Settings) -> None:
+    """A fresh table of the definition: CreateTable, a wait only while it is being made
+    (moto makes it at once, dynalite a moment later), and its time to live.
+
+    ``create_tables`` first looks for an existing table and then checks its keys, three
+    more requests a fresh name never needs (tests/storage/test_tables.py covers them).
+    """
+    endpoint = str(settings.dynamodb_endpoint)
+    if endpoint not in _ADMINS:
+        _ADMINS[endpoint] = admin_client(settings, local=True)
+    admin = _ADMINS[endpoint]
+    made = admin.create_table(**create_table_arguments(MAIN_TABLE, settings.table_name))
+    if made["TableDescription"]["TableStatus"] != "ACTIVE":
+        admin.get_waiter("table_exists").wait(
+            TableName=settings.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
+        )
+    ttl = definitions()[MAIN_TABLE]["Properties"].get("TimeToLiveSpecification")
+    if ttl:
+        try:
+            admin.update_time_to_live(TableName=settings.table_name, TimeToLiveSpecification=ttl)
+        except ClientError as error:  # dynalite has no time to live, as create_tables allows
+            if error.response.get("Error", {}).get("Code") != "UnknownOperationException":
+                raise
+
+
 @pytest.fixture
 def dynamodb(settings: Settings) -> Iterator[Any]:
     client = dynamodb_client(settings, local=True)
-    create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
+    new_table(settings)
     yield client
     client.delete_table(TableName=settings.table_name)
 

@@ -116,6 +116,7 @@ def test_german(german: Matcher, said: str, intent: str, slots: dict[str, str]) 
     assert {name: value.value for name, value in found.slots.items()} == slots
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_chat_command_in_a_terminal() -> None:
     """What the README promises: ``python -m skill chat --token demo-alex``."""
     done = subprocess.run(

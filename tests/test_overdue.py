@@ -10,6 +10,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from skill.adapters.delivery import LogPublisher
 from skill.config import Settings
 from skill.records import CommitmentStatus
@@ -95,6 +97,7 @@ def test_the_day_of_a_promise_is_the_shops_day(demo_stores: Stores) -> None:
     assert sweep(demo_stores, LogPublisher(), night, "Europe/Berlin").commitments == 1
 
 
+@pytest.mark.slow  # two fresh Python processes
 def test_the_lambda_entry_sweeps_and_publishes_to_the_team_topic(
     settings: Settings, stores: Stores
 ) -> None:

@@ -230,6 +230,7 @@ def test_five_failures_pause_the_login_even_for_the_right_password(
     assert "failed_attempts" not in stored_login(demo_stores, "james")
 
 
+@pytest.mark.slow  # twelve threads, 37 sign-ins, five scrypt checks
 def test_parallel_guesses_are_all_counted_and_only_five_are_checked(
     console_app: Flask,
     console_clock: MovableClock,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ import yaml
 
 from skill.config import Settings
 from skill.storage import tables
-from skill.storage.client import admin_client
+from skill.storage.client import admin_client, dynamodb_client
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -20,6 +21,17 @@ class _CloudFormationLoader(yaml.SafeLoader):
 
 
 _CloudFormationLoader.add_multi_constructor("!", lambda loader, suffix, node: suffix)
+
+
+@pytest.fixture
+def dynamodb(settings: Settings) -> Iterator[Any]:
+    """The table as ``create_tables`` makes it (elsewhere the tests make theirs leaner)."""
+    client = dynamodb_client(settings, local=True)
+    tables.create_tables(
+        admin_client(settings, local=True), {tables.MAIN_TABLE: settings.table_name}
+    )
+    yield client
+    client.delete_table(TableName=settings.table_name)
 
 
 def test_key_names_match_the_definition() -> None:

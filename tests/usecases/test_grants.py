@@ -250,6 +250,8 @@ KINDS = st.sampled_from(list(RemedyKind))
 GRANTERS = st.sampled_from([SKILL, *AGENTS])
 
 
+# A sweep: 25 random sequences, each on a fresh table (the examples above run in test-fast).
+@pytest.mark.slow
 @settings(
     max_examples=25,
     deadline=None,

@@ -21,7 +21,14 @@ transaction cost as much as the table was big.
 
 moto writes each response by walking the service's model down to every attribute of
 every item. Items already are DynamoDB's JSON: :func:`items_as_they_are` sends them as
-they are and leaves the rest to the model.
+they are and leaves the rest to the model; :func:`items_read_as_they_are` does the same
+for the items of a request, which moto read by walking the model down the same way.
+
+moto finds the service a request is for by listing its own package folder, a directory
+listing and a ``stat`` per service on every request, a fifth of a request's time:
+:func:`services_listed_once` lists it once. And moto checks an item's 400 KB limit by
+adding up the sizes of all its attributes again as each one is set: :func:`item_size_summed_once`
+adds them up once, against the same limit.
 """
 
 from __future__ import annotations
@@ -171,6 +178,65 @@ def items_as_they_are() -> None:
     BaseJSONSerializer._serialize = _serialize
 
 
+def items_read_as_they_are() -> None:
+    """Make moto read text, number, flag, set, map and list attribute values unchanged."""
+    from moto.core.parse import BaseJSONParser
+
+    original = BaseJSONParser._parse_structure
+    if getattr(original, "items_as_they_are", False):
+        return
+
+    def _parse_structure(self: Any, shape: Any, value: Any) -> Any:
+        # Read as JSON, such a value already is what the model would make of it.
+        if shape.name == "AttributeValue" and _wire_ready(value):
+            return value
+        return original(self, shape, value)
+
+    _parse_structure.items_as_they_are = True  # type: ignore[attr-defined]
+    BaseJSONParser._parse_structure = _parse_structure
+
+
+def services_listed_once() -> None:
+    """Make moto list its service folders once, not on every request."""
+    from moto import backends
+
+    original = backends.list_of_moto_modules
+    if getattr(original, "listed_once", False):
+        return
+    services = tuple(original())  # the installed package does not change while we run
+
+    def list_of_moto_modules() -> tuple[str, ...]:
+        return services
+
+    list_of_moto_modules.listed_once = True  # type: ignore[attr-defined]
+    backends.list_of_moto_modules = list_of_moto_modules
+
+
+def item_size_summed_once() -> None:
+    """Make moto check a new item's size once, not once per attribute."""
+    from moto.dynamodb.exceptions import ItemSizeTooLarge
+    from moto.dynamodb.models import dynamo_type
+    from moto.dynamodb.models.utilities import bytesize
+
+    item = dynamo_type.Item
+    if getattr(item.__init__, "summed_once", False):
+        return
+    kind, limited = dynamo_type.DynamoType, dynamo_type.LimitedSizeDict
+
+    def __init__(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+        self.hash_key = hash_key
+        self.range_key = range_key
+        values = {key: kind(value) for key, value in attrs.items()}
+        # moto's own limit (LimitedSizeDict): between DynamoDB's 400 KB and what it takes
+        if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+            raise ItemSizeTooLarge
+        self.attrs = limited()
+        dict.update(self.attrs, values)  # checked above; later changes are still checked
+
+    __init__.summed_once = True  # type: ignore[attr-defined]
+    item.__init__ = __init__
+
+
 # Requests that only read moto's backend; every other one (writes, transactions, table
 # changes, stream reads, which move iterators) is answered alone.
 READS = frozenset(
@@ -235,6 +301,9 @@ class EmbeddedDynamoDB:
 
         stream_safe_transactions()
         items_as_they_are()
+        items_read_as_they_are()
+        services_listed_once()
+        item_size_summed_once()
         app = ReadsTogether(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler

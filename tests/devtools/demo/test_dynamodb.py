@@ -119,3 +119,20 @@ def test_every_kind_of_attribute_comes_back_as_it_was_stored(
     }
     assert sorted(stored["texts"]["SS"]) == ["a", "b"]
     assert sorted(stored["numbers"]["NS"]) == ["1", "2.5"]
+
+
+def test_an_item_over_the_size_limit_is_refused_and_one_under_it_stored(
+    dynamodb: Any, settings: Settings
+) -> None:
+    # 40 attributes of 10 KB each: the sum, not any one attribute, passes the limit.
+    parts = {f"part{number:02}": {"S": "x" * 10_000} for number in range(40)}
+    small = {**key("small"), **dict(list(parts.items())[:30])}
+    dynamodb.put_item(TableName=settings.table_name, Item=small)
+    with pytest.raises(ClientError, match="Item size has exceeded the maximum allowed size"):
+        dynamodb.put_item(
+            TableName=settings.table_name, Item={**key("big"), **parts, "a": {"S": "x" * 5_000}}
+        )
+
+    assert "Item" not in dynamodb.get_item(TableName=settings.table_name, Key=key("big"))
+    stored = dynamodb.get_item(TableName=settings.table_name, Key=key("small"))["Item"]
+    assert stored == small
