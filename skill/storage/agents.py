@@ -354,6 +354,7 @@ class LoginStore:
         ]
         self._change(writes, extra)
 
+    @translated()
     def enable(self, login: str, agent_id: str, extra: Sequence[Write] = ()) -> None:
         """The login signs in again and its agent may be given callbacks once on duty;
         the agent stays off duty until someone sets them on."""
