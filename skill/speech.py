@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
 from jinja2.bccache import Bucket, BytecodeCache
 from markupsafe import Markup
 
@@ -129,6 +129,10 @@ class Renderer:
             auto_reload=False,
         )
         self._macros: dict[str, Any] = {}
+        # (locale, name) to its template: a locale without an override of its own would
+        # otherwise look for the file again at every turn (templates never change in a
+        # running process: ``auto_reload`` is off).
+        self._selected: dict[tuple[str, str], Template] = {}
 
     def candidates(self, locale: str, name: str) -> list[str]:
         language = locale.split("-")[0].lower() or "en"
@@ -137,7 +141,7 @@ class Renderer:
         return [f"{locale}/{name}.j2", f"{language}/{name}.j2"]
 
     def render(self, locale: str, name: str, /, **data: Any) -> Speech:
-        template = self.env.select_template(self.candidates(locale, name))
+        template = self._select(locale, name)
         # Blocks are rendered one by one, which skips a template's own top-level imports,
         # so the language's macros come in as ``m``.
         context = template.new_context(dict(data, locale=locale, m=self.macros(locale)))
@@ -170,9 +174,16 @@ class Renderer:
         """The ``_macros.j2`` of the locale's language, bound to the locale."""
         module = self._macros.get(locale)
         if module is None:
-            template = self.env.select_template(self.candidates(locale, "_macros"))
+            template = self._select(locale, "_macros")
             module = self._macros[locale] = template.make_module({"locale": locale})
         return module
+
+    def _select(self, locale: str, name: str) -> Template:
+        template = self._selected.get((locale, name))
+        if template is None:
+            template = self.env.select_template(self.candidates(locale, name))
+            self._selected[(locale, name)] = template
+        return template
 
     def speech_templates(self) -> list[str]:
         # Console pages are served by the web service, never by the Lambda.

@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from skill.storage.answer_json import BINARY_MARKERS, read_answers_as_json
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 _BODY = "menschmoment_json_body"
 _OPERATIONS = ("BatchWriteItem", "BatchGetItem")
-# An attribute of a binary type, as DynamoDB JSON writes it.
-_BINARY = (b'"B":', b'"BS":')
 
 
 def send_batches_as_json(client: DynamoDBClient) -> None:
@@ -44,9 +44,7 @@ def send_batches_as_json(client: DynamoDBClient) -> None:
         events.register_last(
             f"before-call.dynamodb.{operation}", _put_body, unique_id=f"{_BODY}-put-{operation}"
         )
-    events.register_last(
-        "before-parse.dynamodb.BatchGetItem", _read_answer, unique_id=f"{_BODY}-read"
-    )
+    read_answers_as_json(events, ("BatchGetItem",), unique_id=f"{_BODY}-read")
 
 
 def _take_parameters(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:
@@ -59,7 +57,7 @@ def _take_parameters(params: dict[str, Any], context: dict[str, Any], **_: Any) 
         body = json.dumps(params, separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError):  # bytes, or a value DynamoDB JSON has no place for
         return
-    if any(marker in body for marker in _BINARY):
+    if any(marker in body for marker in BINARY_MARKERS):
         return
     context[_BODY] = body
     # An empty value of each table's kind: a list of writes, or a structure of keys.
@@ -70,17 +68,3 @@ def _put_body(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None
     body = context.pop(_BODY, None)
     if body is not None:
         params["body"] = body
-
-
-def _read_answer(
-    response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any
-) -> None:
-    """A successful answer's items as JSON; botocore parses what is left (its metadata)."""
-    body = response_dict.get("body")
-    if response_dict.get("status_code") != 200 or not isinstance(body, bytes):
-        return
-    if any(marker in body for marker in _BINARY):
-        return
-    answer = json.loads(body)
-    customized_response_dict.update(answer)
-    response_dict["body"] = b"{}"

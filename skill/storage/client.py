@@ -8,6 +8,7 @@ import boto3
 from botocore.config import Config
 
 from skill.config import Settings
+from skill.storage.answer_json import ITEM_OPERATIONS, read_answers_as_json
 from skill.storage.deadline import refuse_late_attempts
 
 if TYPE_CHECKING:
@@ -33,11 +34,13 @@ LOCAL_KEY = "local"
 def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClient:
     """A client for the configured table; ``local`` adds placeholder credentials.
 
-    Within an Alexa turn its attempts keep to the turn's deadline (:mod:`.deadline`).
+    Within an Alexa turn its attempts keep to the turn's deadline (:mod:`.deadline`);
+    its answers are read as plain JSON (:mod:`.answer_json`).
     """
     client: DynamoDBClient = _client("dynamodb", settings, local)
     attempt = settings.dynamodb_connect_timeout + settings.dynamodb_read_timeout
     client.meta.events.register("before-send.dynamodb", refuse_late_attempts(attempt))
+    read_answers_as_json(client.meta.events, ITEM_OPERATIONS, unique_id="answer-json")
     return client
 
 

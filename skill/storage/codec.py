@@ -36,9 +36,18 @@ def from_item(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _value(attribute: Any) -> Any:
-    text = attribute.get("S")
-    if text is not None and len(attribute) == 1:
-        return text
+    # As the general deserializer reads them, without its per-value name lookups: every
+    # item of a turn's answers goes through here.
+    if len(attribute) == 1:
+        kind, inner = next(iter(attribute.items()))
+        if kind == "S" or kind == "BOOL":
+            return inner
+        if kind == "N":
+            return DYNAMODB_CONTEXT.create_decimal(inner)
+        if kind == "M":
+            return {key: _value(value) for key, value in inner.items()}
+        if kind == "L":
+            return [_value(value) for value in inner]
     return _deserializer.deserialize(attribute)
 
 
