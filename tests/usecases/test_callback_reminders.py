@@ -123,3 +123,64 @@ def test_a_failed_move_is_retried_by_the_stream(
     with pytest.raises(Exception, match="503"):
         notifier.poll_once()
     assert [call[0] for call in api.state.reminder_calls] == ["POST"]
+
+
+def test_the_demo_prints_the_reminder_set_by_voice_and_moved_in_the_console(
+    settings: Settings, dynamodb: Any, demo_stores: Stores, clock: Clock, capsys: Any
+) -> None:
+    """What `make run` shows: the offer in the chat, then [alexa reminder …] lines."""
+    import uuid
+    from datetime import timedelta
+
+    from skill.adapters.reminders_api import LogReminders
+    from skill.devtools.chat import Chat, Matcher
+    from skill.devtools.models import load
+    from skill.usecases.acts import Act
+    from skill.usecases.callback_work import claim, reschedule
+
+    reminders = LogReminders()
+    app = create_app(
+        build_skill(settings, demo_stores, clock=clock, reminders=reminders), verifier=None
+    )
+    web = app.test_client()
+    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    keeper = ReminderKeeper(demo_stores, Renderer(), reminders, lambda: MOMENT)
+    follower = StreamFollower(
+        dynamodb_streams_client(settings, local=True),
+        arn,
+        demo_stores,
+        Renderer(),
+        _Quiet(),
+        clock=lambda: MOMENT,
+        reminders=keeper,
+    )
+    follower.poll_once()
+    chat = Chat(
+        lambda body: web.post("/alexa", json=body).get_json(),
+        Matcher(load("en-US"), today=MOMENT.date),
+        token="demo-alex",
+        now=lambda: MOMENT,
+    )
+    capsys.readouterr()
+
+    booked = chat.say("call me back")
+    assert booked.speech.count("remind") == 1
+    done = chat.say("yes")
+    assert done.speech.startswith("Done")
+    created = capsys.readouterr().out
+    assert created.startswith("[alexa reminder created demo-reminder-1 en-US] ")
+    assert "Maria from Menschmoment calls you in five minutes." in created
+
+    callback_id = str(demo_stores.callbacks.owner_state("customer:c-alex").open_callback_id)
+    maria = demo_stores.team.agent("a-maria")
+    assert maria is not None
+    callback = demo_stores.callbacks.get(callback_id)
+    assert callback is not None
+    claim(Act(demo_stores, maria, MOMENT, str(uuid.uuid4())), callback)
+    claimed = demo_stores.callbacks.get(callback_id)
+    assert claimed is not None
+    later = MOMENT + timedelta(hours=2)
+    reschedule(Act(demo_stores, maria, MOMENT, str(uuid.uuid4())), claimed, later, "busy now")
+    follower.poll_once()
+    moved = capsys.readouterr().out
+    assert moved.startswith("[alexa reminder updated demo-reminder-1 en-US] ")
