@@ -140,7 +140,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines, Alexa notifications\n"
-        "  (Alex's Echo allows them) as [alexa notification ...] lines",
+        "  (Alex's Echo allows them) as [alexa notification ...] lines, reminders of call\n"
+        "  backs as [alexa reminder ...] lines",
         flush=True,
     )
     try:
