@@ -22,6 +22,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.usecases.alexa_notifications import alexa_notifier_for
+from skill.usecases.callback_reminders import reminder_keeper_for
 from skill.usecases.notifier import deliver
 
 log = logging.getLogger("notifier")
@@ -56,6 +57,8 @@ publisher = AwsPublisher(
 )
 # Alexa notifications, when the skill's LWA credentials are configured.
 alexa = alexa_notifier_for(settings, stores, renderer)
+# Customers' reminders of their call backs, moved and deleted with the same credentials.
+reminders = reminder_keeper_for(settings, stores, renderer)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -68,7 +71,9 @@ def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     delivered = 0
     for record in event.get("Records", []):
         try:
-            delivered += deliver([record], stores, renderer, publisher, alexa=alexa)
+            delivered += deliver(
+                [record], stores, renderer, publisher, alexa=alexa, reminders=reminders
+            )
         except Exception as error:
             log.warning("notification not delivered", extra={"error_type": type(error).__name__})
             sequence = record.get("dynamodb", {}).get("SequenceNumber", "")

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from skill.rules.remedies import RemedyPolicy
+    from skill.usecases.callback_reminders import ReminderCreator
 
 
 def _policy_source(settings: Settings, given: RemedyPolicy | None) -> Callable[[], RemedyPolicy]:
@@ -80,6 +81,7 @@ def build_skill(
     renderer: Renderer | None = None,
     policy: RemedyPolicy | None = None,
     eager: bool = False,
+    reminders: ReminderCreator | None = None,
 ) -> CustomSkill:
     """The skill.
 
@@ -88,6 +90,8 @@ def build_skill(
     is what a cold start without SnapStart wants. With ``eager`` everything is loaded
     here, so a broken policy file stops the start (:class:`skill.policy.PolicyError`
     names the line): for SnapStart's snapshot and the long-running web service.
+    ``reminders`` creates customers' reminders (the demo prints them); by default
+    Alexa's Reminders API.
     """
     services = Services(
         settings=settings,
@@ -96,6 +100,7 @@ def build_skill(
         renderer=renderer or Renderer(),
         clock=clock,
         policy_loader=_policy_source(settings, policy),
+        reminders=reminders,
     )
     # Service clients (profile, settings) go through ask-sdk's client, with a timeout.
     builder = CustomSkillBuilder(api_client=TimedApiClient(settings.alexa_api_timeout))
@@ -112,6 +117,7 @@ def build_skill(
         SessionEndedHandler(services),
         # Alexa's own requests: can we fulfil, a permission answered, an error, disabled.
         CanFulfillHandler(services),
+        deferred("skill.handlers.reminders:ReminderConsentHandler"),
         PermissionAnswerHandler(services),
         ExceptionEncounteredHandler(services),
         SkillDisabledHandler(services),
@@ -127,6 +133,8 @@ def build_skill(
         # Yes / no to a callback question: the offer or the number; cancel or change.
         deferred("skill.handlers.callbacks:CallbackAnswerHandler"),
         deferred("skill.handlers.callback_status:BookedCallbackAnswerHandler"),
+        # Yes / no to the reminder offered after a booking.
+        deferred("skill.handlers.reminders:ReminderAnswerHandler"),
         # The customer's data: told, and erased only after a yes.
         deferred("skill.handlers.privacy:MyDataHandler"),
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),

@@ -43,12 +43,17 @@ def envelope(
     application_id: str = SKILL_ID,
     api_endpoint: str = NO_API,
     consent: bool = False,
+    scopes: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     user: dict[str, Any] = {"userId": user_id}
     if token:
         user["accessToken"] = token
     if consent:
         user["permissions"] = {"consentToken": "test-consent-token"}
+    if scopes:
+        # What the customer granted or refused by voice: {"alexa::...": "GRANTED"}.
+        permissions = user.setdefault("permissions", {})
+        permissions["scopes"] = {scope: {"status": status} for scope, status in scopes.items()}
     application = {"applicationId": application_id}
     return {
         "version": "1.0",
@@ -161,8 +166,10 @@ class Conversation:
         user_id: str = "amzn1.ask.account.TESTUSER",
         api_endpoint: str = NO_API,
         consent: bool = False,
+        scopes: dict[str, str] | None = None,
     ) -> None:
         self.client = client
+        self.scopes = scopes
         self.locale = locale
         self.token = token
         self.user_id = user_id
@@ -198,6 +205,7 @@ class Conversation:
             session_id=self.session_id,
             api_endpoint=self.api_endpoint,
             consent=self.consent,
+            scopes=self.scopes,
         )
         answer = self.client.post("/alexa", json=body)
         reply = parse_reply(answer.status_code, answer.get_json())

@@ -4,8 +4,11 @@ The profile and settings APIs, which the skill calls through ask-sdk's service c
 exactly as it would call Alexa; LWA's token endpoint (``/auth/o2/token``, which lives on
 another host in reality); and the Proactive Events API, which checks every body against
 Amazon's published schemas (schemas/alexa/) and the rules the schema cannot say, as the
-real API answers 400. The certificate comes from a test CA that the tests make
-``requests`` trust.
+real API answers 400. The Reminders API
+(``/v1/alerts/reminders``) checks bodies against schemas/alexa/reminder.schema.json, and,
+as Amazon does, creates only with a session's API access token and changes or deletes
+with that or the skill's LWA token of the reminders scope. The certificate comes from a
+test CA that the tests make ``requests`` trust.
 """
 
 from __future__ import annotations
@@ -32,6 +35,10 @@ TIME_ZONE = "/settings/System.timeZone"
 TOKEN = "/auth/o2/token"
 PROACTIVE_LIVE = "/v1/proactiveEvents"
 PROACTIVE_DEVELOPMENT = "/v1/proactiveEvents/stages/development"
+REMINDERS = "/v1/alerts/reminders"
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
+# The in-session token of tests/alexa.py's requests.
+SESSION_TOKEN = "test-api-access-token"
 CLIENT_ID = "amzn1.application-oa2-client.fake"
 CLIENT_SECRET = "fake-secret"
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas" / "alexa"
@@ -53,6 +60,11 @@ class AlexaApiState:
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     revoked: set[str] = field(default_factory=set)
     failures: list[int] = field(default_factory=list)
+    # Reminders: the reminders by alert token, the in-session tokens of customers who
+    # granted reminders, and every call as (method, alert token or "", body).
+    reminders: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reminder_grants: set[str] = field(default_factory=lambda: {SESSION_TOKEN})
+    reminder_calls: list[tuple[str, str, Any]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -83,10 +95,15 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
-    schema = json.loads((SCHEMAS / "proactive-event.schema.json").read_text(encoding="utf-8"))
+def _validator(name: str = "proactive-event") -> Draft202012Validator:
+    schema = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
+
+
+def reminder_errors(body: Any) -> list[str]:
+    """What the Reminders API would refuse in ``body`` (empty: it takes it)."""
+    return [error.message for error in _validator("reminder").iter_errors(body)]
 
 
 def _moment(text: str) -> datetime:
@@ -130,6 +147,8 @@ def _handler(state: AlexaApiState) -> type[BaseHTTPRequestHandler]:
                     self._token(parse_qs(raw.decode()))
                 elif self.path in (PROACTIVE_LIVE, PROACTIVE_DEVELOPMENT):
                     self._event(authorization, json.loads(raw or b"null"))
+                elif self.path == REMINDERS:
+                    self._reminder("POST", "", authorization, json.loads(raw or b"null"))
                 else:
                     self._send(404, {"message": "no such API"})
 
@@ -172,6 +191,54 @@ def _handler(state: AlexaApiState) -> type[BaseHTTPRequestHandler]:
                 return
             state.events.append((self.path, body))
             self._send(202, None)
+
+        def do_PUT(self) -> None:
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length) or b"null")
+            self._one_reminder("PUT", body)
+
+        def do_DELETE(self) -> None:
+            self._one_reminder("DELETE", None)
+
+        def _one_reminder(self, method: str, body: Any) -> None:
+            authorization = self.headers.get("Authorization", "")
+            with state.lock:
+                state.requests.append((self.path, authorization))
+                prefix = f"{REMINDERS}/"
+                if not self.path.startswith(prefix):
+                    self._send(404, {"message": "no such API"})
+                    return
+                self._reminder(method, self.path.removeprefix(prefix), authorization, body)
+
+        def _reminder(self, method: str, alert_token: str, authorization: str, body: Any) -> None:
+            token = authorization.removeprefix("Bearer ")
+            in_session = token in state.reminder_grants
+            # Amazon: create in session only; update and delete with either token.
+            if not in_session and (method == "POST" or state.tokens.get(token) != REMINDERS_SCOPE):
+                self._send(401, {"code": "UNAUTHORIZED", "message": "invalid token"})
+                return
+            if state.failures:
+                self._send(state.failures.pop(0), {"message": "try again"})
+                return
+            if method != "DELETE":
+                errors = reminder_errors(body)
+                if errors:
+                    self._send(400, {"code": "INVALID_REQUEST", "message": "; ".join(errors)})
+                    return
+            if method != "POST" and alert_token not in state.reminders:
+                self._send(404, {"code": "NOT_FOUND", "message": "no such reminder"})
+                return
+            state.reminder_calls.append((method, alert_token, body))
+            if method == "DELETE":
+                del state.reminders[alert_token]
+                self._send(200, None)
+                return
+            alert_token = alert_token or f"reminder-{len(state.reminder_calls)}"
+            state.reminders[alert_token] = body
+            self._send(
+                201 if method == "POST" else 200,
+                {"alertToken": alert_token, "status": "ON", "version": "1", "href": ""},
+            )
 
         def do_GET(self) -> None:
             state.requests.append((self.path, self.headers.get("Authorization", "")))

@@ -23,7 +23,9 @@ of what Alexa says next, ``never:`` must not be; ``card:`` is part of the card;
 
 ``clock:`` before the first turn says when the conversation happens: an ISO time with
 its offset, e.g. ``2026-11-24T01:30:00+01:00``. Without it, the tests' fixed Monday
-afternoon (``tests.conftest.MOMENT``).
+afternoon (``tests.conftest.MOMENT``). ``consent:`` before the first turn is what the
+customer answers when Alexa asks for a permission by voice (``accepted``, the default,
+``denied`` or ``not_answered``).
 """
 
 from __future__ import annotations
@@ -55,6 +57,8 @@ class Script:
     token: str | None = None
     user: str = "amzn1.ask.account.SCRIPT"
     clock: datetime | None = None
+    # The customer's answer when Alexa asks for a permission by voice.
+    consent: str = "ACCEPTED"
     steps: list[Step] = field(default_factory=list)
 
 
@@ -72,6 +76,8 @@ def parse(path: Path) -> Script:
         key, value = key.strip().lower(), value.strip()
         if key in ("locale", "token", "user") and not script.steps:
             setattr(script, key, value or None)
+        elif key == "consent" and not script.steps:
+            script.consent = value.upper()
         elif key == "clock" and not script.steps:
             script.clock = _moment(path, number, value)
         elif key == "customer":

@@ -135,6 +135,12 @@ DEFERRED = {
     "skill.rules.callbacks",
     "skill.rules.hours",
     "skill.rules.limits",
+    # The reminder offered after a booking, and its answers.
+    "skill.handlers.reminders",
+    "skill.usecases.callback_reminders",
+    "skill.storage.callback_reminders",
+    "skill.rules.reminders",
+    "skill.adapters.reminders_api",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

@@ -32,6 +32,7 @@ def test_the_shipped_manifest_and_models_agree() -> None:
     assert {p["name"] for p in manifest["permissions"]} == {
         "alexa::profile:mobile_number:read",
         "alexa::devices:all:notifications:write",
+        "alexa::alerts:reminders:skill:readwrite",
     }
     # The schemas the notifier sends, and the skill events the skill answers.
     events = manifest["events"]

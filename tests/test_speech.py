@@ -294,6 +294,13 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
             "subject": lambda lang: {"part": "subject"},
             "provider": lambda lang: {"part": "provider", "agent": "Maria"},
         },
+        "reminder": {
+            "text": lambda lang: {"said": "text", "agent": "Maria"},
+            **{
+                said: lambda lang, said=said: {"said": said, "agent": "Maria"}
+                for said in ("offer", "created", "declined", "denied", "off", "failed")
+            },
+        },
         "sms_callback": {
             f"{event}-{offset}": lambda lang, event=event, offset=offset: {
                 "event": event,

@@ -25,6 +25,8 @@ from skill.clock import Clock, system_clock
 
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105 (an address, no secret)
 PROACTIVE_EVENTS_SCOPE = "alexa::proactive_events"
+# Out of session, the Reminders API takes a token of this scope (update and delete only).
+REMINDERS_SCOPE = "alexa::alerts:reminders:skill:readwrite"
 # A token is renewed this long before LWA says it ends: a send that starts with it
 # must not arrive with a token that expired on the way.
 EXPIRY_MARGIN = timedelta(minutes=1)

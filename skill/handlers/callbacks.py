@@ -200,7 +200,28 @@ class CallbackFlow(CallbackTurn):
                 **data,
             )
         call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
-        return turn.answer("callback_confirmed", call=call, **data)
+        if not self._offers_reminder(booking.callback):
+            return turn.answer("callback_confirmed", call=call, **data)
+        # Offered once, right after the booking; the answer goes to skill.handlers.reminders.
+        turn.dialogue.callback_id = booking.callback.callback_id
+        turn.dialogue.wait_for(Awaiting.REMINDER_OFFER)
+        confirmed = turn.render("callback_confirmed", call=call, **data)
+        return turn.answer_after(confirmed, "reminder", said="offer", agent=call.agent)
+
+    def _offers_reminder(self, callback: Callback) -> bool:
+        """A call on the phone, later than five minutes from now, on a device that can
+        set a reminder, for a customer who has not said no to reminders (Alexa tells,
+        so the booking reads nothing more)."""
+        # Imported here: only a booking turn runs the reminder's code.
+        from skill.handlers.reminders import reminders_permission
+        from skill.usecases.callback_reminders import offers_reminder
+
+        system = self.input.request_envelope.context.system
+        if system is None or not system.api_endpoint or not system.api_access_token:
+            return False
+        if reminders_permission(self.input) == "DENIED":
+            return False
+        return offers_reminder(callback, self.turn.now)
 
     def change_or_tell(self, existing: OpenCallback) -> Response:
         """Asked again: change time, channel or number if the customer said one, else tell it.

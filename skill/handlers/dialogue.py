@@ -89,6 +89,7 @@ class Awaiting(StrEnum):
     CALLBACK_CHANGE = "callback_change"
     CALLBACK_MOVE = "callback_move"  # "we're closed then: move it to tomorrow at 8?"
     ERASE_DATA = "erase_data"
+    REMINDER_OFFER = "reminder_offer"  # "shall I remind you five minutes before Maria calls?"
 
     @classmethod
     def read(cls, value: object) -> Awaiting | None:

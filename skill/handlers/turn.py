@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from skill.rules.remedies import RemedyPolicy
     from skill.speech import Renderer, Speech
     from skill.storage import Stores
+    from skill.usecases.callback_reminders import ReminderCreator
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Services:
     clock: Clock
     # Called once, by the first turn that needs the policy (or by an eager build).
     policy_loader: Callable[[], RemedyPolicy]
+    # Creates a customer's reminder in the session; None: Alexa's Reminders API itself.
+    reminders: ReminderCreator | None = None
 
     @cached_property
     def policy(self) -> RemedyPolicy:

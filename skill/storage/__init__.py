@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from skill.storage.agents import LoginStore
     from skill.storage.audit import AuditStore
+    from skill.storage.callback_reminders import CallbackReminderStore
     from skill.storage.callbacks import CallbackStore
     from skill.storage.complaints import ComplaintStore
     from skill.storage.feedback import FeedbackStore
@@ -98,6 +99,12 @@ class Stores:
         return FeedbackStore(self.client, self.table)
 
     @cached_property
+    def callback_reminders(self) -> CallbackReminderStore:
+        from skill.storage.callback_reminders import CallbackReminderStore
+
+        return CallbackReminderStore(self.client, self.table)
+
+    @cached_property
     def reminders(self) -> ReminderStore:
         from skill.storage.reminders import ReminderStore
 
@@ -139,6 +146,7 @@ class Stores:
             self.grants,
             self.feedback,
             self.reminders,
+            self.callback_reminders,
             self.logins,
             self.audit,
             self.outbox,

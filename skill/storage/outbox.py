@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 OUTBOX_RETENTION = timedelta(days=30)
 _PREFIX = "OUTBOX#"
 # Whom an event's messages go to; each is marked delivered on its own.
-TARGETS = ("team", "sms", "alexa")
+TARGETS = ("team", "sms", "alexa", "reminder")
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from skill.speech import Renderer
     from skill.storage import Stores
     from skill.usecases.alexa_notifications import AlexaNotifier
+    from skill.usecases.callback_reminders import ReminderKeeper
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +90,11 @@ def deliver(
     publisher: Publisher,
     clock: Clock = system_clock,
     alexa: AlexaNotifier | None = None,
+    reminders: ReminderKeeper | None = None,
 ) -> int:
     """Publish the notifications of new outbox items in DynamoDB stream ``records``,
-    and, given ``alexa``, the Alexa notifications of callback events and order changes.
+    and, given ``alexa``, the Alexa notifications of callback events and order changes;
+    given ``reminders``, move or delete the customer's reminder of a call back.
 
     Returns how many went out now; those marked delivered before are skipped.
     """
@@ -112,6 +115,8 @@ def deliver(
         if record.get("eventName") != "INSERT" or values.get("kind") != "outbox":
             continue
         delivered += _deliver_event(values, stores, renderer, publisher, clock, alexa)
+        if reminders is not None and values.get("callback_id"):
+            delivered += _keep_reminder(values, stores, clock, reminders)
     return delivered
 
 
@@ -156,3 +161,19 @@ def _deliver_event(
             stores.outbox.mark_delivered(event, "alexa", clock())
         delivered += sent
     return delivered
+
+
+def _keep_reminder(
+    values: Mapping[str, Any], stores: Stores, clock: Clock, reminders: ReminderKeeper
+) -> int:
+    """Move or delete the call back's reminder after this event, at most once."""
+    event = event_id(values)
+    if "reminder" in stores.outbox.delivered(event):
+        return 0
+    callback = stores.callbacks.get(str(values["callback_id"]))
+    if callback is None:
+        return 0
+    sent = reminders.callback_changed(values, callback)
+    if sent:
+        stores.outbox.mark_delivered(event, "reminder", clock())
+    return sent

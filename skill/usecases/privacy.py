@@ -81,4 +81,6 @@ def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: dat
         stores.users.forget(user_id)
         # Their Alexa opt-in: no notification reaches them after this.
         stores.optins.forget(user_id)
+        # Their no to reminders: a customer who returns may be offered them again.
+        stores.callback_reminders.forget_user(user_id)
     return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from skill.adapters.delivery import LogPublisher
 from skill.adapters.proactive_events import LogProactiveEvents
+from skill.adapters.reminders_api import LogReminders
 from skill.app import build_skill
 from skill.clock import Clock, system_clock
 from skill.config import ConfigurationError, Settings
@@ -20,6 +21,7 @@ from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client, dynamodb_streams_client
 from skill.storage.tables import MAIN_TABLE, create_tables
 from skill.usecases.alexa_notifications import AlexaNotifier
+from skill.usecases.callback_reminders import ReminderKeeper
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -61,7 +63,18 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     seed_console(stores, clock())
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
-    skill = build_skill(settings, stores, clock=clock, renderer=renderer, policy=policy, eager=True)
+    # Reminders are printed as [alexa reminder …] lines: created in the turn, moved and
+    # deleted by the notifier.
+    reminders = LogReminders()
+    skill = build_skill(
+        settings,
+        stores,
+        clock=clock,
+        renderer=renderer,
+        policy=policy,
+        eager=True,
+        reminders=reminders,
+    )
     # Plain HTTP on loopback: a Secure cookie would never be sent back.
     console = Console(stores, settings, renderer, clock, policy, secure_cookies=False)
     # The webhooks check signatures as anywhere else, with the demo's printed key.
@@ -93,7 +106,14 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     # Alexa notifications are printed too, as [alexa notification …] lines.
     alexa = AlexaNotifier(stores, renderer, LogProactiveEvents(), clock)
     notifier = StreamFollower(
-        streams, stream_arn, stores, renderer, LogPublisher(), clock=clock, alexa=alexa
+        streams,
+        stream_arn,
+        stores,
+        renderer,
+        LogPublisher(),
+        clock=clock,
+        alexa=alexa,
+        reminders=ReminderKeeper(stores, renderer, reminders, clock),
     )
     return Demo(app=app, settings=settings, stores=stores, database=database, notifier=notifier)
 
@@ -120,7 +140,8 @@ def serve_demo(settings: Settings, host: str, port: int, clock: Clock = system_c
         "  demo tokens: demo-alex (orders 1001-1004), demo-sam (no orders); "
         "unlinked: order 1003 + ZIP 10115\n"
         "  callback events are printed below as [notify ...] lines, Alexa notifications\n"
-        "  (Alex's Echo allows them) as [alexa notification ...] lines",
+        "  (Alex's Echo allows them) as [alexa notification ...] lines, reminders of call\n"
+        "  backs as [alexa reminder ...] lines",
         flush=True,
     )
     try:

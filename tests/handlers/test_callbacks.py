@@ -70,7 +70,9 @@ def test_linked_customer_hears_name_time_and_number_in_one_sentence(
         "in about 10 minutes."
     )
     assert "ticket" not in reply.speech.lower()
-    assert reply.end
+    # Then, once, the reminder (skill.handlers.reminders).
+    assert reply.speech.endswith("Shall I remind you five minutes before Maria calls?")
+    assert not reply.end
     assert reply.card is not None
     assert reply.card["title"] == "Your call back from Maria Schneider"
     assert "+1 800 555 0121" in reply.card["content"]

@@ -46,8 +46,12 @@ class Chat:
         token: str | None = None,
         user_id: str = "amzn1.ask.account.CHAT",
         now: Callable[[], datetime] | None = None,
+        consent: str = "ACCEPTED",
     ) -> None:
         self._post = post
+        # What the customer answers when Alexa asks for a permission by voice (AskFor):
+        # "ACCEPTED", "DENIED" or "NOT_ANSWERED". Alexa's own question is not the skill's.
+        self.consent = consent
         self.matcher = matcher
         self.locale = matcher.model.locale
         self.token = token
@@ -202,7 +206,33 @@ class Chat:
             self._close()
         else:
             self.attributes = body.get("sessionAttributes") or {}
+        asked = _permission_request(response.get("directives", []))
+        if asked is not None:
+            return self._consent(asked)
         return answer
+
+    def _consent(self, asked: Mapping[str, Any]) -> Answer:
+        """Alexa asks the customer for the permission and hands their answer back."""
+        scopes = asked.get("payload", {}).get("permissionScopes") or [{}]
+        return self._send(
+            self._request(
+                "Connections.Response",
+                name="AskFor",
+                status={"code": "200", "message": "OK"},
+                payload={
+                    "permissionScope": scopes[0].get("permissionScope"),
+                    "status": self.consent,
+                },
+                token=asked.get("token", ""),
+            )
+        )
+
+
+def _permission_request(directives: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    for directive in directives:
+        if directive.get("type") == "Connections.SendRequest" and directive.get("name") == "AskFor":
+            return directive
+    return None
 
 
 def _slot(name: str, match: SlotMatch | None, *, custom: bool = False) -> dict[str, Any]:

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from skill.speech import Renderer
     from skill.storage import Stores
     from skill.usecases.alexa_notifications import AlexaNotifier
+    from skill.usecases.callback_reminders import ReminderKeeper
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ class StreamFollower:
         interval: float = 1.0,
         clock: Clock = system_clock,
         alexa: AlexaNotifier | None = None,
+        reminders: ReminderKeeper | None = None,
     ) -> None:
         self._streams = streams
         self._arn = stream_arn
@@ -40,6 +42,7 @@ class StreamFollower:
         self._interval = interval
         self._clock = clock
         self._alexa = alexa
+        self._reminders = reminders
         self._iterators: dict[str, str | None] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="notifier", daemon=True)
@@ -66,6 +69,7 @@ class StreamFollower:
                 self._publisher,
                 self._clock,
                 self._alexa,
+                self._reminders,
             )
         return delivered
 
