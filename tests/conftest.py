@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -96,10 +98,9 @@ def dynamodb(settings: Settings) -> Iterator[Any]:
     client = dynamodb_client(settings, local=True)
     new_table(settings)
     yield client
-    try:
+    # A retried delete whose first answer was lost under load finds the table gone.
+    with contextlib.suppress(client.exceptions.ResourceNotFoundException):
         client.delete_table(TableName=settings.table_name)
-    except client.exceptions.ResourceNotFoundException:
-        pass  # a retried delete whose first answer was lost under load: it is gone
 
 
 @pytest.fixture
