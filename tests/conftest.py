@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
