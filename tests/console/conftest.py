@@ -84,6 +84,11 @@ class Agent:
             self.csrf = tokens[0]
         return response
 
+    def landed(self, response: TestResponse) -> TestResponse:
+        """Where a form's 303 sends the browser: the page saying what came of the form."""
+        assert response.status_code == 303, response.status_code
+        return self.page(response.headers["Location"])
+
     def action_id(self, path: str) -> str:
         return ACTION.findall(self.page(path).text)[0]
 
