@@ -29,6 +29,11 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
 
 
+def sent_back_to_sign_in(response: TestResponse) -> bool:
+    """A sign-in that failed: redirected (303) to the form, which says so."""
+    return response.status_code == 303 and response.headers["Location"] == "/console/login"
+
+
 class MovableClock:
     """The console's clock; tests move it forward (lockouts, overdue callbacks)."""
 

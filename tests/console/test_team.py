@@ -14,7 +14,7 @@ from flask import Flask
 from werkzeug.security import check_password_hash
 
 from skill.storage import Stores
-from tests.console.conftest import ACTION, Agent, MovableClock
+from tests.console.conftest import ACTION, Agent, MovableClock, sent_back_to_sign_in
 from tests.stored import items
 
 GOOD = "tulpen-am-kanal-42"
@@ -259,7 +259,7 @@ def test_the_admin_resets_a_password_and_ends_the_agents_sessions(
     )
     assert answer.status_code == 303
     assert james.page("/console/").status_code == 302  # signed out
-    assert Agent(console_app.test_client()).login("james").status_code == 401
+    assert sent_back_to_sign_in(Agent(console_app.test_client()).login("james"))
     assert Agent(console_app.test_client()).login("james", GOOD).status_code == 302
     [entry] = audit(demo_stores, "team_password")
     assert entry["detail"] == "james: new password set"
@@ -290,7 +290,7 @@ def test_the_admin_lifts_a_pause_and_disables_a_login(
 
     assert priya.post("/console/team/jonas/disable", str(uuid.uuid4())).status_code == 303
     assert jonas.page("/console/").status_code == 302
-    assert Agent(console_app.test_client()).login("jonas").status_code == 401
+    assert sent_back_to_sign_in(Agent(console_app.test_client()).login("jonas"))
     assert "a-jonas" not in {a.agent_id for a in demo_stores.team.get().agents}
     assert "disabled" in priya.page("/console/team").text
     assert [e["detail"] for e in audit(demo_stores, "team_unlock")] == [
@@ -333,7 +333,7 @@ def test_an_agent_changes_their_own_password(
     login_page = maria.page(answer.headers["Location"]).text
     assert "Your password was changed" in login_page
     assert maria.page("/console/").status_code == 302  # every session ended
-    assert Agent(console_app.test_client()).login("maria").status_code == 401
+    assert sent_back_to_sign_in(Agent(console_app.test_client()).login("maria"))
     assert Agent(console_app.test_client()).login("maria", GOOD).status_code == 302
     [entry] = audit(demo_stores, "password_change")
     assert (entry["agent_id"], entry["detail"]) == ("a-maria", "maria: changed their own password")
