@@ -75,9 +75,22 @@ def audit(status: int = 200, **message: Any) -> Response:
         status=status,
         entries=entries,
         names={a.agent_id: a.name for a in team.agents},
+        customers=_customers(entries),
         erased=request.args.get("erased"),
         **{"invalid": None, "typed_id": "", "erase_question": None, "erase_id": "", **message},
     )
+
+
+def _customers(entries: list[AuditEntry]) -> dict[str, str]:
+    """Each callback's customer by first name, as the trail names them; a callback gone
+    (erased, or removed after its time) is not in it."""
+    callbacks = services().stores.callbacks
+    named: dict[str, str] = {}
+    for callback_id in {e.callback_id for e in entries if e.callback_id}:
+        callback = callbacks.get(callback_id)
+        if callback is not None:
+            named[callback_id] = callback.first_name or "a guest"
+    return named
 
 
 @console_blueprint.post("/customers/erase")

@@ -623,6 +623,20 @@ def test_every_action_is_on_the_audit_trail(
     ]
     trail = agent("priya").page("/console/audit").text
     assert "view phone" in trail and "Maria Schneider" in trail
+    # The customer by first name, linked to the callback; its id is only in the address.
+    link = f'<a href="/console/callbacks/{alex.callback_id}">Alex</a>'
+    assert trail.count(link) == len(actions(stored))
+    assert f">{alex.callback_id}<" not in trail
+
+
+def test_the_audit_trail_names_the_customer_escaped(agent: SignIn, demo_stores: Stores) -> None:
+    from tests.console.test_queue import book
+
+    book(demo_stores, "odd", first_name="<b>Kim</b>")
+    agent("james").act("odd", "claim")
+    trail = agent("priya").page("/console/audit").text
+    assert '<a href="/console/callbacks/odd">&lt;b&gt;Kim&lt;/b&gt;</a>' in trail
+    assert "<b>Kim" not in trail
 
 
 def test_the_confirmation_is_ours_not_text_from_the_address(agent: SignIn, alex: Callback) -> None:
