@@ -460,6 +460,25 @@ def test_a_promise_stored_first_from_another_tab_is_refused_not_made_twice(
     assert events(stored).count("granted") == 1
 
 
+def test_a_grant_on_the_phone_is_a_promise_not_a_complaint_of_the_customer(
+    agent: SignIn, escalated: Callback
+) -> None:
+    """Alex's own complaint (the damaged espresso machine) stays in their words; a voucher
+    Maria grants on another order is listed as her promise, not as an "other" complaint."""
+    maria = agent("maria")
+    maria.act(escalated.callback_id, "claim")
+    granted = maria.act(
+        escalated.callback_id, "grant", confirmed="yes", order="1003", remedy="voucher", amount="10"
+    )
+    page = maria.landed(granted).text
+
+    complaints = page.split("Complaints, in the customer's words", 1)[1].split("<h3>", 1)[0]
+    assert "damaged" in complaints
+    assert "other" not in complaints and "order 1003" not in complaints
+    promised = page.split("<h3>Promises</h3>", 1)[1].split("<h3>", 1)[0]
+    assert "voucher 10.00 USD · order 1003 · granted by Maria Schneider" in promised
+
+
 def test_keeping_a_promise_and_the_overview(
     agent: SignIn,
     escalated: Callback,
