@@ -8,7 +8,8 @@ environment (:class:`skill.speech.Renderer`), so autoescaping covers it.
 Modules: :mod:`.auth` (sign-in, session, CSRF, roles), :mod:`.queue` (the queue and
 "my callbacks"), :mod:`.callback_page` (a callback's page), :mod:`.callbacks` (the
 actions on it), :mod:`.overview` (promises across the team, the audit trail),
-:mod:`.team` (the Team page, and every agent's own password). The
+:mod:`.team` (the Team page, and every agent's own password), :mod:`.refusals`
+(post/redirect/get for a form not carried out). The
 actions themselves are use-cases over the stores, without Flask:
 :mod:`skill.usecases.acts`, :mod:`skill.usecases.callback_work` and
 :mod:`skill.usecases.promises`.

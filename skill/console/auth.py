@@ -8,7 +8,9 @@ background poll does not count as doing something. Every POST must send the CSRF
 back in a form field or the ``X-CSRF-Token`` header.
 
 A failed sign-in always gets the same words, and costs the same, whether the name is
-unknown, the password wrong or the login paused after repeated failures.
+unknown, the password wrong or the login paused after repeated failures. It is sent back
+to the sign-in form (303) with the name typed, never the password, so a reload sends
+no password again.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.clock import system_clock
 from skill.console import Console, console_blueprint, services
+from skill.console.refusals import send_back, taken
 from skill.console.story import day, language_name, moment
 from skill.records import Agent
 from skill.rules.logins import SESSION_LIFETIME, activity_to_record
@@ -248,11 +251,17 @@ def admin_required(view: View) -> View:
 def login() -> Response:
     """The sign-in form."""
     said = get_flashed_messages()
-    return _sign_in_page(ended=ENDED in said, changed=PASSWORD_CHANGED in said)
+    sent = taken("login")
+    return _sign_in_page(
+        name=str(sent.get("name", "")),
+        failed=sent.get("failed") is True,
+        unavailable=sent.get("unavailable") is True,
+        ended=ENDED in said,
+        changed=PASSWORD_CHANGED in said,
+    )
 
 
 def _sign_in_page(
-    status: int = 200,
     *,
     name: str = "",
     failed: bool = False,
@@ -262,7 +271,6 @@ def _sign_in_page(
 ) -> Response:
     return page(
         "login",
-        status=status,
         login_name=name,
         failed=failed,
         ended=ended,
@@ -284,9 +292,9 @@ def login_post() -> Any:
         # The table did not answer (an attempt it could not count is not checked): the
         # same words for every login, known or not.
         log.warning("sign-in not possible: %s", type(error).__name__)
-        return _sign_in_page(503, name=name, unavailable=True)
+        return send_back("login", url_for("console.login"), name=name, unavailable=True)
     if signed_in is None:
-        return _sign_in_page(401, name=name, failed=True)
+        return send_back("login", url_for("console.login"), name=name, failed=True)
     # A new session on sign-in: nothing chosen before it (a planted cookie) carries over.
     session.clear()
     session.permanent = True

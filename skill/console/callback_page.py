@@ -19,6 +19,7 @@ from skill.console.auth import page
 from skill.console.story import language_of, story
 from skill.records import Agent, Callback, CallbackStatus, Commitment, Complaint, Order, RemedyKind
 from skill.rules.callbacks import last_digits
+from skill.rules.complaints import the_customers_own
 from skill.rules.dates import local_today
 from skill.rules.remedies import status_on
 from skill.storage.audit import AuditEntry
@@ -72,9 +73,11 @@ def customer_records(stores: Stores, callback: Callback, today: date) -> Custome
             orders=[o for n in numbers if (o := stores.orders.get(n)) is not None]
         )
     history = stores.complaints.history(callback.customer_id)
+    # A grant made on the phone is listed as the promise it is, not as a complaint.
+    own = the_customers_own(history.complaints, history.commitments)
     return CustomerRecords(
         orders=stores.orders.account(callback.customer_id).orders,
-        complaints=list(reversed(history.complaints)),
+        complaints=list(reversed(own)),
         commitments=[(c, status_on(c, today).value) for c in reversed(history.commitments)],
     )
 

@@ -3,7 +3,10 @@
 
 Every form on the page has its own action id. What an agent types is checked here
 (amounts with :func:`skill.rules.grants.parse_amount`, times, choices, ids): anything
-unusable gets the page again with status 400, a message, and the form as it was typed.
+unusable, a refusal or a colleague who was first sends the agent back to the page (303),
+which says so and has the form as it was typed (:mod:`skill.console.refusals`), so a
+reload sends nothing again. Only a question to confirm (a grant, a promise kept) is a
+page answered to the POST itself: it stores nothing, so reloading it stores nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from skill.console import console_blueprint, services
 from skill.console.auth import login_required
 from skill.console.callback_page import Confirmation, detail
 from skill.console.overview import promises
+from skill.console.refusals import kept_fields, send_back, taken
 from skill.records import Callback, Commitment, Money, Order, RemedyKind
 from skill.rules.dates import local_today, zone
 from skill.rules.grants import minor_unit, parse_amount
@@ -75,7 +79,7 @@ def _act() -> Act:
 
 def typed() -> dict[str, str]:
     """The submitted form as the agent typed it, to fill it in again (no tokens)."""
-    return {k: v[:200] for k, v in request.form.items() if k not in ("csrf", "action_id")}
+    return kept_fields(request.form)
 
 
 def _done(callback_id: str, message: str) -> Response:
@@ -84,26 +88,25 @@ def _done(callback_id: str, message: str) -> Response:
     return redirect(target, code=303)  # type: ignore[return-value]
 
 
+def _back(callback_id: str, **message: object) -> Response:
+    """Post/redirect/get for what was not done: the page says why, with the form as typed."""
+    target = url_for("console.callback_page", callback_id=callback_id)
+    return send_back(f"callback:{callback_id}", target, **message)
+
+
 def _refused(callback: Callback, error: ActionRefused, form: str = "") -> Response:
-    return detail(
-        callback,
-        status=403,
-        refused=error.reason,
-        able=error.colleagues,
-        form=form,
-        typed=typed(),
-    )
+    able = [a.agent_id for a in error.colleagues]
+    return _back(callback.callback_id, refused=error.reason, able=able, form=form, typed=typed())
 
 
 def _invalid(callback: Callback, error: InvalidInput, form: str) -> Response:
-    return detail(callback, status=400, invalid=error.message, form=form, typed=typed())
+    return _back(callback.callback_id, invalid=error.message, form=form, typed=typed())
 
 
 def _conflict(callback_id: str, error: ActionConflict) -> Response:
-    fresh = _callback(callback_id)
     if error.holder is not None:
-        return detail(fresh, status=409, conflict=f"{error.holder.name} has this callback now.")
-    return detail(fresh, status=409, conflict="This callback was closed or changed meanwhile.")
+        return _back(callback_id, conflict=f"{error.holder.name} has this callback now.")
+    return _back(callback_id, conflict="This callback was closed or changed meanwhile.")
 
 
 def _carry_out(callback: Callback, form: str, action: Callable[[], str | Response]) -> Response:
@@ -171,7 +174,9 @@ def callback_page(callback_id: str) -> Response:
         # What was promised, said back; our own words, kept in the session, not the address.
         promised = get_flashed_messages(category_filter=[PROMISED])
         done += f": {promised[-1]}." if promised else "."
-    return detail(_callback(callback_id), done=done)
+    callback = _callback(callback_id)
+    message = taken(f"callback:{callback_id}")
+    return detail(callback, done=done, **message)
 
 
 @console_blueprint.post("/callbacks/<callback_id>/claim")
@@ -285,7 +290,7 @@ def fulfil_post(complaint_id: str) -> Response:
 
         return _carry_out(callback, "fulfil", act)
     if callback_id:
-        return promises(400, invalid="That callback does not exist: reload the page.")
+        return _promises_back(invalid="That callback does not exist: reload the page.")
     try:
         action = _act()
         if not confirmed:
@@ -295,10 +300,15 @@ def fulfil_post(complaint_id: str) -> Response:
             return promises(confirm=_keep_question(commitment, name))
         fulfil(action, commitment, None)
     except InvalidInput as error:
-        return promises(400, invalid=error.message)
+        return _promises_back(invalid=error.message)
     except ActionRefused as error:
-        return promises(403, refused=error.reason, able=error.colleagues)
+        able = [a.agent_id for a in error.colleagues]
+        return _promises_back(refused=error.reason, able=able)
     return redirect(url_for("console.promises_page"), code=303)  # type: ignore[return-value]
+
+
+def _promises_back(**message: object) -> Response:
+    return send_back("promises", url_for("console.promises_page"), **message)
 
 
 def _note() -> str:

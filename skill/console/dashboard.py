@@ -1,4 +1,5 @@
-"""The team lead's dashboard: how the team keeps its promises.
+"""The team lead's dashboard: how the team keeps its promises. For admins only, like
+the audit trail it is drawn from.
 
 Open callbacks now (the queue), and over the last 7 days (the audit trail): callbacks
 resolved against the time promised (share on time, p50 and p90 lateness), promises made
@@ -20,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Response
 
 from skill.console import console_blueprint, services
-from skill.console.auth import login_required, page
+from skill.console.auth import admin_required, page
 from skill.console.story import day, moment
 from skill.records import Callback
 from skill.rules.dates import local_today
@@ -160,7 +161,7 @@ def _week() -> tuple[Figures, str, dict[str, str]]:
 
 
 @console_blueprint.get("/dashboard")
-@login_required
+@admin_required
 def dashboard_page() -> Response:
     """Charts of the queue and of promises kept, each with its table."""
     shown, zone, _names = _week()
@@ -168,7 +169,7 @@ def dashboard_page() -> Response:
 
 
 @console_blueprint.get("/dashboard.csv")
-@login_required
+@admin_required
 def dashboard_csv() -> Response:
     """The rows behind the charts: each callback resolved, each promise made or kept."""
     shown, zone, names = _week()

@@ -13,9 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from skill.console import console_blueprint
 from skill.console.auth import StaleForm, page, security_headers, signed_in_agent
-
-# Fields never shown back: tokens and passwords.
-_UNSHOWN = ("csrf", "action_id", "password", "password_again", "current_password", "new_password")
+from skill.console.refusals import UNKEPT
 
 # What each status means to an agent.
 _EXPLAINED = {
@@ -34,7 +32,7 @@ def _typed() -> list[tuple[str, str]]:
     return [
         (name.replace("_", " "), value[:2000])
         for name, value in request.form.items()
-        if name not in _UNSHOWN and value.strip()
+        if name not in UNKEPT and value.strip()
     ]
 
 

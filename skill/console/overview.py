@@ -9,6 +9,7 @@ from flask import Response, g, redirect, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
+from skill.console.refusals import send_back, taken
 from skill.records import Commitment, CommitmentStatus
 from skill.rules.dates import local_today
 from skill.rules.remedies import overdue
@@ -27,7 +28,7 @@ class PromiseRow:
 @login_required
 def promises_page() -> Response:
     """Open and overdue commitments, so a promised credit is never forgotten."""
-    return promises()
+    return promises(**taken("promises"))
 
 
 def promises(status: int = 200, **message: Any) -> Response:
@@ -60,7 +61,7 @@ def promises(status: int = 200, **message: Any) -> Response:
 @admin_required
 def audit_page() -> Response:
     """Who saw which phone number and did what, newest first (admins only)."""
-    return audit()
+    return audit(**taken("audit"))
 
 
 def audit(status: int = 200, **message: Any) -> Response:
@@ -74,9 +75,22 @@ def audit(status: int = 200, **message: Any) -> Response:
         status=status,
         entries=entries,
         names={a.agent_id: a.name for a in team.agents},
+        customers=_customers(entries),
         erased=request.args.get("erased"),
         **{"invalid": None, "typed_id": "", "erase_question": None, "erase_id": "", **message},
     )
+
+
+def _customers(entries: list[AuditEntry]) -> dict[str, str]:
+    """Each callback's customer by first name, as the trail names them; a callback gone
+    (erased, or removed after its time) is not in it."""
+    callbacks = services().stores.callbacks
+    named: dict[str, str] = {}
+    for callback_id in {e.callback_id for e in entries if e.callback_id}:
+        callback = callbacks.get(callback_id)
+        if callback is not None:
+            named[callback_id] = callback.first_name or "a guest"
+    return named
 
 
 @console_blueprint.post("/customers/erase")
@@ -92,8 +106,9 @@ def erase_customer() -> Response:
     customer_id = order.customer_id if order is not None else typed_id
     account = console.stores.orders.account(customer_id) if customer_id else None
     if account is None or account.customer is None:
-        return audit(
-            404,
+        return send_back(
+            "audit",
+            url_for("console.audit_page"),
             invalid=f"There is no customer with the id or order {typed_id!r}: nothing was erased.",
             typed_id=typed_id,
         )

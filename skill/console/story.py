@@ -114,7 +114,9 @@ class Story:
     """The customer's story at the top of a callback's page."""
 
     why: str  # "Alex called about a damaged item on order 1003"
-    words: str  # the customer's own words, if any
+    # The customer's own words, if any: their complaint's, else the reason they gave
+    # when booking the call (through an assistant).
+    words: str
     authority: str  # "Needs authority for 149.00 USD", or ""
     lock: str  # why the caller is not verified, or ""
 
@@ -132,6 +134,7 @@ def story(callback: Callback) -> Story:
         words = str(complaint.get("customer_words") or "")
     else:
         said = f"{who}: {why(callback)}"
+    words = words or str(context.get("customer_words") or "")
     authority = ""
     if handover is not None and handover.get("amount"):
         authority = (

@@ -3,8 +3,8 @@ new password, lift a sign-in pause, disable a login. And every agent's own passw
 
 The changes are :mod:`skill.usecases.team`, the same the command line makes; each form
 has its own action id, and each change is audited in its transaction. A form that
-cannot be used comes back with status 400 (404 for an unknown login, 409 for a taken
-one), what to type instead, and what was typed, passwords left out.
+cannot be used sends the admin back to its page (303), which says what to type instead
+and has what was typed, passwords left out (:mod:`skill.console.refusals`).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from skill.console.auth import (
     login_required,
     page,
 )
+from skill.console.refusals import kept_fields, send_back, taken
 from skill.rules.logins import locked_until
 from skill.usecases import team
 from skill.usecases.sign_in import confirm_password
@@ -38,19 +39,10 @@ DONE = {
     "disabled": "Login disabled; the agent gets no more callbacks.",
     "enabled": "Login enabled; the agent is off duty until someone sets them on duty.",
 }
-STATUS = {
-    team.InvalidProfile: 400,
-    team.WeakPassword: 400,
-    team.UnknownLogin: 404,
-    team.LoginExists: 409,
-    team.FormReused: 409,
-}
 WRONG_CURRENT = (
     "Your current password was not right, so nothing changed. After repeated failures, "
     "sign-in is paused for 15 minutes."
 )
-# What a form may send back into the page; passwords never.
-PASSWORDS = ("password", "password_again", "current_password", "new_password")
 
 
 def _change() -> team.Change:
@@ -66,9 +58,7 @@ def _change() -> team.Change:
 
 
 def _typed() -> dict[str, str]:
-    return {
-        k: v[:200] for k, v in request.form.items() if k not in ("csrf", "action_id", *PASSWORDS)
-    }
+    return kept_fields(request.form)
 
 
 def _field(name: str) -> str:
@@ -108,14 +98,13 @@ def _login(login: str) -> str:
 @admin_required
 def team_page() -> Response:
     """Every agent with their login, and the form to add one."""
-    return _team_page()
+    return _team_page(**taken("team"))
 
 
-def _team_page(status: int = 200, **message: Any) -> Response:
+def _team_page(**message: Any) -> Response:
     console = services()
     return page(
         "team",
-        status=status,
         members=team.members(console.stores),
         paused=_paused_until,
         done=DONE.get(request.args.get("done", ""), ""),
@@ -136,7 +125,8 @@ def add_post() -> Response:
             _change(), _field("login"), _profile(), _new_password(), generate_password_hash
         )
     except team.TeamError as error:
-        return _team_page(STATUS[type(error)], invalid=error.message, typed=_typed())
+        target = url_for("console.team_page")
+        return send_back("team", target, invalid=error.message, typed=_typed())
     return _done(added.login, "added")
 
 
@@ -144,17 +134,17 @@ def add_post() -> Response:
 @admin_required
 def member_page(login: str) -> Response:
     """One agent: their profile, password, sign-in pause, and disabling them."""
-    return _member_page(_login(login))
+    name = _login(login)
+    return _member_page(name, **taken(f"member:{name}"))
 
 
-def _member_page(login: str, status: int = 200, **message: Any) -> Response:
+def _member_page(login: str, **message: Any) -> Response:
     try:
         member = team.member(services().stores, login)
     except team.UnknownLogin:
         abort(404)
     return page(
         "team_member",
-        status=status,
         member=member,
         paused_until=_paused_until(member),
         done=DONE.get(request.args.get("done", ""), ""),
@@ -169,8 +159,9 @@ def _member_action(login: str, form: str, act: Any, done: str) -> Response:
     except team.UnknownLogin:
         abort(404)
     except team.TeamError as error:
-        return _member_page(
-            login, STATUS[type(error)], invalid=error.message, form=form, typed=_typed()
+        target = url_for("console.member_page", login=login)
+        return send_back(
+            f"member:{login}", target, invalid=error.message, form=form, typed=_typed()
         )
     return _done(login, done)
 
@@ -232,7 +223,7 @@ def enable_post(login: str) -> Response:
 @login_required
 def own_password_page() -> Response:
     """Every agent: the form to change their own password."""
-    return page("password", invalid=None)
+    return page("password", **{"invalid": None, **taken("password")})
 
 
 @console_blueprint.post("/password")
@@ -252,13 +243,18 @@ def own_password_post() -> Response:
         # Checked last: a wrong one counts as a failed sign-in.
         current = request.form.get("current_password", "")
         if not confirm_password(console.stores, signed_in.login, current, now, check_password):
-            return page("password", status=403, invalid=WRONG_CURRENT)
+            return _password_back(WRONG_CURRENT)
         team.change_own_password(change, g.agent, signed_in.login, new, generate_password_hash)
     except team.TeamError as error:
-        return page("password", status=STATUS[type(error)], invalid=error.message)
+        return _password_back(error.message)
     session.clear()
     flash(PASSWORD_CHANGED)
     return redirect(url_for("console.login"), code=303)  # type: ignore[return-value]
+
+
+def _password_back(message: str) -> Response:
+    # Nothing typed is kept: the form holds only passwords.
+    return send_back("password", url_for("console.own_password_page"), invalid=message)
 
 
 @console_blueprint.post("/duty")

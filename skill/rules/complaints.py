@@ -20,6 +20,7 @@ from skill.records import (
     RemedyKind,
 )
 from skill.rules.dates import Day, relative_day
+from skill.rules.grants import SKILL
 from skill.rules.remedies import status_on
 
 # Problems that concern one order; the others (service, other) may be about none.
@@ -146,3 +147,17 @@ def describe_commitment(
         owner=commitment.owner,
         status=status_on(commitment, today),
     )
+
+
+def the_customers_own(
+    complaints: Iterable[Complaint], commitments: Iterable[Commitment]
+) -> list[Complaint]:
+    """The complaints the customer made, without those an agent's grant stored only to
+    carry a promise (a remedy granted on the phone, beyond the complaint the call was
+    about): stored in the same instant as its promise, which an agent granted. The
+    skill's own grants also come with their complaint at once, but that complaint is the
+    customer's."""
+    by_agent = {
+        (c.complaint_id, c.created_at) for c in commitments if c.granted_by not in ("", SKILL)
+    }
+    return [c for c in complaints if (c.complaint_id, c.created_at) not in by_agent]

@@ -29,6 +29,11 @@ CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
 
 
+def sent_back_to_sign_in(response: TestResponse) -> bool:
+    """A sign-in that failed: redirected (303) to the form, which says so."""
+    return response.status_code == 303 and response.headers["Location"] == "/console/login"
+
+
 class MovableClock:
     """The console's clock; tests move it forward (lockouts, overdue callbacks)."""
 
@@ -83,6 +88,11 @@ class Agent:
         if tokens:
             self.csrf = tokens[0]
         return response
+
+    def landed(self, response: TestResponse) -> TestResponse:
+        """Where a form's 303 sends the browser: the page saying what came of the form."""
+        assert response.status_code == 303, response.status_code
+        return self.page(response.headers["Location"])
 
     def action_id(self, path: str) -> str:
         return ACTION.findall(self.page(path).text)[0]

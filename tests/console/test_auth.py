@@ -21,7 +21,7 @@ from skill.console import Console
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.web import create_app
-from tests.console.conftest import Agent, MovableClock
+from tests.console.conftest import Agent, MovableClock, sent_back_to_sign_in
 from tests.faults import THROTTLING, FaultyTable, simulate_time
 from tests.stored import items
 
@@ -141,12 +141,14 @@ def test_unknown_paused_and_wrong_logins_get_the_same_page(
         Agent(console_app.test_client()).login("jonas", "guess")
     console_clock.advance(minutes=1)
 
-    pages = {
-        "unknown": Agent(console_app.test_client()).login("nobody", "nope"),
-        "paused": Agent(console_app.test_client()).login("jonas", "jonas-demo"),
-        "wrong": Agent(console_app.test_client()).login("maria", "nope"),
+    browsers = {kind: Agent(console_app.test_client()) for kind in ("unknown", "paused", "wrong")}
+    answers = {
+        "unknown": browsers["unknown"].login("nobody", "nope"),
+        "paused": browsers["paused"].login("jonas", "jonas-demo"),
+        "wrong": browsers["wrong"].login("maria", "nope"),
     }
-    assert {kind: page.status_code for kind, page in pages.items()} == dict.fromkeys(pages, 401)
+    assert all(sent_back_to_sign_in(answer) for answer in answers.values())
+    pages = {kind: browsers[kind].landed(answer) for kind, answer in answers.items()}
     for page in pages.values():
         assert GENERIC in page.text
 
@@ -191,11 +193,13 @@ def test_a_sign_in_the_table_cannot_count_is_not_checked(
 ) -> None:
     table = FaultyTable(dynamodb, simulate_time(monkeypatch))
     table.fail("UpdateItem", THROTTLING)
-    right = Agent(console_app.test_client()).login("maria")
-    unknown = Agent(console_app.test_client()).login("nobody", "nope")
-    for answer in (right, unknown):
-        assert answer.status_code == 503
+    for login, password in (("maria", "maria-demo"), ("nobody", "nope")):
+        browser = Agent(console_app.test_client())
+        sent = browser.login(login, password)
+        assert sent_back_to_sign_in(sent)
+        answer = browser.landed(sent)
         assert "Sign-in is not possible just now" in answer.text
+        assert f'value="{login}"' in answer.text
         assert GENERIC not in answer.text
     assert "failed_attempts" not in stored_login(demo_stores, "maria")
     assert not [row for row in audit_rows(demo_stores) if row["action"] == "login"]
@@ -217,12 +221,14 @@ def test_five_failures_pause_the_login_even_for_the_right_password(
 ) -> None:
     browser = Agent(console_app.test_client())
     for _ in range(5):
-        assert browser.login("james", "guess").status_code == 401
+        assert sent_back_to_sign_in(browser.login("james", "guess"))
         console_clock.advance(minutes=1)
 
-    locked = browser.login("james")
-    assert locked.status_code == 401
+    sent = browser.login("james")
+    assert sent_back_to_sign_in(sent)
+    locked = browser.landed(sent)
     assert GENERIC in locked.text
+    assert GENERIC not in browser.page("/console/login").text  # said once
     assert stored_login(demo_stores, "james")["failed_attempts"] == 6
 
     console_clock.advance(minutes=15)
@@ -254,19 +260,22 @@ def test_parallel_guesses_are_all_counted_and_only_five_are_checked(
         for round_ in range(3):
             browser = Agent(app.test_client())
             start.wait(timeout=60)
-            statuses.append(browser.login("james", f"guess-{thread}-{round_}").status_code)
+            answer = browser.login("james", f"guess-{thread}-{round_}")
+            statuses.append(answer.status_code if sent_back_to_sign_in(answer) else 0)
         return statuses
 
     with ThreadPoolExecutor(12) as pool:
         statuses = [s for batch in pool.map(guess_three_times, range(12)) for s in batch]
 
-    assert statuses == [401] * 36
+    assert statuses == [303] * 36
     assert stored_login(patient, "james")["failed_attempts"] == 36
     checked = [call for call in scrypt_calls if call[0] == salt_of(patient, "james")]
     assert len(checked) == 5  # the rest were refused unchecked
 
-    refused = Agent(app.test_client()).login("james")
-    assert refused.status_code == 401
+    browser = Agent(app.test_client())
+    sent = browser.login("james")
+    assert sent_back_to_sign_in(sent)
+    refused = browser.landed(sent)
     assert GENERIC in refused.text
     assert stored_login(patient, "james")["failed_attempts"] == 37
 

@@ -52,7 +52,8 @@ def test_the_dashboard_shows_how_the_team_kept_its_promises(
         f"/console/commitments/{promise.complaint_id}/fulfil", data=confirm_form(asked.text)
     )
 
-    html = maria.page("/console/dashboard").text
+    priya = agent("priya")  # the team lead, an admin
+    html = priya.page("/console/dashboard").text
 
     assert "<strong>3</strong> callbacks resolved" in html
     assert "<strong>33%</strong> by the time promised" in html
@@ -68,7 +69,7 @@ def test_the_dashboard_shows_how_the_team_kept_its_promises(
     chart = html.split('id="resolved-day-h"', 1)[1].split("</svg>", 1)[0]
     assert chart.count('<rect x="96"') == 7
 
-    download = maria.client.get("/console/dashboard.csv")
+    download = priya.client.get("/console/dashboard.csv")
     assert download.status_code == 200
     assert download.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(download.text)))
@@ -79,3 +80,17 @@ def test_the_dashboard_shows_how_the_team_kept_its_promises(
         "promise kept",
     ]
     assert {r["agent"] for r in rows} == {"Maria Schneider"}
+
+
+def test_only_admins_open_the_dashboard_and_its_rows(agent: SignIn) -> None:
+    maria = agent("maria")  # an agent, not an admin
+    for path in ("/console/dashboard", "/console/dashboard.csv"):
+        refused = maria.page(path)
+        assert refused.status_code == 403, path
+        assert "Not for your role" in refused.text and "<nav" in refused.text
+        assert "Maria Schneider" not in refused.text.split("</header>", 1)[1]
+    assert ">Dashboard</a>" not in maria.page("/console/").text
+    priya = agent("priya")
+    assert ">Dashboard</a>" in priya.page("/console/").text
+    assert priya.page("/console/dashboard").status_code == 200
+    assert priya.client.get("/console/dashboard.csv").status_code == 200

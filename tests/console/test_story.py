@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
+from skill.assistants.tools import Assistant
+from skill.config import Settings
 from skill.console.story import day, language_name, moment, why
 from skill.devtools.demo.data import seed_console
+from skill.policy import load_policy
+from skill.speech import Renderer
 from skill.storage import Stores
 from tests.conftest import MOMENT
-from tests.console.conftest import Agent
+from tests.console.conftest import Agent, MovableClock
 from tests.console.test_grant_limits import shoes_complaint
 from tests.console.test_queue import book
 
@@ -66,3 +70,19 @@ def test_a_locked_german_guest_is_told_apart(agent: SignIn, demo_stores: Stores)
     # Due 14:55 UTC: 15:55 in Berlin, for the German team and the customer alike.
     assert "Call by <strong>Mon 23 Nov 2026, 15:55 CET</strong> (team)" in story
     assert "the customer heard <strong>Mon 23 Nov 2026, 15:55 CET</strong>, in German" in story
+
+
+def test_the_reason_given_to_an_assistant_is_in_the_story_escaped(
+    agent: SignIn, demo_stores: Stores, settings: Settings, console_clock: MovableClock
+) -> None:
+    assistant = Assistant(
+        demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
+    )
+    assistant.request_callback("c-alex", "My shoes are late <again>", None, None)
+    [callback] = demo_stores.queue.open_callbacks()
+    assert callback.context["customer_words"] == "My shoes are late <again>"
+
+    page = agent("maria").page(f"/console/callbacks/{callback.callback_id}").text
+    story = page.split('<section class="story"', 1)[1].split("</section>", 1)[0]
+    assert "In their words: <q>My shoes are late &lt;again&gt;</q>" in story
+    assert "<again>" not in page

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 
 from skill.records import (
+    Commitment,
     CommitmentStatus,
+    Complaint,
     ComplaintStatus,
     Money,
     Order,
@@ -17,7 +20,7 @@ from skill.records import (
     ProblemType,
     RemedyKind,
 )
-from skill.rules.complaints import likely_order, settled
+from skill.rules.complaints import likely_order, settled, the_customers_own
 from tests.factories import TODAY, days, make_order
 
 DELIVERED_OLD = make_order("1", OrderStatus.DELIVERED, delivered_on=days(-10))
@@ -88,3 +91,33 @@ def test_a_settled_complaint_and_its_promise_share_one_id() -> None:
     assert complaint.created_at == commitment.created_at == now
     assert complaint.locale == "de-DE"
     assert commitment.owner is Owner.SERVICE_TEAM
+
+
+def test_a_complaint_stored_only_to_carry_an_agents_grant_is_not_the_customers() -> None:
+    now = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+
+    def grant(complaint_id: str, granted_by: str) -> tuple[Complaint, Commitment]:
+        return settled(
+            complaint_id=complaint_id,
+            order=DELAYED,
+            problem=ProblemType.OTHER,
+            description="",
+            kind=RemedyKind.VOUCHER,
+            amount=Money(Decimal("10"), "USD"),
+            due=days(0),
+            owner=Owner.SERVICE_TEAM,
+            granted_by=granted_by,
+            now=now,
+            locale="en-US",
+        )
+
+    by_phone, its_promise = grant("c-phone", "a-maria")
+    by_skill, skill_promise = grant("c-skill", "skill")
+    # The customer's complaint from an earlier call, granted by an agent today.
+    earlier, later_promise = grant("c-earlier", "a-maria")
+    earlier = replace(earlier, created_at=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
+
+    own = the_customers_own(
+        [by_phone, by_skill, earlier], [its_promise, skill_promise, later_promise]
+    )
+    assert [c.complaint_id for c in own] == ["c-skill", "c-earlier"]
