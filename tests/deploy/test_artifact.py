@@ -87,7 +87,13 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
     # A library's licence travels with it; its other metadata stays behind.
     assert {"somelib/__init__.py", "somelib-1.0.dist-info/licenses/LICENSE"} <= names
     assert "somelib-1.0.dist-info/METADATA" not in names
-    assert {"ask_sdk_model/__init__.py", "charset_normalizer/md.py"} <= names
+    assert "charset_normalizer/md.py" in names
+    # ask_sdk_model ships as bytecode alone when built by Lambda's Python, else as source.
+    if sys.version_info[:2] == LAMBDA_PYTHON:
+        assert "ask_sdk_model/__init__.pyc" in names
+        assert "ask_sdk_model/__init__.py" not in names
+    else:
+        assert "ask_sdk_model/__init__.py" in names
     # Nothing of tests, docs, dev tools (chat, model checker, demo), the web service, the
     # console, the command line or local caches.
     for name in names:
@@ -113,7 +119,6 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
             "skill/policy/__init__.py",
             "skill/policy/file.py",  # imported where no checked copy is at hand
             "skill/usecases/notifier.py",
-            "ask_sdk_model/__init__.py",
         }
         assert imported_here <= cached
         assert "somelib/__init__.py" not in cached  # no function imports it
@@ -147,7 +152,7 @@ def test_the_packaged_bytecode_is_what_lambdas_python_reads(vendor: Path, tmp_pa
     build(vendor, tmp_path / "package.zip")
     task = tmp_path / "task"
     zipfile.ZipFile(tmp_path / "package.zip").extractall(task)
-    for name in ("skill/rules/dates.py", "ask_sdk_model/__init__.py"):
+    for name in ("skill/rules/dates.py",):
         pyc = task / importlib.util.cache_from_source(name)
         header = pyc.read_bytes()[:16]
         source = (task / name).read_bytes()
@@ -165,6 +170,18 @@ def test_the_packaged_bytecode_is_what_lambdas_python_reads(vendor: Path, tmp_pa
         check=True,
     ).stderr
     assert f"code object from '{task}/skill/rules/__pycache__/dates.cpython-313.pyc'" in loaded
+    # A sourceless library module is imported from its lone bytecode, writing nothing.
+    sourceless = subprocess.run(
+        [sys.executable, "-v", "-c", "import ask_sdk_model; print(ask_sdk_model.RequestEnvelope)"],
+        cwd=task,
+        env={"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert sourceless.stdout == "<class 'object'>\n"
+    assert f"code object from '{task}/ask_sdk_model/__init__.pyc'" in sourceless.stderr
+    assert not (task / "ask_sdk_model" / "__pycache__").exists()
     assert str(ROOT) not in (task / importlib.util.cache_from_source("skill/app.py")).read_text(
         errors="replace"
     )
