@@ -117,7 +117,7 @@ def build_skill(
         SessionEndedHandler(services),
         # Alexa's own requests: can we fulfil, a permission answered, an error, disabled.
         CanFulfillHandler(services),
-        deferred("skill.handlers.reminders:ReminderConsentHandler"),
+        deferred("skill.handlers.consent:ConsentHandler"),
         PermissionAnswerHandler(services),
         ExceptionEncounteredHandler(services),
         SkillDisabledHandler(services),
@@ -135,6 +135,8 @@ def build_skill(
         deferred("skill.handlers.callback_status:BookedCallbackAnswerHandler"),
         # Yes / no to the reminder offered after a booking.
         deferred("skill.handlers.reminders:ReminderAnswerHandler"),
+        # Yes / no to news of a settled complaint on this speaker.
+        deferred("skill.handlers.notification_offer:NotifyAnswerHandler"),
         # The customer's data: told, and erased only after a yes.
         deferred("skill.handlers.privacy:MyDataHandler"),
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),

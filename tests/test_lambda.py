@@ -141,6 +141,9 @@ DEFERRED = {
     "skill.storage.callback_reminders",
     "skill.rules.reminders",
     "skill.adapters.reminders_api",
+    # Alexa's voice consent, and news of a settled complaint offered on the speaker.
+    "skill.handlers.consent",
+    "skill.handlers.notification_offer",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

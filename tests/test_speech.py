@@ -470,6 +470,10 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
 # Realistic data for each template, as the handlers pass it (by language, for items).
 VARIANTS: dict[str, dict[str, Data]] = {
     "anything_else": {"plain": lambda lang: {}},
+    "notifications_offer": {
+        said: lambda lang, said=said: {"said": said}
+        for said in ("offer", "accepted", "denied", "failed", "declined")
+    },
     "assistant_refusal": {
         reason: (
             lambda lang, reason=reason: {
@@ -673,6 +677,20 @@ def test_every_answer_is_short(renderer: Renderer, locale: str, name: str, varia
     speech = renderer.render(locale, name, **VARIANTS[name][variant](language_of(locale)))
     words = len(speech.text.split())
     assert words <= MOST_WORDS, f"{words} words: {speech.text}"
+
+
+@pytest.mark.parametrize("variant", sorted(VARIANTS["complaint_granted"]))
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_remedy_with_the_offer_of_news_is_short(
+    renderer: Renderer, locale: str, variant: str
+) -> None:
+    """The promise, then "shall I tell you on this speaker?", is one answer."""
+    granted = renderer.render(
+        locale, "complaint_granted", **VARIANTS["complaint_granted"][variant](language_of(locale))
+    )
+    offer = renderer.render(locale, "notifications_offer", said="offer")
+    words = len(f"{granted.text} {offer.text}".split())
+    assert words <= MOST_WORDS, f"{words} words: {granted.text} {offer.text}"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -21,6 +21,7 @@ for their call back.
                       it is settled
 ``callback``          the call back being asked for (:class:`CallbackWish`)
 ``callback_id``       the open callback a yes/no question is about
+``settled``           the complaint just settled, when news of it is offered
 ``last_response``     the last speech and reprompt, for "repeat"
 ====================  ============================================================
 
@@ -54,6 +55,7 @@ _HANDOVER = "handover"
 _COMPLAINT = "complaint"
 _CALLBACK = "callback"
 _CALLBACK_ID = "callback_id"
+_SETTLED = "settled"
 _LAST_RESPONSE = "last_response"
 _ONE_TURN = (_AWAITING, _PENDING)
 # Request attributes: set by the fallback handler for the response interceptors.
@@ -90,6 +92,7 @@ class Awaiting(StrEnum):
     CALLBACK_MOVE = "callback_move"  # "we're closed then: move it to tomorrow at 8?"
     ERASE_DATA = "erase_data"
     REMINDER_OFFER = "reminder_offer"  # "shall I remind you five minutes before Maria calls?"
+    NOTIFY_OFFER = "notify_offer"  # "shall I tell you on this speaker when it's done?"
 
     @classmethod
     def read(cls, value: object) -> Awaiting | None:
@@ -438,6 +441,21 @@ class Dialogue:
         callback_id = self.callback_id
         self._session.pop(_CALLBACK_ID, None)
         return callback_id
+
+    @property
+    def settled(self) -> str | None:
+        """The complaint just settled whose news the question offered."""
+        return _text(self._session.get(_SETTLED))
+
+    @settled.setter
+    def settled(self, complaint_id: str) -> None:
+        self._session[_SETTLED] = complaint_id
+
+    def take_settled(self) -> str | None:
+        """The settled complaint the question was about, forgotten: it is answered now."""
+        complaint_id = self.settled
+        self._session.pop(_SETTLED, None)
+        return complaint_id
 
     def forget_callback(self) -> None:
         """The call back was booked or changed: what led to it is done."""

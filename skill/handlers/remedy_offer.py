@@ -243,7 +243,11 @@ class RemedyOffer(ComplaintTurn):
         view = describe_commitment(
             recorded.commitment, [order], self.turn.today, self.turn.language
         )
-        return self.turn.answer("complaint_granted", commitment=view)
+        # Imported here: only a stored remedy may offer news of it.
+        from skill.handlers.notification_offer import answer_offering_news
+
+        complaint_id = recorded.complaint.complaint_id
+        return answer_offering_news(self.turn, complaint_id, "complaint_granted", commitment=view)
 
     def decline(self) -> Response:
         handover = self.declined()

@@ -9,8 +9,9 @@ after a booking, and Alexa's answer when the customer was asked for the permissi
     yes, refused before      never asked again: where to allow it instead
     no                       nothing; the call stands as booked
 
-The permission request's token names the call back, so its answer needs nothing from
-the session.
+The permission request's token (``reminder:<callback id>``) names the call back, so its
+answer, which :class:`skill.handlers.consent.ConsentHandler` sends here, needs nothing
+from the session.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ import logging
 from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
-from ask_sdk_model.interfaces.connections import SendRequestDirective
 
 from skill.adapters.proactive_events import AlexaApiError, PermissionRevoked, UnknownEndpoint
 from skill.adapters.reminders_api import SessionReminders
+from skill.handlers.consent import REMINDER, ask_for, permission_status
 from skill.handlers.dialogue import Awaiting, Dialogue
-from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
+from skill.handlers.turn import ServiceHandler, Services, Turn, is_yes_or_no
 from skill.rules.reminders import REMINDERS_PERMISSION
 from skill.storage.errors import StorageError
 from skill.usecases.callback_reminders import create_reminder
@@ -37,25 +38,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-# The permission request's token: this prefix and the call back's id.
-TOKEN_PREFIX = "reminder:"  # noqa: S105 (names a call back, no secret)
-
 
 def reminders_permission(handler_input: HandlerInput) -> str | None:
     """The reminders permission as Alexa says it stands ("GRANTED", "DENIED"), if at all."""
-    system = handler_input.request_envelope.context.system
-    user = system.user if system else None
-    scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
-    status = getattr(scopes.get(REMINDERS_PERMISSION), "status", None)
-    return str(getattr(status, "value", status)) if status is not None else None
+    return permission_status(handler_input, REMINDERS_PERMISSION)
 
 
 class ReminderTurn:
     """One turn that may set the reminder of a call back."""
 
-    def __init__(self, handler_input: HandlerInput, services: ServiceHandler) -> None:
+    def __init__(self, handler_input: HandlerInput, services: Services) -> None:
         self.input = handler_input
-        self.services = services.services
+        self.services = services
         self.turn = Turn(handler_input, self.services)
 
     def callback(self, callback_id: str | None) -> Callback | None:
@@ -98,18 +92,7 @@ class ReminderTurn:
 
     def ask_permission(self, callback: Callback) -> Response:
         """Alexa asks the customer by voice; its answer comes as Connections.Response."""
-        directive = SendRequestDirective(
-            name="AskFor",
-            payload={
-                "@type": "AskForPermissionsConsentRequest",
-                "@version": "2",
-                "permissionScopes": [
-                    {"permissionScope": REMINDERS_PERMISSION, "consentLevel": "ACCOUNT"}
-                ],
-            },
-            token=f"{TOKEN_PREFIX}{callback.callback_id}",
-        )
-        return self.input.response_builder.add_directive(directive).response
+        return ask_for(self.input, REMINDERS_PERMISSION, f"{REMINDER}{callback.callback_id}")
 
     def _reminders(self) -> ReminderCreator:
         if self.services.reminders is not None:
@@ -125,7 +108,7 @@ class ReminderAnswerHandler(ServiceHandler):
         return awaiting is Awaiting.REMINDER_OFFER and is_yes_or_no(handler_input)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        reminder = ReminderTurn(handler_input, self)
+        reminder = ReminderTurn(handler_input, self.services)
         callback = reminder.callback(reminder.turn.dialogue.take_callback_id())
         if not is_intent_name("AMAZON.YesIntent")(handler_input) or callback is None:
             return reminder.say("declined", callback)
@@ -143,30 +126,17 @@ class ReminderAnswerHandler(ServiceHandler):
         return reminder.ask_permission(callback)
 
 
-class ReminderConsentHandler(ServiceHandler):
+def consented(
+    handler_input: HandlerInput, services: Services, callback_id: str, answer: str
+) -> Response:
     """Alexa's answer to the reminders permission it asked the customer for."""
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        request = handler_input.request_envelope.request
-        return bool(
-            is_request_type("Connections.Response")(handler_input)
-            and getattr(request, "name", None) == "AskFor"
-            and str(getattr(request, "token", "") or "").startswith(TOKEN_PREFIX)
-        )
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        request = handler_input.request_envelope.request
-        reminder = ReminderTurn(handler_input, self)
-        callback = reminder.callback(str(request.token).removeprefix(TOKEN_PREFIX))
-        payload = getattr(request, "payload", None) or {}
-        answer = str(payload.get("status", "")).upper()
-        if answer == "ACCEPTED" and callback is not None:
-            return reminder.create(callback) or reminder.say("failed", callback)
-        if answer == "DENIED":
-            try:
-                self.services.stores.callback_reminders.deny(
-                    reminder.turn.user_id, reminder.turn.now
-                )
-            except StorageError:
-                log.warning("reminders denial not kept")
-        return reminder.say("denied" if answer != "ACCEPTED" else "failed", callback)
+    reminder = ReminderTurn(handler_input, services)
+    callback = reminder.callback(callback_id)
+    if answer == "ACCEPTED" and callback is not None:
+        return reminder.create(callback) or reminder.say("failed", callback)
+    if answer == "DENIED":
+        try:
+            services.stores.callback_reminders.deny(reminder.turn.user_id, reminder.turn.now)
+        except StorageError:
+            log.warning("reminders denial not kept")
+    return reminder.say("denied" if answer != "ACCEPTED" else "failed", callback)

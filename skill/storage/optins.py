@@ -5,6 +5,8 @@ Items::
     PK=ALEXAUSER#<sha256>  SK=OPTIN   user_id, locale, api_endpoint, permissions,
                                       customer_id (when linked)
         GSI1PK=OPTIN#CUSTOMER#<id>  GSI1SK=ALEXAUSER#<sha256>   (linked only)
+    PK=ALEXAUSER#<sha256>  SK=OPTIN_REFUSED  refused_at: asked once after a complaint
+                                      and refused; never asked again
 
 The Alexa user id is kept here in clear, unlike everywhere else, because a notification
 must name its recipient; the item exists only while a permission does, and goes when the
@@ -15,19 +17,22 @@ carries (``alexa:<sha256>``).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from skill.records import AlexaOptIn
 from skill.storage.codec import from_item, key, timestamp, to_item
 from skill.storage.errors import ConditionFailed, translated
-from skill.storage.tables import GSI1, GSI1PK
+from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
 _SK = "OPTIN"
+_REFUSED = "OPTIN_REFUSED"
+# A refusal is kept a year, like the no to reminders; it holds only the hash and the moment.
+REFUSAL_RETENTION = timedelta(days=365)
 
 
 def _customer_key(customer_id: str) -> str:
@@ -133,3 +138,32 @@ class OptInStore:
         for opt_in in opt_ins:
             self.forget(opt_in.user_id)
         return len(opt_ins)
+
+    @translated()
+    def standing(self, user_id: str) -> tuple[AlexaOptIn | None, bool]:
+        """This Alexa user's opt-in, and whether they refused: one query for both."""
+        answer = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :sk)",
+            ExpressionAttributeNames={"#pk": "PK", "#sk": "SK"},
+            ExpressionAttributeValues={":pk": {"S": user_key(user_id)}, ":sk": {"S": _SK}},
+            ConsistentRead=True,
+        )
+        items = {item["SK"]["S"]: item for item in answer.get("Items", [])}
+        opt_in = _opt_in(from_item(items[_SK])) if _SK in items else None
+        return opt_in, _REFUSED in items
+
+    @translated()
+    def refuse(self, user_id: str, now: datetime) -> None:
+        item = {
+            "PK": user_key(user_id),
+            "SK": _REFUSED,
+            "kind": "optin_refused",
+            "refused_at": timestamp(now),
+            TTL_ATTRIBUTE: int((now + REFUSAL_RETENTION).timestamp()),
+        }
+        self._client.put_item(TableName=self._table, Item=to_item(item))
+
+    @translated()
+    def forget_refusal(self, user_id: str) -> None:
+        self._client.delete_item(TableName=self._table, Key=key(user_key(user_id), _REFUSED))

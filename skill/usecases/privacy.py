@@ -83,4 +83,5 @@ def erase(stores: Stores, customer_id: str | None, user_id: str | None, now: dat
         stores.optins.forget(user_id)
         # Their no to reminders: a customer who returns may be offered them again.
         stores.callback_reminders.forget_user(user_id)
+        stores.optins.forget_refusal(user_id)
     return Erased(complaints_deleted=deleted, promises_kept=kept, callbacks=callbacks)

@@ -71,6 +71,7 @@ def test_the_skill_role_covers_every_conversation_and_nothing_more(
     complaint.say("ComplaintIntent", problemType="late")
     complaint.say("AMAZON.YesIntent")
     complaint.say("RemedyChoiceIntent", remedy="shipping_refund")
+    complaint.say("AMAZON.NoIntent")  # no to news on the speaker: the refusal is kept
     talk(token="demo-alex").say("CommitmentStatusIntent")
     feedback = talk()
     feedback.say("FeedbackIntent")

@@ -76,7 +76,8 @@ LATE = {
         "I can refund the shipping cost of 4 dollars 95, or give you a voucher of 10 dollars. "
         "Which would you like?",
         "Done: your shipping refund of 4 dollars 95 will be on your card by Thursday. "
-        "Once again, I'm sorry for the trouble.",
+        "Once again, I'm sorry for the trouble. "
+        "Shall I tell you on this speaker when it's done?",
         "Order 1003: your shipping refund of 4 dollars 95 will be on your card by "
         "Thursday. I arranged it myself.",
     ),
@@ -86,7 +87,8 @@ LATE = {
         "Ich kann dir die Versandkosten von 4,95 Dollar erstatten, oder dir "
         "einen Gutschein über 10 Dollar geben. Was ist dir lieber?",
         "Erledigt: deine Versandkosten-Erstattung von 4,95 Dollar ist bis Donnerstag auf "
-        "deinem Konto. Und noch einmal: Das tut mir leid.",
+        "deinem Konto. Und noch einmal: Das tut mir leid. "
+        "Soll ich dir auf diesem Lautsprecher Bescheid sagen, wenn es erledigt ist?",
         "Zu Bestellung 1003: deine Versandkosten-Erstattung von 4,95 Dollar ist bis "
         "Donnerstag auf deinem Konto. Das habe ich selbst veranlasst.",
     ),
@@ -109,7 +111,8 @@ def test_late_order_gets_the_shipping_refund_and_the_promise_is_told_later(
     assert not second.end
     third = conversation.say("RemedyChoiceIntent", remedy="shipping_refund")
     assert third.speech == done
-    assert third.end
+    # News of it on this speaker is offered once: the session waits for yes or no.
+    assert not third.end
     assert third.card is not None and "4" in third.card["content"]
 
     history = demo_stores.complaints.history(ALEX)
@@ -519,8 +522,16 @@ def test_granting_is_one_transaction(talk: Talk, round_trips: list[str]) -> None
     round_trips.clear()
     conversation.say("RemedyChoiceIntent", remedy="voucher")
     # Who is asking, their orders (the offer is re-checked), what the order carries already
-    # (its running total, none yet: so its promises so far), then one write for it all.
-    assert round_trips == ["GetItem", "Query", "BatchGetItem", "Query", "TransactWriteItems"]
+    # (its running total, none yet: so its promises so far), then one write for it all;
+    # then whether this Alexa user allowed or refused news on the speaker, one query.
+    assert round_trips == [
+        "GetItem",
+        "Query",
+        "BatchGetItem",
+        "Query",
+        "TransactWriteItems",
+        "Query",
+    ]
 
 
 def test_a_grant_whose_answer_was_lost_is_confirmed_though_every_read_after_is_slow(
