@@ -93,15 +93,7 @@ def within_limits(
     for attempt in range(ATTEMPTS):
         totals = _totals(stores, grant)
         promised = _promised(stores, grant, totals)
-        why = weigh(
-            grant.value,
-            grant.order.total,
-            promised,
-            grant.granted_by,
-            grant.authority,
-            grant.cap,
-            grant.now,
-        )
+        why = _weigh(grant, promised)
         if why is not None:
             done = already()
             if done is not None:
@@ -125,7 +117,12 @@ def refusal_now(stores: Stores, grant: Grant) -> GrantRefused | None:
     """What :func:`within_limits` would answer now, without writing anything: for the
     agent to confirm a grant that fits, or see why not before confirming."""
     promised = _promised(stores, grant, _totals(stores, grant))
-    why = weigh(
+    why = _weigh(grant, promised)
+    return None if why is None else GrantRefused(why, grant, promised)
+
+
+def _weigh(grant: Grant, promised: Promised) -> Refusal | None:
+    return weigh(
         grant.value,
         grant.order.total,
         promised,
@@ -134,7 +131,6 @@ def refusal_now(stores: Stores, grant: Grant) -> GrantRefused | None:
         grant.cap,
         grant.now,
     )
-    return None if why is None else GrantRefused(why, grant, promised)
 
 
 def _totals(stores: Stores, grant: Grant) -> Totals:
