@@ -51,6 +51,10 @@ class OutboxEvent:
     # For events without a callback (a promise kept from the console's overview): what
     # the team is told. Never personal data: remedy, amount, order number.
     detail: str = ""
+    # Also for those: whose promise it was and the agent's first name, so the customer's
+    # Alexa can be told it was kept (no callback to find them by).
+    customer_id: str = ""
+    agent_first_name: str = ""
     # Whether the notifier texts the customer, decided (and counted against the daily
     # limit) when the event was written; None: by the callback's channel alone.
     sms: bool | None = None
@@ -70,6 +74,8 @@ def outbox_values(event: OutboxEvent) -> dict[str, Any]:
         "channel": event.channel,
         "due_at": timestamp(event.due_at),
         "detail": event.detail or None,
+        "customer_id": event.customer_id or None,
+        "agent_first_name": event.agent_first_name or None,
         "sms": event.sms,
         "team": None if event.team else False,
         TTL_ATTRIBUTE: int((event.at + OUTBOX_RETENTION).timestamp()),

@@ -160,6 +160,20 @@ class AlexaNotifier:
             sent += self._send(opt_in, body)
         return sent
 
+    def promise_kept(self, event: Mapping[str, Any]) -> int:
+        """A promise kept from the console's overview: a new message for its customer."""
+        customer_id = event.get("customer_id")
+        if event.get("event") != "promise_kept" or not customer_id:
+            return 0
+        agent = str(event.get("agent_first_name") or "")
+        sent = 0
+        for opt_in in self._stores.optins.for_customer(str(customer_id)):
+            provider = self._words(opt_in.locale, "provider", agent=agent)
+            promise = PromiseNotice(event_id(event), "kept", provider)
+            body = message_alert_event(promise, self._audience(opt_in), self._clock())
+            sent += self._send(opt_in, body)
+        return sent
+
     def _owners(self, owner: str) -> list[AlexaOptIn]:
         kind, _, identity = owner.partition(":")
         if kind == "customer":

@@ -142,7 +142,7 @@ def _deliver_event(
             log.warning("outbox event without callback", extra={"event": values.get("event")})
             return 0
         notifications = notifications_for(values, callback, renderer)
-    tells_alexa = alexa is not None and callback is not None
+    tells_alexa = alexa is not None and (callback is not None or bool(values.get("customer_id")))
     if not notifications and not tells_alexa:
         return 0
     delivered = 0
@@ -155,8 +155,11 @@ def _deliver_event(
         publisher.publish(notification)
         stores.outbox.mark_delivered(event, target, clock())
         delivered += 1
-    if alexa is not None and callback is not None and "alexa" not in done:
-        sent = alexa.callback_changed(values, callback)
+    if alexa is not None and "alexa" not in done:
+        if callback is not None:
+            sent = alexa.callback_changed(values, callback)
+        else:
+            sent = alexa.promise_kept(values)
         if sent:
             stores.outbox.mark_delivered(event, "alexa", clock())
         delivered += sent

@@ -262,7 +262,7 @@ def fulfil(act: Act, commitment: Commitment, callback: Callback | None) -> None:
         what += f" ({commitment.amount.amount} {commitment.amount.currency})"
     callback_id = callback.callback_id if callback else None
     extra = act.records("fulfil", callback_id, what)
-    extra.append(outbox_put(_kept_event(act, callback, what)))
+    extra.append(outbox_put(_kept_event(act, callback, what, commitment.customer_id)))
     try:
         act.stores.promises.set_commitment_status(
             commitment.complaint_id,
@@ -298,8 +298,11 @@ def _may_keep(act: Act, commitment: Commitment) -> None:
         raise ActionRefused("This promise is above your authority.", able)
 
 
-def _kept_event(act: Act, callback: Callback | None, what: str) -> OutboxEvent:
-    """On the callback's record if it was kept from one, else a note for the team."""
+def _kept_event(
+    act: Act, callback: Callback | None, what: str, customer_id: str | None
+) -> OutboxEvent:
+    """On the callback's record if it was kept from one, else a note for the team (and
+    the customer's Alexa, through their id)."""
     if callback is not None:
         return act.event("fulfilled", callback)
     return OutboxEvent(
@@ -311,4 +314,6 @@ def _kept_event(act: Act, callback: Callback | None, what: str) -> OutboxEvent:
         act.now,
         event_id=f"{act.action_id}.promise_kept",
         detail=f"{what}: kept, marked by {act.agent.name}.",
+        customer_id=customer_id or "",
+        agent_first_name=act.agent.name.split(" ")[0],
     )

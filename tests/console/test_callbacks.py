@@ -32,6 +32,7 @@ from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
 from tests.factories import expensive_delivery
 from tests.faults import THROTTLING, FaultyTable, simulate_time
+from tests.stored import outbox
 
 Talk = Callable[..., Any]
 SignIn = Callable[[str], Agent]
@@ -704,6 +705,9 @@ def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview
         "marked by Maria Schneider." in printed
     )
     assert "0142" not in printed
+    [kept] = [e for e in outbox(demo_stores) if e["event"] == "promise_kept"]
+    # Whom to tell on Alexa: the customer's id and the agent's first name, no more.
+    assert (kept["customer_id"], kept["agent_first_name"]) == ("c-alex", "Maria")
 
 
 def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(

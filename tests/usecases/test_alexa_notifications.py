@@ -154,6 +154,44 @@ def test_a_promise_made_or_kept_by_the_agent_is_a_new_message(
     ]
 
 
+def test_a_promise_kept_from_the_overview_is_a_new_message_for_its_customer(
+    demo_stores: Stores, api: FakeAlexaApi, alex: AlexaOptIn
+) -> None:
+    from skill.storage.codec import to_item
+    from skill.storage.outbox import OutboxEvent, outbox_values
+    from skill.usecases.notifier import deliver
+
+    # What the promises page writes when Maria marks Alex's promise kept: no callback.
+    kept = OutboxEvent(
+        "promise_kept",
+        "",
+        MOMENT,
+        "a-maria",
+        "",
+        MOMENT,
+        event_id="act-9.promise_kept",
+        detail="shipping refund for order 1003 (4.95 USD): kept, marked by Maria Schneider.",
+        customer_id="c-alex",
+        agent_first_name="Maria",
+    )
+    item = to_item(outbox_values(kept))
+    demo_stores.client.put_item(TableName=demo_stores.table, Item=item)
+    record = {"eventName": "INSERT", "dynamodb": {"NewImage": item}}
+    alexa = _notifier_for(demo_stores, api)
+
+    assert deliver([record], demo_stores, Renderer(), _Quiet(), alexa=alexa) == 2  # team, Alexa
+    [(_, body)] = api.state.events
+    assert body["event"]["name"] == "AMAZON.MessageAlert.Activated"
+    assert body["referenceId"] == "promise-act-9-promise_kept-kept"
+    assert body["localizedAttributes"] == [
+        {"locale": "en-US", "creatorName": "Maria from Menschmoment"}
+    ]
+    assert body["relevantAudience"]["payload"]["user"] == alex.user_id
+    # Delivered once: the stream's retry of the same record sends nothing again.
+    assert deliver([record], demo_stores, Renderer(), _Quiet(), alexa=alexa) == 0
+    assert len(api.state.events) == 1
+
+
 def test_a_shopify_delivery_tells_the_customer_who_opted_in(
     skill: Any,
     settings: Settings,
