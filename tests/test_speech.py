@@ -471,8 +471,9 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
 VARIANTS: dict[str, dict[str, Data]] = {
     "anything_else": {"plain": lambda lang: {}},
     "notifications_offer": {
-        said: lambda lang, said=said: {"said": said}
+        f"{said}-{about}": lambda lang, said=said, about=about: {"said": said, "about": about}
         for said in ("offer", "accepted", "denied", "failed", "declined")
+        for about in ("complaint", "call")
     },
     "assistant_refusal": {
         reason: (
@@ -688,9 +689,29 @@ def test_the_remedy_with_the_offer_of_news_is_short(
     granted = renderer.render(
         locale, "complaint_granted", **VARIANTS["complaint_granted"][variant](language_of(locale))
     )
-    offer = renderer.render(locale, "notifications_offer", said="offer")
+    offer = renderer.render(locale, "notifications_offer", said="offer", about="complaint")
     words = len(f"{granted.text} {offer.text}".split())
     assert words <= MOST_WORDS, f"{words} words: {granted.text} {offer.text}"
+
+
+@pytest.mark.parametrize(
+    "variant",
+    # As the handler offers it: not after a move, nor after a word on a missing channel.
+    sorted(v for v in VARIANTS["callback_confirmed"] if "-on-time-ok-" in v),
+)
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_booking_with_the_offer_of_news_of_the_call_is_short(
+    renderer: Renderer, locale: str, variant: str
+) -> None:
+    """The booking, then "shall I tell you on this speaker if it changes?", is one answer."""
+    booked = renderer.render(
+        locale,
+        "callback_confirmed",
+        **VARIANTS["callback_confirmed"][variant](language_of(locale)),
+    )
+    offer = renderer.render(locale, "notifications_offer", said="offer", about="call")
+    words = len(f"{booked.text} {offer.text}".split())
+    assert words <= MOST_WORDS, f"{words} words: {booked.text} {offer.text}"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -201,7 +201,15 @@ class CallbackFlow(CallbackTurn):
             )
         call = view(turn, booking.callback, booking.agent, continuity=booking.continuity)
         if not self._offers_reminder(booking.callback):
-            return turn.answer("callback_confirmed", call=call, **data)
+            if no_email or booking.no_text:
+                # The answer already explains a channel: one more question would pass
+                # the 45 words an answer may take.
+                return turn.answer("callback_confirmed", call=call, **data)
+            # Imported here: only a booking without a reminder may offer news of the call.
+            from skill.handlers.notification_offer import CALL, answer_offering_news
+
+            subject = f"{CALL}{booking.callback.callback_id}"
+            return answer_offering_news(turn, subject, "callback_confirmed", call=call, **data)
         # Offered once, right after the booking; the answer goes to skill.handlers.reminders.
         turn.dialogue.callback_id = booking.callback.callback_id
         turn.dialogue.wait_for(Awaiting.REMINDER_OFFER)

@@ -5,7 +5,8 @@ The request's token says what the permission was asked for, and the answer goes 
 
     reminder:<callback id>          a call back's reminder (skill.handlers.reminders)
     notifications:<complaint id>    news of a settled complaint on this speaker
-                                    (skill.handlers.notification_offer)
+    notifications:call:<id>         news of a booked call back on this speaker
+                                    (both skill.handlers.notification_offer)
 
 The token names what it is about, so an answer needs nothing from the session.
 """
@@ -74,7 +75,8 @@ class ConsentHandler(ServiceHandler):
         if token.startswith(NOTIFICATIONS):
             from skill.handlers.notification_offer import consented
 
-            return consented(handler_input, self.services, answer)
+            subject = token.removeprefix(NOTIFICATIONS)
+            return consented(handler_input, self.services, answer, subject)
         from skill.handlers.reminders import consented as reminder_consented
 
         return reminder_consented(

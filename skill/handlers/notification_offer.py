@@ -1,5 +1,6 @@
-"""News of a settled complaint on this speaker: offered once, after the remedy is
-stored, to a customer who has not allowed notifications and was never asked.
+"""News on this speaker: offered once, after a complaint's remedy is stored or after a
+call back is booked without a reminder offer, to a customer who has not allowed
+notifications and was never asked.
 
     yes                 Alexa asks for the notifications permission by voice
                         (skill.handlers.consent); ACCEPTED stores the opt-in as the
@@ -49,13 +50,25 @@ def offers_news(turn: Turn) -> bool:
     return known is None or NOTIFICATIONS_PERMISSION not in known.permissions
 
 
-def answer_offering_news(turn: Turn, complaint_id: str, template: str, /, **data: Any) -> Response:
-    """``template``'s answer, then the offer of news when :func:`offers_news`."""
+# What the news is about, as the consent token and the session carry it: a call back's
+# id after this prefix, a complaint's id alone.
+CALL = "call:"
+
+
+def _about(subject: str) -> str:
+    return "call" if subject.startswith(CALL) else "complaint"
+
+
+def answer_offering_news(turn: Turn, subject: str, template: str, /, **data: Any) -> Response:
+    """``template``'s answer, then the offer of news when :func:`offers_news`.
+    ``subject``: the complaint's id, or :data:`CALL` and the call back's id."""
     if not offers_news(turn):
         return turn.answer(template, **data)
-    turn.dialogue.settled = complaint_id
+    turn.dialogue.settled = subject
     turn.dialogue.wait_for(Awaiting.NOTIFY_OFFER)
-    return turn.answer_after(turn.render(template, **data), "notifications_offer", said="offer")
+    return turn.answer_after(
+        turn.render(template, **data), "notifications_offer", said="offer", about=_about(subject)
+    )
 
 
 def _refuse(turn: Turn) -> None:
@@ -65,8 +78,8 @@ def _refuse(turn: Turn) -> None:
         log.warning("notifications refusal not kept")
 
 
-def _say(turn: Turn, said: str) -> Response:
-    return turn.answer("notifications_offer", said=said, end_session=True)
+def _say(turn: Turn, said: str, subject: str) -> Response:
+    return turn.answer("notifications_offer", said=said, about=_about(subject), end_session=True)
 
 
 class NotifyAnswerHandler(ServiceHandler):
@@ -78,24 +91,27 @@ class NotifyAnswerHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        complaint_id = turn.dialogue.take_settled() or ""
+        subject = turn.dialogue.take_settled() or ""
         if not is_intent_name("AMAZON.YesIntent")(handler_input):
             _refuse(turn)
-            return _say(turn, "declined")
+            return _say(turn, "declined", subject)
         if permission_status(handler_input, NOTIFICATIONS_PERMISSION) == "GRANTED":
-            return consented(handler_input, self.services, "ACCEPTED")
-        return ask_for(handler_input, NOTIFICATIONS_PERMISSION, f"{NOTIFICATIONS}{complaint_id}")
+            return consented(handler_input, self.services, "ACCEPTED", subject)
+        return ask_for(handler_input, NOTIFICATIONS_PERMISSION, f"{NOTIFICATIONS}{subject}")
 
 
-def consented(handler_input: HandlerInput, services: Services, answer: str) -> Response:
-    """Alexa's answer to the notifications permission it asked the customer for."""
+def consented(
+    handler_input: HandlerInput, services: Services, answer: str, subject: str
+) -> Response:
+    """Alexa's answer to the notifications permission it asked the customer for, about
+    ``subject`` (what the consent token named)."""
     # Imported here: only a granted permission runs the opt-in's code.
     from skill.usecases.alexa_permissions import permissions_granted
 
     turn = Turn(handler_input, services)
     if answer != "ACCEPTED":
         _refuse(turn)
-        return _say(turn, "denied")
+        return _say(turn, "denied", subject)
     token = turn.access_token
     try:
         stored = permissions_granted(
@@ -110,4 +126,4 @@ def consented(handler_input: HandlerInput, services: Services, answer: str) -> R
     except StorageError:
         log.warning("notifications opt-in not kept")
         stored = None
-    return _say(turn, "accepted" if stored is not None else "failed")
+    return _say(turn, "accepted" if stored is not None else "failed", subject)

@@ -1,6 +1,7 @@
-"""News of a settled complaint on this speaker, offered once after the remedy is stored:
-yes lets Alexa ask for the notifications permission by voice; accepted stores the
-opt-in, denied (or no) is remembered and never asked again."""
+"""News on this speaker, offered once after a complaint's remedy is stored or a call
+back is booked without a reminder offer: yes lets Alexa ask for the notifications
+permission by voice; accepted stores the opt-in, denied (or no) is remembered and never
+asked again."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
+from skill.rules.reminders import REMINDERS_PERMISSION
 from skill.storage import Stores
 from skill.usecases.alexa_notifications import NOTIFICATIONS_PERMISSION
 from skill.usecases.privacy import erase
@@ -148,6 +150,60 @@ def test_no_offer_when_alexa_says_the_permission_is_decided(
     assert OFFER["en-US"] not in granted.speech
     assert granted.end
     assert demo_stores.optins.standing(USER) == (None, False)
+
+
+CALL_OFFER = {
+    "en-US": "Shall I tell you on this speaker if your call back changes?",
+    "de-DE": "Soll ich dir auf diesem Lautsprecher Bescheid sagen, wenn sich dein Rückruf ändert?",
+}
+NO_REMINDERS = {REMINDERS_PERMISSION: "DENIED"}
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE"])
+def test_a_booking_without_a_reminder_offers_news_of_the_call_and_yes_asks_alexa(
+    talk: Talk, demo_stores: Stores, locale: str
+) -> None:
+    conversation = talk(token="demo-alex", locale=locale, user_id=USER, scopes=NO_REMINDERS)
+    booked = conversation.say("CallbackIntent")
+    assert booked.speech.endswith(CALL_OFFER[locale])
+    assert not booked.end
+    callback_id = demo_stores.callbacks.owner_state(f"customer:{ALEX}").open_callback_id
+
+    asked = conversation.say("AMAZON.YesIntent")
+    token = f"notifications:call:{callback_id}"
+    [directive] = asked.directives
+    assert directive["name"] == "AskFor" and directive["token"] == token
+    assert directive["payload"]["permissionScopes"] == [
+        {"permissionScope": NOTIFICATIONS_PERMISSION, "consentLevel": "ACCOUNT"}
+    ]
+
+    accepted = answer(conversation, "ACCEPTED", token)
+    assert accepted.end
+    expected = {
+        "en-US": "Great: I'll tell you on this speaker if your call back changes. Bye for now.",
+        "de-DE": "Gut: Ich sage dir auf diesem Lautsprecher Bescheid, wenn sich dein Rückruf "
+        "ändert. Bis bald.",
+    }
+    assert accepted.speech == expected[locale]
+    opt_in = demo_stores.optins.get(USER)
+    assert opt_in is not None and opt_in.customer_id == ALEX
+    assert opt_in.permissions == {NOTIFICATIONS_PERMISSION}
+    # Allowed now: the next complaint settled is not followed by the offer.
+    again = settle_late_order(talk(token="demo-alex", locale=locale, user_id=USER))
+    assert OFFER[locale] not in again.speech
+
+
+def test_no_to_news_of_the_call_is_remembered_for_complaints_too(
+    talk: Talk, demo_stores: Stores
+) -> None:
+    conversation = talk(token="demo-alex", user_id=USER, scopes=NO_REMINDERS)
+    conversation.say("CallbackIntent")
+    declined = conversation.say("AMAZON.NoIntent")
+    assert declined.speech == "All right, no news on this speaker. Bye for now."
+    assert declined.end
+    assert demo_stores.optins.standing(USER) == (None, True)
+    again = settle_late_order(talk(token="demo-alex", user_id=USER))
+    assert OFFER["en-US"] not in again.speech
 
 
 def test_erasing_my_data_forgets_the_refusal(demo_stores: Stores) -> None:

@@ -160,7 +160,9 @@ def test_denied_is_answered_kindly_and_never_asked_again(
 def test_alexa_saying_the_permission_is_denied_means_no_offer(talk: Talk) -> None:
     booked = talk(scopes={REMINDERS_PERMISSION: "DENIED"}).say("CallbackIntent")
     assert "remind" not in booked.speech
-    assert booked.end
+    # Instead, once: news on the speaker should the call back change.
+    assert booked.speech.endswith("Shall I tell you on this speaker if your call back changes?")
+    assert not booked.end
 
 
 def test_no_sets_nothing(talk: Talk, api: FakeAlexaApi) -> None:
