@@ -234,3 +234,19 @@ def parse_reply(status: int, body: dict[str, Any]) -> Reply:
         card=response.get("card"),
         directives=response.get("directives", []),
     )
+
+
+def permission_answer(conversation: Conversation, scope: str, status: str, token: str) -> Reply:
+    """Alexa's answer to a permission the skill asked for by voice (Connections.Response)."""
+    return conversation.send(
+        {
+            "type": "Connections.Response",
+            "requestId": "amzn1.echo-api.request.consent",
+            "timestamp": "2026-11-23T15:00:00Z",
+            "locale": conversation.locale,
+            "name": "AskFor",
+            "status": {"code": "200", "message": "OK"},
+            "payload": {"permissionScope": scope, "status": status},
+            "token": token,
+        }
+    )

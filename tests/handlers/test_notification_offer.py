@@ -13,7 +13,7 @@ from skill.rules.reminders import REMINDERS_PERMISSION
 from skill.storage import Stores
 from skill.usecases.alexa_notifications import NOTIFICATIONS_PERMISSION
 from skill.usecases.privacy import erase
-from tests.alexa import NO_API, Conversation, Reply
+from tests.alexa import NO_API, Conversation, Reply, permission_answer
 from tests.conftest import MOMENT
 
 Talk = Callable[..., Conversation]
@@ -41,19 +41,7 @@ def complaint_id(stores: Stores) -> str:
 
 
 def answer(conversation: Conversation, status: str, token: str) -> Reply:
-    """Alexa's answer to the permission request (Connections.Response)."""
-    return conversation.send(
-        {
-            "type": "Connections.Response",
-            "requestId": "amzn1.echo-api.request.consent",
-            "timestamp": "2026-11-23T15:00:00Z",
-            "locale": conversation.locale,
-            "name": "AskFor",
-            "status": {"code": "200", "message": "OK"},
-            "payload": {"permissionScope": NOTIFICATIONS_PERMISSION, "status": status},
-            "token": token,
-        }
-    )
+    return permission_answer(conversation, NOTIFICATIONS_PERMISSION, status, token)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE"])

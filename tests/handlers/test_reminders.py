@@ -18,7 +18,7 @@ from skill.config import Settings
 from skill.rules.reminders import REMINDERS_PERMISSION
 from skill.storage import Stores
 from skill.web import create_app
-from tests.alexa import Conversation, Reply
+from tests.alexa import Conversation, Reply, permission_answer
 from tests.fake_alexa_api import FakeAlexaApi
 
 Talk = Callable[..., Conversation]
@@ -50,19 +50,7 @@ def talk(settings: Settings, demo_stores: Stores, clock: Clock, api: FakeAlexaAp
 
 
 def answer(conversation: Conversation, status: str, token: str) -> Reply:
-    """Alexa's answer to the permission request (Connections.Response)."""
-    return conversation.send(
-        {
-            "type": "Connections.Response",
-            "requestId": "amzn1.echo-api.request.consent",
-            "timestamp": "2026-11-23T15:00:00Z",
-            "locale": conversation.locale,
-            "name": "AskFor",
-            "status": {"code": "200", "message": "OK"},
-            "payload": {"permissionScope": REMINDERS_PERMISSION, "status": status},
-            "token": token,
-        }
-    )
+    return permission_answer(conversation, REMINDERS_PERMISSION, status, token)
 
 
 def open_callback_id(stores: Stores) -> str:
