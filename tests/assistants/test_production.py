@@ -50,6 +50,7 @@ class IdentityProvider:
         self.jwks = json.dumps({"keys": [{**jwk, "kid": "k1", "use": "sig", "alg": "RS256"}]})
 
     def token(self, **claims: Any) -> str:
+        # The wall clock on purpose: the SDK's bearer check compares expiry with it.
         now = int(time.time())
         body = {"iss": ISSUER, "aud": AUDIENCE, "iat": now, "exp": now + 600, **claims}
         return jwt.encode(body, self.key, algorithm="RS256", headers={"kid": "k1"})
@@ -121,6 +122,7 @@ def server(
     )
     create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
     stores = Stores(dynamodb_client(settings, local=True), settings.table_name)
+    # The production server runs on the system clock: the demo's dates follow it.
     seed(stores, local_today(datetime.now(UTC), settings.time_zone_for("en-US")))
     folder = tmp_path_factory.mktemp("mcp-production")
     write_chains(make_pki(datetime.now(UTC)), folder)
