@@ -236,7 +236,10 @@ def test_tokens_that_do_not_hold_are_401_naming_the_metadata(
 def test_an_identity_source_that_does_not_answer_is_503_not_401(
     url: str, provider: IdentityProvider
 ) -> None:
-    headers = {**MCP_HEADERS, "Authorization": f"Bearer {provider.customer()}"}
+    # A token of its own (jti): one issued in the same second by another test would be
+    # the same string, and its customer already known to the identity source's cache.
+    token = provider.customer(jti=uuid.uuid4().hex)
+    headers = {**MCP_HEADERS, "Authorization": f"Bearer {token}"}
     provider.down = True
     try:
         status, answer_headers, _ = raw_post(url, INITIALIZE, headers)
