@@ -258,6 +258,7 @@ def login() -> Response:
         unavailable=sent.get("unavailable") is True,
         ended=ENDED in said,
         changed=PASSWORD_CHANGED in said,
+        sent_back=sent,
     )
 
 
@@ -268,7 +269,9 @@ def _sign_in_page(
     ended: bool = False,
     unavailable: bool = False,
     changed: bool = False,
+    sent_back: dict[str, Any] | None = None,
 ) -> Response:
+    kept = sent_back or {}
     return page(
         "login",
         login_name=name,
@@ -276,6 +279,9 @@ def _sign_in_page(
         ended=ended,
         unavailable=unavailable,
         changed=changed,
+        # A form not carried out (skill.console.errors): what it says, and what was typed.
+        said=str(kept.get("said", "")),
+        typed=kept.get("typed") if isinstance(kept.get("typed"), dict) else {},
     )
 
 

@@ -17,6 +17,7 @@ from flask import Response, g, request, url_for
 
 from skill.console import console_blueprint, services
 from skill.console.auth import login_required, page, poll_login_required
+from skill.console.refusals import taken
 from skill.console.story import language_name, moment, why
 from skill.records import Callback, CallbackStatus
 from skill.storage.team import Team
@@ -162,7 +163,7 @@ def _queue(filters: Filters) -> list[QueueRow]:
     return rows(chosen, team, me, now, console.settings.service_time_zone)
 
 
-def _page(mine_only: bool) -> Response:
+def _page(mine_only: bool, said: str = "", typed: dict[str, str] | None = None) -> Response:
     filters = Filters.from_args(request.args, mine_only)
     shown = _queue(filters)
     query = urlencode(filters.query())
@@ -176,6 +177,9 @@ def _page(mine_only: bool) -> Response:
         waiting=sum(1 for r in shown if r.holder is None),
         refresh=refresh,
         poll=POLL_SECONDS,
+        # A form not carried out (skill.console.errors): what it says, and what was typed.
+        said=said,
+        typed=typed or {},
     )
 
 
@@ -183,7 +187,9 @@ def _page(mine_only: bool) -> Response:
 @login_required
 def queue_page() -> Response:
     """Every open callback, most urgent first."""
-    return _page(False)
+    sent = taken("queue")
+    typed = sent.get("typed")
+    return _page(False, str(sent.get("said", "")), typed if isinstance(typed, dict) else None)
 
 
 @console_blueprint.get("/mine")

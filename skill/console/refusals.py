@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, redirect, session
+from flask import Response, current_app, redirect, session
 
 from skill.console import services
 
 # The session's key for it.
 KEY = "refusal"
+# Browsers drop a cookie above 4096 bytes, and with it the session: what was typed is
+# shortened until the signed cookie stays below this.
+COOKIE_BYTES = 3800
 # Form fields never kept: tokens and passwords.
 UNKEPT = ("csrf", "action_id", "password", "password_again", "current_password", "new_password")
 
@@ -23,7 +26,24 @@ UNKEPT = ("csrf", "action_id", "password", "password_again", "current_password",
 def send_back(where: str, target: str, **message: Any) -> Response:
     """Keep ``message`` (JSON values) for the page ``where`` names and redirect there."""
     session[KEY] = {"where": where, "message": message}
+    _fit_in_cookie(message)
     return redirect(target, code=303)  # type: ignore[return-value]
+
+
+def _cookie_size() -> int:
+    signer = current_app.session_interface.get_signing_serializer(current_app)  # type: ignore[attr-defined]
+    return len(signer.dumps(dict(session))) if signer is not None else 0
+
+
+def _fit_in_cookie(message: dict[str, Any]) -> None:
+    """Halve the longest value typed until the session fits its cookie."""
+    typed = message.get("typed")
+    while isinstance(typed, dict) and _cookie_size() > COOKIE_BYTES:
+        longest = max(typed, key=lambda name: len(typed[name]), default=None)
+        if longest is None or not typed[longest]:
+            return
+        typed[longest] = typed[longest][: len(typed[longest]) // 2]
+        session.modified = True
 
 
 def taken(where: str) -> dict[str, Any]:
@@ -43,6 +63,6 @@ def taken(where: str) -> dict[str, Any]:
     return message
 
 
-def kept_fields(form: Any, longest: int = 200) -> dict[str, str]:
+def kept_fields(form: Any, longest: int = 2000) -> dict[str, str]:
     """The form as typed, without tokens and passwords."""
     return {k: str(v)[:longest] for k, v in form.items() if k not in UNKEPT}

@@ -4,6 +4,7 @@ long a session lasts."""
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 import threading
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from werkzeug.test import TestResponse
 
 from skill.config import Settings
 from skill.console import Console
+from skill.console.errors import SIGN_IN_EXPIRED, SIGNED_OUT, STALE
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.web import create_app
@@ -106,7 +108,10 @@ def test_signed_out_pages_lead_to_the_sign_in(console_app: Flask) -> None:
     assert (
         client.get("/console/queue/rows", headers={"X-Requested-With": "fetch"}).status_code == 401
     )
-    assert client.post("/console/callbacks/x/claim").status_code == 400  # no CSRF token
+    sent = client.post("/console/callbacks/x/claim", data={"note": "Called, no answer"})
+    assert sent_back_to_sign_in(sent)  # no session, so no CSRF token either
+    page = client.get("/console/login").text
+    assert SIGNED_OUT in page and "Called, no answer" in page
 
 
 def test_a_demo_login_opens_the_queue_with_a_safe_cookie(console_app: Flask) -> None:
@@ -327,10 +332,11 @@ def test_a_form_without_the_session_token_is_refused(
     action_id = maria.action_id(f"/console/callbacks/{callback.callback_id}")
     path = f"/console/callbacks/{callback.callback_id}/claim"
 
-    missing = maria.client.post(path, data={"action_id": action_id})
-    forged = maria.client.post(path, data={"action_id": action_id, "csrf": "forged"})
-    assert missing.status_code == 400
-    assert forged.status_code == 400
+    for token in ({}, {"csrf": "forged"}):  # missing, forged
+        refused = maria.client.post(path, data={"action_id": action_id, **token})
+        assert refused.status_code == 303
+        assert refused.headers["Location"] == f"/console/callbacks/{callback.callback_id}"
+        assert html.escape(STALE) in maria.page(refused.headers["Location"]).text
     assert demo_stores.callbacks.get(callback.callback_id).status.value == "waiting"  # type: ignore[union-attr]
     # The same form with the token goes through.
     assert maria.post(path, action_id).status_code == 303
@@ -339,7 +345,11 @@ def test_a_form_without_the_session_token_is_refused(
 def test_the_sign_in_form_itself_needs_the_token(console_app: Flask) -> None:
     client = console_app.test_client()
     response = client.post("/console/login", data={"login": "maria", "password": "maria-demo"})
-    assert response.status_code == 400
+    assert sent_back_to_sign_in(response)
+    page = client.get("/console/login").text
+    assert SIGN_IN_EXPIRED in page
+    assert 'value="maria"' in page and "maria-demo" not in page
+    assert client.get("/console/").status_code == 302  # not signed in
 
 
 def test_sign_out_ends_the_session(agent: Callable[[str], Agent]) -> None:

@@ -30,6 +30,7 @@ from skill.web import create_app
 from tests.alexa import envelope, intent_request
 from tests.conftest import MOMENT
 from tests.console.conftest import MovableClock
+from tests.console.test_queue import book
 from tests.stored import outbox
 
 pytestmark = pytest.mark.browser
@@ -221,3 +222,42 @@ def test_an_admin_adds_an_agent_who_then_changes_their_own_password(
     expect(page.locator(".who")).to_contain_text("Lea Fischer")
     actions = [e.action for e in demo_stores.audit.recent(MOMENT.date())]
     assert {"team_add", "password_change"} <= set(actions)
+
+
+def test_a_note_typed_before_signing_in_again_in_another_tab_is_kept(
+    server: str, browser_page: Any, demo_stores: Stores
+) -> None:
+    expect = playwright_sync.expect
+    page = browser_page
+    book(demo_stores, "sam", agent_id="a-maria", agent_name="Maria Schneider")
+
+    def sign_in(tab: Any) -> None:
+        tab.goto(f"{server}/console/login")
+        tab.get_by_label("Login").fill("maria")
+        tab.get_by_label("Password").fill("maria-demo")
+        tab.get_by_role("button", name="Sign in").click()
+        expect(tab.get_by_role("heading", name="Callback queue")).to_be_visible()
+
+    sign_in(page)
+    page.goto(f"{server}/console/callbacks/sam")
+    page.get_by_role("button", name="Claim").first.click()
+    expect(page.get_by_text("You have this callback now.")).to_be_visible()
+    page.locator("#outcome-note").fill("Spoke to Sam, refund by Friday")
+    page.get_by_label("Resolved").check()
+    sign_in(page.context.new_page())  # a second tab: a new session and token
+
+    page.get_by_role("button", name="Record outcome").click()
+
+    said = page.get_by_text("Your session changed: this form came from a page opened before")
+    expect(said).to_be_focused()
+    assert page.url == f"{server}/console/callbacks/sam"  # a page fetched with GET
+    expect(page.locator("#outcome-note")).to_have_value("Spoke to Sam, refund by Friday")
+    assert demo_stores.callbacks.get("sam").status.value == "claimed"  # type: ignore[union-attr]
+    page.reload()  # sends nothing again, and says it no more
+    expect(page.get_by_role("heading", name="Sam")).to_be_visible()
+    expect(said).to_have_count(0)
+    page.locator("#outcome-note").fill("Spoke to Sam, refund by Friday")
+    page.get_by_label("Resolved").check()
+    page.get_by_role("button", name="Record outcome").click()
+    expect(page.get_by_text("Resolved: the callback is completed.")).to_be_visible()
+    assert demo_stores.callbacks.get("sam").status.value == "completed"  # type: ignore[union-attr]

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from skill.console.errors import GONE
 from skill.records import Callback, CommitmentStatus, ProblemType
 from skill.storage import Stores
 from skill.usecases.complaints import hand_over
@@ -396,7 +397,9 @@ def test_ids_far_too_long_are_no_ids_of_ours(agent: SignIn, demo_stores: Stores)
     maria.act(callback.callback_id, "claim")
     long = "9" * 3000
     assert maria.page(f"/console/callbacks/{long}").status_code == 404
-    assert maria.post(f"/console/commitments/{long}/fulfil", str(uuid.uuid4())).status_code == 404
+    gone = maria.post(f"/console/commitments/{long}/fulfil", str(uuid.uuid4()))
+    assert gone.status_code == 303 and gone.headers["Location"] == "/console/promises"
+    assert GONE in maria.page("/console/promises").text
     answer = maria.act(
         callback.callback_id, "grant", confirmed="yes", order=long, remedy="voucher", amount="5"
     )

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from werkzeug.security import check_password_hash
 
+from skill.console.errors import GONE, NOT_YOUR_ROLE, STALE
 from skill.storage import Stores
 from tests.console.conftest import ACTION, Agent, MovableClock, sent_back_to_sign_in
 from tests.stored import items
@@ -154,7 +155,11 @@ def test_agents_get_403_on_every_team_route_and_change_nothing(
         ("/console/team/james/disable", {}),
         ("/console/team/james/enable", {}),
     ]:
-        assert maria.post(path, str(uuid.uuid4()), **form).status_code == 403, path
+        refused = maria.post(path, str(uuid.uuid4()), **form)
+        assert refused.status_code == 303, path
+        assert refused.headers["Location"] == "/console/", path  # the team's pages are not hers
+        assert maria.page("/console/").text.count(html.escape(NOT_YOUR_ROLE)) == 1, path
+        assert NOT_YOUR_ROLE not in maria.page("/console/").text  # said once
     assert [e for e in items(demo_stores, "audit") if e["action"].startswith("team_")] == []
     assert "Team</a>" not in maria.page("/console/").text
 
@@ -165,11 +170,16 @@ def test_every_team_change_needs_the_csrf_token(
     priya = agent("priya")
     action_id = priya.action_id("/console/team")
     sent = priya.client.post("/console/team", data={"action_id": action_id, **new_agent()})
-    assert sent.status_code == 400
+    assert sent.status_code == 303 and sent.headers["Location"] == "/console/team"
+    again = priya.page("/console/team").text
+    assert error_of(again) == STALE
+    assert 'value="lea"' in again and "Lea Fischer" in again  # the form as typed
+    assert GOOD not in again  # never the password
     disabled = priya.client.post(
         "/console/team/james/disable", data={"action_id": str(uuid.uuid4())}
     )
-    assert disabled.status_code == 400
+    assert disabled.status_code == 303 and disabled.headers["Location"] == "/console/team/james"
+    assert error_of(priya.page("/console/team/james").text) == STALE
     assert items(demo_stores, "audit") == []
     assert demo_stores.logins.get("james") is not None
     assert not demo_stores.logins.get("james").disabled  # type: ignore[union-attr]
@@ -236,7 +246,9 @@ def test_an_unknown_login_is_404(agent: Callable[[str], Agent]) -> None:
     priya = agent("priya")
     priya.page("/console/team")
     assert priya.page("/console/team/nobody").status_code == 404
-    assert priya.post("/console/team/nobody/unlock", str(uuid.uuid4())).status_code == 404
+    gone = priya.post("/console/team/nobody/unlock", str(uuid.uuid4()))
+    assert gone.status_code == 303 and gone.headers["Location"] == "/console/team"
+    assert error_of(priya.page("/console/team").text) == GONE
 
 
 def test_the_admin_resets_a_password_and_ends_the_agents_sessions(
