@@ -15,8 +15,9 @@ import io
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from flask import Response
 
@@ -24,7 +25,8 @@ from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, page
 from skill.console.story import day, moment
 from skill.records import Callback
-from skill.rules.dates import local_today
+from skill.rules.backlog import Closed, day_ends, open_at
+from skill.rules.dates import local_today, zone
 from skill.storage.audit import AuditEntry
 
 DAYS = 7
@@ -65,6 +67,49 @@ class Figures:
     kept_by_agent: list[tuple[str, int]]
     cost_by_remedy: list[tuple[str, str]]
     promises: list[AuditEntry] = field(default_factory=list)
+    # Open at the end of each day (today: now), worked back (skill.rules.backlog).
+    open_by_day: list[tuple[str, int]] = field(default_factory=list)
+    open_at_day_end: list[tuple[datetime, int]] = field(default_factory=list)
+    # The complaints that came to the team with a callback in these days.
+    complaints_by_problem: list[tuple[str, int]] = field(default_factory=list)
+    complaints: list[HandedComplaint] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class HandedComplaint:
+    """A complaint that came to the team with a callback: open now, or resolved."""
+
+    callback: Callback
+    problem: str  # "wrong item"
+    resolved_at: datetime | None
+
+
+def problem_of(callback: Callback) -> str | None:
+    """The problem of the complaint the callback is about ("wrong item"), or None."""
+    complaint = callback.context.get("complaint")
+    if not isinstance(complaint, dict):
+        return None
+    return str(complaint.get("problem") or "other").replace("_", " ")
+
+
+def window_start(today: date, time_zone: str) -> datetime:
+    """When the first of the dashboard's days began, in the team's zone."""
+    # The midnight that ended the day before them.
+    [(_, start)] = day_ends(today - timedelta(days=DAYS), 1, time_zone)
+    return start
+
+
+def handed_complaints(
+    open_callbacks: list[Callback], resolved: list[tuple[Callback, datetime]], since: datetime
+) -> list[HandedComplaint]:
+    """The complaints of the callbacks requested since ``since`` that are open now or
+    were resolved: the ones the team can see without reading every complaint."""
+    handed = [(c, None) for c in open_callbacks] + [(c, at) for c, at in resolved]
+    return [
+        HandedComplaint(c, problem, at)
+        for c, at in sorted(handed, key=lambda pair: pair[0].requested_at)
+        if c.requested_at >= since and (problem := problem_of(c)) is not None
+    ]
 
 
 def percentile(values: list[int], share: float) -> int | None:
@@ -93,8 +138,10 @@ def figures(
     names: dict[str, str],
     now: datetime,
     today: date,
+    time_zone: str = "UTC",
 ) -> Figures:
-    """The dashboard's numbers from the queue and the week's audit trail."""
+    """The dashboard's numbers from the queue and the week's audit trail, by the days of
+    ``time_zone``."""
     states = Counter(
         "overdue" if c.due_at < now and c.claimed_by is None else c.status.value
         for c in open_callbacks
@@ -117,7 +164,7 @@ def figures(
         ),
         key=lambda r: r.resolved_at,
     )
-    per_day = Counter(r.resolved_at.date() for r in resolved)
+    per_day = Counter(r.resolved_at.astimezone(zone(time_zone)).date() for r in resolved)
     late = [r.minutes_late for r in resolved]
     grants = [e for e in entries if e.action == "grant"]
     kept = [e for e in entries if e.action == "fulfil"]
@@ -144,7 +191,31 @@ def figures(
         kept_by_agent=sorted(Counter(names.get(e.agent_id, "?") for e in kept).items()),
         cost_by_remedy=[(k, str(v)) for k, v in sorted(cost.items())],
         promises=grants + kept,
+        **_backlog(open_callbacks, callbacks, resolved, now, today, time_zone),
     )
+
+
+def _backlog(
+    open_callbacks: list[Callback],
+    callbacks: dict[str, Callback],
+    resolved: list[Resolved],
+    now: datetime,
+    today: date,
+    time_zone: str,
+) -> dict[str, Any]:
+    """The open callbacks at each day's end, and the complaints handed to the team."""
+    requested = [c.requested_at for c in open_callbacks]
+    closed = [Closed(r.requested_at, r.resolved_at) for r in resolved]
+    ends = [(d, min(end, now)) for d, end in day_ends(today, DAYS, time_zone)]
+    counted = [(d, end, open_at(end, requested, closed)) for d, end in ends]
+    done = [(callbacks[r.callback_id], r.resolved_at) for r in resolved]
+    complaints = handed_complaints(open_callbacks, done, window_start(today, time_zone))
+    return {
+        "open_by_day": [(day(d), n) for d, _, n in counted],
+        "open_at_day_end": [(end, n) for _, end, n in counted],
+        "complaints_by_problem": sorted(Counter(c.problem for c in complaints).items()),
+        "complaints": complaints,
+    }
 
 
 def _week() -> tuple[Figures, str, dict[str, str]]:
@@ -152,11 +223,17 @@ def _week() -> tuple[Figures, str, dict[str, str]]:
     now = console.clock()
     zone = console.settings.service_time_zone
     today = local_today(now, zone)
-    entries = console.stores.audit.recent(today, DAYS, ENTRIES)
+    since = window_start(today, zone)
+    # The trail is kept by UTC day: every UTC day the team's days touch.
+    utc_today = now.astimezone(UTC).date()
+    touched = (utc_today - since.astimezone(UTC).date()).days + 1
+    entries = [e for e in console.stores.audit.recent(utc_today, touched, ENTRIES) if e.at >= since]
     wanted = {e.callback_id for e in entries if e.action == "outcome_resolved" and e.callback_id}
     callbacks = {i: c for i in wanted if (c := console.stores.callbacks.get(i)) is not None}
     names = {a.agent_id: a.name for a in console.stores.team.get().agents}
-    shown = figures(console.stores.queue.open_callbacks(), entries, callbacks, names, now, today)
+    shown = figures(
+        console.stores.queue.open_callbacks(), entries, callbacks, names, now, today, zone
+    )
     return shown, zone, names
 
 
@@ -214,6 +291,22 @@ def dashboard_csv() -> Response:
                 moment(e.at, zone),
                 "",
                 e.detail,
+            ]
+        )
+    for end, count in shown.open_at_day_end:
+        table.writerow(["open at day end", "", "", "", "", "", moment(end, zone), "", count])
+    for c in shown.complaints:
+        table.writerow(
+            [
+                "complaint",
+                c.callback.callback_id,
+                _cell(c.callback.agent_name),
+                c.callback.priority,
+                moment(c.callback.requested_at, zone),
+                moment(c.callback.due_at, zone),
+                moment(c.resolved_at, zone) if c.resolved_at else "",
+                "",
+                c.problem,
             ]
         )
     return Response(
