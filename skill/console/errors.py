@@ -39,6 +39,8 @@ NOT_YOUR_ROLE = "Not for your role: only admins of the console may do that. Noth
 GONE = "That is no longer there: it may have been removed or erased. Nothing was changed."
 # The statuses a form is sent back for, and what its page then says.
 _SENT_BACK = {401: SIGNED_OUT, 403: NOT_YOUR_ROLE, 404: GONE}
+# The longest callback id or login in an address of ours.
+LONGEST_ID = 100
 # Fields of buttons and hidden inputs, not typed: not shown as "what you typed".
 _NOT_TYPED = ("on_duty", "confirmed", "callback_id")
 
@@ -96,25 +98,30 @@ def _queue() -> Origin:
     return Origin("queue", url_for("console.queue_page"))
 
 
+def _an_id(text: str) -> bool:
+    # Ours are short; a longer one would not fit the session's cookie with its message.
+    return 0 < len(text) <= LONGEST_ID
+
+
 def origin(status: int) -> Origin:
     """Where a form sent to this address came from (the console sends no Referer), or
     the queue; for a 404, the page that lists what is gone."""
     parts = request.path.strip("/").split("/")[1:]  # after "console"
-    kept_from = request.form.get("callback_id", "").strip()[:100]
+    kept_from = request.form.get("callback_id", "").strip()
     match parts:
         case ["login"]:
             return Origin("login", url_for("console.login"))
-        case ["callbacks", callback_id, form] if status != 404:
+        case ["callbacks", callback_id, form] if status != 404 and _an_id(callback_id):
             target = url_for("console.callback_page", callback_id=callback_id)
             return Origin(f"callback:{callback_id}", target, form)
-        case ["commitments", _, "fulfil"] if kept_from and status != 404:
+        case ["commitments", _, "fulfil"] if _an_id(kept_from) and status != 404:
             target = url_for("console.callback_page", callback_id=kept_from)
             return Origin(f"callback:{kept_from}", target, "fulfil")
         case ["commitments", _, "fulfil"]:
             return Origin("promises", url_for("console.promises_page"))
         case ["customers", "erase"]:
             return Origin("audit", url_for("console.audit_page"), admins_only=True)
-        case ["team", login, form] if status != 404:
+        case ["team", login, form] if status != 404 and _an_id(login):
             target = url_for("console.member_page", login=login)
             return Origin(f"member:{login}", target, form, admins_only=True)
         case ["team", *_]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 import re
+import secrets
 import uuid
 from collections.abc import Callable
 
@@ -134,3 +135,12 @@ def test_a_stale_sign_out_goes_back_to_the_queue_and_signs_nobody_out(agent: Sig
     sent = maria.client.post("/console/logout", data={"csrf": "old"})
     assert sent.status_code == 303 and sent.headers["Location"] == "/console/"
     assert html.escape(STALE) in maria.page("/console/").text  # still signed in
+
+
+def test_an_address_with_an_id_far_too_long_goes_to_the_queue(agent: SignIn) -> None:
+    maria = agent("maria")
+    far_too_long = secrets.token_hex(3000)  # and not compressible
+    sent = maria.client.post(f"/console/callbacks/{far_too_long}/outcome", data={"note": NOTE})
+    assert sent.status_code == 303 and sent.headers["Location"] == "/console/"
+    assert len(sent.headers["Set-Cookie"]) < 4096
+    assert html.escape(STALE) in maria.page("/console/").text
