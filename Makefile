@@ -11,6 +11,11 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/bin/python3.13 python3.12 python3.11 python3; do \
 	"$$p" -c 'import sys; assert sys.version_info >= (3, 11)' 2>/dev/null && { echo "$$p"; break; }; done)
 
+# Python's bytecode cache, where pytest also keeps the test modules it rewrote: without it
+# every test process (each xdist worker, each server a test starts) compiles them again.
+# Some shells turn it off; here it stays on (the Lambda package makes its own bytecode).
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: setup run test test-fast test-clock check lint typecheck format bench clean package \
 	lint-template skill-package lock lock-upgrade
 
