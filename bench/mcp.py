@@ -18,10 +18,6 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2
-from mcp.client.session import ClientSession
-from mcp.client.streamable_http import streamable_http_client
-
 from tests.alexa import envelope, intent_request
 from tests.live_server import free_port, server_process, wait_until_healthy
 
@@ -36,6 +32,11 @@ class Result:
 
 
 async def _tool_calls(url: str, calls: int) -> list[float]:
+    # The SDK takes a second or two to import; the test suite imports this module.
+    import httpx2
+    from mcp.client.session import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
     times: list[float] = []
     headers = {"Authorization": f"Bearer {TOKEN}"}
     async with (

@@ -25,6 +25,7 @@ from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.dynalite_server import DynaliteUnavailable, dynalite
+from tests.moto_in_process import moto_in_process
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
 MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -47,14 +48,22 @@ def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         pytest.fail(str(error))
 
 
-@pytest.fixture
-def dynamodb_endpoint(moto_endpoint: str) -> str:
-    """The server every test uses unless its folder chooses (tests/storage runs both)."""
-    return moto_endpoint
+@pytest.fixture(scope="session")
+def moto_here() -> Iterator[None]:
+    with moto_in_process():
+        yield
 
 
 @pytest.fixture
-def settings(dynamodb_endpoint: str) -> Settings:
+def dynamodb_endpoint(moto_here: None) -> str | None:
+    """moto in this process (no endpoint: botocore hands requests to it) unless a
+    folder or module chooses a server: tests/storage runs both servers, and a test whose
+    requests come from another process takes ``moto_endpoint``."""
+    return None
+
+
+@pytest.fixture
+def settings(dynamodb_endpoint: str | None) -> Settings:
     return Settings(
         table_name=f"test-{uuid.uuid4().hex[:12]}",
         dynamodb_endpoint=dynamodb_endpoint,

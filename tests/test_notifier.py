@@ -18,7 +18,11 @@ from skill.usecases.callbacks import owner_of
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
+from tests.moto_in_process import on_the_embedded_server
 from tests.team_inbox import team_inbox
+
+# On the embedded server: the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 Talk = Callable[..., Conversation]
 

@@ -17,7 +17,11 @@ from skill.__main__ import main
 from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.team import TeamStore
+from tests.moto_in_process import on_the_embedded_server
 from tests.stored import items
+
+# On the embedded server: the command runs in its own process.
+dynamodb_endpoint = on_the_embedded_server()
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "tulpen-am-kanal-42"

@@ -8,17 +8,21 @@ import json
 import urllib.error
 import urllib.request
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import httpx2
-from mcp.client.session import ClientSession
-from mcp.client.streamable_http import streamable_http_client
-from mcp_types import CallToolResult, Tool
+if TYPE_CHECKING:
+    from mcp.client.session import ClientSession
+    from mcp_types import CallToolResult, Tool
 
 T = TypeVar("T")
 
 
 def with_session(url: str, token: str, step: Callable[[ClientSession], Awaitable[T]]) -> T:
+    # The SDK takes a second or two to import: only the tests that talk to it pay for it.
+    import httpx2
+    from mcp.client.session import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
     async def run() -> T:
         headers = {"Authorization": f"Bearer {token}"}
         async with (

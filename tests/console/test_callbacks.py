@@ -32,7 +32,11 @@ from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
 from tests.factories import expensive_delivery
 from tests.faults import THROTTLING, FaultyTable, simulate_time
+from tests.moto_in_process import on_the_embedded_server
 from tests.stored import outbox
+
+# On the embedded server: the notifier reads the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 Talk = Callable[..., Any]
 SignIn = Callable[[str], Agent]

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 
-from skill.assistants.tools import Assistant
 from skill.config import Settings
 from skill.console.story import day, language_name, moment, why
 from skill.devtools.demo.data import seed_console
@@ -75,6 +74,8 @@ def test_a_locked_german_guest_is_told_apart(agent: SignIn, demo_stores: Stores)
 def test_the_reason_given_to_an_assistant_is_in_the_story_escaped(
     agent: SignIn, demo_stores: Stores, settings: Settings, console_clock: MovableClock
 ) -> None:
+    from skill.assistants.tools import Assistant  # pydantic: only this test pays for it
+
     assistant = Assistant(
         demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
     )

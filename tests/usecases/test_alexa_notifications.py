@@ -27,8 +27,12 @@ from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi
+from tests.moto_in_process import on_the_embedded_server
 from tests.rules.test_shopify_payloads import payload
 from tests.web.test_webhooks import SHOPIFY_SECRET, shopify
+
+# On the embedded server: the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 Talk = Callable[..., Conversation]
 

@@ -26,6 +26,10 @@ from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi
+from tests.moto_in_process import on_the_embedded_server
+
+# On the embedded server: the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 
 @pytest.fixture

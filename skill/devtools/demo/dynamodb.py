@@ -237,6 +237,15 @@ def item_size_summed_once() -> None:
     item.__init__ = __init__
 
 
+def faithful_and_faster_moto() -> None:
+    """Everything above, for moto's server here and for moto used in process."""
+    stream_safe_transactions()
+    items_as_they_are()
+    items_read_as_they_are()
+    services_listed_once()
+    item_size_summed_once()
+
+
 # Requests that only read moto's backend; every other one (writes, transactions, table
 # changes, stream reads, which move iterators) is answered alone.
 READS = frozenset(
@@ -299,11 +308,7 @@ class EmbeddedDynamoDB:
         )
         from werkzeug.serving import make_server
 
-        stream_safe_transactions()
-        items_as_they_are()
-        items_read_as_they_are()
-        services_listed_once()
-        item_size_summed_once()
+        faithful_and_faster_moto()
         app = ReadsTogether(DomainDispatcherApplication(create_backend_app))
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler

@@ -9,6 +9,10 @@ from botocore.exceptions import ClientError
 
 from skill.config import Settings
 from skill.storage.client import dynamodb_streams_client
+from tests.moto_in_process import on_the_embedded_server
+
+# On the embedded server: these are the server's tests.
+dynamodb_endpoint = on_the_embedded_server()
 
 
 def key(pk: str) -> dict[str, Any]:
