@@ -14,8 +14,8 @@ _deserializer = TypeDeserializer()
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    # Text inline, the rest by _attribute: most attributes are text, and the call per
-    # attribute was a third of an import's conversion.
+    # Text inline, the rest by _attribute: most attributes are text, and an import
+    # converts some twenty of them per record.
     return {
         key: {"S": value} if type(value) is str else _attribute(value)
         for key, value in values.items()
