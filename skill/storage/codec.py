@@ -14,7 +14,13 @@ _deserializer = TypeDeserializer()
 
 
 def to_item(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {key: _attribute(value) for key, value in values.items() if value is not None}
+    # Text inline, the rest by _attribute: most attributes are text, and an import
+    # converts some twenty of them per record.
+    return {
+        key: {"S": value} if type(value) is str else _attribute(value)
+        for key, value in values.items()
+        if value is not None
+    }
 
 
 def _attribute(value: Any) -> Any:

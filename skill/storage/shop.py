@@ -76,8 +76,32 @@ BACKOFF_TRIES = 8
 # Items of the shop, or of its webhooks, whose presence means an import must read first.
 _SHOP_PREFIXES = ("ORDER#", "CUSTOMER#", "WEBHOOK#")
 SCAN_PAGE = 1000  # items a first load's scan looks at per call
-# json.dumps(..., sort_keys=True, default=str), made once rather than per call.
-_CANONICAL = json.JSONEncoder(sort_keys=True, default=str)
+
+
+def _canonical_encoder() -> Callable[[object], str]:
+    """``json.dumps(value, sort_keys=True, default=str)``, the same text: straight from
+    the C encoder, made once, where there is one (the standard library's
+    ``JSONEncoder.encode`` makes it anew on every call, twice per record)."""
+    encoder = json.JSONEncoder(sort_keys=True, default=str)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return encoder.encode
+    # No circular check (markers None): the items are plain trees built here.
+    one_shot = make(
+        None,
+        str,
+        json.encoder.encode_basestring_ascii,
+        None,
+        encoder.key_separator,
+        encoder.item_separator,
+        True,
+        False,
+        True,
+    )
+    return lambda value: "".join(one_shot(value, 0))
+
+
+_canonical = _canonical_encoder()
 
 
 @dataclass(frozen=True)
@@ -135,10 +159,10 @@ def _with_shop(
     last changed it; and a hash of it all, so an unchanged record is known by reading
     two small attributes."""
     item = {name: value for name, value in values.items() if value is not None}
-    item["shop"] = _CANONICAL.encode({name: value for name, value in shop.items() if value})
+    item["shop"] = _canonical({name: value for name, value in shop.items() if value})
     if updated_at is not None:
         item["shop_updated_at"] = moment_text(updated_at)
-    canonical = _CANONICAL.encode(item).encode("utf-8")
+    canonical = _canonical(item).encode("utf-8")
     item["shop_hash"] = hashlib.sha256(canonical).hexdigest()[:32]
     return item
 

@@ -88,6 +88,15 @@ def test_an_order_with_everything_it_needs() -> None:
     assert record.shipping_cost == Decimal("3.99")
     assert record.due == date(2026, 11, 25)
     assert record.new_due is None and record.updated_at is None
+    # Every field set, and nothing else, as its own constructor sets them.
+    assert OrderRecord(**vars(record)) == record
+
+
+def test_a_parsed_customer_has_its_fields_and_no_others() -> None:
+    record = parse_record(customer())
+
+    assert CustomerRecord(**vars(record)) == record
+    assert record.phone is None and record.extra == {}
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from skill.storage.client import admin_client
 from skill.storage.shop import ShopStore, UpsertCounts
 from skill.usecases.shop_import import import_command, run_import
 from tests.alexa import Conversation
+from tests.conftest import new_table
 
 ROOT = Path(__file__).resolve().parents[2]
 Talk = Callable[..., Conversation]
@@ -321,3 +322,181 @@ def test_a_first_import_writes_unread_and_the_next_keeps_a_webhooks_newer_change
     assert again.counts == UpsertCounts(unchanged=1, older_skipped=1)
     order = stores.orders.get("5001")
     assert order is not None and order.status.value == "delivered"
+
+
+# Beyond the contract's example: every optional field, extra fields (nested, a float),
+# text beyond ASCII, offsets other than Z, a delayed and a delivered order.
+JUERGEN = {
+    "type": "customer",
+    "id": "kunde-12",
+    "name": "Jürgen",
+    "locale": "de-DE",
+    "postal_code": "10115",
+    "email": "juergen@example.de",
+    "updated_at": "2026-11-21T09:15:00+01:00",
+    "loyalty": {"tier": "gold", "since": 2019},
+}
+DELAYED = {
+    "type": "order",
+    "number": "0042-b",
+    "customer_id": "kunde-12",
+    "status": "processing",
+    "items": [{"name": "Teekanne „Ostfriesland“", "quantity": 2}, {"name": "Sieb"}],
+    "total": "1234.500",
+    "currency": "EUR",
+    "shipping_cost": 0,
+    "ordered_at": "2026-11-18",
+    "due": "2026-11-24",
+    "new_due": "2026-11-27",
+    "tracking_url": "https://track.example/0042-B",
+    "postal_code": "80331",
+    "updated_at": "2026-11-22T18:30:00.250000+01:00",
+    "gift_note": "Alles Gute",
+    "weight_kg": 1.75,
+}
+DELIVERED = {
+    "type": "order",
+    "number": "001002",
+    "customer_id": "kunde-12",
+    "status": "delivered",
+    "items": [{"name": "mug", "quantity": 3}],
+    "total": 12,
+    "currency": "EUR",
+    "shipping_cost": "3.5",
+    "ordered_at": "2026-11-10T23:30:00-05:00",
+    "due": "2026-11-14",
+    "delivered_at": "2026-11-13T11:00:00+01:00",
+    "carrier": "DHL",
+}
+# The items as dynalite returns them, attribute by attribute: the layout of
+# docs/data-contract.md ("Where it is stored"), the shop's own JSON and its hash. The
+# hash is of every other attribute: an import that stored any of them differently, or
+# encoded the shop's JSON differently, would find nothing unchanged on the next run.
+STORED = [
+    {
+        "GSI1PK": {"S": "CUSTOMER#kunde-12"},
+        "GSI1SK": {"S": "PROFILE"},
+        "PK": {"S": "CUSTOMER#kunde-12"},
+        "SK": {"S": "PROFILE"},
+        "customer_id": {"S": "kunde-12"},
+        "email": {"S": "juergen@example.de"},
+        "first_name": {"S": "Jürgen"},
+        "kind": {"S": "customer"},
+        "language": {"S": "de"},
+        "postal_code": {"S": "10115"},
+        "shop": {"S": '{"extra": {"loyalty": {"since": 2019, "tier": "gold"}}, "locale": "de-DE"}'},
+        "shop_hash": {"S": "9d291ed275d4579323f5b99e6a4b4529"},
+        "shop_updated_at": {"S": "2026-11-21T08:15:00.000000Z"},
+    },
+    {
+        "GSI1PK": {"S": "CUSTOMER#u-4711"},
+        "GSI1SK": {"S": "PROFILE"},
+        "PK": {"S": "CUSTOMER#u-4711"},
+        "SK": {"S": "PROFILE"},
+        "customer_id": {"S": "u-4711"},
+        "first_name": {"S": "Robin"},
+        "kind": {"S": "customer"},
+        "language": {"S": "en"},
+        "phone": {"S": "+14155550199"},
+        "postal_code": {"S": "94110"},
+        "shop": {"S": '{"locale": "en-US"}'},
+        "shop_hash": {"S": "98b8ad34557d68ac6a13a55d118b2ed6"},
+    },
+    {
+        "GSI1PK": {"S": "CUSTOMER#kunde-12"},
+        "GSI1SK": {"S": "ORDER#0042-B"},
+        "PK": {"S": "ORDER#0042-B"},
+        "SK": {"S": "ORDER"},
+        "currency": {"S": "EUR"},
+        "customer_id": {"S": "kunde-12"},
+        "estimated_delivery": {"S": "2026-11-27"},
+        "items": {"M": {"shop": {"S": "2 Teekanne „Ostfriesland“, Sieb"}}},
+        "kind": {"S": "order"},
+        "number": {"S": "0042-B"},
+        "original_estimate": {"S": "2026-11-24"},
+        "placed_on": {"S": "2026-11-18"},
+        "postal_code": {"S": "80331"},
+        "shipping_amount": {"N": "0"},
+        "shop": {
+            "S": '{"due": "2026-11-24", "extra": {"gift_note": "Alles Gute", "weight_kg": 1.75}, "items": [{"name": "Teekanne \\u201eOstfriesland\\u201c", "quantity": 2}, {"name": "Sieb", "quantity": 1}], "new_due": "2026-11-27", "ordered_at": "2026-11-18", "status": "processing", "tracking_url": "https://track.example/0042-B"}'
+        },
+        "shop_hash": {"S": "524ee56bfde07a2714eaa558ecc30aa5"},
+        "shop_updated_at": {"S": "2026-11-22T17:30:00.250000Z"},
+        "status": {"S": "delayed"},
+        "total_amount": {"N": "1234.5"},
+    },
+    {
+        "GSI1PK": {"S": "CUSTOMER#u-4711"},
+        "GSI1SK": {"S": "ORDER#1001"},
+        "PK": {"S": "ORDER#1001"},
+        "SK": {"S": "ORDER"},
+        "carrier": {"S": "UPS"},
+        "currency": {"S": "USD"},
+        "customer_id": {"S": "u-4711"},
+        "estimated_delivery": {"S": "2026-11-25"},
+        "items": {"M": {"shop": {"S": "teapot"}}},
+        "kind": {"S": "order"},
+        "number": {"S": "1001"},
+        "placed_on": {"S": "2026-11-19"},
+        "postal_code": {"S": "94110"},
+        "shipping_amount": {"N": "4.95"},
+        "shop": {
+            "S": '{"due": "2026-11-25", "items": [{"name": "teapot", "quantity": 1}], "ordered_at": "2026-11-19T10:00:00+00:00", "status": "shipped"}'
+        },
+        "shop_hash": {"S": "925e6f078f8dd6e271e4e2b05bb34f60"},
+        "shop_updated_at": {"S": "2026-11-20T08:00:00.000000Z"},
+        "status": {"S": "shipped"},
+        "total_amount": {"N": "39.9"},
+    },
+    {
+        "GSI1PK": {"S": "CUSTOMER#kunde-12"},
+        "GSI1SK": {"S": "ORDER#1002"},
+        "PK": {"S": "ORDER#1002"},
+        "SK": {"S": "ORDER"},
+        "carrier": {"S": "DHL"},
+        "currency": {"S": "EUR"},
+        "customer_id": {"S": "kunde-12"},
+        "delivered_on": {"S": "2026-11-13"},
+        "estimated_delivery": {"S": "2026-11-14"},
+        "items": {"M": {"shop": {"S": "3 mug"}}},
+        "kind": {"S": "order"},
+        "number": {"S": "1002"},
+        "placed_on": {"S": "2026-11-10"},
+        "postal_code": {"S": "10115"},
+        "shipping_amount": {"N": "3.5"},
+        "shop": {
+            "S": '{"delivered_at": "2026-11-13T11:00:00+01:00", "due": "2026-11-14", "items": [{"name": "mug", "quantity": 3}], "ordered_at": "2026-11-10T23:30:00-05:00", "status": "delivered"}'
+        },
+        "shop_hash": {"S": "d335771583818a05c59e5694fd8f39f6"},
+        "status": {"S": "delivered"},
+        "total_amount": {"N": "12"},
+    },
+]
+
+
+def test_the_import_stores_the_contracts_records_as_documented(
+    dynalite_endpoint: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        table_name=f"test-{uuid.uuid4().hex[:12]}",
+        dynamodb_endpoint=dynalite_endpoint,
+        region="us-east-1",
+    )
+    new_table(settings)
+    contract = (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8")
+    example = contract.split("```\n", 2)[1]  # the records the contract opens with
+    path = tmp_path / "shop.jsonl"
+    path.write_text(
+        example + "".join(json.dumps(r) + "\n" for r in (JUERGEN, DELAYED, DELIVERED)),
+        encoding="utf-8",
+    )
+
+    # The command's own way: its bulk client, the batches written as JSON, a first load.
+    status, out, err = run(settings, path)
+
+    assert (status, err) == (0, "")
+    assert out.endswith("0 errors (5 written, 0 unchanged, 0 older skipped)")
+    client = admin_client(settings, local=True)
+    items = client.scan(TableName=settings.table_name, ConsistentRead=True)["Items"]
+    assert sorted(items, key=lambda item: item["PK"]["S"]) == STORED
+    assert run(settings, path)[1].endswith("0 errors (0 written, 5 unchanged, 0 older skipped)")
