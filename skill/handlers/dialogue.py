@@ -23,6 +23,7 @@ for their call back.
 ``callback_id``       the open callback a yes/no question is about
 ``settled``           the complaint just settled, when news of it is offered
 ``last_response``     the last speech and reprompt, for "repeat"
+``survey``            the resolved callback whose score was asked for (:class:`Asked`)
 ====================  ============================================================
 
 "One turn" keys are moved from the session to the request attributes as a turn begins
@@ -57,6 +58,7 @@ _CALLBACK = "callback"
 _CALLBACK_ID = "callback_id"
 _SETTLED = "settled"
 _LAST_RESPONSE = "last_response"
+_SURVEY = "survey"
 _ONE_TURN = (_AWAITING, _PENDING)
 # Request attributes: set by the fallback handler for the response interceptors.
 _MISUNDERSTOOD = "misunderstood"
@@ -93,6 +95,7 @@ class Awaiting(StrEnum):
     ERASE_DATA = "erase_data"
     REMINDER_OFFER = "reminder_offer"  # "shall I remind you five minutes before Maria calls?"
     NOTIFY_OFFER = "notify_offer"  # "shall I tell you on this speaker when it's done?"
+    SATISFACTION = "satisfaction"  # "did Maria sort it out? say a number from one to five"
 
     @classmethod
     def read(cls, value: object) -> Awaiting | None:
@@ -133,6 +136,16 @@ class LastResponse:
 
     speech: str
     reprompt: str | None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The resolved callback a satisfaction score was asked for, and the agent's name."""
+
+    callback_id: str
+    agent: str
+    # Asked again after a number out of range: the next one ends the question.
+    again: bool = False
 
 
 @dataclass
@@ -461,6 +474,27 @@ class Dialogue:
         """The call back was booked or changed: what led to it is done."""
         for key in (_CALLBACK, _HANDOVER, _CALLBACK_ID):
             self._session.pop(key, None)
+
+    # --- customer satisfaction ----------------------------------------------------------
+
+    @property
+    def survey(self) -> Asked | None:
+        """The callback whose score the question asked for."""
+        value = self._session.get(_SURVEY)
+        if not isinstance(value, Mapping):
+            return None
+        callback_id, agent = _text(value.get("callback_id")), _text(value.get("agent"))
+        if callback_id is None:
+            return None
+        return Asked(callback_id, agent or "", value.get("again") is True)
+
+    def ask_survey(self, asked: Asked) -> None:
+        """Ask for the score of ``asked``; the next turn answers it."""
+        self._session[_SURVEY] = asdict(asked)
+        self.wait_for(Awaiting.SATISFACTION)
+
+    def forget_survey(self) -> None:
+        self._session.pop(_SURVEY, None)
 
     # --- the last answer ----------------------------------------------------------------
 

@@ -1,0 +1,67 @@
+"""The customer's answer to "Did Maria sort it out? Say a number from one to five".
+
+Asked once, at the launch after a resolved callback (:mod:`skill.handlers.builtins`,
+:mod:`skill.rules.satisfaction`). A bare number ("four") reaches the skill as
+OrderStatusIntent (its "{orderNumber}" sample), so that is read too, as long as it is a
+number one could mean as a score; a real order number, or anything else, moves on
+normally, and the question is not asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.utils import is_intent_name
+from ask_sdk_model import Response
+
+from skill.handlers.dialogue import Awaiting, Dialogue
+from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
+from skill.rules.satisfaction import Heard, Reading, read_score
+from skill.usecases.satisfaction import record_score
+
+SATISFACTION = "SatisfactionIntent"
+ORDER_STATUS = "OrderStatusIntent"
+
+
+def heard(turn: Turn) -> Heard:
+    """The score the customer said; yes or no is no score."""
+    if is_intent_name(SATISFACTION)(turn.input):
+        return read_score(turn.slot("score"))
+    if is_intent_name(ORDER_STATUS)(turn.input) and not turn.slot("postalCode"):
+        return read_score(turn.slot("orderNumber"))
+    return Heard(Reading.NO_SCORE)
+
+
+class SatisfactionAnswerHandler(ServiceHandler):
+    """A score is kept with the callback; a number out of range, or yes or no, is asked
+    again once."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        dialogue = Dialogue.of(handler_input)
+        if dialogue.awaiting is not Awaiting.SATISFACTION or dialogue.survey is None:
+            return False
+        if is_intent_name(SATISFACTION)(handler_input) or is_yes_or_no(handler_input):
+            return True
+        # "Where is order 1003?" is a question, not a score: the order handler answers.
+        turn = Turn(handler_input, self.services)
+        return is_intent_name(ORDER_STATUS)(handler_input) and (
+            heard(turn).reading is not Reading.NO_SCORE
+        )
+
+    def handle(self, handler_input: HandlerInput) -> Response:
+        turn = Turn(handler_input, self.services)
+        asked = turn.dialogue.survey
+        assert asked is not None  # can_handle made sure
+        answer = heard(turn)
+        if answer.reading is Reading.SCORE and answer.score is not None:
+            record_score(self.services.stores, asked.callback_id, answer.score, turn.now)
+            turn.dialogue.forget_survey()
+            return turn.answer(
+                "satisfaction", outcome="thanks", score=answer.score, agent=asked.agent
+            )
+        if not asked.again:
+            turn.dialogue.ask_survey(replace(asked, again=True))
+            return turn.answer("satisfaction", outcome="again", score=None, agent=asked.agent)
+        turn.dialogue.forget_survey()
+        return turn.answer("satisfaction", outcome="dropped", score=None, agent=asked.agent)
