@@ -105,6 +105,7 @@ PERSONAL = (
     "Alex", "Ruth", "Lena", "Sam", "10115", "94110", "SW1A", "0142", "0958", "5550187",
     "5550188", "12345678", "example.com", "demo-alex", "demo-ruth", "demo-lena", "the lid",
     "der griff", "lovely service", "die app ist super", "the app could be faster",
+    "Kim", "demo-kim", "0163",
 )  # fmt: skip
 
 

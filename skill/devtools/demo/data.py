@@ -12,6 +12,8 @@ token           customer
                 2002 delivered 4 days ago
 ``demo-lena``   Lena, PLZ 10115, in euros: 3001 delivered 2 days ago,
                 3002 shipped (arrives tomorrow)
+``demo-kim``    Kim, ZIP 60614: no orders; Maria resolved Kim's call back
+                yesterday, so Kim's next visit asks how it went, once
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
 
@@ -87,11 +89,20 @@ LENA = Customer(
     phone="+49 30 901820 17",
     email="lena@example.de",
 )
+# A customer whose call back was resolved: the next visit asks how it went.
+KIM = Customer(
+    customer_id="c-kim",
+    first_name="Kim",
+    postal_code="60614",
+    language="en",
+    phone="+1 312 555 0163",
+)
 TOKENS = {
     "demo-alex": ALEX.customer_id,
     "demo-sam": SAM.customer_id,
     "demo-ruth": RUTH.customer_id,
     "demo-lena": LENA.customer_id,
+    "demo-kim": KIM.customer_id,
 }
 
 MARIA = Agent(
@@ -254,7 +265,7 @@ def abroad_orders(today: date) -> list[Order]:
 
 def seed(stores: Stores, today: date) -> None:
     """Write the demo records; safe to run again (items are overwritten)."""
-    for customer in (ALEX, SAM, RUTH, LENA):
+    for customer in (ALEX, SAM, RUTH, LENA, KIM):
         stores.orders.put_customer(customer)
     for token, customer_id in TOKENS.items():
         stores.tokens.put(token, customer_id)
@@ -268,6 +279,33 @@ def seed(stores: Stores, today: date) -> None:
     )
     # Alex's Echo in the US lets the skill notify them (granted in the Alexa app).
     stores.optins.remember(ALEX_ALEXA, five_days_ago)
+    resolve_kims_callback(stores, datetime.combine(today - timedelta(days=1), time(16, 0), UTC))
+
+
+def resolve_kims_callback(stores: Stores, resolved_at: datetime) -> None:
+    """Kim's call back with Maria, resolved at ``resolved_at``; Kim is not asked yet."""
+    kim = Callback(
+        callback_id="demo-kim",
+        owner=owner_of(KIM.customer_id, ""),
+        status=CallbackStatus.WAITING,
+        requested_at=resolved_at - timedelta(hours=1),
+        due_at=resolved_at - timedelta(minutes=30),
+        asap=True,
+        priority="normal",
+        reason="asked",
+        agent_id=MARIA.agent_id,
+        agent_name=MARIA.name,
+        channel="phone",
+        locale="en-US",
+        time_zone="America/Chicago",
+        phone=KIM.phone,
+        customer_id=KIM.customer_id,
+        first_name=KIM.first_name,
+        context={"language": "en", "misunderstandings": 0, "continuity": False, "orders": []},
+    )
+    if stores.callbacks.get(kim.callback_id) is not None:
+        return  # seeded before: resolved (and perhaps asked) already
+    stores.callbacks.add_resolved(kim, resolved_at)
 
 
 # The Alexa user of Alex's Echo, as Alexa would name it in requests.
