@@ -34,7 +34,8 @@ def asked_by(callback: Callback) -> AskedBy | None:
     linked = bool(callback.customer_id) and callback.owner == f"customer:{callback.customer_id}"
     if not linked or callback.csat_asked_at is not None:
         return None
-    if callback.channel == "sms" and callback.phone:
+    # Texted only to a number that is theirs for sure, as every text (skill.rules.limits).
+    if callback.channel == "sms" and callback.phone and callback.phone_confirmed:
         return AskedBy.SMS
     return AskedBy.VOICE
 

@@ -53,6 +53,8 @@ def test_a_customer_who_chose_sms_is_asked_by_text() -> None:
     assert asked_by(callback(channel="sms")) is AskedBy.SMS
     # Without a number to text, the next visit asks.
     assert asked_by(callback(channel="sms", phone=None)) is AskedBy.VOICE
+    # Nor to a number said by voice and never confirmed.
+    assert asked_by(callback(channel="sms", phone_confirmed=False)) is AskedBy.VOICE
 
 
 @pytest.mark.parametrize(
