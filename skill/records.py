@@ -93,15 +93,6 @@ class Contact:
 
 
 @dataclass(frozen=True)
-class Survey:
-    """A resolved callback whose customer has not been asked yet how it went."""
-
-    callback_id: str
-    agent_first_name: str
-    resolved_at: datetime
-
-
-@dataclass(frozen=True)
 class QueuedCallback:
     """An open callback as the queue sees it."""
 

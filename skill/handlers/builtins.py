@@ -9,7 +9,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import Response
 
-from skill.handlers.dialogue import ELICITED, Asked, Awaiting
+from skill.handlers.dialogue import ELICITED, Awaiting
 from skill.handlers.handover import OFFER_HUMAN_AFTER, offer_callback
 from skill.handlers.turn import ServiceHandler, Turn
 from skill.records import Handover
@@ -87,7 +87,7 @@ def satisfaction_question(turn: Turn, customer_id: str, account: Account) -> str
     survey = survey_for_visit(turn.services.stores, customer_id, account, turn.now)
     if survey is None:
         return None
-    turn.dialogue.ask_survey(Asked(survey.callback_id, survey.agent_first_name))
+    turn.dialogue.ask_survey(survey.callback_id, survey.agent_first_name)
     return survey.agent_first_name
 
 

@@ -23,7 +23,8 @@ for their call back.
 ``callback_id``       the open callback a yes/no question is about
 ``settled``           the complaint just settled, when news of it is offered
 ``last_response``     the last speech and reprompt, for "repeat"
-``survey``            the resolved callback whose score was asked for (:class:`Asked`)
+``survey``            the resolved callback whose score was asked for, the agent's
+                      first name, and whether it was asked again already
 ====================  ============================================================
 
 "One turn" keys are moved from the session to the request attributes as a turn begins
@@ -136,16 +137,6 @@ class LastResponse:
 
     speech: str
     reprompt: str | None
-
-
-@dataclass(frozen=True)
-class Asked:
-    """The resolved callback a satisfaction score was asked for, and the agent's name."""
-
-    callback_id: str
-    agent: str
-    # Asked again after a number out of range: the next one ends the question.
-    again: bool = False
 
 
 @dataclass
@@ -477,20 +468,29 @@ class Dialogue:
 
     # --- customer satisfaction ----------------------------------------------------------
 
+    # (Plain values, no dataclass: a launch that asks would pay for defining one.)
+
     @property
-    def survey(self) -> Asked | None:
+    def survey_callback_id(self) -> str | None:
         """The callback whose score the question asked for."""
         value = self._session.get(_SURVEY)
-        if not isinstance(value, Mapping):
-            return None
-        callback_id, agent = _text(value.get("callback_id")), _text(value.get("agent"))
-        if callback_id is None:
-            return None
-        return Asked(callback_id, agent or "", value.get("again") is True)
+        return _text(value.get("callback_id")) if isinstance(value, Mapping) else None
 
-    def ask_survey(self, asked: Asked) -> None:
-        """Ask for the score of ``asked``; the next turn answers it."""
-        self._session[_SURVEY] = asdict(asked)
+    @property
+    def survey_agent(self) -> str:
+        """The first name of the agent the question named ("did Maria sort it out?")."""
+        value = self._session.get(_SURVEY)
+        return (_text(value.get("agent")) if isinstance(value, Mapping) else None) or ""
+
+    @property
+    def survey_asked_again(self) -> bool:
+        """Asked again after a number out of range: the next one ends the question."""
+        value = self._session.get(_SURVEY)
+        return isinstance(value, Mapping) and value.get("again") is True
+
+    def ask_survey(self, callback_id: str, agent: str, *, again: bool = False) -> None:
+        """Ask for the score of ``callback_id``; the next turn answers it."""
+        self._session[_SURVEY] = {"callback_id": callback_id, "agent": agent, "again": again}
         self.wait_for(Awaiting.SATISFACTION)
 
     def forget_survey(self) -> None:

@@ -9,8 +9,6 @@ normally, and the question is not asked again.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
 from ask_sdk_model import Response
@@ -39,7 +37,7 @@ class SatisfactionAnswerHandler(ServiceHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         dialogue = Dialogue.of(handler_input)
-        if dialogue.awaiting is not Awaiting.SATISFACTION or dialogue.survey is None:
+        if dialogue.awaiting is not Awaiting.SATISFACTION or dialogue.survey_callback_id is None:
             return False
         if is_intent_name(SATISFACTION)(handler_input) or is_yes_or_no(handler_input):
             return True
@@ -51,17 +49,16 @@ class SatisfactionAnswerHandler(ServiceHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
-        asked = turn.dialogue.survey
-        assert asked is not None  # can_handle made sure
+        dialogue = turn.dialogue
+        callback_id, agent = dialogue.survey_callback_id, dialogue.survey_agent
+        assert callback_id is not None  # can_handle made sure
         answer = heard(turn)
         if answer.reading is Reading.SCORE and answer.score is not None:
-            record_score(self.services.stores, asked.callback_id, answer.score, turn.now)
-            turn.dialogue.forget_survey()
-            return turn.answer(
-                "satisfaction", outcome="thanks", score=answer.score, agent=asked.agent
-            )
-        if not asked.again:
-            turn.dialogue.ask_survey(replace(asked, again=True))
-            return turn.answer("satisfaction", outcome="again", score=None, agent=asked.agent)
-        turn.dialogue.forget_survey()
-        return turn.answer("satisfaction", outcome="dropped", score=None, agent=asked.agent)
+            record_score(self.services.stores, callback_id, answer.score, turn.now)
+            dialogue.forget_survey()
+            return turn.answer("satisfaction", outcome="thanks", score=answer.score, agent=agent)
+        if not dialogue.survey_asked_again:
+            dialogue.ask_survey(callback_id, agent, again=True)
+            return turn.answer("satisfaction", outcome="again", score=None, agent=agent)
+        dialogue.forget_survey()
+        return turn.answer("satisfaction", outcome="dropped", score=None, agent=agent)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from skill.records import Survey
+from skill.rules.satisfaction import Survey
 from skill.storage.callback_items import callback_pk, owner_pk
 from skill.storage.codec import timestamp
 from skill.storage.errors import ConditionFailed, translated

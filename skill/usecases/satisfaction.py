@@ -16,7 +16,7 @@ from skill.storage.errors import StorageError
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from skill.records import Survey
+    from skill.rules.satisfaction import Survey
     from skill.storage import Stores
     from skill.storage.orders import Account
 

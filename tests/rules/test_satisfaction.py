@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from skill.records import Callback, CallbackStatus, Survey
+from skill.records import Callback, CallbackStatus
 from skill.rules.satisfaction import (
     AskedBy,
     Reading,
+    Survey,
     asked_by,
     first_name,
     read_score,

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from skill.records import Survey
-from skill.rules.satisfaction import AskedBy
+from skill.rules.satisfaction import AskedBy, Survey
 from skill.storage import Stores
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
