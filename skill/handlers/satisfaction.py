@@ -5,9 +5,14 @@ Asked once, at the launch after a resolved callback (:mod:`skill.handlers.builti
 OrderStatusIntent (its "{orderNumber}" sample), so that is read too, as long as it is a
 number one could mean as a score; a real order number, or anything else, moves on
 normally, and the question is not asked again.
+
+Every intent request of a cold start asks this handler first (it stands before the
+order handler), so the rules are imported only while a score is awaited.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name
@@ -15,8 +20,10 @@ from ask_sdk_model import Response
 
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.rules.satisfaction import Heard, Reading, read_score
 from skill.usecases.satisfaction import record_score
+
+if TYPE_CHECKING:
+    from skill.rules.satisfaction import Heard
 
 SATISFACTION = "SatisfactionIntent"
 ORDER_STATUS = "OrderStatusIntent"
@@ -24,6 +31,8 @@ ORDER_STATUS = "OrderStatusIntent"
 
 def heard(turn: Turn) -> Heard:
     """The score the customer said; yes or no is no score."""
+    from skill.rules.satisfaction import Heard, Reading, read_score
+
     if is_intent_name(SATISFACTION)(turn.input):
         return read_score(turn.slot("score"))
     if is_intent_name(ORDER_STATUS)(turn.input) and not turn.slot("postalCode"):
@@ -43,9 +52,7 @@ class SatisfactionAnswerHandler(ServiceHandler):
             return True
         # "Where is order 1003?" is a question, not a score: the order handler answers.
         turn = Turn(handler_input, self.services)
-        return is_intent_name(ORDER_STATUS)(handler_input) and (
-            heard(turn).reading is not Reading.NO_SCORE
-        )
+        return is_intent_name(ORDER_STATUS)(handler_input) and heard(turn).answers
 
     def handle(self, handler_input: HandlerInput) -> Response:
         turn = Turn(handler_input, self.services)
@@ -53,7 +60,7 @@ class SatisfactionAnswerHandler(ServiceHandler):
         callback_id, agent = dialogue.survey_callback_id, dialogue.survey_agent
         assert callback_id is not None  # can_handle made sure
         answer = heard(turn)
-        if answer.reading is Reading.SCORE and answer.score is not None:
+        if answer.score is not None:
             record_score(self.services.stores, callback_id, answer.score, turn.now)
             dialogue.forget_survey()
             return turn.answer("satisfaction", outcome="thanks", score=answer.score, agent=agent)

@@ -73,7 +73,12 @@ class Reading(StrEnum):
 @dataclass(frozen=True)
 class Heard:
     reading: Reading
-    score: int | None = None
+    score: int | None = None  # only for Reading.SCORE
+
+    @property
+    def answers(self) -> bool:
+        """A score, or a number meant as one: the question is being answered."""
+        return self.reading is not Reading.NO_SCORE
 
 
 def read_score(value: str | None) -> Heard:

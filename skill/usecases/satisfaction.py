@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from skill.rules.satisfaction import survey_to_ask
 from skill.storage.errors import StorageError
 
 if TYPE_CHECKING:
@@ -31,6 +30,9 @@ def survey_for_visit(
     Marked before it is asked, so the question is never asked twice. A write that fails
     asks nothing this time (the greeting goes on), rather than risk asking again.
     """
+    # Imported here: the answer's handler imports this module on every cold intent.
+    from skill.rules.satisfaction import survey_to_ask
+
     survey = survey_to_ask(account.surveys)
     if survey is None:
         return None
