@@ -4,14 +4,22 @@ customer hears and what it costs in DynamoDB round trips."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 
+from skill.devtools.demo.data import resolve_kims_callback
 from skill.storage import Stores
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 
 Talk = Callable[..., Conversation]
+
+
+@pytest.fixture(autouse=True)
+def kims_callback_resolved(demo_stores: Stores) -> None:
+    """Kim's call back, resolved by Maria the day before, as `make run` seeds it."""
+    resolve_kims_callback(demo_stores, MOMENT - timedelta(days=1))
 
 
 def test_a_launch_without_a_resolved_callback_reads_no_more(

@@ -12,8 +12,9 @@ token           customer
                 2002 delivered 4 days ago
 ``demo-lena``   Lena, PLZ 10115, in euros: 3001 delivered 2 days ago,
                 3002 shipped (arrives tomorrow)
-``demo-kim``    Kim, ZIP 60614: no orders; Maria resolved Kim's call back
-                yesterday, so Kim's next visit asks how it went, once
+``demo-kim``    Kim, ZIP 60614: no orders; with ``make run`` (:func:`seed_console`)
+                Maria resolved Kim's call back a day ago, so Kim's next visit
+                asks how it went, once
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
 
@@ -30,7 +31,8 @@ call back goes to Maria. The team: Maria (English and German), James (English), 
 (German and English), and Priya, who is not on duty.
 
 The console (:func:`seed_console`, only for ``make run``): logins ``maria``, ``james``,
-``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Sam waits for
+``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Kim's call back
+was resolved by Maria a day ago; Sam waits for
 a call from James about a complaint, and a German guest's SMS callback is overdue.
 
 The webhooks (``POST /webhooks/shopify``, ``/webhooks/orders``) take deliveries signed
@@ -279,7 +281,6 @@ def seed(stores: Stores, today: date) -> None:
     )
     # Alex's Echo in the US lets the skill notify them (granted in the Alexa app).
     stores.optins.remember(ALEX_ALEXA, five_days_ago)
-    resolve_kims_callback(stores, datetime.combine(today - timedelta(days=1), time(16, 0), UTC))
 
 
 def resolve_kims_callback(stores: Stores, resolved_at: datetime) -> None:
@@ -337,7 +338,8 @@ def seed_logins(stores: Stores) -> None:
 
 
 def seed_console(stores: Stores, now: datetime) -> None:
-    """Console logins and two waiting callbacks, so the queue has something to show."""
+    """Console logins and two waiting callbacks, so the queue has something to show, and
+    Kim's call back resolved, so Kim is asked how it went and the score shows."""
     seed_logins(stores)
     sam_words = "I was on hold for 40 minutes and then the line went dead. <Not great.>"
     complaint = Complaint(
@@ -398,3 +400,4 @@ def seed_console(stores: Stores, now: datetime) -> None:
     )
     for callback in (sam, guest):
         stores.callbacks.create(callback, [])
+    resolve_kims_callback(stores, now - timedelta(days=1))
