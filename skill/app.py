@@ -142,6 +142,8 @@ def build_skill(
         deferred("skill.handlers.privacy:DeleteMyDataHandler"),
         deferred("skill.handlers.privacy:EraseAnswerHandler"),
         # Answers to the question the last turn asked, before the generic yes.
+        # The score after "did Maria sort it out?": a bare number is OrderStatusIntent.
+        deferred("skill.handlers.satisfaction:SatisfactionAnswerHandler"),
         MoreOrdersHandler(services),
         DelayDetailsHandler(services),
         # Yes / no to a complaint's question (the proposed order, the remedies offered).

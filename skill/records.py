@@ -156,6 +156,12 @@ class Callback:
     # at most once an hour (skill.rules.limits).
     noticed_at: datetime | None = None
     texted_at: datetime | None = None
+    # Customer satisfaction, asked once after the callback was resolved
+    # (skill.rules.satisfaction): when and how it was asked, the score 1-5 and when.
+    csat_asked_at: datetime | None = None
+    csat_asked_by: str | None = None  # "voice" or "sms"
+    csat_score: int | None = None
+    csat_at: datetime | None = None
 
     @property
     def is_open(self) -> bool:

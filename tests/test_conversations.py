@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ from skill.app import build_skill
 from skill.clock import fixed_clock
 from skill.config import LOCALES, Settings
 from skill.devtools.chat import Answer, Chat, Matcher
+from skill.devtools.demo.data import resolve_kims_callback
 from skill.devtools.models import load
 from skill.logs import LIBRARIES, JsonFormatter
 from skill.rules.dates import zone
@@ -105,6 +106,7 @@ PERSONAL = (
     "Alex", "Ruth", "Lena", "Sam", "10115", "94110", "SW1A", "0142", "0958", "5550187",
     "5550188", "12345678", "example.com", "demo-alex", "demo-ruth", "demo-lena", "the lid",
     "der griff", "lovely service", "die app ist super", "the app could be faster",
+    "Kim", "demo-kim", "0163",
 )  # fmt: skip
 
 
@@ -117,6 +119,8 @@ def test_conversation(
 ) -> None:
     script = parse(path)
     assert script.locale in LOCALES
+    # Kim's call back, resolved the day before, as `make run` seeds it (seed_console).
+    resolve_kims_callback(demo_stores, MOMENT - timedelta(days=1))
     client = client_at(script.clock or MOMENT, settings, demo_stores)
     # Logging as configure_logging() sets it up in production, at its most talkative.
     # (set_level also sets the capturing handler's level, so the root's DEBUG comes last.)

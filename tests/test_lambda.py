@@ -144,6 +144,12 @@ DEFERRED = {
     # Alexa's voice consent, and news of a settled complaint offered on the speaker.
     "skill.handlers.consent",
     "skill.handlers.notification_offer",
+    # Customer satisfaction: a launch asks only when the account's query brought a
+    # resolved callback not asked about yet.
+    "skill.handlers.satisfaction",
+    "skill.usecases.satisfaction",
+    "skill.storage.satisfaction",
+    "skill.rules.satisfaction",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

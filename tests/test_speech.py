@@ -549,6 +549,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "linked": False,
             "callback": None,
             "variant": 0,
+            "survey": None,
         },
         "returning-linked": lambda lang: {
             "returning": True,
@@ -557,6 +558,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "linked": True,
             "callback": None,
             "variant": 1,
+            "survey": None,
         },
         "new-linked-nothing-new": lambda lang: {
             "returning": False,
@@ -565,6 +567,7 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "linked": True,
             "callback": None,
             "variant": 2,
+            "survey": None,
         },
         "open-callback": lambda lang: {
             "returning": True,
@@ -573,7 +576,38 @@ VARIANTS: dict[str, dict[str, Data]] = {
             "linked": True,
             "callback": call_view(channel="phone", in_minutes=None),
             "variant": 5,
+            "survey": None,
         },
+        "satisfaction": lambda lang: {
+            "returning": True,
+            "name": "Ada",
+            "highlights": highlights(lang),
+            "linked": True,
+            "callback": call_view(channel="phone", in_minutes=None),
+            "variant": 1,
+            "survey": "Maria",
+        },
+        "satisfaction-orders": lambda lang: {
+            "returning": False,
+            "name": "Ada",
+            "highlights": highlights(lang),
+            "linked": True,
+            "callback": None,
+            "variant": 2,
+            "survey": "Maria",
+        },
+    },
+    "satisfaction": {
+        f"{outcome}-{score}": lambda lang, outcome=outcome, score=score: {
+            "outcome": outcome,
+            "score": score,
+            "agent": "Maria",
+        }
+        for outcome, score in (("thanks", 1), ("thanks", 5), ("again", None), ("dropped", None))
+    },
+    "sms_satisfaction": {
+        "named": lambda lang: {"agent": "Maria"},
+        "unnamed": lambda lang: {"agent": ""},
     },
     "no_orders": {
         "named": lambda lang: {"name": "Ada"},
@@ -763,7 +797,14 @@ def test_missing_variable_raises(
         ("order_status", {"missing": None, "offer": None, "follow_up": False}),
         (
             "launch",
-            {"returning": True, "name": "Ada", "linked": True, "callback": None, "variant": 0},
+            {
+                "returning": True,
+                "name": "Ada",
+                "linked": True,
+                "callback": None,
+                "variant": 0,
+                "survey": None,
+            },
         ),
     ],
 )
@@ -795,6 +836,7 @@ def test_name_with_markup_is_escaped(renderer: Renderer, locale: str) -> None:
         highlights=[],
         linked=True,
         callback=None,
+        survey=None,
     )
 
     parse(speech.ssml)

@@ -3,9 +3,10 @@ the audit trail it is drawn from.
 
 Open callbacks now (the queue), and over the last 7 days (the audit trail): callbacks
 resolved against the time promised (share on time, p50 and p90 lateness), promises made
-and kept by remedy and by agent, and what the remedies cost. Charts are SVG drawn on the
-server (no script, no CDN), each with its numbers as a table; the rows behind them are
-a CSV download.
+and kept by remedy and by agent, what the remedies cost, and what the customers of those
+callbacks said when asked how it went (:mod:`skill.rules.satisfaction`). Charts are SVG
+drawn on the server (no script, no CDN), each with its numbers as a table; the rows
+behind them are a CSV download.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from skill.console.story import day, moment
 from skill.records import Callback
 from skill.rules.backlog import Closed, day_ends, open_at
 from skill.rules.dates import local_today, zone
+from skill.rules.satisfaction import Satisfaction, satisfaction
 from skill.storage.audit import AuditEntry
 
 DAYS = 7
@@ -44,6 +46,8 @@ class Resolved:
     requested_at: datetime
     due_at: datetime
     resolved_at: datetime
+    # What the customer said when asked how it went, 1 to 5; None: no answer (yet).
+    score: int | None = None
 
     @property
     def minutes_late(self) -> int:
@@ -67,6 +71,8 @@ class Figures:
     kept_by_agent: list[tuple[str, int]]
     cost_by_remedy: list[tuple[str, str]]
     promises: list[AuditEntry] = field(default_factory=list)
+    # Customer satisfaction of the callbacks resolved in the period.
+    satisfaction: Satisfaction | None = None
     # Open at the end of each day (today: now), worked back (skill.rules.backlog).
     open_by_day: list[tuple[str, int]] = field(default_factory=list)
     open_at_day_end: list[tuple[datetime, int]] = field(default_factory=list)
@@ -156,6 +162,7 @@ def figures(
                 callback.requested_at,
                 callback.due_at,
                 e.at,
+                callback.csat_score,
             )
             for e in entries
             if e.action == "outcome_resolved"
@@ -191,6 +198,9 @@ def figures(
         kept_by_agent=sorted(Counter(names.get(e.agent_id, "?") for e in kept).items()),
         cost_by_remedy=[(k, str(v)) for k, v in sorted(cost.items())],
         promises=grants + kept,
+        satisfaction=satisfaction(
+            [callbacks[i] for i in sorted({r.callback_id for r in resolved})], names
+        ),
         **_backlog(open_callbacks, callbacks, resolved, now, today, time_zone),
     )
 
@@ -263,6 +273,7 @@ def dashboard_csv() -> Response:
             "done",
             "minutes late",
             "detail",
+            "score",
         ]
     )
     for r in shown.resolved:
@@ -277,6 +288,7 @@ def dashboard_csv() -> Response:
                 moment(r.resolved_at, zone),
                 r.minutes_late,
                 "",
+                "" if r.score is None else r.score,
             ]
         )
     for e in shown.promises:
@@ -291,10 +303,11 @@ def dashboard_csv() -> Response:
                 moment(e.at, zone),
                 "",
                 e.detail,
+                "",
             ]
         )
     for end, count in shown.open_at_day_end:
-        table.writerow(["open at day end", "", "", "", "", "", moment(end, zone), "", count])
+        table.writerow(["open at day end", "", "", "", "", "", moment(end, zone), "", count, ""])
     for c in shown.complaints:
         table.writerow(
             [
@@ -307,6 +320,7 @@ def dashboard_csv() -> Response:
                 moment(c.resolved_at, zone) if c.resolved_at else "",
                 "",
                 c.problem,
+                "",
             ]
         )
     return Response(

@@ -52,6 +52,7 @@ class LaunchHandler(ServiceHandler):
         name = None
         highlights = []
         account = None
+        survey = None
         if customer_id is not None:
             account = stores.orders.account(customer_id)
             name = account.customer.first_name if account.customer else None
@@ -59,6 +60,7 @@ class LaunchHandler(ServiceHandler):
                 describe(order, turn.today, turn.language)
                 for order in worth_mentioning(account.orders, turn.today)
             ]
+            survey = satisfaction_question(turn, customer_id, account)
         turn.dialogue.launch()
         return turn.answer(
             "launch",
@@ -67,7 +69,26 @@ class LaunchHandler(ServiceHandler):
             name=name,
             highlights=highlights,
             linked=customer_id is not None,
+            survey=survey,
         )
+
+
+def satisfaction_question(turn: Turn, customer_id: str, account: Account) -> str | None:
+    """The first name of the agent whose resolved callback the greeting asks about, once
+    (:mod:`skill.rules.satisfaction`); None: nothing to ask.
+
+    The account's query brings the resolved callbacks not asked about yet: without one
+    the launch neither writes nor imports anything for it.
+    """
+    if not account.surveys:
+        return None
+    from skill.usecases.satisfaction import survey_for_visit
+
+    survey = survey_for_visit(turn.services.stores, customer_id, account, turn.now)
+    if survey is None:
+        return None
+    turn.dialogue.ask_survey(survey.callback_id, survey.agent_first_name)
+    return survey.agent_first_name
 
 
 def greeting_callback(turn: Turn, account: Account | None) -> CallView | None:

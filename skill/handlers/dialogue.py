@@ -23,6 +23,8 @@ for their call back.
 ``callback_id``       the open callback a yes/no question is about
 ``settled``           the complaint just settled, when news of it is offered
 ``last_response``     the last speech and reprompt, for "repeat"
+``survey``            the resolved callback whose score was asked for, the agent's
+                      first name, and whether it was asked again already
 ====================  ============================================================
 
 "One turn" keys are moved from the session to the request attributes as a turn begins
@@ -57,6 +59,7 @@ _CALLBACK = "callback"
 _CALLBACK_ID = "callback_id"
 _SETTLED = "settled"
 _LAST_RESPONSE = "last_response"
+_SURVEY = "survey"
 _ONE_TURN = (_AWAITING, _PENDING)
 # Request attributes: set by the fallback handler for the response interceptors.
 _MISUNDERSTOOD = "misunderstood"
@@ -93,6 +96,7 @@ class Awaiting(StrEnum):
     ERASE_DATA = "erase_data"
     REMINDER_OFFER = "reminder_offer"  # "shall I remind you five minutes before Maria calls?"
     NOTIFY_OFFER = "notify_offer"  # "shall I tell you on this speaker when it's done?"
+    SATISFACTION = "satisfaction"  # "did Maria sort it out? say a number from one to five"
 
     @classmethod
     def read(cls, value: object) -> Awaiting | None:
@@ -461,6 +465,36 @@ class Dialogue:
         """The call back was booked or changed: what led to it is done."""
         for key in (_CALLBACK, _HANDOVER, _CALLBACK_ID):
             self._session.pop(key, None)
+
+    # --- customer satisfaction ----------------------------------------------------------
+
+    # (Plain values, no dataclass: a launch that asks would pay for defining one.)
+
+    @property
+    def survey_callback_id(self) -> str | None:
+        """The callback whose score the question asked for."""
+        value = self._session.get(_SURVEY)
+        return _text(value.get("callback_id")) if isinstance(value, Mapping) else None
+
+    @property
+    def survey_agent(self) -> str:
+        """The first name of the agent the question named ("did Maria sort it out?")."""
+        value = self._session.get(_SURVEY)
+        return (_text(value.get("agent")) if isinstance(value, Mapping) else None) or ""
+
+    @property
+    def survey_asked_again(self) -> bool:
+        """Asked again after a number out of range: the next one ends the question."""
+        value = self._session.get(_SURVEY)
+        return isinstance(value, Mapping) and value.get("again") is True
+
+    def ask_survey(self, callback_id: str, agent: str, *, again: bool = False) -> None:
+        """Ask for the score of ``callback_id``; the next turn answers it."""
+        self._session[_SURVEY] = {"callback_id": callback_id, "agent": agent, "again": again}
+        self.wait_for(Awaiting.SATISFACTION)
+
+    def forget_survey(self) -> None:
+        self._session.pop(_SURVEY, None)
 
     # --- the last answer ----------------------------------------------------------------
 

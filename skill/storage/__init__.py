@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from skill.storage.queue import QueueStore
     from skill.storage.reminders import ReminderStore
     from skill.storage.roster import Roster
+    from skill.storage.satisfaction import SatisfactionStore
     from skill.storage.team import TeamStore
 
 
@@ -123,6 +124,12 @@ class Stores:
         return OptInStore(self.client, self.table)
 
     @cached_property
+    def satisfaction(self) -> SatisfactionStore:
+        from skill.storage.satisfaction import SatisfactionStore
+
+        return SatisfactionStore(self.client, self.table)
+
+    @cached_property
     def logins(self) -> LoginStore:
         from skill.storage.agents import LoginStore
 
@@ -151,4 +158,5 @@ class Stores:
             self.audit,
             self.outbox,
             self.optins,
+            self.satisfaction,
         )

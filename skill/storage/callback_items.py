@@ -87,6 +87,10 @@ def callback_values(callback: Callback) -> dict[str, Any]:
         "phone_confirmed": callback.phone_confirmed,
         "noticed_at": timestamp(callback.noticed_at) if callback.noticed_at else None,
         "texted_at": timestamp(callback.texted_at) if callback.texted_at else None,
+        "csat_asked_at": _stamp(callback.csat_asked_at),
+        "csat_asked_by": callback.csat_asked_by,
+        "csat_score": callback.csat_score,
+        "csat_at": _stamp(callback.csat_at),
     }
     if callback.is_open:
         values[GSI1PK] = TEAM
@@ -122,7 +126,15 @@ def callback_from(values: dict[str, Any]) -> Callback:
         phone_confirmed=bool(values.get("phone_confirmed", True)),
         noticed_at=_moment(values.get("noticed_at")),
         texted_at=_moment(values.get("texted_at")),
+        csat_asked_at=_moment(values.get("csat_asked_at")),
+        csat_asked_by=values.get("csat_asked_by"),
+        csat_score=int(values["csat_score"]) if values.get("csat_score") is not None else None,
+        csat_at=_moment(values.get("csat_at")),
     )
+
+
+def _stamp(moment: datetime | None) -> str | None:
+    return timestamp(moment) if moment else None
 
 
 def _moment(value: str | None) -> datetime | None:

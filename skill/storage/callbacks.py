@@ -10,7 +10,11 @@ Items::
     PK=OWNER#<owner>    SK=CONTACT#<iso>     a finished call: who helped, when
                                              (both, for a linked customer, also
                                              GSI1PK=CUSTOMER#<id> GSI1SK=CALLBACK#...,
-                                             so a booking reads them with the account)
+                                             so a booking reads them with the account;
+                                             a resolved callback's contact whose customer
+                                             is asked how it went at the next visit also
+                                             csat_due and agent_first_name:
+                                             :mod:`.satisfaction`)
     PK=OWNER#<owner>    SK=CALLBACK#<id>     every callback of this customer (for erasure)
     PK=CALLBACK#<id>    SK=CALLBACK          the callback (:mod:`.callback_items`)
 
@@ -26,12 +30,13 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from skill.records import Callback, CallbackStatus, Contact
 from skill.rules.limits import Tally
+from skill.rules.satisfaction import AskedBy, asked_by, first_name
 from skill.storage.callback_items import (
     account_keys,
     callback_from,
@@ -231,19 +236,32 @@ class CallbackStore:
         now: datetime,
         events: Sequence[OutboxEvent],
         extra: Sequence[Write] = (),
+        survey: AskedBy | None = None,
     ) -> None:
         """The agent reached the customer: close it and remember who helped.
 
         ``extra``: further writes of the same transaction (the console's audit entry and
-        form guard).
+        form guard). ``survey``: how the customer is asked how it went
+        (:mod:`skill.rules.satisfaction`): at the next visit, which the contact item
+        tells the account's query, or by the text among ``events``, marked asked here.
         """
-        contact = Put(
-            {
-                **contact_values(callback.owner, Contact(callback.agent_id, now)),
-                "callback_id": callback.callback_id,
-            }
+        values: dict[str, object] = {
+            **contact_values(callback.owner, Contact(callback.agent_id, now)),
+            "callback_id": callback.callback_id,
+        }
+        if survey is AskedBy.VOICE:
+            values |= {"csat_due": True, "agent_first_name": first_name(callback.agent_name)}
+        asked = (
+            {"csat_asked_at": now, "csat_asked_by": survey.value} if survey is AskedBy.SMS else {}
         )
-        self._close(callback, CallbackStatus.COMPLETED, now, events, extra=[contact, *extra])
+        self._close(
+            callback,
+            CallbackStatus.COMPLETED,
+            now,
+            events,
+            extra=[Put(values), *extra],
+            attributes=asked,
+        )
 
     def _close(
         self,
@@ -253,7 +271,13 @@ class CallbackStore:
         events: Sequence[OutboxEvent],
         extra: Sequence[Write] = (),
         counted: Sequence[Tally] = (),
+        attributes: Mapping[str, object] | None = None,
     ) -> None:
+        """``attributes``: more attributes of the callback, written as it closes."""
+        more = {
+            name: timestamp(value) if isinstance(value, datetime) else value
+            for name, value in (attributes or {}).items()
+        }
         lock = Delete(
             owner_pk(callback.owner),
             "OPEN",
@@ -264,14 +288,16 @@ class CallbackStore:
             callback_pk(callback.callback_id),
             "CALLBACK",
             "SET #status = :status, closed_at = :now, "
-            f"{TTL_ATTRIBUTE} = :expires REMOVE GSI1PK, GSI1SK",
+            + "".join(f"#{name} = :{name}, " for name in more)
+            + f"{TTL_ATTRIBUTE} = :expires REMOVE GSI1PK, GSI1SK",
             condition=STILL_OPEN,
-            names={"#status": "status"},
+            names={"#status": "status", **{f"#{name}": name for name in more}},
             values={
                 ":status": status.value,
                 ":now": timestamp(now),
                 ":expires": int((now + CLOSED_RETENTION).timestamp()),
                 **OPEN_STATUSES,
+                **{f":{name}": value for name, value in more.items()},
             },
         )
         writes: list[Write] = [lock, closed, *extra, *map(outbox_put, events)]
@@ -368,3 +394,25 @@ class CallbackStore:
     def add_contact(self, owner: str, contact: Contact) -> None:
         """A call made before (demo data): who helped, when."""
         self._client.put_item(**Put(contact_values(owner, contact)).arguments(self._table))
+
+    @translated()
+    def add_resolved(self, callback: Callback, resolved_at: datetime) -> None:
+        """A callback resolved before (demo data), its customer not asked yet how it went:
+        what :meth:`complete` leaves, written without a transaction."""
+        closed = {
+            **callback_values(replace(callback, status=CallbackStatus.COMPLETED)),
+            "closed_at": timestamp(resolved_at),
+        }
+        contact = {
+            **contact_values(callback.owner, Contact(callback.agent_id, resolved_at)),
+            "callback_id": callback.callback_id,
+        }
+        if asked_by(callback) is AskedBy.VOICE:
+            contact |= {"csat_due": True, "agent_first_name": first_name(callback.agent_name)}
+        index = {
+            "PK": owner_pk(callback.owner),
+            "SK": f"CALLBACK#{callback.callback_id}",
+            "callback_id": callback.callback_id,
+        }
+        for values in (closed, contact, index):
+            self._client.put_item(**Put(values).arguments(self._table))

@@ -26,6 +26,8 @@ from skill.storage.tables import GSI1, GSI1PK
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
 
+    from skill.rules.satisfaction import Survey
+
 
 @dataclass(frozen=True)
 class Account:
@@ -39,6 +41,9 @@ class Account:
     # The channel of the last callback and past calls: index copies too.
     callback_channel: str | None = None
     contacts: list[Contact] = field(default_factory=list)
+    # Resolved callbacks whose customer is asked how it went at this visit
+    # (skill.rules.satisfaction): their contacts carry the mark.
+    surveys: list[Survey] = field(default_factory=list)
 
 
 def _day(value: Any) -> date | None:
@@ -97,6 +102,7 @@ class OrderStore:
         open_callback_id: str | None = None
         channel: str | None = None
         contacts: list[Contact] = []
+        surveys: list[Survey] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": GSI1,
@@ -119,8 +125,14 @@ class OrderStore:
                 elif values.get("kind") == "callback_contact":
                     at = datetime.fromisoformat(values["at"])
                     contacts.append(Contact(values["agent_id"], at))
+                    if values.get("csat_due") and values.get("callback_id"):
+                        # Imported here: a launch without a question pays nothing for it.
+                        from skill.rules.satisfaction import Survey
+
+                        name = str(values.get("agent_first_name", ""))
+                        surveys.append(Survey(str(values["callback_id"]), name, at))
             if "LastEvaluatedKey" not in page:
-                return Account(customer, orders, open_callback_id, channel, contacts)
+                return Account(customer, orders, open_callback_id, channel, contacts, surveys)
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
 
     @translated()

@@ -12,6 +12,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from skill.records import Agent, Callback, CallbackNote
+from skill.rules.satisfaction import AskedBy, asked_by
 from skill.storage.callbacks import CallbackChanged
 from skill.usecases.acts import Act, InvalidInput, conflict, held_update, require_holder
 from skill.usecases.callbacks import call_hours
@@ -90,12 +91,18 @@ def record_outcome(
             attempt=True,
         )
         return
+    # How the customer is asked how it went: their next visit, or a text now.
+    survey = asked_by(callback)
+    events = [act.event("completed", callback)]
+    if survey is AskedBy.SMS:
+        events.append(replace(act.event("satisfaction", callback), sms=True, team=False))
     try:
         act.stores.callbacks.complete(
             callback,
             act.now,
-            [act.event("completed", callback)],
+            events,
             act.records("outcome_resolved", callback.callback_id, text),
+            survey=survey,
         )
     except CallbackChanged as error:
         if act.repeated("outcome_resolved", callback.callback_id):

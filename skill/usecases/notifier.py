@@ -31,6 +31,7 @@ from skill.adapters.delivery import Notification, Publisher
 from skill.clock import Clock, system_clock
 from skill.records import Callback
 from skill.rules.dates import relative_day, zone
+from skill.rules.satisfaction import first_name
 from skill.storage.codec import from_item
 from skill.storage.outbox import event_id
 
@@ -68,7 +69,13 @@ def notifications_for(
     texts = event.get("sms")
     if texts is None:
         texts = callback.channel == "sms"
-    if texts and callback.phone and name in CUSTOMER_EVENTS:
+    if name == "satisfaction" and texts and callback.phone:
+        # Asked once, when the callback was resolved (skill.rules.satisfaction).
+        speech = renderer.render(
+            callback.locale, "sms_satisfaction", agent=first_name(callback.agent_name)
+        )
+        messages.append(Notification("customer", "Menschmoment", speech.text, phone=callback.phone))
+    elif texts and callback.phone and name in CUSTOMER_EVENTS:
         today = callback.requested_at.astimezone(zone(callback.time_zone)).date()
         speech = renderer.render(
             callback.locale,

@@ -12,6 +12,9 @@ token           customer
                 2002 delivered 4 days ago
 ``demo-lena``   Lena, PLZ 10115, in euros: 3001 delivered 2 days ago,
                 3002 shipped (arrives tomorrow)
+``demo-kim``    Kim, ZIP 60614: no orders; with ``make run`` (:func:`seed_console`)
+                Maria resolved Kim's call back a day ago, so Kim's next visit
+                asks how it went, once
 (none)          unlinked: verify with order number and ZIP, e.g. 1003 + 10115
 ==============  =========================================================
 
@@ -28,7 +31,8 @@ call back goes to Maria. The team: Maria (English and German), James (English), 
 (German and English), and Priya, who is not on duty.
 
 The console (:func:`seed_console`, only for ``make run``): logins ``maria``, ``james``,
-``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Sam waits for
+``jonas`` and ``priya`` (admin), each with the password ``<login>-demo``; Kim's call back
+was resolved by Maria a day ago; Sam waits for
 a call from James about a complaint, and a German guest's SMS callback is overdue.
 
 The webhooks (``POST /webhooks/shopify``, ``/webhooks/orders``) take deliveries signed
@@ -87,11 +91,20 @@ LENA = Customer(
     phone="+49 30 901820 17",
     email="lena@example.de",
 )
+# A customer whose call back was resolved: the next visit asks how it went.
+KIM = Customer(
+    customer_id="c-kim",
+    first_name="Kim",
+    postal_code="60614",
+    language="en",
+    phone="+1 312 555 0163",
+)
 TOKENS = {
     "demo-alex": ALEX.customer_id,
     "demo-sam": SAM.customer_id,
     "demo-ruth": RUTH.customer_id,
     "demo-lena": LENA.customer_id,
+    "demo-kim": KIM.customer_id,
 }
 
 MARIA = Agent(
@@ -254,7 +267,7 @@ def abroad_orders(today: date) -> list[Order]:
 
 def seed(stores: Stores, today: date) -> None:
     """Write the demo records; safe to run again (items are overwritten)."""
-    for customer in (ALEX, SAM, RUTH, LENA):
+    for customer in (ALEX, SAM, RUTH, LENA, KIM):
         stores.orders.put_customer(customer)
     for token, customer_id in TOKENS.items():
         stores.tokens.put(token, customer_id)
@@ -268,6 +281,32 @@ def seed(stores: Stores, today: date) -> None:
     )
     # Alex's Echo in the US lets the skill notify them (granted in the Alexa app).
     stores.optins.remember(ALEX_ALEXA, five_days_ago)
+
+
+def resolve_kims_callback(stores: Stores, resolved_at: datetime) -> None:
+    """Kim's call back with Maria, resolved at ``resolved_at``; Kim is not asked yet."""
+    kim = Callback(
+        callback_id="demo-kim",
+        owner=owner_of(KIM.customer_id, ""),
+        status=CallbackStatus.WAITING,
+        requested_at=resolved_at - timedelta(hours=1),
+        due_at=resolved_at - timedelta(minutes=30),
+        asap=True,
+        priority="normal",
+        reason="asked",
+        agent_id=MARIA.agent_id,
+        agent_name=MARIA.name,
+        channel="phone",
+        locale="en-US",
+        time_zone="America/Chicago",
+        phone=KIM.phone,
+        customer_id=KIM.customer_id,
+        first_name=KIM.first_name,
+        context={"language": "en", "misunderstandings": 0, "continuity": False, "orders": []},
+    )
+    if stores.callbacks.get(kim.callback_id) is not None:
+        return  # seeded before: resolved (and perhaps asked) already
+    stores.callbacks.add_resolved(kim, resolved_at)
 
 
 # The Alexa user of Alex's Echo, as Alexa would name it in requests.
@@ -299,7 +338,8 @@ def seed_logins(stores: Stores) -> None:
 
 
 def seed_console(stores: Stores, now: datetime) -> None:
-    """Console logins and two waiting callbacks, so the queue has something to show."""
+    """Console logins and two waiting callbacks, so the queue has something to show, and
+    Kim's call back resolved, so Kim is asked how it went and the score shows."""
     seed_logins(stores)
     sam_words = "I was on hold for 40 minutes and then the line went dead. <Not great.>"
     complaint = Complaint(
@@ -360,3 +400,4 @@ def seed_console(stores: Stores, now: datetime) -> None:
     )
     for callback in (sam, guest):
         stores.callbacks.create(callback, [])
+    resolve_kims_callback(stores, now - timedelta(days=1))
