@@ -13,6 +13,10 @@ import pytest
 from skill.config import Settings
 from skill.policy import load_policy
 from tests.alexa import EVENTS
+from tests.moto_in_process import on_the_embedded_server
+
+# On the embedded server: the Lambda entry runs in its own process.
+dynamodb_endpoint = on_the_embedded_server()
 
 # Fresh interpreters: cold starts of the Lambda entry.
 pytestmark = pytest.mark.slow

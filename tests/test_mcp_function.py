@@ -18,7 +18,11 @@ from skill.config import Settings
 from skill.devtools.demo.data import seed
 from skill.storage import Stores
 from tests.conftest import MOMENT
+from tests.moto_in_process import on_the_embedded_server
 from tests.team_inbox import entry_environment
+
+# On the embedded server: the entry runs in its own process.
+dynamodb_endpoint = on_the_embedded_server()
 
 pytestmark = pytest.mark.slow
 

@@ -20,8 +20,12 @@ from skill.storage import Stores
 from skill.storage.codec import to_item
 from tests.alexa import Conversation
 from tests.fake_sms_api import FakeSmsApi
+from tests.moto_in_process import on_the_embedded_server
 from tests.stored import outbox
 from tests.team_inbox import entry_environment, team_inbox
+
+# On the embedded server: the notifier function reads the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 # The notifier entry in fresh interpreters.
 pytestmark = pytest.mark.slow

@@ -19,9 +19,13 @@ from skill.storage import Stores
 from skill.usecases.overdue import SweepResult, sweep
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
+from tests.moto_in_process import on_the_embedded_server
 from tests.storage.test_complaints import commitment, complaint
 from tests.stored import outbox
 from tests.team_inbox import entry_environment, team_inbox
+
+# On the embedded server: the team inbox reads the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 ROOT = Path(__file__).resolve().parent.parent
 ZONE = "America/New_York"

@@ -21,8 +21,12 @@ from skill.config import Settings
 from skill.records import OrderStatus
 from skill.rules.webhook_signatures import shopify_signature
 from skill.storage import Stores
+from tests.moto_in_process import on_the_embedded_server
 from tests.rules.test_shopify_payloads import FIXTURES
 from tests.team_inbox import entry_environment
+
+# On the embedded server: the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 # The entry in a fresh interpreter.
 pytestmark = pytest.mark.slow

@@ -37,6 +37,11 @@ BUDGET = 4_000_000
 # Runs an entry as Lambda does, then tells what it answered and which modules it loaded.
 PROBE = """
 import importlib, json, sys
+
+from tests.moto_in_process import on_the_embedded_server
+
+# On the embedded server: the package runs in its own process.
+dynamodb_endpoint = on_the_embedded_server()
 entry = importlib.import_module(sys.argv[1])
 answers, attributes = [], {}
 for event in json.load(open(sys.argv[2])):
