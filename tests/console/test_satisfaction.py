@@ -17,7 +17,11 @@ from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
 from tests.console.test_dashboard import numbers
 from tests.console.test_queue import book
+from tests.moto_in_process import on_the_embedded_server
 from tests.test_notifier import follower
+
+# On the embedded server: the stream follower reads the stream.
+dynamodb_endpoint = on_the_embedded_server()
 
 SignIn = Callable[[str], Agent]
 Talk = Callable[..., Conversation]
