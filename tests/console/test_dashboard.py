@@ -68,7 +68,7 @@ def test_the_dashboard_shows_how_the_team_kept_its_promises(
     assert numbers(html, "cost-remedy") == {"voucher (USD)": "20.00"}
     # Each chart is drawn on the server: a bar per row of its table.
     chart = html.split('id="resolved-day-h"', 1)[1].split("</svg>", 1)[0]
-    assert chart.count('<rect x="96"') == 7
+    assert chart.count('<rect x="128"') == 7
 
     download = priya.client.get("/console/dashboard.csv")
     assert download.status_code == 200

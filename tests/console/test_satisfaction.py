@@ -115,7 +115,7 @@ def test_the_dashboard_shows_satisfaction_per_agent_and_in_the_csv(
     assert "James Carter" not in by_agent
     # Drawn on the server: a bar per score.
     chart = html.split('id="csat-score-h"', 1)[1].split("</svg>", 1)[0]
-    assert chart.count('<rect x="96"') == 5
+    assert chart.count('<rect x="128"') == 5
 
     rows = list(csv.DictReader(io.StringIO(priya.client.get("/console/dashboard.csv").text)))
     scores = {r["callback"]: r["score"] for r in rows if r["row"] == "resolved"}
