@@ -26,7 +26,9 @@ class TeamInbox:
         return messages
 
 
-def team_inbox(endpoint: str, name: str = "team") -> TeamInbox:
+def team_inbox(endpoint: str, name: str) -> TeamInbox:
+    """A topic and queue of their own: the tests of one process share the server, and a
+    queue of another test's would hold its messages."""
     options = {
         "endpoint_url": endpoint,
         "region_name": "us-east-1",

@@ -59,7 +59,7 @@ def run_handler(
 def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
     talk: Talk, settings: Settings, demo_stores: Stores
 ) -> None:
-    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint), name=f"team-{settings.table_name}")
     topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
     events = sorted(outbox(demo_stores), key=lambda e: e["event"])
@@ -91,7 +91,7 @@ def test_each_outbox_insert_becomes_one_message_on_the_team_topic(
 def test_a_record_that_fails_is_reported_and_nothing_after_it_is_sent(
     talk: Talk, settings: Settings, demo_stores: Stores
 ) -> None:
-    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint), name=f"team-{settings.table_name}")
     topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     talk(token="demo-alex").say("CallbackIntent")
     [requested] = [e for e in outbox(demo_stores) if e["event"] == "requested"]

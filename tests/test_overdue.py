@@ -105,7 +105,7 @@ def test_the_day_of_a_promise_is_the_shops_day(demo_stores: Stores) -> None:
 def test_the_lambda_entry_sweeps_and_publishes_to_the_team_topic(
     settings: Settings, stores: Stores
 ) -> None:
-    inbox = team_inbox(str(settings.dynamodb_endpoint))
+    inbox = team_inbox(str(settings.dynamodb_endpoint), name=f"team-{settings.table_name}")
     topic, sqs, queue = inbox.topic, inbox.sqs, inbox.queue
     # Due long ago, so the entry's own clock finds it overdue whatever the day.
     stores.complaints.record(complaint("k7"), replace(commitment("k7"), due=date(2020, 1, 31)))

@@ -214,6 +214,7 @@ def test_the_packaged_templates_and_policy_are_compiled_and_load_without_compili
         highlights=[],
         linked=True,
         callback=None,
+        survey=None,
         variant=0,
     )
 

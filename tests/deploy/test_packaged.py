@@ -25,23 +25,22 @@ from deploy.pins import FROM_THE_RUNTIME, MCP_REQUIREMENTS, read_lock
 from deploy.vendor import pinned, vendor_installed
 from skill.config import Settings
 from tests.alexa import NO_API, intent_request, load_event, session_ended_request
+from tests.moto_in_process import on_the_embedded_server
 
 pytestmark = [
     pytest.mark.deploy,
     pytest.mark.slow,
     pytest.mark.skipif(sys.version_info[:2] != LAMBDA_PYTHON, reason="Lambda's Python"),
 ]
+# On the embedded server: the package runs in its own process.
+dynamodb_endpoint = on_the_embedded_server()
+
 # DESIGN.md, "Budgets": the deployment package holds only what the functions import,
 # at most 4 MB zipped.
 BUDGET = 4_000_000
 # Runs an entry as Lambda does, then tells what it answered and which modules it loaded.
 PROBE = """
 import importlib, json, sys
-
-from tests.moto_in_process import on_the_embedded_server
-
-# On the embedded server: the package runs in its own process.
-dynamodb_endpoint = on_the_embedded_server()
 entry = importlib.import_module(sys.argv[1])
 answers, attributes = [], {}
 for event in json.load(open(sys.argv[2])):
