@@ -161,3 +161,15 @@ def test_the_turns_deadline_is_unavailable_too(stores: Stores) -> None:
             stores.orders.get("1001")
     finally:
         deadline.end_turn()
+
+
+def test_a_value_of_the_wrong_type_is_refused_by_the_table_and_nothing_is_stored(
+    dynamodb: Any, settings: Any
+) -> None:
+    # The turn's client leaves checking requests to DynamoDB: a number sent as a JSON
+    # number, not as text, is refused there, a StorageError as botocore's check was.
+    key = {"PK": {"S": "TEST#typed"}, "SK": {"S": "TEST"}}
+    with pytest.raises(StorageError) as refused, translated():
+        dynamodb.put_item(TableName=settings.table_name, Item={**key, "count": {"N": 5}})
+    assert not isinstance(refused.value, StorageUnavailable)  # not retried as a busy table
+    assert "Item" not in dynamodb.get_item(TableName=settings.table_name, Key=key)
