@@ -288,6 +288,7 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_kept": {"plain": lambda lang: {}},
         "callback_ask_time": {"plain": lambda lang: {}},
         "callback_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
+        "callback_uncertain": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
         "callback_declined": {"plain": lambda lang: {}},
         "alexa_notification": {
             "seller": lambda lang: {"part": "seller"},

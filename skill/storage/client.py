@@ -10,6 +10,7 @@ from botocore.config import Config
 from skill.config import Settings
 from skill.storage.answer_json import ITEM_OPERATIONS, read_answers_as_json
 from skill.storage.deadline import refuse_late_attempts
+from skill.storage.errors import WRITE_OPERATIONS, count_unanswered_writes
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -46,6 +47,10 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
     client: DynamoDBClient = _client("dynamodb", settings, local)
     attempt = settings.dynamodb_connect_timeout + settings.dynamodb_read_timeout
     client.meta.events.register("before-send.dynamodb", refuse_late_attempts(attempt))
+    for operation in WRITE_OPERATIONS:
+        client.meta.events.register(
+            f"response-received.dynamodb.{operation}", count_unanswered_writes
+        )
     read_answers_as_json(client.meta.events, ITEM_OPERATIONS, unique_id="answer-json")
     return client
 
