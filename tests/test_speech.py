@@ -442,6 +442,7 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
         "complaint_granted": granted,
         "complaint_not_eligible": not_eligible,
         "complaint_not_saved": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
+        "complaint_uncertain": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
         "complaint_propose_order": {
             problem: (lambda lang, problem=problem: {"order": delayed(lang), "problem": problem})
             for problem in PROBLEMS

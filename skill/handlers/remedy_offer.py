@@ -11,7 +11,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, NamedTuple
 
-from skill.handlers.complaint_turn import ComplaintTurn, not_saved, problem_type, speak_order
+from skill.handlers.complaint_turn import (
+    ComplaintTurn,
+    maybe_saved,
+    not_saved,
+    problem_type,
+    speak_order,
+)
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.handover import offer_callback
 from skill.records import Handover, Order, ProblemType, RemedyKind
@@ -19,7 +25,7 @@ from skill.rules.callbacks import Priority
 from skill.rules.complaints import describe_commitment
 from skill.rules.eligibility import Ineligible
 from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
-from skill.storage.errors import StorageError
+from skill.storage.errors import OutcomeUnknown, StorageError
 from skill.usecases.complaints import assess, grant, hand_over
 from skill.usecases.grants import GrantRefused
 
@@ -222,6 +228,9 @@ class RemedyOffer(ComplaintTurn):
             log.info("grant refused: %s", refused.refusal.value)
             escalation = Escalation(EscalationCause.OVER_LIMIT, Priority.HIGH, remedy.value)
             return self.escalate(complaint_id, problem, order, description, escalation)
+        except OutcomeUnknown as error:
+            log.error("remedy may be stored: %s", type(error).__name__)
+            return maybe_saved(self.turn)
         except StorageError as error:
             log.error("remedy not stored: %s", type(error).__name__)
             return not_saved(self.turn)
