@@ -26,6 +26,8 @@ from skill.rules.complaints import describe_commitment
 from skill.rules.eligibility import Ineligible
 from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
 from skill.storage.errors import OutcomeUnknown, StorageError
+from skill.storage.grants import ReadAlong
+from skill.storage.optins import standing_from, standing_keys
 from skill.usecases.complaints import assess, grant, hand_over
 from skill.usecases.grants import GrantRefused
 
@@ -210,6 +212,8 @@ class RemedyOffer(ComplaintTurn):
         remedy = decision.remedy(kind) if kind is not None else None
         if remedy is None:
             return self.offer(problem, order, decision, again=True)
+        # The consent to news of it comes with the totals' read, for the offer after it.
+        along = ReadAlong(standing_keys(self.turn.user_id))
         try:
             recorded = grant(
                 self.stores,
@@ -221,6 +225,7 @@ class RemedyOffer(ComplaintTurn):
                 now=self.turn.now,
                 locale=self.turn.locale,
                 cap=self.services.policy.skill_cap,
+                along=along,
             )
         except GrantRefused as refused:
             # Over the skill's cap for this customer, or the order already carries
@@ -256,7 +261,10 @@ class RemedyOffer(ComplaintTurn):
         from skill.handlers.notification_offer import answer_offering_news
 
         complaint_id = recorded.complaint.complaint_id
-        return answer_offering_news(self.turn, complaint_id, "complaint_granted", commitment=view)
+        standing = None if along.found is None else standing_from(along.found, self.turn.user_id)
+        return answer_offering_news(
+            self.turn, complaint_id, "complaint_granted", standing=standing, commitment=view
+        )
 
     def decline(self) -> Response:
         handover = self.declined()
