@@ -24,6 +24,7 @@ from skill.handlers.builtins import (
     YesHandler,
 )
 from skill.handlers.deferred import Deferred
+from skill.handlers.envelopes import EnvelopeSerializer
 from skill.handlers.errors import ApologyHandler
 from skill.handlers.interceptors import (
     BeginStorageDeadline,
@@ -181,4 +182,6 @@ def build_skill(
     builder.add_global_response_interceptor(RememberLastResponse())
     builder.add_global_response_interceptor(EndStorageDeadline())
     builder.add_global_response_interceptor(EndLogKeys())
-    return builder.create()
+    skill = builder.create()
+    skill.serializer = EnvelopeSerializer()
+    return skill

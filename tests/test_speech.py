@@ -288,6 +288,7 @@ def _callback_variants() -> dict[str, dict[str, Data]]:
         "callback_kept": {"plain": lambda lang: {}},
         "callback_ask_time": {"plain": lambda lang: {}},
         "callback_failed": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
+        "callback_uncertain": {"plain": lambda lang: {"service_phone": "+1 800 555 0199"}},
         "callback_declined": {"plain": lambda lang: {}},
         "alexa_notification": {
             "seller": lambda lang: {"part": "seller"},
@@ -441,6 +442,7 @@ def _complaint_variants() -> dict[str, dict[str, Data]]:
         "complaint_granted": granted,
         "complaint_not_eligible": not_eligible,
         "complaint_not_saved": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
+        "complaint_uncertain": {"plain": lambda lang: {"service_phone": "+1 800 555 0100"}},
         "complaint_propose_order": {
             problem: (lambda lang, problem=problem: {"order": delayed(lang), "problem": problem})
             for problem in PROBLEMS

@@ -47,7 +47,14 @@ from skill.storage.errors import StorageError
 from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback
 from skill.usecases.callback_changes import cancel
 from skill.usecases.callback_limits import LimitRefused
-from skill.usecases.callbacks import CallbackUnavailable, OpenCallback, lookup, owner_of, status
+from skill.usecases.callbacks import (
+    CallbackUnavailable,
+    CallbackUncertain,
+    OpenCallback,
+    lookup,
+    owner_of,
+    status,
+)
 from skill.usecases.complaints import assess, grant, hand_over, history_for
 from skill.usecases.grants import GrantRefused
 from skill.usecases.privacy import erase, summary
@@ -501,6 +508,8 @@ class Assistant:
         )
         try:
             result = request_callback(self.stores, self.settings, request, now, state)
+        except CallbackUncertain as error:
+            raise self._callback_failed("callback_uncertain") from error
         except CallbackUnavailable as error:
             raise self._callback_failed() from error
         except LimitRefused as refused:
@@ -562,8 +571,8 @@ class Assistant:
         text = self._say("callback_cancelled", nothing_booked=False, cancelled=done)
         return CallbackResult(callback=None, cancelled=done, text=text)
 
-    def _callback_failed(self) -> Refusal:
-        return Refusal(self._say("callback_failed", service_phone=self.settings.service_phone))
+    def _callback_failed(self, template: str = "callback_failed") -> Refusal:
+        return Refusal(self._say(template, service_phone=self.settings.service_phone))
 
     # Privacy -----------------------------------------------------------------------
 

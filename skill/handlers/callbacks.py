@@ -52,6 +52,7 @@ from skill.usecases.callback_changes import planned_move, reschedule
 from skill.usecases.callback_limits import LimitRefused
 from skill.usecases.callbacks import (
     CallbackUnavailable,
+    CallbackUncertain,
     OpenCallback,
     lookup,
     lookup_with,
@@ -86,6 +87,12 @@ class CallbackTurn:
         # Nothing was stored, so nothing is promised: the phone line instead.
         return self.turn.answer(
             "callback_failed", service_phone=self.services.settings.service_phone
+        )
+
+    def uncertain(self) -> Response:
+        # The booking may be stored: never "not booked"; asked again, the skill finds it.
+        return self.turn.answer(
+            "callback_uncertain", service_phone=self.services.settings.service_phone
         )
 
 
@@ -173,6 +180,8 @@ class CallbackFlow(CallbackTurn):
         )
         try:
             result = request_callback(self.stores, self.services.settings, request, turn.now, state)
+        except CallbackUncertain:
+            return self.uncertain()
         except CallbackUnavailable:
             return self.failed()
         except LimitRefused as refused:

@@ -59,6 +59,18 @@ def not_saved(turn: Turn) -> Response:
     )
 
 
+def maybe_saved(turn: Turn) -> Response:
+    """The remedy was sent and its answer lost: it may be stored, so never "nothing
+    has been arranged"; asked again, the skill finds it."""
+    turn.dialogue.forget_complaint()
+    turn.dialogue.stop_waiting()
+    return turn.answer(
+        "complaint_uncertain",
+        end_session=True,
+        service_phone=turn.services.settings.service_phone,
+    )
+
+
 class ComplaintTurn:
     """One turn of the complaint dialogue: the turn, who complains, the complaint so far."""
 

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
     from ask_sdk_model import Response
 
+    from skill.storage.optins import Standing
+
 log = logging.getLogger(__name__)
 
 
@@ -35,14 +37,17 @@ def _api_endpoint(handler_input: HandlerInput) -> str | None:
     return str(system.api_endpoint) if system is not None and system.api_endpoint else None
 
 
-def offers_news(turn: Turn) -> bool:
-    """Not allowed yet, not refused in the Alexa app, never asked, reachable by Alexa."""
+def offers_news(turn: Turn, standing: Standing | None = None) -> bool:
+    """Not allowed yet, not refused in the Alexa app, never asked, reachable by Alexa.
+
+    ``standing``: this user's opt-in and refusal, when another read of the turn brought
+    them (:func:`skill.storage.optins.standing_keys`); else they are read here."""
     if _api_endpoint(turn.input) is None or turn.user_id == "anonymous":
         return False
     if permission_status(turn.input, NOTIFICATIONS_PERMISSION) in ("GRANTED", "DENIED"):
         return False
     try:
-        known, refused = turn.services.stores.optins.standing(turn.user_id)
+        known, refused = standing or turn.services.stores.optins.standing(turn.user_id)
     except StorageError:
         return False  # asking twice is worse than not asking
     if refused:
@@ -59,10 +64,12 @@ def _about(subject: str) -> str:
     return "call" if subject.startswith(CALL) else "complaint"
 
 
-def answer_offering_news(turn: Turn, subject: str, template: str, /, **data: Any) -> Response:
+def answer_offering_news(
+    turn: Turn, subject: str, template: str, /, standing: Standing | None = None, **data: Any
+) -> Response:
     """``template``'s answer, then the offer of news when :func:`offers_news`.
     ``subject``: the complaint's id, or :data:`CALL` and the call back's id."""
-    if not offers_news(turn):
+    if not offers_news(turn, standing):
         return turn.answer(template, **data)
     turn.dialogue.settled = subject
     turn.dialogue.wait_for(Awaiting.NOTIFY_OFFER)

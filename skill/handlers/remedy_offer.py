@@ -11,7 +11,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, NamedTuple
 
-from skill.handlers.complaint_turn import ComplaintTurn, not_saved, problem_type, speak_order
+from skill.handlers.complaint_turn import (
+    ComplaintTurn,
+    maybe_saved,
+    not_saved,
+    problem_type,
+    speak_order,
+)
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.handover import offer_callback
 from skill.records import Handover, Order, ProblemType, RemedyKind
@@ -19,7 +25,9 @@ from skill.rules.callbacks import Priority
 from skill.rules.complaints import describe_commitment
 from skill.rules.eligibility import Ineligible
 from skill.rules.remedies import Decision, Escalation, EscalationCause, decide
-from skill.storage.errors import StorageError
+from skill.storage.errors import OutcomeUnknown, StorageError
+from skill.storage.grants import ReadAlong
+from skill.storage.optins import standing_from, standing_keys
 from skill.usecases.complaints import assess, grant, hand_over
 from skill.usecases.grants import GrantRefused
 
@@ -204,6 +212,8 @@ class RemedyOffer(ComplaintTurn):
         remedy = decision.remedy(kind) if kind is not None else None
         if remedy is None:
             return self.offer(problem, order, decision, again=True)
+        # The consent to news of it comes with the totals' read, for the offer after it.
+        along = ReadAlong(standing_keys(self.turn.user_id))
         try:
             recorded = grant(
                 self.stores,
@@ -215,6 +225,7 @@ class RemedyOffer(ComplaintTurn):
                 now=self.turn.now,
                 locale=self.turn.locale,
                 cap=self.services.policy.skill_cap,
+                along=along,
             )
         except GrantRefused as refused:
             # Over the skill's cap for this customer, or the order already carries
@@ -222,6 +233,9 @@ class RemedyOffer(ComplaintTurn):
             log.info("grant refused: %s", refused.refusal.value)
             escalation = Escalation(EscalationCause.OVER_LIMIT, Priority.HIGH, remedy.value)
             return self.escalate(complaint_id, problem, order, description, escalation)
+        except OutcomeUnknown as error:
+            log.error("remedy may be stored: %s", type(error).__name__)
+            return maybe_saved(self.turn)
         except StorageError as error:
             log.error("remedy not stored: %s", type(error).__name__)
             return not_saved(self.turn)
@@ -247,7 +261,10 @@ class RemedyOffer(ComplaintTurn):
         from skill.handlers.notification_offer import answer_offering_news
 
         complaint_id = recorded.complaint.complaint_id
-        return answer_offering_news(self.turn, complaint_id, "complaint_granted", commitment=view)
+        standing = None if along.found is None else standing_from(along.found, self.turn.user_id)
+        return answer_offering_news(
+            self.turn, complaint_id, "complaint_granted", standing=standing, commitment=view
+        )
 
     def decline(self) -> Response:
         handover = self.declined()

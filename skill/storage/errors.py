@@ -6,7 +6,9 @@ code above storage needs to know botocore::
     StorageError                  DynamoDB refused or failed; nothing may be confirmed
     ├── StorageUnavailable        not now: throttled, 5xx, timed out, no connection,
     │   │                         retries used up. The same request may succeed later.
-    │   └── DeadlineExceeded      the turn's time for storage is used up (.deadline)
+    │   ├── DeadlineExceeded      the turn's time for storage is used up (.deadline)
+    │   └── OutcomeUnknown        a write was sent and its answer never came: it may
+    │                             have been applied, so no apology may say it was not
     └── ConditionFailed           the table holds something other than the write assumed:
         │                         a conditional write, or a transaction cancelled for
         │                         a condition (``failed_items`` says which)
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from botocore.exceptions import (
@@ -53,6 +56,11 @@ class DeadlineExceeded(StorageUnavailable):
 
     def __init__(self) -> None:
         super().__init__("the turn's time for storage is used up")
+
+
+class OutcomeUnknown(StorageUnavailable):
+    """A write reached the table (or may have) and no answer came back before the
+    attempts or the turn's time ran out: it may have been applied, or not."""
 
 
 class ConditionFailed(StorageError):
@@ -128,16 +136,50 @@ def translate(error: ClientError | BotoCoreError) -> StorageError:
     return StorageError(message, code=code)
 
 
+# Write attempts sent whose answer never came, in this thread's or invocation's context.
+_unanswered: ContextVar[int] = ContextVar("unanswered_writes", default=0)
+WRITE_OPERATIONS = (
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+)
+
+
+def count_unanswered_writes(exception: Exception | None = None, **_: Any) -> None:
+    """A ``response-received`` hook on the write operations: an attempt that was sent
+    and lost its answer (read timeout, connection closed or cut short) may have been
+    applied. A refused connection or a connect timeout sent nothing."""
+    if isinstance(exception, HTTPClientError | IncompleteReadError):
+        _unanswered.set(_unanswered.get() + 1)
+
+
 @contextmanager
 def translated() -> Iterator[None]:
     """Raise botocore's errors as storage errors, the original as their cause.
 
-    Around a DynamoDB call, or on a store's method as ``@translated()``.
+    Around a DynamoDB call, or on a store's method as ``@translated()``. A write given
+    up on after an attempt whose answer was lost is :class:`OutcomeUnknown`, whatever
+    ended it (the last attempt's error, or the turn's deadline).
     """
+    before = _unanswered.get()
     try:
         yield
     except (ClientError, BotoCoreError) as error:
-        raise translate(error) from error
+        raise _unless_lost(translate(error), before) from error
+    except DeadlineExceeded as error:
+        if _unanswered.get() != before:
+            raise OutcomeUnknown(
+                "the turn's time ran out after a write whose answer was lost"
+            ) from error
+        raise
+
+
+def _unless_lost(error: StorageError, before: int) -> StorageError:
+    if isinstance(error, StorageUnavailable) and _unanswered.get() != before:
+        return OutcomeUnknown(f"{error}, after a write whose answer was lost", code=error.code)
+    return error
 
 
 @contextmanager

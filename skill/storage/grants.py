@@ -65,6 +65,15 @@ class SkillGrants:
     version: int = 0  # 0: no item yet
 
 
+@dataclass
+class ReadAlong:
+    """Items another part of the turn needs, brought by the totals' batch read: one
+    request less. ``found``: what it found by (PK, SK); None until it was read."""
+
+    keys: tuple[dict[str, Any], ...]
+    found: dict[tuple[str, str], dict[str, Any]] | None = None
+
+
 @dataclass(frozen=True)
 class Totals:
     """The running totals one grant is weighed against, read consistently.
@@ -186,18 +195,24 @@ class GrantStore:
         self._table = table
 
     @translated()
-    def totals(self, order_number: str, granted_by: str, customer_id: str | None) -> Totals:
+    def totals(
+        self,
+        order_number: str,
+        granted_by: str,
+        customer_id: str | None,
+        along: ReadAlong | None = None,
+    ) -> Totals:
         """The order's total, ``granted_by``'s on it (not for the skill), and the
-        skill's grants to ``customer_id`` if given: one consistent batch read."""
+        skill's grants to ``customer_id`` if given: one consistent batch read, which
+        brings ``along``'s items too."""
         wanted = {"on_order": key(_order_pk(order_number), ON_ORDER)}
         if granted_by != SKILL:
             wanted["by_granter"] = key(_order_pk(order_number), _by_sk(granted_by))
         if customer_id is not None:
             wanted["skill"] = key(_customer_pk(customer_id), SKILL_GRANTS)
         found: dict[tuple[str, str], dict[str, Any]] = {}
-        request: dict[str, Any] = {
-            self._table: {"Keys": list(wanted.values()), "ConsistentRead": True}
-        }
+        keys = [*wanted.values(), *(along.keys if along is not None else ())]
+        request: dict[str, Any] = {self._table: {"Keys": keys, "ConsistentRead": True}}
         while request:
             answer = self._client.batch_get_item(RequestItems=request)
             for raw in answer.get("Responses", {}).get(self._table, []):
@@ -214,6 +229,9 @@ class GrantStore:
             values = item(name)
             return Decimal(values["total"]) if values is not None else None
 
+        if along is not None:
+            wanted_along = {(k["PK"]["S"], k["SK"]["S"]) for k in along.keys}
+            along.found = {at: values for at, values in found.items() if at in wanted_along}
         return Totals(total("on_order"), total("by_granter"), _skill_grants(item("skill")))
 
     @translated()

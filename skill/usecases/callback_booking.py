@@ -42,12 +42,13 @@ from skill.rules.dates import local_today, zone
 from skill.rules.eligibility import is_late
 from skill.rules.limits import Act, tallies
 from skill.storage.callbacks import CallbackAlreadyOpen, OwnerState
-from skill.storage.errors import StorageError
+from skill.storage.errors import OutcomeUnknown, StorageError
 from skill.storage.limits import LimitReached
 from skill.storage.outbox import OutboxEvent
 from skill.usecases.callback_limits import NoText, over_limit, textable
 from skill.usecases.callbacks import (
     CallbackUnavailable,
+    CallbackUncertain,
     OpenCallback,
     call_hours,
     in_queue,
@@ -240,6 +241,9 @@ def _store(
         except CallbackAlreadyOpen as already:
             tried = replace(booking, callback=callback, no_text=no_text)
             return _already(stores, already, tried)
+        except OutcomeUnknown as error:
+            log.warning("callback may be stored", extra={"error_type": type(error).__name__})
+            raise CallbackUncertain from error
         except StorageError as error:
             log.warning("callback not stored", extra={"error_type": type(error).__name__})
             raise CallbackUnavailable from error

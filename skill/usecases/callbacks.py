@@ -36,6 +36,11 @@ class CallbackUnavailable(Exception):
     """The callback could not be stored (or nobody could be assigned): say so."""
 
 
+class CallbackUncertain(CallbackUnavailable):
+    """The booking was sent and its answer lost: it may be stored. Say that, never that
+    it was not booked; the next look finds it if it is."""
+
+
 def owner_of(customer_id: str | None, user_id: str) -> str:
     """Whose callback it is: the shop's customer, or the Alexa user when unlinked."""
     if customer_id:

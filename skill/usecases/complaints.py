@@ -18,6 +18,7 @@ from skill.rules.complaints import settled
 from skill.rules.grants import SKILL, SkillCap
 from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide
 from skill.storage.complaints import History, Recorded
+from skill.storage.grants import ReadAlong
 from skill.usecases.grants import Grant, within_limits
 
 if TYPE_CHECKING:
@@ -101,6 +102,7 @@ def grant(
     now: datetime,
     locale: str,
     cap: SkillCap | None = None,
+    along: ReadAlong | None = None,
 ) -> Recorded:
     """Store the complaint and the promise in one transaction; a retry stores nothing new.
 
@@ -110,6 +112,7 @@ def grant(
     :class:`skill.usecases.grants.GrantRefused` is raised: its ``refusal`` is
     ``OVER_CUSTOMER_CAP`` or ``OVER_ORDER_TOTAL``, and a person should take over.
     A retry of a grant already stored returns it (``new`` false), whatever the sums say.
+    ``along``: items the turn needs besides, brought by the read of the totals.
     """
     complaint, commitment = settled(
         complaint_id=complaint_id,
@@ -132,7 +135,7 @@ def grant(
         stored = stores.complaints.get(complaint_id)
         return Recorded(stored[0], stored[1], new=False) if stored is not None else None
 
-    weighed = Grant(order, remedy.value, SKILL, now, cap=cap)
+    weighed = Grant(order, remedy.value, SKILL, now, cap=cap, along=along)
     return within_limits(stores, weighed, write, already)
 
 

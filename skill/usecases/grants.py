@@ -28,6 +28,7 @@ from skill.records import Commitment, CommitmentStatus, Money, Order, Owner, Rem
 from skill.rules.grants import SKILL, Granted, Promised, Refusal, SkillCap, weigh, within_cap_window
 from skill.storage.errors import ConditionFailed, StorageUnavailable
 from skill.storage.grants import (
+    ReadAlong,
     Totals,
     granter_total_update,
     order_total_update,
@@ -54,6 +55,7 @@ class Grant:
     now: datetime
     authority: Money | None = None  # an agent's
     cap: SkillCap | None = None  # the skill's, per customer
+    along: ReadAlong | None = None  # items the turn needs besides, read with the totals
 
 
 class GrantRefused(Exception):
@@ -135,7 +137,7 @@ def _weigh(grant: Grant, promised: Promised) -> Refusal | None:
 
 def _totals(stores: Stores, grant: Grant) -> Totals:
     customer = grant.order.customer_id if grant.cap is not None else None
-    return stores.grants.totals(grant.order.number, grant.granted_by, customer)
+    return stores.grants.totals(grant.order.number, grant.granted_by, customer, grant.along)
 
 
 def _promised(stores: Stores, grant: Grant, totals: Totals) -> Promised:

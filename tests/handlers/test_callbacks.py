@@ -15,7 +15,7 @@ from tests.alexa import Conversation, Reply
 from tests.conftest import MOMENT
 from tests.factories import expensive_delivery
 from tests.fake_alexa_api import FakeAlexaApi
-from tests.faults import THROTTLING, TIMEOUT, FaultyTable, simulate_time
+from tests.faults import SERVER_ERROR, THROTTLING, TIMEOUT, FaultyTable, simulate_time
 
 Talk = Callable[..., Conversation]
 UNLINKED = "amzn1.ask.account.UNLINKED"
@@ -564,6 +564,49 @@ def test_a_booking_whose_answer_was_lost_is_confirmed_though_every_read_after_is
     assert len(stored("callback")) == 1
     assert "Maria, who helped you last time, will call you" in reply.speech
     assert "sorry" not in reply.speech.lower()
+
+
+def test_a_booking_whose_every_answer_was_lost_is_never_denied_and_is_told_next_turn(
+    talk: Talk,
+    stored: Callable[[str], list[dict[str, Any]]],
+    dynamodb: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    clock = simulate_time(monkeypatch)
+    table = FaultyTable(dynamodb, clock)
+    # The transaction is applied but its answer never arrives; every attempt after it
+    # times out as well: the skill cannot know whether the call back is booked.
+    table.lose_answer("TransactWriteItems", then={"TransactWriteItems": TIMEOUT})
+
+    reply = talk(token="demo-alex").say("CallbackIntent")
+
+    assert len(stored("callback")) == 1
+    assert reply.speech.startswith(
+        "I'm sorry, I couldn't confirm the call back, but it may be booked."
+    )
+    assert "couldn't book" not in reply.speech
+    assert "+1 800 555 0199" in reply.speech
+    # The next turn tells the truth: the call back is booked, and not booked twice.
+    table.heal()
+    again = talk(token="demo-alex").say("CallbackIntent")
+    assert again.speech.startswith("You already have a call back booked: Maria will call you")
+    assert len(stored("callback")) == 1
+
+
+def test_a_booking_that_never_reached_the_table_is_apologised_for(
+    talk: Talk,
+    stored: Callable[[str], list[dict[str, Any]]],
+    dynamodb: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    simulate_time(monkeypatch)
+    table = FaultyTable(dynamodb)
+    table.fail("TransactWriteItems", SERVER_ERROR)  # answered every time: nothing applied
+
+    reply = talk(token="demo-alex").say("CallbackIntent")
+
+    assert reply.speech.startswith("I'm sorry, I couldn't book the call back just now")
+    assert stored("callback") == []
 
 
 def test_a_retried_request_books_once(

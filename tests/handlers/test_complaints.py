@@ -522,15 +522,14 @@ def test_granting_is_one_transaction(talk: Talk, round_trips: list[str]) -> None
     round_trips.clear()
     conversation.say("RemedyChoiceIntent", remedy="voucher")
     # Who is asking, their orders (the offer is re-checked), what the order carries already
-    # (its running total, none yet: so its promises so far), then one write for it all;
-    # then whether this Alexa user allowed or refused news on the speaker, one query.
+    # (its running total, none yet: so its promises so far) with whether this Alexa user
+    # allowed or refused news on the speaker, then one write for it all.
     assert round_trips == [
         "GetItem",
         "Query",
         "BatchGetItem",
         "Query",
         "TransactWriteItems",
-        "Query",
     ]
 
 
@@ -549,6 +548,27 @@ def test_a_grant_whose_answer_was_lost_is_confirmed_though_every_read_after_is_s
 
     assert len(items(dynamodb, settings, "commitment")) == 1
     assert reply.speech.startswith("Done: your voucher of 10 dollars")
+
+
+def test_a_grant_whose_every_answer_was_lost_is_never_denied_and_is_told_next_turn(
+    talk: Talk, dynamodb: Any, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    conversation = talk(token="demo-alex")
+    conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    # The grant is applied but its answer never arrives; every attempt after it times
+    # out as well: the skill cannot know whether the voucher is stored.
+    table.lose_answer("TransactWriteItems", then={"TransactWriteItems": TIMEOUT})
+
+    reply = conversation.say("RemedyChoiceIntent", remedy="voucher")
+
+    assert len(items(dynamodb, settings, "commitment")) == 1
+    assert reply.speech.startswith("I'm sorry, I couldn't confirm that just now, but it may")
+    assert "nothing has been arranged" not in reply.speech
+    table.heal()
+    again = talk(token="demo-alex").say("CommitmentStatusIntent")
+    assert "voucher of 10 dollars" in again.speech
+    assert len(items(dynamodb, settings, "commitment")) == 1
 
 
 def test_a_storage_failure_confirms_nothing_and_writes_nothing(

@@ -20,12 +20,13 @@ from skill.storage.errors import (
     ConditionFailed,
     DeadlineExceeded,
     NotFound,
+    OutcomeUnknown,
     StorageError,
     StorageUnavailable,
     translate,
     translated,
 )
-from tests.faults import FAULTS, Fault, FaultyTable, simulate_time
+from tests.faults import FAULTS, THROTTLING, TIMEOUT, Fault, FaultyTable, simulate_time
 
 STORAGE = Path(__file__).resolve().parents[2] / "skill" / "storage"
 
@@ -99,6 +100,7 @@ def test_the_original_error_stays_the_cause() -> None:
 
 def test_the_tree() -> None:
     assert issubclass(DeadlineExceeded, StorageUnavailable)
+    assert issubclass(OutcomeUnknown, StorageUnavailable)
     assert issubclass(NotFound, ConditionFailed)
     assert not issubclass(ConditionFailed, StorageUnavailable)
     assert not issubclass(StorageError, ClientError)
@@ -161,3 +163,67 @@ def test_the_turns_deadline_is_unavailable_too(stores: Stores) -> None:
             stores.orders.get("1001")
     finally:
         deadline.end_turn()
+
+
+def test_a_value_of_the_wrong_type_is_refused_by_the_table_and_nothing_is_stored(
+    dynamodb: Any, settings: Any
+) -> None:
+    # The turn's client leaves checking requests to DynamoDB: a number sent as a JSON
+    # number, not as text, is refused there, a StorageError as botocore's check was.
+    key = {"PK": {"S": "TEST#typed"}, "SK": {"S": "TEST"}}
+    with pytest.raises(StorageError) as refused, translated():
+        dynamodb.put_item(TableName=settings.table_name, Item={**key, "count": {"N": 5}})
+    assert not isinstance(refused.value, StorageUnavailable)  # not retried as a busy table
+    assert "Item" not in dynamodb.get_item(TableName=settings.table_name, Key=key)
+
+
+KEY = {"PK": {"S": "TEST#lost"}, "SK": {"S": "TEST"}}
+
+
+def _put(dynamodb: Any, settings: Any) -> None:
+    with translated():
+        dynamodb.put_item(TableName=settings.table_name, Item=KEY)
+
+
+@pytest.mark.parametrize("then", [TIMEOUT, THROTTLING], ids=str)
+def test_a_write_whose_answer_was_lost_may_be_stored_whatever_ends_it(
+    then: Fault, dynamodb: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch))
+    table.lose_answer("PutItem", then={"PutItem": then})
+    with pytest.raises(OutcomeUnknown):
+        _put(dynamodb, settings)
+    assert "Item" in dynamodb.get_item(TableName=settings.table_name, Key=KEY)  # it was
+
+
+def test_a_write_whose_answer_was_lost_may_be_stored_when_the_turns_time_ends_it(
+    dynamodb: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    table = FaultyTable(dynamodb, simulate_time(monkeypatch), attempt_seconds=10.0)
+    table.lose_answer("PutItem")
+    deadline.begin_turn(5.0)
+    try:
+        with pytest.raises(OutcomeUnknown) as unknown:
+            _put(dynamodb, settings)
+    finally:
+        deadline.end_turn()
+    assert isinstance(unknown.value.__cause__, DeadlineExceeded)
+    assert table.attempts == ["PutItem"]  # the retry was not sent
+
+
+def test_a_write_answered_with_a_refusal_every_time_was_not_stored(
+    dynamodb: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FaultyTable(dynamodb, simulate_time(monkeypatch)).fail("PutItem", THROTTLING)
+    with pytest.raises(StorageUnavailable) as refused:
+        _put(dynamodb, settings)
+    assert not isinstance(refused.value, OutcomeUnknown)
+
+
+def test_a_read_that_timed_out_changed_nothing(
+    stores: Stores, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    FaultyTable(dynamodb, simulate_time(monkeypatch)).fail("GetItem", TIMEOUT)
+    with pytest.raises(StorageUnavailable) as unavailable:
+        stores.orders.get("1001")
+    assert not isinstance(unavailable.value, OutcomeUnknown)

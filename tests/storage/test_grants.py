@@ -7,16 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from skill.records import Money
+from skill.records import AlexaOptIn, Money
 from skill.rules.grants import SKILL, Granted
 from skill.storage import Stores
 from skill.storage.errors import ConditionFailed, translated
 from skill.storage.grants import (
+    ReadAlong,
     SkillGrants,
     granter_total_update,
     order_total_update,
     skill_grants_put,
 )
+from skill.storage.optins import standing_from, standing_keys
 from skill.storage.transaction import Put, Update
 from tests.conftest import MOMENT
 
@@ -81,3 +83,23 @@ def test_the_skills_grants_to_a_customer_are_replaced_only_at_the_version_read(
         write(stores, skill_grants_put("c-alex", [first], 1, expires))
 
     assert stores.grants.totals("1003", SKILL, "c-alex").skill == SkillGrants((first, second), 2)
+
+
+@pytest.mark.parametrize("refused", [False, True])
+def test_the_totals_read_brings_an_alexa_users_standing_as_its_own_query_reads_it(
+    stores: Stores, refused: bool
+) -> None:
+    user = "amzn1.ask.account.ALONG"
+    opt_in = AlexaOptIn(user, "en-US", "https://api.amazonalexa.com", frozenset({"n"}), "c-x")
+    stores.optins.remember(opt_in, MOMENT)
+    if refused:
+        stores.optins.refuse(user, MOMENT)
+    along = ReadAlong(standing_keys(user))
+
+    stores.grants.totals("1003", SKILL, None, along)
+
+    assert along.found is not None
+    assert standing_from(along.found, user) == stores.optins.standing(user) == (opt_in, refused)
+    nobody = ReadAlong(standing_keys("amzn1.ask.account.NOBODY"))
+    stores.grants.totals("1003", SKILL, None, nobody)
+    assert standing_from(nobody.found or {}, "amzn1.ask.account.NOBODY") == (None, False)
