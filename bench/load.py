@@ -38,7 +38,7 @@ from typing import Any
 from bench.demo_table import demo_table
 from bench.web import _workers_cpu_seconds, server_environment
 from skill.devtools.demo.data import ALEX, demo_orders
-from skill.records import ProblemType
+from skill.records.complaints import ProblemType
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client
 from skill.storage.codec import from_item

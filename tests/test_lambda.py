@@ -154,6 +154,10 @@ DEFERRED = {
     "skill.usecases.satisfaction",
     "skill.storage.satisfaction",
     "skill.rules.satisfaction",
+    # The records of callbacks, complaints and opt-ins: only the orders' are a launch's.
+    "skill.records.callbacks",
+    "skill.records.complaints",
+    "skill.records.optins",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

@@ -9,7 +9,7 @@
     outside      skill/adapters (Alexa's APIs, SNS and SMS, identity providers)
     storage      skill/storage (the only code that talks to DynamoDB)
     rules        skill/rules (pure)
-    records      skill/records.py
+    records      skill/records
     shared       skill/config.py, clock.py, logs.py, compiled.py, speech.py
     tools        skill/devtools (chat, model checker, demo): never imported by the runtime
 

@@ -14,7 +14,7 @@ import pytest
 
 from skill.adapters.delivery import LogPublisher
 from skill.config import Settings
-from skill.records import CommitmentStatus
+from skill.records.complaints import CommitmentStatus
 from skill.storage import Stores
 from skill.usecases.overdue import SweepResult, sweep
 from tests.alexa import Conversation

@@ -16,7 +16,7 @@ from skill.devtools.demo.data import ALEX
 from skill.policy import PolicyError, compiled_path, load_policy
 from skill.policy import file as policy_file_module
 from skill.policy.file import parse_policy
-from skill.records import ProblemType, RemedyKind
+from skill.records.complaints import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.grants import SkillCap

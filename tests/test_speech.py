@@ -15,15 +15,8 @@ from jinja2.exceptions import UndefinedError
 from skill.compiled import COMPILED
 from skill.config import LOCALES
 from skill.handlers.callback_views import CallTime, CallView
-from skill.records import (
-    CommitmentStatus,
-    Money,
-    Order,
-    OrderStatus,
-    Owner,
-    ProblemType,
-    RemedyKind,
-)
+from skill.records import Money, Order, OrderStatus
+from skill.records.complaints import CommitmentStatus, Owner, ProblemType, RemedyKind
 from skill.rules.complaints import CommitmentView
 from skill.rules.dates import relative_day
 from skill.rules.eligibility import Ineligible

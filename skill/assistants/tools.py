@@ -23,15 +23,9 @@ from typing import TYPE_CHECKING, Literal, cast
 from pydantic import BaseModel, Field
 
 from skill.handlers.callback_views import CallView, view
-from skill.records import (
-    Callback,
-    Complaint,
-    ComplaintStatus,
-    Handover,
-    Order,
-    ProblemType,
-    RemedyKind,
-)
+from skill.records import Handover, Order
+from skill.records.callbacks import Callback
+from skill.records.complaints import Complaint, ComplaintStatus, ProblemType, RemedyKind
 from skill.rules.callbacks import Requested, last_digits
 from skill.rules.complaints import describe_commitment
 from skill.rules.dates import local_today
@@ -62,7 +56,8 @@ from skill.usecases.privacy import erase, summary
 if TYPE_CHECKING:
     from skill.clock import Clock
     from skill.config import Settings
-    from skill.records import Agent, Commitment
+    from skill.records.callbacks import Agent
+    from skill.records.complaints import Commitment
     from skill.rules.remedies import RemedyPolicy
     from skill.speech import Renderer
     from skill.storage import Stores

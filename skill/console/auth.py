@@ -44,7 +44,7 @@ from skill.clock import system_clock
 from skill.console import Console, console_blueprint, services
 from skill.console.refusals import send_back, taken
 from skill.console.story import day, language_name, moment
-from skill.records import Agent
+from skill.records.callbacks import Agent
 from skill.rules.logins import SESSION_LIFETIME, activity_to_record
 from skill.storage.errors import StorageUnavailable
 from skill.usecases.sign_in import Session, session_agent, sign_in, sign_out

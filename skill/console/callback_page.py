@@ -17,7 +17,9 @@ from flask import Response, g
 from skill.console import services
 from skill.console.auth import page
 from skill.console.story import language_of, story
-from skill.records import Agent, Callback, CallbackStatus, Commitment, Complaint, Order, RemedyKind
+from skill.records import Order
+from skill.records.callbacks import Agent, Callback, CallbackStatus
+from skill.records.complaints import Commitment, Complaint, RemedyKind
 from skill.rules.callbacks import last_digits
 from skill.rules.complaints import the_customers_own
 from skill.rules.dates import local_today

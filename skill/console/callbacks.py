@@ -25,7 +25,9 @@ from skill.console.auth import login_required
 from skill.console.callback_page import Confirmation, detail
 from skill.console.overview import promises
 from skill.console.refusals import kept_fields, send_back, taken
-from skill.records import Callback, Commitment, Money, Order, RemedyKind
+from skill.records import Money, Order
+from skill.records.callbacks import Callback
+from skill.records.complaints import Commitment, RemedyKind
 from skill.rules.dates import local_today, zone
 from skill.rules.grants import minor_unit, parse_amount
 from skill.usecases.acts import Act, ActionConflict, ActionRefused, InvalidInput

@@ -25,7 +25,7 @@ from flask import Response
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, page
 from skill.console.story import day, moment
-from skill.records import Callback
+from skill.records.callbacks import Callback
 from skill.rules.backlog import Closed, day_ends, open_at
 from skill.rules.dates import local_today, zone
 from skill.rules.satisfaction import Satisfaction, satisfaction

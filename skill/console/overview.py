@@ -10,7 +10,7 @@ from flask import Response, g, redirect, request, url_for
 from skill.console import console_blueprint, services
 from skill.console.auth import admin_required, login_required, page
 from skill.console.refusals import send_back, taken
-from skill.records import Commitment, CommitmentStatus
+from skill.records.complaints import Commitment, CommitmentStatus
 from skill.rules.dates import local_today
 from skill.rules.remedies import overdue
 from skill.storage.audit import AuditEntry

@@ -19,7 +19,7 @@ from skill.console import console_blueprint, services
 from skill.console.auth import login_required, page, poll_login_required
 from skill.console.refusals import taken
 from skill.console.story import language_name, moment, why
-from skill.records import Callback, CallbackStatus
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.storage.team import Team
 
 # How often the queue page asks for fresh rows (the page's script reads it).

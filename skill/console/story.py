@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from skill.records import Callback
+from skill.records.callbacks import Callback
 from skill.rules.dates import zone
 
 LANGUAGES = {

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from skill.records import Agent, Callback
+from skill.records.callbacks import Agent, Callback
 from skill.rules.callbacks import last_digits
 from skill.rules.dates import Day, relative_day, zone
 from skill.storage.errors import StorageError

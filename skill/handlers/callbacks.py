@@ -37,7 +37,9 @@ from skill.handlers.callback_reach import (
 from skill.handlers.callback_views import call_time, view
 from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.records import Agent, Callback, Complaint, Customer, Handover, Order
+from skill.records import Customer, Handover, Order
+from skill.records.callbacks import Agent, Callback
+from skill.records.complaints import Complaint
 from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError

@@ -17,7 +17,8 @@ from skill.handlers.callback_views import CallView, view
 from skill.handlers.complaint_turn import ComplaintTurn, speak_order
 from skill.handlers.dialogue import Awaiting, Slots
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.records import ComplaintStatus, Order
+from skill.records import Order
+from skill.records.complaints import ComplaintStatus
 from skill.rules.complaints import describe_commitment
 from skill.rules.orders import normalise_order_number
 from skill.storage.errors import StorageError

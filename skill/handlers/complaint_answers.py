@@ -17,7 +17,7 @@ from skill.handlers.complaints import SLOTS, ComplaintTaking
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.remedy_offer import RemedyOffer
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.records import RemedyKind
+from skill.records.complaints import RemedyKind
 
 CHOICE = "RemedyChoiceIntent"
 

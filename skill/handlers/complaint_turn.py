@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from skill.handlers.dialogue import Awaiting, ComplaintState, Slots
 from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_callback
-from skill.records import Handover, Order, ProblemType, RemedyKind
+from skill.records import Handover, Order
+from skill.records.complaints import ProblemType, RemedyKind
 from skill.rules.orders import describe
 from skill.usecases.orders import Outcome, identify, lockout, verify_order
 

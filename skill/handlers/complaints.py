@@ -29,7 +29,8 @@ from skill.handlers.dialogue import Awaiting, Slots
 from skill.handlers.orders import names_complaint_order
 from skill.handlers.remedy_offer import RemedyOffer
 from skill.handlers.turn import ServiceHandler, Turn
-from skill.records import Order, ProblemType
+from skill.records import Order
+from skill.records.complaints import ProblemType
 from skill.rules.answers import command_in, order_correction
 from skill.rules.complaints import about_an_order, likely_order
 from skill.rules.orders import normalise_order_number, orders_with_item

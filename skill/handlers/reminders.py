@@ -33,7 +33,7 @@ from skill.storage.errors import StorageError
 from skill.usecases.callback_reminders import create_reminder
 
 if TYPE_CHECKING:
-    from skill.records import Callback
+    from skill.records.callbacks import Callback
     from skill.usecases.callback_reminders import ReminderCreator
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     from skill.usecases.callback_reminders import ReminderCreator
 
 
-@dataclass(frozen=True)
+# Never compared: eq=False spares a cold start the generated __eq__ and __hash__.
+@dataclass(frozen=True, eq=False)
 class Services:
     """The collaborators handlers use; built once per process."""
 

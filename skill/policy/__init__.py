@@ -18,7 +18,7 @@ from typing import Any
 
 from skill.compiled import COMPILED, write_beside
 from skill.config import ConfigurationError
-from skill.records import ProblemType, RemedyKind
+from skill.records.complaints import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.grants import SkillCap

@@ -16,7 +16,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from skill.policy import PolicyError
-from skill.records import ProblemType, RemedyKind
+from skill.records.complaints import ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EligibilityRule, Requirement
 from skill.rules.grants import SkillCap

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Protocol
 
-from skill.records import Agent, Contact, Money, QueuedCallback
+from skill.records import Contact, Money
+from skill.records.callbacks import Agent, QueuedCallback
 
 # A customer who was helped by someone within this window gets that person again.
 CONTINUITY_WINDOW = timedelta(days=30)

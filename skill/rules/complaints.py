@@ -7,14 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from skill.records import (
+from skill.records import Money, Order, OrderStatus
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
-    Order,
-    OrderStatus,
     Owner,
     ProblemType,
     RemedyKind,

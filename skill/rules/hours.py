@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from skill.records import Agent
+from skill.records.callbacks import Agent
 from skill.rules.dates import known_zone, zone
 from skill.rules.service_hours import ServiceHours, ServiceHoursError
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from skill.records import Callback
+from skill.records.callbacks import Callback
 
 # Changes of one call back told to the team and the customer: at most one per this.
 NOTICE_INTERVAL = timedelta(hours=1)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from skill.records import QueuedCallback
+from skill.records.callbacks import QueuedCallback
 
 # An agent finishing the call before may start a few minutes late; that is not news.
 CALLBACK_GRACE = timedelta(minutes=30)

@@ -17,7 +17,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from skill.records import Commitment, CommitmentStatus, Money, Order, ProblemType, RemedyKind
+from skill.records import Money, Order
+from skill.records.complaints import Commitment, CommitmentStatus, ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.eligibility import EVERY_ORDER, EligibilityRule, Ineligible, ineligibility
 from skill.rules.grants import SkillCap

@@ -17,7 +17,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
-from skill.records import Callback
+from skill.records.callbacks import Callback
 
 SCORES = range(1, 6)
 # Numbers a customer may say for a score out of range ("seven"): asked again once. A

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from skill.records import Agent
+from skill.records.callbacks import Agent
 from skill.rules.logins import Attempts
 from skill.rules.team import WorkingHours
 from skill.storage.callback_items import TEAM

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from skill.records import Callback, CallbackNote, CallbackStatus
+from skill.records.callbacks import Callback, CallbackNote, CallbackStatus
 from skill.rules.callbacks import Priority
 from skill.storage.codec import timestamp
 from skill.storage.tables import GSI1PK

@@ -34,7 +34,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from skill.records import Callback, CallbackStatus, Contact
+from skill.records import Contact
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.rules.limits import Tally
 from skill.rules.satisfaction import AskedBy, asked_by, first_name
 from skill.storage.callback_items import (

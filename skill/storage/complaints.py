@@ -27,12 +27,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from skill.records import (
+from skill.records import Money
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
     Owner,
     ProblemType,
     RemedyKind,

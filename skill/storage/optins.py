@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from skill.records import AlexaOptIn
+from skill.records.optins import AlexaOptIn
 from skill.storage.codec import from_item, key, timestamp, to_item
 from skill.storage.errors import ConditionFailed, translated
 from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE

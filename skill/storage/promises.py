@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from skill.records import Commitment, CommitmentStatus, Complaint, ComplaintStatus
+from skill.records.complaints import Commitment, CommitmentStatus, Complaint, ComplaintStatus
 from skill.storage.codec import from_item
 from skill.storage.complaints import (
     PROMISES,

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from skill.records import Agent, Callback, CallbackNote, CallbackStatus
+from skill.records.callbacks import Agent, Callback, CallbackNote, CallbackStatus
 from skill.storage.callback_items import (
     TEAM,
     callback_from,

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from skill.records import Agent
+    from skill.records.callbacks import Agent
     from skill.storage.team import TeamStore
 
 ROSTER_LIFETIME = timedelta(seconds=30)

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from skill.records import Agent, Money, QueuedCallback
+from skill.records import Money
+from skill.records.callbacks import Agent, QueuedCallback
 from skill.storage.callback_items import TEAM, callback_from
 from skill.storage.codec import from_item, key
 from skill.storage.errors import translated

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from skill.records import Agent, Callback, CallbackNote, CallbackStatus
+from skill.records.callbacks import Agent, Callback, CallbackNote, CallbackStatus
 from skill.storage.audit import AuditEntry, entry_put, guard_put
 from skill.storage.callbacks import CallbackChanged
 from skill.storage.outbox import OutboxEvent

@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.adapters.proactive_events import PermissionRevoked
 from skill.clock import Clock, system_clock
-from skill.records import AlexaOptIn, Callback, OrderStatus
+from skill.records import OrderStatus
+from skill.records.callbacks import Callback
+from skill.records.optins import AlexaOptIn
 from skill.rules.alexa_events import (
     OCCASION_STATUS,
     AppointmentNotice,

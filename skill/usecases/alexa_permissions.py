@@ -19,7 +19,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from skill.records import AlexaOptIn
+from skill.records.optins import AlexaOptIn
 from skill.usecases.alexa_notifications import NOTIFICATIONS_PERMISSION
 
 if TYPE_CHECKING:

@@ -16,15 +16,9 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
-from skill.records import (
-    Agent,
-    Callback,
-    CallbackStatus,
-    Complaint,
-    Customer,
-    Money,
-    Order,
-)
+from skill.records import Customer, Money, Order
+from skill.records.callbacks import Agent, Callback, CallbackStatus
+from skill.records.complaints import Complaint
 from skill.rules.callbacks import (
     CONTINUITY_WINDOW,
     Priority,

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from skill.config import Settings
-    from skill.records import Agent, Callback
+    from skill.records.callbacks import Agent, Callback
     from skill.storage import Stores
 
 

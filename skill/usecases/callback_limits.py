@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from skill.config import Settings
-    from skill.records import Callback
+    from skill.records.callbacks import Callback
     from skill.rules.limits import Tally
     from skill.storage import Stores
     from skill.storage.limits import LimitReached

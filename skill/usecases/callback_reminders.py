@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from skill.adapters.proactive_events import PermissionRevoked
 from skill.clock import Clock, system_clock
-from skill.records import Callback
+from skill.records.callbacks import Callback
 from skill.rules.reminders import ReminderNotice, reminder_body, worth_reminding
 from skill.storage.callback_reminders import CallbackReminder
 

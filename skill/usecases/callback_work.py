@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from skill.records import Agent, Callback, CallbackNote
+from skill.records.callbacks import Agent, Callback, CallbackNote
 from skill.rules.satisfaction import AskedBy, asked_by
 from skill.storage.callbacks import CallbackChanged
 from skill.usecases.acts import Act, InvalidInput, conflict, held_update, require_holder

@@ -27,7 +27,7 @@ from skill.storage.users import user_key
 
 if TYPE_CHECKING:
     from skill.config import Settings
-    from skill.records import Agent, Callback
+    from skill.records.callbacks import Agent, Callback
     from skill.storage import Stores
     from skill.storage.orders import Account
 

@@ -7,13 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from skill.records import (
-    Complaint,
-    ComplaintStatus,
-    Order,
-    Owner,
-    ProblemType,
-)
+from skill.records import Order
+from skill.records.complaints import Complaint, ComplaintStatus, Owner, ProblemType
 from skill.rules.complaints import settled
 from skill.rules.grants import SKILL, SkillCap
 from skill.rules.remedies import Decision, Remedy, RemedyPolicy, decide

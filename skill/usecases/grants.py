@@ -24,7 +24,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeVar
 
-from skill.records import Commitment, CommitmentStatus, Money, Order, Owner, RemedyKind
+from skill.records import Money, Order
+from skill.records.complaints import Commitment, CommitmentStatus, Owner, RemedyKind
 from skill.rules.grants import SKILL, Granted, Promised, Refusal, SkillCap, weigh, within_cap_window
 from skill.storage.errors import ConditionFailed, StorageUnavailable
 from skill.storage.grants import (

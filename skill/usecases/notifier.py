@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from skill.adapters.delivery import Notification, Publisher
 from skill.clock import Clock, system_clock
-from skill.records import Callback
+from skill.records.callbacks import Callback
 from skill.rules.dates import relative_day, zone
 from skill.rules.satisfaction import first_name
 from skill.storage.codec import from_item

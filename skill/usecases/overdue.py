@@ -17,7 +17,8 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from skill.adapters.delivery import Notification, Publisher
-from skill.records import Commitment, QueuedCallback
+from skill.records.callbacks import QueuedCallback
+from skill.records.complaints import Commitment
 from skill.rules.dates import zone
 from skill.rules.overdue import overdue_callbacks
 from skill.rules.remedies import overdue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from skill.records import CommitmentStatus
+from skill.records.complaints import CommitmentStatus
 from skill.usecases.callbacks import owner_of
 
 if TYPE_CHECKING:

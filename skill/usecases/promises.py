@@ -14,16 +14,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from skill.records import (
-    Callback,
-    Commitment,
-    CommitmentStatus,
-    Money,
-    Order,
-    Owner,
-    ProblemType,
-    RemedyKind,
-)
+from skill.records import Money, Order
+from skill.records.callbacks import Callback
+from skill.records.complaints import Commitment, CommitmentStatus, Owner, ProblemType, RemedyKind
 from skill.rules.callbacks import covers
 from skill.rules.complaints import settled
 from skill.rules.grants import Promised, Refusal, minor_unit, weigh

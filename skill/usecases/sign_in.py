@@ -35,7 +35,7 @@ from skill.storage.audit import AuditEntry
 from skill.storage.errors import ConditionFailed, NotFound, StorageError
 
 if TYPE_CHECKING:
-    from skill.records import Agent
+    from skill.records.callbacks import Agent
     from skill.storage import Stores
     from skill.storage.agents import Login, LoginStore
 

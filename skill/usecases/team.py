@@ -20,7 +20,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from skill.records import Agent, Money
+from skill.records import Money
+from skill.records.callbacks import Agent
 from skill.rules import team as profile
 from skill.rules.logins import Attempts
 from skill.rules.passwords import common_passwords, password_problem

@@ -20,7 +20,8 @@ from flask import Flask
 from skill.config import Settings
 from skill.devtools.demo.data import MARIA
 from skill.policy import load_policy
-from skill.records import Callback, CallbackStatus, CommitmentStatus, RemedyKind
+from skill.records.callbacks import Callback, CallbackStatus
+from skill.records.complaints import CommitmentStatus, RemedyKind
 from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.client import dynamodb_client

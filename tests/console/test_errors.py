@@ -13,7 +13,7 @@ from collections.abc import Callable
 from flask import Flask
 
 from skill.console.errors import GONE, SIGNED_OUT, STALE
-from skill.records import CallbackStatus
+from skill.records.callbacks import CallbackStatus
 from skill.storage import Stores
 from tests.console.conftest import Agent, MovableClock, sent_back_to_sign_in
 from tests.console.test_queue import book

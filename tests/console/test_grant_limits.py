@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from skill.console.errors import GONE
-from skill.records import Callback, CommitmentStatus, ProblemType
+from skill.records.callbacks import Callback
+from skill.records.complaints import CommitmentStatus, ProblemType
 from skill.storage import Stores
 from skill.usecases.complaints import hand_over
 from tests.conftest import MOMENT
@@ -254,7 +255,7 @@ def test_two_agents_granting_at_once_never_pass_the_orders_total(
 def test_promises_made_before_the_totals_count_too(agent: SignIn, demo_stores: Stores) -> None:
     """A full refund stored without running totals (as before they were kept) still
     leaves no room on the order."""
-    from skill.records import Owner, RemedyKind
+    from skill.records.complaints import Owner, RemedyKind
     from skill.rules.complaints import settled
 
     order = demo_stores.orders.get("1003")

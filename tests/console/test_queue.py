@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from skill.console.queue import time_left
-from skill.records import Callback, CallbackStatus
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.storage import Stores
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock

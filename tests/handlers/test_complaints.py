@@ -16,12 +16,12 @@ from flask.testing import FlaskClient
 from skill.app import build_skill
 from skill.config import Settings
 from skill.policy import load_policy
-from skill.records import (
+from skill.records import Money
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
     Owner,
     ProblemType,
     RemedyKind,

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from skill.config import Settings
-from skill.records import CommitmentStatus
+from skill.records.complaints import CommitmentStatus
 from skill.storage import Stores
 from skill.storage.codec import from_item
 from tests.alexa import Conversation

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from skill.records import AlexaOptIn
+from skill.records.optins import AlexaOptIn
 from skill.storage import Stores
 from tests.alexa import envelope, launch_request
 from tests.handlers.test_requests import post, request

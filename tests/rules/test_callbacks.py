@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.records import Agent, Contact, Money, QueuedCallback
+from skill.records import Contact, Money
+from skill.records.callbacks import Agent, QueuedCallback
 from skill.rules.callbacks import (
     Priority,
     Requested,

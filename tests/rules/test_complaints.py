@@ -8,14 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from skill.records import (
+from skill.records import Money, Order, OrderStatus
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
-    Order,
-    OrderStatus,
     Owner,
     ProblemType,
     RemedyKind,

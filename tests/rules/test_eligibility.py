@@ -9,7 +9,8 @@ import pytest
 from skill.config import Settings
 from skill.devtools.demo.data import abroad_orders, demo_orders
 from skill.policy import load_policy
-from skill.records import Order, OrderStatus, ProblemType
+from skill.records import Order, OrderStatus
+from skill.records.complaints import ProblemType
 from skill.rules.eligibility import (
     EligibilityRule,
     Ineligible,

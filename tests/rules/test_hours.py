@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from skill.records import Agent
+from skill.records.callbacks import Agent
 from skill.rules.callbacks import Requested, schedule
 from skill.rules.hours import TeamHours, ZonedHours, reachable, shift, team_hours
 from skill.rules.service_hours import ServiceHours

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from skill.records import Callback, CallbackStatus
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.rules.limits import (
     Act,
     DailyLimits,

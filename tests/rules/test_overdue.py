@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from skill.records import QueuedCallback
+from skill.records.callbacks import QueuedCallback
 from skill.rules.overdue import CALLBACK_GRACE, overdue_callbacks
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

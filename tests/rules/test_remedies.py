@@ -10,16 +10,8 @@ import pytest
 
 from skill.config import Settings
 from skill.policy import load_policy
-from skill.records import (
-    Commitment,
-    CommitmentStatus,
-    Money,
-    Order,
-    OrderStatus,
-    Owner,
-    ProblemType,
-    RemedyKind,
-)
+from skill.records import Money, Order, OrderStatus
+from skill.records.complaints import Commitment, CommitmentStatus, Owner, ProblemType, RemedyKind
 from skill.rules.callbacks import Priority
 from skill.rules.remedies import (
     Decision,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from skill.records import Callback, CallbackStatus
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.rules.satisfaction import (
     AskedBy,
     Reading,

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from skill.records import Agent, Money
+from skill.records import Money
+from skill.records.callbacks import Agent
 from skill.rules.logins import Attempts
 from skill.rules.team import WorkingHours
 from skill.storage import Stores

@@ -11,7 +11,8 @@ import pytest
 
 from skill.config import Settings
 from skill.devtools.demo.data import MARIA, seed
-from skill.records import Callback, CallbackStatus, Contact
+from skill.records import Contact
+from skill.records.callbacks import Callback, CallbackStatus
 from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.storage.callbacks import CallbackAlreadyOpen, CallbackChanged

@@ -10,12 +10,12 @@ import pytest
 from botocore.exceptions import ClientError
 
 from skill.config import Settings
-from skill.records import (
+from skill.records import Money
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
     Owner,
     ProblemType,
     RemedyKind,

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
-from skill.records import (
+from skill.records import Money
+from skill.records.complaints import (
     Commitment,
     CommitmentStatus,
     Complaint,
     ComplaintStatus,
-    Money,
     Owner,
     ProblemType,
     RemedyKind,

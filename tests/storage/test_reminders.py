@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from skill.records import CommitmentStatus
+from skill.records.complaints import CommitmentStatus
 from skill.storage import Stores
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional

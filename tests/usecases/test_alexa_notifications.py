@@ -17,7 +17,7 @@ from skill.clock import Clock
 from skill.config import Settings
 from skill.devtools.demo.data import ALEX_ALEXA
 from skill.devtools.demo.stream import StreamFollower
-from skill.records import AlexaOptIn
+from skill.records.optins import AlexaOptIn
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import dynamodb_streams_client

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 from skill.config import Settings
 from skill.devtools.demo.data import JONAS
-from skill.records import Callback
+from skill.records.callbacks import Callback
 from skill.rules.callbacks import Requested
 from skill.storage import Stores
 from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback

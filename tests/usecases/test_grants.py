@@ -21,17 +21,9 @@ from hypothesis import strategies as st
 from skill.config import Settings
 from skill.devtools.demo.data import JAMES, JONAS, MARIA
 from skill.policy import load_policy
-from skill.records import (
-    Agent,
-    Callback,
-    CallbackStatus,
-    Commitment,
-    Money,
-    Order,
-    OrderStatus,
-    ProblemType,
-    RemedyKind,
-)
+from skill.records import Money, Order, OrderStatus
+from skill.records.callbacks import Agent, Callback, CallbackStatus
+from skill.records.complaints import Commitment, ProblemType, RemedyKind
 from skill.rules.grants import SKILL, Refusal, SkillCap
 from skill.rules.remedies import Remedy
 from skill.storage import Stores

@@ -47,20 +47,10 @@ from functools import cache
 
 from werkzeug.security import generate_password_hash
 
-from skill.records import (
-    Agent,
-    AlexaOptIn,
-    Callback,
-    CallbackStatus,
-    Complaint,
-    ComplaintStatus,
-    Contact,
-    Customer,
-    Money,
-    Order,
-    OrderStatus,
-    ProblemType,
-)
+from skill.records import Contact, Customer, Money, Order, OrderStatus
+from skill.records.callbacks import Agent, Callback, CallbackStatus
+from skill.records.complaints import Complaint, ComplaintStatus, ProblemType
+from skill.records.optins import AlexaOptIn
 from skill.storage import Stores
 from skill.usecases.alexa_notifications import NOTIFICATIONS_PERMISSION
 from skill.usecases.callbacks import owner_of

@@ -60,7 +60,7 @@ def code_slot_ids() -> dict[str, set[str]]:
     """Custom slot types whose ids the code reads, and the ids it knows."""
     from skill.handlers.callback_reach import CHANNELS
     from skill.handlers.complaint_turn import NO_REMEDY
-    from skill.records import ProblemType, RemedyKind
+    from skill.records.complaints import ProblemType, RemedyKind
 
     return {
         "ProblemType": {member.value for member in ProblemType},
