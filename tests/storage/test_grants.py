@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from skill.records import AlexaOptIn, Money
+from skill.records import Money
+from skill.records.optins import AlexaOptIn
 from skill.rules.grants import SKILL, Granted
 from skill.storage import Stores
 from skill.storage.errors import ConditionFailed, translated
