@@ -68,8 +68,10 @@ class AlexaApiState:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def _certificates(directory: Path) -> tuple[Path, Path, Path]:
-    """A CA and a server certificate for localhost (tests/pki.py); (ca, cert, key) files."""
+@functools.cache
+def _certificate_files() -> tuple[bytes, bytes, bytes]:
+    """A CA and a server certificate for localhost (tests/pki.py), made once per process:
+    making their keys took most of a test's CPU. Valid from a day before to a day after."""
     now = datetime.now(UTC)
     ca_key, key = new_key(), new_key()
     ca = ca_certificate("Fake Alexa API CA", ca_key, now)
@@ -81,16 +83,20 @@ def _certificates(directory: Path) -> tuple[Path, Path, Path]:
         not_after=now + timedelta(days=1),
         dns_names=("localhost",),
     )
-    ca_file, cert_file, key_file = (directory / name for name in ("ca.pem", "cert.pem", "key.pem"))
-    ca_file.write_bytes(pem(ca))
-    cert_file.write_bytes(pem(leaf))
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+    private = key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
     )
+    return pem(ca), pem(leaf), private
+
+
+def _certificates(directory: Path) -> tuple[Path, Path, Path]:
+    """The CA, certificate and key files in ``directory``: (ca, cert, key)."""
+    files = tuple(directory / name for name in ("ca.pem", "cert.pem", "key.pem"))
+    for file, content in zip(files, _certificate_files(), strict=True):
+        file.write_bytes(content)
+    ca_file, cert_file, key_file = files
     return ca_file, cert_file, key_file
 
 
@@ -275,7 +281,7 @@ class FakeAlexaApi:
         context.load_cert_chain(cert, key)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.endpoint = f"https://localhost:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 
     def __enter__(self) -> FakeAlexaApi:
         self.thread.start()

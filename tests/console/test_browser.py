@@ -73,7 +73,7 @@ def server(
     )
     app: Flask = create_app(skill, verifier=None, console=console)
     http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread = threading.Thread(target=http.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{http.server_port}"
