@@ -40,6 +40,7 @@ from skill.rules.team import WorkingHours
 from skill.storage.callback_items import TEAM
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, NotFound, must_exist, translated
+from skill.storage.pages import queried
 from skill.storage.tables import GSI1, GSI1PK, GSI1SK
 from skill.storage.team import agent_from, agent_values
 from skill.storage.transaction import ABSENT, PRESENT, Put, Update, Write, transact
@@ -375,20 +376,15 @@ class LoginStore:
             raise
 
     def _partition(self, partition: str, prefix: str) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :prefix)",
-            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
-            "ExpressionAttributeValues": to_item({":pk": partition, ":prefix": prefix}),
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            found.extend(from_item(raw) for raw in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return found
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI1,
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": GSI1SK},
+            ExpressionAttributeValues=to_item({":pk": partition, ":prefix": prefix}),
+        )
+        return [from_item(raw) for raw in found]
 
 
 def _member(login: dict[str, Any], profile: dict[str, Any]) -> Member:

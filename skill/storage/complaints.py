@@ -21,7 +21,7 @@ returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -39,6 +39,7 @@ from skill.records.complaints import (
 )
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, StorageError, translated
+from skill.storage.pages import queried
 from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK, TTL_ATTRIBUTE
 from skill.storage.transaction import ABSENT, Put, Write, transact
 
@@ -232,27 +233,12 @@ class ComplaintStore:
         """The customer's complaints and commitments, oldest first, in one query."""
         complaints: list[Complaint] = []
         commitments: list[Commitment] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :com)",
-            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
-            "ExpressionAttributeValues": {
-                ":pk": {"S": f"CUSTOMER#{customer_id}"},
-                ":com": {"S": "COM"},
-            },
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            for raw in page.get("Items", []):
-                values = from_item(raw)
-                if values.get("kind") == "complaint":
-                    complaints.append(complaint_from(values))
-                elif values.get("kind") == "commitment":
-                    commitments.append(commitment_from(values))
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for raw in self._customers(customer_id, "COM"):
+            values = from_item(raw)
+            if values.get("kind") == "complaint":
+                complaints.append(complaint_from(values))
+            elif values.get("kind") == "commitment":
+                commitments.append(commitment_from(values))
         complaints.sort(key=lambda c: (c.created_at, c.complaint_id))
         commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
         return History(complaints, commitments)
@@ -296,25 +282,23 @@ class ComplaintStore:
         )
 
     def _forget_offers(self, customer_id: str) -> None:
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :offer)",
-            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": GSI1SK},
-            "ExpressionAttributeValues": {
+        for raw in self._customers(customer_id, "OFFER#"):
+            self._client.delete_item(TableName=self._table, Key={"PK": raw["PK"], "SK": raw["SK"]})
+
+    def _customers(self, customer_id: str, prefix: str) -> Iterator[dict[str, Any]]:
+        """The raw items of the customer's partition of the index whose sort key starts
+        with ``prefix``."""
+        return queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI1,
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
+            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": GSI1SK},
+            ExpressionAttributeValues={
                 ":pk": {"S": f"CUSTOMER#{customer_id}"},
-                ":offer": {"S": "OFFER#"},
+                ":prefix": {"S": prefix},
             },
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            for raw in page.get("Items", []):
-                self._client.delete_item(
-                    TableName=self._table, Key={"PK": raw["PK"], "SK": raw["SK"]}
-                )
-            if "LastEvaluatedKey" not in page:
-                break
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        )
 
     @translated()
     def forget(self, customer_id: str) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from skill.records import Contact, Customer, Money, Order, OrderStatus
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import translated
+from skill.storage.pages import queried
 from skill.storage.tables import GSI1, GSI1PK
 
 if TYPE_CHECKING:
@@ -103,37 +104,33 @@ class OrderStore:
         channel: str | None = None
         contacts: list[Contact] = []
         surveys: list[Survey] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": GSI1PK},
-            "ExpressionAttributeValues": {":pk": {"S": f"CUSTOMER#{customer_id}"}},
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            for raw in page.get("Items", []):
-                values = from_item(raw)
-                if values.get("kind") == "customer":
-                    customer = _customer_from(values)
-                elif values.get("kind") == "order":
-                    orders.append(_order_from(values))
-                elif values.get("kind") == "callback_lock":
-                    open_callback_id = values.get("callback_id")
-                elif values.get("kind") == "callback_prefs":
-                    channel = values.get("channel")
-                elif values.get("kind") == "callback_contact":
-                    at = datetime.fromisoformat(values["at"])
-                    contacts.append(Contact(values["agent_id"], at))
-                    if values.get("csat_due") and values.get("callback_id"):
-                        # Imported here: a launch without a question pays nothing for it.
-                        from skill.rules.satisfaction import Survey
+        for raw in queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI1,
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": GSI1PK},
+            ExpressionAttributeValues={":pk": {"S": f"CUSTOMER#{customer_id}"}},
+        ):
+            values = from_item(raw)
+            if values.get("kind") == "customer":
+                customer = _customer_from(values)
+            elif values.get("kind") == "order":
+                orders.append(_order_from(values))
+            elif values.get("kind") == "callback_lock":
+                open_callback_id = values.get("callback_id")
+            elif values.get("kind") == "callback_prefs":
+                channel = values.get("channel")
+            elif values.get("kind") == "callback_contact":
+                at = datetime.fromisoformat(values["at"])
+                contacts.append(Contact(values["agent_id"], at))
+                if values.get("csat_due") and values.get("callback_id"):
+                    # Imported here: a launch without a question pays nothing for it.
+                    from skill.rules.satisfaction import Survey
 
-                        name = str(values.get("agent_first_name", ""))
-                        surveys.append(Survey(str(values["callback_id"]), name, at))
-            if "LastEvaluatedKey" not in page:
-                return Account(customer, orders, open_callback_id, channel, contacts, surveys)
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+                    name = str(values.get("agent_first_name", ""))
+                    surveys.append(Survey(str(values["callback_id"]), name, at))
+        return Account(customer, orders, open_callback_id, channel, contacts, surveys)
 
     @translated()
     def put_customer(self, customer: Customer) -> None:

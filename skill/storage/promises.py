@@ -9,7 +9,7 @@ here, the overdue sweep reads them; a voice turn never imports this module.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from skill.records.complaints import Commitment, CommitmentStatus, Complaint, ComplaintStatus
 from skill.storage.codec import from_item
@@ -21,6 +21,7 @@ from skill.storage.complaints import (
     complaint_values,
 )
 from skill.storage.errors import must_exist, translated
+from skill.storage.pages import queried
 from skill.storage.tables import GSI2, GSI2PK
 from skill.storage.transaction import ABSENT, PRESENT, Put, Update, Write, transact
 
@@ -104,17 +105,12 @@ class PromiseStore:
     @translated()
     def open_promises(self) -> list[Commitment]:
         """Every promise not yet kept, across all customers, the earliest due first."""
-        promises: list[Commitment] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI2,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": GSI2PK},
-            "ExpressionAttributeValues": {":pk": {"S": PROMISES}},
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            promises.extend(commitment_from(from_item(raw)) for raw in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return promises
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI2,
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": GSI2PK},
+            ExpressionAttributeValues={":pk": {"S": PROMISES}},
+        )
+        return [commitment_from(from_item(raw)) for raw in found]

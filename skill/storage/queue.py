@@ -24,6 +24,7 @@ from skill.storage.callbacks import write_change
 from skill.storage.codec import from_item, timestamp
 from skill.storage.errors import translated
 from skill.storage.outbox import OutboxEvent, outbox_put
+from skill.storage.pages import queried
 from skill.storage.tables import GSI1, GSI1PK
 from skill.storage.transaction import Update, Write
 
@@ -39,20 +40,15 @@ class QueueStore:
     @translated()
     def open_callbacks(self) -> list[Callback]:
         """The open queue, by priority and then due time: the index's own order."""
-        callbacks: list[Callback] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk AND begins_with(#sk, :queue)",
-            "ExpressionAttributeNames": {"#pk": GSI1PK, "#sk": "GSI1SK"},
-            "ExpressionAttributeValues": {":pk": {"S": TEAM}, ":queue": {"S": "QUEUE#"}},
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            callbacks.extend(callback_from(from_item(raw)) for raw in page.get("Items", []))
-            if "LastEvaluatedKey" not in page:
-                return callbacks
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        found = queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI1,
+            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :queue)",
+            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": "GSI1SK"},
+            ExpressionAttributeValues={":pk": {"S": TEAM}, ":queue": {"S": "QUEUE#"}},
+        )
+        return [callback_from(from_item(raw)) for raw in found]
 
     @translated()
     def claim(

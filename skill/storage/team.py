@@ -22,6 +22,7 @@ from skill.records.callbacks import Agent, QueuedCallback
 from skill.storage.callback_items import TEAM, callback_from
 from skill.storage.codec import from_item, key
 from skill.storage.errors import translated
+from skill.storage.pages import queried
 from skill.storage.tables import GSI1, GSI1PK
 from skill.storage.transaction import Put
 
@@ -99,28 +100,24 @@ class TeamStore:
         agents: list[Agent] = []
         queue: list[QueuedCallback] = []
         handled: list[float] = []
-        kwargs: dict[str, Any] = {
-            "TableName": self._table,
-            "IndexName": GSI1,
-            "KeyConditionExpression": "#pk = :pk",
-            "ExpressionAttributeNames": {"#pk": GSI1PK},
-            "ExpressionAttributeValues": {":pk": {"S": TEAM}},
-        }
-        while True:
-            page = self._client.query(**kwargs)
-            for raw in page.get("Items", []):
-                values = from_item(raw)
-                kind = values.get("kind")
-                # A disabled agent (skill.storage.agents) is no longer on the team.
-                if kind == "agent" and not values.get("disabled"):
-                    agents.append(agent_from(values))
-                elif kind == "callback":
-                    queue.append(callback_from(values).queued())
-                elif kind == "stats":
-                    handled = [float(value) for value in values.get("handled_minutes", [])]
-            if "LastEvaluatedKey" not in page:
-                return Team(agents, queue, handled)
-            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        for raw in queried(
+            self._client,
+            TableName=self._table,
+            IndexName=GSI1,
+            KeyConditionExpression="#pk = :pk",
+            ExpressionAttributeNames={"#pk": GSI1PK},
+            ExpressionAttributeValues={":pk": {"S": TEAM}},
+        ):
+            values = from_item(raw)
+            kind = values.get("kind")
+            # A disabled agent (skill.storage.agents) is no longer on the team.
+            if kind == "agent" and not values.get("disabled"):
+                agents.append(agent_from(values))
+            elif kind == "callback":
+                queue.append(callback_from(values).queued())
+            elif kind == "stats":
+                handled = [float(value) for value in values.get("handled_minutes", [])]
+        return Team(agents, queue, handled)
 
     @translated()
     def agent(self, agent_id: str) -> Agent | None:
