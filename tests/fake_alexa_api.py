@@ -18,6 +18,7 @@ import json
 import ssl
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from jsonschema import Draft202012Validator
 
@@ -292,6 +294,10 @@ class FakeAlexaApi:
         self.server.server_close()
 
 
-def serve(directory: Path) -> Iterator[FakeAlexaApi]:
+@contextmanager
+def trusted_fake(directory: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
+    """The fake, running, with requests (inside ask-sdk's client) trusting its test CA:
+    nothing else about the skill's calls changes."""
     with FakeAlexaApi(directory) as api:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_file))
         yield api

@@ -32,6 +32,7 @@ from tests.fake_alexa_api import (
     PROACTIVE_LIVE,
     TOKEN,
     FakeAlexaApi,
+    trusted_fake,
 )
 
 START = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -48,8 +49,7 @@ class Clock:
 
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as fake:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as fake:
         yield fake
 
 

@@ -13,7 +13,7 @@ from skill.adapters.lwa import REMINDERS_SCOPE, AccessTokens, SkillCredentials
 from skill.adapters.proactive_events import AlexaApiError, AlexaSkillApi, PermissionRevoked
 from skill.adapters.reminders_api import LogReminders, SessionReminders, SkillReminders
 from skill.rules.reminders import ReminderNotice, reminder_body
-from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, SESSION_TOKEN, FakeAlexaApi
+from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, SESSION_TOKEN, FakeAlexaApi, trusted_fake
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 DUE = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
@@ -21,8 +21,7 @@ DUE = datetime(2026, 11, 23, 22, 0, tzinfo=UTC)
 
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as fake:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as fake:
         yield fake
 
 

@@ -14,7 +14,7 @@ from skill.storage.codec import from_item
 from tests.alexa import Conversation, Reply
 from tests.conftest import MOMENT
 from tests.factories import expensive_delivery
-from tests.fake_alexa_api import FakeAlexaApi
+from tests.fake_alexa_api import FakeAlexaApi, trusted_fake
 from tests.faults import SERVER_ERROR, THROTTLING, TIMEOUT, FaultyTable, simulate_time
 
 Talk = Callable[..., Conversation]
@@ -23,9 +23,7 @@ UNLINKED = "amzn1.ask.account.UNLINKED"
 
 @pytest.fixture
 def alexa_api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as api:
-        # requests (inside ask-sdk's client) trusts the fake's test CA, nothing else changes.
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(api.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as api:
         yield api
 
 

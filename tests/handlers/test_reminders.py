@@ -19,7 +19,7 @@ from skill.rules.reminders import REMINDERS_PERMISSION
 from skill.storage import Stores
 from skill.web import create_app
 from tests.alexa import Conversation, Reply, permission_answer
-from tests.fake_alexa_api import FakeAlexaApi
+from tests.fake_alexa_api import FakeAlexaApi, trusted_fake
 
 Talk = Callable[..., Conversation]
 GRANTED = {REMINDERS_PERMISSION: "GRANTED"}
@@ -28,8 +28,7 @@ OFFER = "Shall I remind you five minutes before Maria calls?"
 
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as fake:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as fake:
         fake.state.time_zone = "America/Chicago"
         yield fake
 

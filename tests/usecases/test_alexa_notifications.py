@@ -26,7 +26,7 @@ from skill.usecases.webhooks import webhooks_for
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
-from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi
+from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi, trusted_fake
 from tests.moto_in_process import on_the_embedded_server
 from tests.rules.test_shopify_payloads import payload
 from tests.web.test_webhooks import SHOPIFY_SECRET, shopify
@@ -39,8 +39,7 @@ Talk = Callable[..., Conversation]
 
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as fake:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as fake:
         yield fake
 
 

@@ -25,7 +25,7 @@ from skill.usecases.callback_reminders import ReminderKeeper
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
-from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi
+from tests.fake_alexa_api import CLIENT_ID, CLIENT_SECRET, TOKEN, FakeAlexaApi, trusted_fake
 from tests.moto_in_process import on_the_embedded_server
 
 # On the embedded server: the stream.
@@ -34,8 +34,7 @@ dynamodb_endpoint = on_the_embedded_server()
 
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAlexaApi]:
-    with FakeAlexaApi(tmp_path) as fake:
-        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(fake.ca_file))
+    with trusted_fake(tmp_path, monkeypatch) as fake:
         fake.state.time_zone = "America/Chicago"
         yield fake
 
