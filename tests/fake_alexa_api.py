@@ -74,6 +74,7 @@ class AlexaApiState:
 def _certificate_files() -> tuple[bytes, bytes, bytes]:
     """A CA and a server certificate for localhost (tests/pki.py), made once per process:
     making their keys took most of a test's CPU. Valid from a day before to a day after."""
+    # The machine's clock: the client checks the certificate against it in the handshake.
     now = datetime.now(UTC)
     ca_key, key = new_key(), new_key()
     ca = ca_certificate("Fake Alexa API CA", ca_key, now)

@@ -130,6 +130,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(shop: Shop, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Started after the commands ran: ``python -m skill serve`` as a shop runs it."""
+    # The machine's clock, here and below: `python -m skill serve` runs on it, as a shop
+    # runs it (certificates, request timestamps, the orders' dates it speaks of).
     pki = make_pki(datetime.now(UTC))
     chains = tmp_path_factory.mktemp("chains")
     write_chains(pki, chains)

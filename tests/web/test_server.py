@@ -165,6 +165,7 @@ def test_production_server_runs_under_gunicorn(production_server: str) -> None:
 def _forged(kind: str) -> tuple[dict[str, str], bytes]:
     """Forgeries a real server can refuse without downloading Amazon's certificate."""
     event = json.loads((EVENTS / "launch.json").read_text())
+    # The server checks the timestamp against the machine's clock, before the signature.
     event["request"]["timestamp"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     headers = {
         "SignatureCertChainUrl": "https://s3.amazonaws.com/echo.api/echo-api-cert-12.pem",

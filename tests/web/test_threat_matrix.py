@@ -158,6 +158,8 @@ def live_server(
     """``tests/serve_with_test_ca.py``: gunicorn and the production app, trusting a test CA."""
     from tests.pki import write_chains
 
+    # The machine's clock: the production server checks certificates and request
+    # timestamps against it (make test-clock runs this module at awkward instants).
     now = datetime.now(UTC)
     pki = make_pki(now)
     chains = tmp_path_factory.mktemp("chains")
