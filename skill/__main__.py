@@ -188,8 +188,7 @@ def add_team_commands(team: Any) -> None:
 
 def run_team(settings: Settings, args: argparse.Namespace) -> int:
     """One ``team`` command on the configured table; 1 when it cannot be done."""
-    from werkzeug.security import generate_password_hash
-
+    from skill.console.passwords import hasher
     from skill.storage import Stores
     from skill.storage.client import admin_client
     from skill.usecases import team
@@ -198,6 +197,7 @@ def run_team(settings: Settings, args: argparse.Namespace) -> int:
         print("menschmoment: set AWS_REGION (or DYNAMODB_ENDPOINT) for the table", file=sys.stderr)
         return 2
     stores = Stores(admin_client(settings), settings.table_name)
+    new_hash = hasher(settings.password_hash_method)
     now = system_clock()
     change = team.Change(stores, team.COMMAND_LINE, now)
     command: str = args.team_command
@@ -228,10 +228,10 @@ def run_team(settings: Settings, args: argparse.Namespace) -> int:
                 return 1
             if command == "add":
                 given = profile_from(args)
-                added = team.add(change, args.login, given, password, generate_password_hash)
+                added = team.add(change, args.login, given, password, new_hash)
                 print(f"added {added.login}: {describe(added)}")
             else:
-                team.reset_password(change, args.login, password, generate_password_hash)
+                team.reset_password(change, args.login, password, new_hash)
                 print(f"new password for {args.login.strip().lower()}; its sessions ended")
     except team.TeamError as error:
         print(f"menschmoment: {error.message}", file=sys.stderr)

@@ -27,6 +27,9 @@ SMS_ORIGINATION        End User Messaging SMS phone number, pool or sender id fo
 LOG_LEVEL              logging level name
 CONSOLE_SECRET         key that signs the agent console's session cookie; unset: a
                        random key per start (every restart signs agents out)
+PASSWORD_HASH_METHOD   how new console passwords are hashed, in werkzeug's notation:
+                       "scrypt" (the default: n=32768, r=8, p=1), "scrypt:n:r:p",
+                       "pbkdf2[:sha256|:sha512][:iterations]"
 CALLBACKS_PER_DAY      call backs one Alexa user, or one phone number, may book a day
 RESCHEDULES_PER_DAY    moves by voice of call backs per Alexa user and per number a day
 TEXTS_PER_DAY          texts to customers per number (and per Alexa user) a day
@@ -101,6 +104,8 @@ class Settings:
     service_phone: str = "+1 800 555 0199"
     log_level: str = "INFO"
     console_secret: str | None = None
+    # How new console passwords are hashed (skill.console.passwords), in werkzeug's notation.
+    password_hash_method: str = "scrypt"  # noqa: S105 (a method name, no password)
     service_hours: str = "Mon-Fri 08:00-20:00; Sat 09:00-14:00"
     service_time_zone: str = "America/New_York"
     default_handling_minutes: int = 10
@@ -167,6 +172,8 @@ class Settings:
             service_phone=text("SERVICE_PHONE", defaults.service_phone) or defaults.service_phone,
             remedy_policy=Path(text("REMEDY_POLICY", None) or DEFAULT_REMEDY_POLICY),
             console_secret=text("CONSOLE_SECRET", None),
+            password_hash_method=text("PASSWORD_HASH_METHOD", defaults.password_hash_method)
+            or defaults.password_hash_method,
             log_level=(text("LOG_LEVEL", defaults.log_level) or defaults.log_level).upper(),
             service_hours=text("SERVICE_HOURS", defaults.service_hours) or defaults.service_hours,
             service_time_zone=text("SERVICE_TIME_ZONE", defaults.service_time_zone)
@@ -216,6 +223,10 @@ class Settings:
                 raise ConfigurationError(
                     f"SERVICE_TIME_ZONES: unknown locale {locale!r}; one of {', '.join(LOCALES)}"
                 )
+        if not _password_method(self.password_hash_method):
+            raise ConfigurationError(
+                "PASSWORD_HASH_METHOD: scrypt[:n:r:p] or pbkdf2[:sha256|:sha512][:iterations]"
+            )
         if self.proactive_events_stage not in ("development", "live"):
             raise ConfigurationError("PROACTIVE_EVENTS_STAGE: development or live")
         return self
@@ -289,6 +300,18 @@ def _zones(env: Mapping[str, str], name: str, default: Mapping[str, str]) -> dic
             )
         zones[locale.strip()] = time_zone.strip()
     return zones
+
+
+def _password_method(method: str) -> bool:
+    """Whether werkzeug can hash with ``method`` (read here without importing it)."""
+    name, *parameters = method.split(":")
+    if name == "scrypt":
+        return not parameters or (len(parameters) == 3 and all(p.isdigit() for p in parameters))
+    if name == "pbkdf2":
+        digest = parameters[:1] if parameters[:1] in (["sha256"], ["sha512"]) else []
+        rest = parameters[len(digest) :]
+        return not rest or (len(rest) == 1 and rest[0].isdigit())
+    return False
 
 
 def _yes(env: Mapping[str, str], name: str, default: bool) -> bool:

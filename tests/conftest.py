@@ -25,10 +25,20 @@ from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
 from skill.web import create_app
 from tests.alexa import Conversation
 from tests.dynalite_server import DynaliteUnavailable, dynalite
-from tests.moto_in_process import moto_in_process
+from tests.moto_in_process import (
+    answered_here,
+    create_table_here,
+    drop_table_here,
+    moto_in_process,
+    put_items_here,
+)
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
 MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
+# Console passwords hashed at a thirty-second of scrypt's default cost: every sign-in
+# still computes one scrypt, as in production (tests/console/test_passwords.py checks
+# the default cost).
+PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +78,7 @@ def settings(dynamodb_endpoint: str | None) -> Settings:
         table_name=f"test-{uuid.uuid4().hex[:12]}",
         dynamodb_endpoint=dynamodb_endpoint,
         region="us-east-1",
+        password_hash_method=PASSWORD_HASH_METHOD,
     )
 
 
@@ -83,6 +94,10 @@ def new_table(settings: Settings) -> None:
     ``create_tables`` first looks for an existing table and then checks its keys, three
     more requests a fresh name never needs (tests/storage/test_tables.py covers them).
     """
+    ttl = definitions()[MAIN_TABLE]["Properties"].get("TimeToLiveSpecification")
+    if settings.dynamodb_endpoint is None:
+        create_table_here(create_table_arguments(MAIN_TABLE, settings.table_name), ttl)
+        return
     endpoint = str(settings.dynamodb_endpoint)
     if endpoint not in _ADMINS:
         _ADMINS[endpoint] = admin_client(settings, local=True)
@@ -92,7 +107,6 @@ def new_table(settings: Settings) -> None:
         admin.get_waiter("table_exists").wait(
             TableName=settings.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
         )
-    ttl = definitions()[MAIN_TABLE]["Properties"].get("TimeToLiveSpecification")
     if ttl:
         try:
             admin.update_time_to_live(TableName=settings.table_name, TimeToLiveSpecification=ttl)
@@ -106,6 +120,9 @@ def dynamodb(settings: Settings) -> Iterator[Any]:
     client = dynamodb_client(settings, local=True)
     new_table(settings)
     yield client
+    if settings.dynamodb_endpoint is None:
+        drop_table_here(settings.table_name)
+        return
     # A retried delete whose first answer was lost under load finds the table gone.
     with contextlib.suppress(client.exceptions.ResourceNotFoundException):
         client.delete_table(TableName=settings.table_name)
@@ -138,6 +155,9 @@ def written_once(stores: Stores, name: str, write: Callable[[Stores], None]) -> 
         before = _items(stores)
         write(stores)
         _WRITTEN[name] = [v for k, v in _items(stores).items() if before.get(k) != v]
+        return
+    if answered_here(stores.client):
+        put_items_here(stores.table, _WRITTEN[name])
         return
     items = [{"PutRequest": {"Item": item}} for item in _WRITTEN[name]]
     for start in range(0, len(items), 25):

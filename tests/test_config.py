@@ -74,6 +74,9 @@ def test_each_language_team_works_in_its_own_zone_unless_told_otherwise() -> Non
         ({"SERVICE_TIME_ZONES": "de-DE Europe/Berlin"}, "SERVICE_TIME_ZONES: cannot read"),
         ({"SERVICE_TIME_ZONES": "de-DE=Berlin"}, "SERVICE_TIME_ZONES: unknown time zone"),
         ({"SERVICE_TIME_ZONES": "fr-FR=Europe/Paris"}, "SERVICE_TIME_ZONES: unknown locale"),
+        ({"PASSWORD_HASH_METHOD": "md5"}, "PASSWORD_HASH_METHOD: scrypt"),
+        ({"PASSWORD_HASH_METHOD": "scrypt:1024:8"}, "PASSWORD_HASH_METHOD: scrypt"),
+        ({"PASSWORD_HASH_METHOD": "pbkdf2:sha1"}, "PASSWORD_HASH_METHOD: scrypt"),
     ],
 )
 def test_invalid_settings_name_the_variable(environ: dict[str, str], message: str) -> None:

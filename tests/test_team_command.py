@@ -37,6 +37,7 @@ def environ(settings: Settings, dynamodb: Any, monkeypatch: pytest.MonkeyPatch) 
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
+        "PASSWORD_HASH_METHOD": settings.password_hash_method,
     }.items():
         monkeypatch.setenv(name, value)
     return settings
@@ -362,6 +363,7 @@ def test_password_sets_a_new_hash_and_ends_the_sessions(
     assert "neue-tulpen" not in out
     login = stored(stores, "login", "login", "maria")
     assert check_password_hash(login["password_hash"], "neue-tulpen-am-see")
+    assert login["password_hash"].startswith(environ.password_hash_method + "$")
     assert "session_key" not in login
     code, _, err = team(
         monkeypatch, capsys, "password", "maria", "--password-stdin", stdin="qwertyuiop123\n"

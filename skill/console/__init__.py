@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 from flask import Blueprint, Flask, current_app
 
+from skill.console import passwords
 from skill.rules.logins import SESSION_LIFETIME
 
 if TYPE_CHECKING:
@@ -84,7 +85,8 @@ def install(app: Flask, console: Console) -> None:
     import skill.console.team
 
     app.session_interface = skill.console.auth.ConsoleSessions()
-    skill.console.auth.dummy_hash()  # now, not in the first sign-in's time
+    # The dummy hash of failed sign-ins: made now, not in the first sign-in's time.
+    passwords.dummy_hash(console.settings.password_hash_method)
     app.register_blueprint(console_blueprint)
     skill.console.errors.install_error_pages(app)
 

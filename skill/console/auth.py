@@ -38,10 +38,9 @@ from flask import (
 )
 from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from werkzeug.exceptions import BadRequest
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from skill.clock import system_clock
-from skill.console import Console, console_blueprint, services
+from skill.console import Console, console_blueprint, passwords, services
 from skill.console.refusals import send_back, taken
 from skill.console.story import day, language_name, moment
 from skill.records.callbacks import Agent
@@ -60,20 +59,15 @@ ENDED = "session-ended"
 PASSWORD_CHANGED = "password-changed"  # noqa: S105 (a message key, no password)
 
 
-@functools.cache
-def dummy_hash() -> str:
-    """A hash of nothing anyone knows, made as new hashes are (werkzeug's default scrypt
-    parameters): checked when there is no hash to check, so every attempt costs the same.
-    Made when the console is installed, not at the first sign-in."""
-    return generate_password_hash(secrets.token_hex(16))
-
-
 def check_password(password_hash: str | None, password: str, /) -> bool:
-    """One scrypt per call: against ``password_hash``, or the dummy (then always False)."""
-    if password_hash is None:
-        check_password_hash(dummy_hash(), password)
-        return False
-    return check_password_hash(password_hash, password)
+    """One hash per call: against ``password_hash``, or a dummy made as new hashes are
+    (then always False), so every attempt costs the same."""
+    return passwords.matches(password_hash, password, services().settings.password_hash_method)
+
+
+def new_password_hash(password: str, /) -> str:
+    """``password`` hashed as the settings say new passwords are."""
+    return passwords.hasher(services().settings.password_hash_method)(password)
 
 
 class ConsoleSessions(SecureCookieSessionInterface):

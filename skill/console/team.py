@@ -14,7 +14,6 @@ import uuid
 from typing import Any
 
 from flask import Response, abort, flash, g, redirect, request, session, url_for
-from werkzeug.security import generate_password_hash
 
 from skill.console import console_blueprint, services
 from skill.console.auth import (
@@ -23,6 +22,7 @@ from skill.console.auth import (
     check_password,
     current_session,
     login_required,
+    new_password_hash,
     page,
 )
 from skill.console.refusals import kept_fields, send_back, taken
@@ -121,9 +121,7 @@ def _paused_until(member: Any) -> Any:
 def add_post() -> Response:
     """A new agent and their login."""
     try:
-        added = team.add(
-            _change(), _field("login"), _profile(), _new_password(), generate_password_hash
-        )
+        added = team.add(_change(), _field("login"), _profile(), _new_password(), new_password_hash)
     except team.TeamError as error:
         target = url_for("console.team_page")
         return send_back("team", target, invalid=error.message, typed=_typed())
@@ -190,7 +188,7 @@ def password_post(login: str) -> Response:
     return _member_action(
         name,
         "password",
-        lambda: team.reset_password(_change(), name, _new_password(), generate_password_hash),
+        lambda: team.reset_password(_change(), name, _new_password(), new_password_hash),
         "password",
     )
 
@@ -244,7 +242,7 @@ def own_password_post() -> Response:
         current = request.form.get("current_password", "")
         if not confirm_password(console.stores, signed_in.login, current, now, check_password):
             return _password_back(WRONG_CURRENT)
-        team.change_own_password(change, g.agent, signed_in.login, new, generate_password_hash)
+        team.change_own_password(change, g.agent, signed_in.login, new, new_password_hash)
     except team.TeamError as error:
         return _password_back(error.message)
     session.clear()

@@ -60,7 +60,7 @@ def start_demo(settings: Settings, clock: Clock = system_clock) -> Demo:
     create_tables(admin_client(settings, local=True), {MAIN_TABLE: settings.table_name})
     stores = Stores(client, settings.table_name)
     seed(stores, local_today(clock(), settings.time_zone_for("en-US")))
-    seed_console(stores, clock())
+    seed_console(stores, clock(), settings.password_hash_method)
     renderer = Renderer()
     policy = load_policy(settings.remedy_policy)
     # Reminders are printed as [alexa reminder …] lines: created in the turn, moved and

@@ -23,7 +23,7 @@ from skill.speech import Renderer
 from skill.storage import Stores
 from skill.usecases.sign_in import Session
 from skill.web import create_app
-from tests.conftest import MOMENT, written_once
+from tests.conftest import MOMENT, PASSWORD_HASH_METHOD, written_once
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
@@ -56,7 +56,7 @@ def console_clock() -> MovableClock:
 def console_app(
     skill: Any, settings: Settings, demo_stores: Stores, console_clock: MovableClock
 ) -> Flask:
-    written_once(demo_stores, "logins", seed_logins)
+    written_once(demo_stores, "logins", lambda stores: seed_logins(stores, PASSWORD_HASH_METHOD))
     console = Console(
         demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
     )

@@ -45,8 +45,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from functools import cache
 
-from werkzeug.security import generate_password_hash
-
+from skill.console.passwords import DEFAULT_METHOD, hasher
 from skill.records import Contact, Customer, Money, Order, OrderStatus
 from skill.records.callbacks import Agent, Callback, CallbackStatus
 from skill.records.complaints import Complaint, ComplaintStatus, ProblemType
@@ -317,20 +316,21 @@ DEMO_LOGINS = {"maria": MARIA, "james": JAMES, "jonas": JONAS, "priya": PRIYA}
 
 
 @cache
-def _demo_password_hash(login: str) -> str:
+def _demo_password_hash(login: str, method: str) -> str:
     # Hashing is deliberately slow (scrypt); once per process is enough for the demo.
-    return generate_password_hash(f"{login}-demo")
+    return hasher(method)(f"{login}-demo")
 
 
-def seed_logins(stores: Stores) -> None:
+def seed_logins(stores: Stores, method: str = DEFAULT_METHOD) -> None:
+    """The demo logins, their passwords hashed with ``method`` (``PASSWORD_HASH_METHOD``)."""
     for login, agent in DEMO_LOGINS.items():
-        stores.logins.put(login, agent.agent_id, _demo_password_hash(login))
+        stores.logins.put(login, agent.agent_id, _demo_password_hash(login, method))
 
 
-def seed_console(stores: Stores, now: datetime) -> None:
+def seed_console(stores: Stores, now: datetime, method: str = DEFAULT_METHOD) -> None:
     """Console logins and two waiting callbacks, so the queue has something to show, and
     Kim's call back resolved, so Kim is asked how it went and the score shows."""
-    seed_logins(stores)
+    seed_logins(stores, method)
     sam_words = "I was on hold for 40 minutes and then the line went dead. <Not great.>"
     complaint = Complaint(
         complaint_id="demo-sam-service",
