@@ -126,12 +126,17 @@ class NearestSample:
         if not words:
             return None
         spans: dict[str, list[tuple[int, int, str]]] = {}
+        # Each word stemmed once, and one bag per set of slot types: samples share both.
+        stemmed = [words_of(word) for word in words]
+        bags: dict[frozenset[str], tuple[frozenset[str], list[tuple[str, str]]]] = {}
         best: Nearest | None = None
         for sample in self.samples:
-            kinds = {kind for _, kind in sample.slots}
-            for kind in kinds - spans.keys():
-                spans[kind] = self._spans(words, kind)
-            bag, found = self._bag(words, kinds, spans)
+            kinds = frozenset(kind for _, kind in sample.slots)
+            if kinds not in bags:
+                for kind in kinds - spans.keys():
+                    spans[kind] = self._spans(words, kind)
+                bags[kinds] = self._bag(stemmed, kinds, spans)
+            bag, found = bags[kinds]
             score = self._cosine(bag, sample.words)
             if best is None or score > best.score:
                 best = Nearest(sample.intent, score, self._fill(sample, found))
@@ -162,9 +167,12 @@ class NearestSample:
 
     @staticmethod
     def _bag(
-        words: list[str], kinds: set[str], spans: Mapping[str, list[tuple[int, int, str]]]
+        stemmed: list[list[str]],
+        kinds: frozenset[str],
+        spans: Mapping[str, list[tuple[int, int, str]]],
     ) -> tuple[frozenset[str], list[tuple[str, str]]]:
-        """The words said, with the spans of the sample's slot types as those types."""
+        """The words said (``stemmed``: each word's :func:`words_of`), with the spans of
+        the sample's slot types as those types."""
         covered: set[int] = set()
         found: list[tuple[int, str, str]] = []
         # Custom types first: "late" is a problem before "late" is anything else.
@@ -175,9 +183,9 @@ class NearestSample:
                     found.append((start, kind, text))
         bag = {
             counted
-            for index, word in enumerate(words)
+            for index, counts in enumerate(stemmed)
             if index not in covered
-            for counted in words_of(word)
+            for counted in counts
         }
         bag |= {f"<{kind}>" for _, kind, _ in found}
         return frozenset(bag), [(kind, text) for _, kind, text in sorted(found)]
