@@ -16,7 +16,6 @@ import pytest
 
 from skill.adapters.delivery import AwsPublisher, LogPublisher, SmsPublisher
 from skill.clock import fixed_clock
-from skill.records.callbacks import Callback
 from skill.rules.satisfaction import AskedBy, satisfaction
 from skill.speech import Renderer
 from skill.storage import Stores
@@ -70,9 +69,9 @@ def texting() -> Iterator[Texting]:
         yield texting
 
 
-def resolve_and_ask(stores: Stores, texting: Texting, callback_id: str = "cb-1") -> Callback:
-    """Maria resolves Alex's call back (by text, to a confirmed number), and the
-    notifier texts the question."""
+def resolved_with_question(stores: Stores, callback_id: str = "cb-1") -> list[dict[str, Any]]:
+    """Maria resolves Alex's call back (by text, to a confirmed number): the stream
+    records of its outbox events, the satisfaction question among them."""
     callback = make_callback(callback_id, customer_id="c-x", channel="sms")
     stores.callbacks.create(callback, [])
     event = OutboxEvent(
@@ -80,13 +79,17 @@ def resolve_and_ask(stores: Stores, texting: Texting, callback_id: str = "cb-1")
         sms=True, team=False,
     )  # fmt: skip
     stores.callbacks.complete(callback, RESOLVED, [event], survey=AskedBy.SMS)
-    records = [
+    return [
         {"eventName": "INSERT", "dynamodb": {"NewImage": to_item(values)}}
         for values in outbox(stores)
         if values["callback_id"] == callback_id
     ]
+
+
+def resolve_and_ask(stores: Stores, texting: Texting, callback_id: str = "cb-1") -> None:
+    """... and the notifier texts the question."""
+    records = resolved_with_question(stores, callback_id)
     deliver(records, stores, Renderer(), texting.publisher, fixed_clock(RESOLVED))
-    return callback
 
 
 def reply(
