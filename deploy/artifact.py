@@ -1,13 +1,14 @@
-"""The deployment artifacts: reproducible zips, one for the skill, the notifier and the
-sweep, one for the webhooks function and one for the MCP function (:data:`ARTIFACTS`),
-so none carries another's code.
+"""The deployment artifacts: reproducible zips, one for the skill, the notifier, the
+sweep and the customers' texts, one for the webhooks function and one for the MCP
+function (:data:`ARTIFACTS`), so none carries another's code.
 
 ``python -m deploy.artifact VENDOR_DIR OUT_ZIP [MCP_VENDOR_DIR]`` (``make package`` runs
 it after pip has put the Lambda wheels of ``deploy/requirements.txt`` into VENDOR_DIR,
 and those of ``deploy/requirements-mcp.txt`` into MCP_VENDOR_DIR) writes OUT_ZIP and,
 beside it, ``webhooks.zip`` and (with MCP_VENDOR_DIR) ``mcp.zip``; each holds:
 
-    its entries    lambda_function.py, notifier_function.py, overdue_function.py;
+    its entries    lambda_function.py, notifier_function.py, overdue_function.py,
+                   sms_reply_function.py;
                    or webhooks_function.py; or mcp_function.py
     skill/         the modules its entries import (not the web service, the demo and
                    the command line, which no function imports)
@@ -47,7 +48,12 @@ from skill.speech import Renderer, compiled_templates
 ROOT = Path(__file__).resolve().parent.parent
 # The zips and the entries of the functions each serves.
 ARTIFACTS = {
-    "menschmoment.zip": ("lambda_function.py", "notifier_function.py", "overdue_function.py"),
+    "menschmoment.zip": (
+        "lambda_function.py",
+        "notifier_function.py",
+        "overdue_function.py",
+        "sms_reply_function.py",
+    ),
     "webhooks.zip": ("webhooks_function.py",),
     # The MCP SDK and its libraries (pydantic, starlette, ...) ship in this zip only.
     "mcp.zip": ("mcp_function.py",),

@@ -63,7 +63,8 @@ def test_a_customer_sms_goes_from_the_shops_origination_identity() -> None:
         },
     )
     with stub:
-        SmsPublisher(client, ORIGIN).publish(SMS)
+        # The id a reply to this text will name (skill.usecases.sms_replies).
+        assert SmsPublisher(client, ORIGIN).publish(SMS) == "m-1"
     stub.assert_no_pending_responses()
 
 

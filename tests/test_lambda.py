@@ -53,6 +53,17 @@ def test_importing_lambda_function_pulls_in_nothing_web_or_test_related() -> Non
     assert "yaml" not in loaded
 
 
+def test_the_texts_entry_loads_no_speech_no_alexa_sdk_and_no_http_client() -> None:
+    """It reads a reply and writes a score: nothing of the voice skill comes along."""
+    code = (
+        "import sys, json, sms_reply_function\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    loaded = set(json.loads(run(code, {"AWS_REGION": "eu-west-1"})))
+    assert "boto3" in loaded
+    assert loaded & (WEB_OR_TEST_ONLY | {"jinja2", "ask_sdk_core", "requests", "yaml"}) == set()
+
+
 def _local_env(settings: Settings, **more: str) -> dict[str, str]:
     return {
         "AWS_REGION": "us-east-1",

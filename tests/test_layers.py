@@ -1,7 +1,7 @@
 """The folders are the architecture: each layer imports only the layers below it.
 
     entries      lambda_function.py, notifier_function.py, overdue_function.py,
-                 webhooks_function.py,
+                 webhooks_function.py, sms_reply_function.py,
                  skill/web (the Flask app, request verification, serve), skill/__main__.py
     wiring       skill/app.py (the voice skill), skill/console (the agent console)
     voice        skill/handlers
@@ -169,6 +169,7 @@ def test_the_lambda_entries_import_no_web_console_or_tools() -> None:
         "notifier_function.py",
         "overdue_function.py",
         "webhooks_function.py",
+        "sms_reply_function.py",
     ):
         for imported in imports(ROOT / entry):
             assert not imported.startswith(

@@ -29,7 +29,10 @@ class Notification:
 
 
 class Publisher(Protocol):
-    def publish(self, notification: Notification) -> None: ...
+    def publish(self, notification: Notification) -> str | None:
+        """Send ``notification``; the message id the service gave it, if any (a reply
+        to a customer's text names the id of the text it answers)."""
+        ...
 
 
 class LogPublisher:
@@ -38,10 +41,11 @@ class LogPublisher:
     def __init__(self) -> None:
         self.sent: list[Notification] = []
 
-    def publish(self, notification: Notification) -> None:
+    def publish(self, notification: Notification) -> str | None:
         self.sent.append(notification)
         target = "team" if notification.audience == "team" else "customer SMS"
         print(f"[notify {target}] {notification.subject}: {notification.text}", flush=True)
+        return None  # nothing was sent, so nothing can be answered
 
 
 class SnsPublisher:
@@ -51,15 +55,17 @@ class SnsPublisher:
         self._client = client
         self._topic_arn = topic_arn
 
-    def publish(self, notification: Notification) -> None:
+    def publish(self, notification: Notification) -> str | None:
         if notification.audience == "customer" and notification.phone:
-            self._client.publish(PhoneNumber=notification.phone, Message=notification.text)
+            answer = self._client.publish(PhoneNumber=notification.phone, Message=notification.text)
         else:
-            self._client.publish(
+            answer = self._client.publish(
                 TopicArn=self._topic_arn,
                 Subject=notification.subject[:100],
                 Message=notification.text,
             )
+        message_id: str | None = answer.get("MessageId")
+        return message_id
 
 
 class SmsNumberError(ValueError):
@@ -87,15 +93,17 @@ class SmsPublisher:
         self._client = client
         self._origination = origination_identity
 
-    def publish(self, notification: Notification) -> None:
+    def publish(self, notification: Notification) -> str | None:
         if not notification.phone:
             raise SmsNumberError("a customer notification without a phone number")
-        self._client.send_text_message(
+        answer = self._client.send_text_message(
             DestinationPhoneNumber=e164(notification.phone),
             OriginationIdentity=self._origination,
             MessageBody=notification.text,
             MessageType="TRANSACTIONAL",
         )
+        message_id: str | None = answer.get("MessageId")
+        return message_id
 
 
 class AwsPublisher:
@@ -105,11 +113,11 @@ class AwsPublisher:
         self._team = team
         self._sms = sms
 
-    def publish(self, notification: Notification) -> None:
+    def publish(self, notification: Notification) -> str | None:
         if notification.audience != "customer":
-            self._team.publish(notification)
-        elif self._sms is None:
+            return self._team.publish(notification)
+        if self._sms is None:
             # The team's message about the same event still goes out; the agent calls.
             log.info("customer SMS skipped: no SMS origination configured")
-        else:
-            self._sms.publish(notification)
+            return None
+        return self._sms.publish(notification)

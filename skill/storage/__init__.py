@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from skill.storage.reminders import ReminderStore
     from skill.storage.roster import Roster
     from skill.storage.satisfaction import SatisfactionStore
+    from skill.storage.sms_replies import SmsReplyStore
     from skill.storage.team import TeamStore
 
 
@@ -128,6 +129,12 @@ class Stores:
         from skill.storage.satisfaction import SatisfactionStore
 
         return SatisfactionStore(self.client, self.table)
+
+    @cached_property
+    def sms_replies(self) -> SmsReplyStore:
+        from skill.storage.sms_replies import SmsReplyStore
+
+        return SmsReplyStore(self.client, self.table)
 
     @cached_property
     def logins(self) -> LoginStore:

@@ -18,7 +18,9 @@ who chose SMS.
 
 Each message is marked on its outbox item once it went out (team and SMS apart), and a
 marked one is never sent again: when the customer's text fails and Lambda retries the
-record, the team does not hear of the event twice.
+record, the team does not hear of the event twice. The satisfaction question's message
+id is kept before its mark, so the customer's reply can score the callback
+(:mod:`skill.usecases.sms_replies`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from skill.rules.dates import relative_day, zone
 from skill.rules.satisfaction import first_name
 from skill.storage.codec import from_item
 from skill.storage.outbox import event_id
+from skill.usecases.sms_replies import expect_reply
 
 if TYPE_CHECKING:
     from skill.speech import Renderer
@@ -69,7 +72,7 @@ def notifications_for(
     texts = event.get("sms")
     if texts is None:
         texts = callback.channel == "sms"
-    if name == "satisfaction" and texts and callback.phone:
+    if asks_by_text(event) and texts and callback.phone:
         # Asked once, when the callback was resolved (skill.rules.satisfaction).
         speech = renderer.render(
             callback.locale, "sms_satisfaction", agent=first_name(callback.agent_name)
@@ -88,6 +91,11 @@ def notifications_for(
         )
         messages.append(Notification("customer", "Menschmoment", speech.text, phone=callback.phone))
     return messages
+
+
+def asks_by_text(event: Mapping[str, Any]) -> bool:
+    """Whether the customer's text of ``event`` is the satisfaction question."""
+    return event.get("event") == "satisfaction"
 
 
 def deliver(
@@ -159,7 +167,10 @@ def _deliver_event(
         target = TARGETS[notification.audience]
         if target in done:
             continue
-        publisher.publish(notification)
+        message_id = publisher.publish(notification)
+        if message_id and target == "sms" and callback is not None and asks_by_text(values):
+            # A reply names this id: it finds the callback (skill.usecases.sms_replies).
+            expect_reply(stores, callback, message_id, clock())
         stores.outbox.mark_delivered(event, target, clock())
         delivered += 1
     if alexa is not None and "alexa" not in done:

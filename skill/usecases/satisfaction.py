@@ -1,8 +1,9 @@
 """Asking a customer how their resolved callback went, and keeping the answer
 (:mod:`skill.rules.satisfaction`, :mod:`skill.storage.satisfaction`).
 
-A score given by voice comes through :func:`record_score`; an inbound SMS reply, when
-the shop has a way to receive them, would come through the same function.
+A score given by voice comes through :func:`record_score`, and so does a customer's
+text in reply to the question texted to them (:mod:`skill.usecases.sms_replies`): one
+score per callback, whichever comes first.
 """
 
 from __future__ import annotations
@@ -44,7 +45,12 @@ def survey_for_visit(
     return survey if asked else None
 
 
-def record_score(stores: Stores, callback_id: str, score: int, now: datetime) -> None:
-    """Keep the customer's score with the callback; a second one for it changes nothing."""
+def record_score(stores: Stores, callback_id: str, score: int, now: datetime) -> bool:
+    """Keep the customer's score with the callback; a second one for it changes nothing.
+
+    False: not stored (there is one already, or the callback was never asked about).
+    """
     if not stores.satisfaction.record(callback_id, score, now):
         log.info("satisfaction score already stored")
+        return False
+    return True

@@ -11,7 +11,11 @@ from typing import Any
 
 from skill.config import Settings
 from skill.console.story import moment
+from skill.devtools.demo.stream import StreamFollower
+from skill.speech import Renderer
 from skill.storage import Stores
+from skill.storage.client import dynamodb_streams_client
+from skill.usecases.sms_replies import ReplyOutcome, inbound_text, receive_reply
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.console.conftest import Agent, MovableClock
@@ -19,6 +23,7 @@ from tests.console.test_dashboard import numbers
 from tests.console.test_queue import book
 from tests.moto_in_process import on_the_embedded_server
 from tests.test_notifier import follower
+from tests.usecases.test_sms_replies import reply, sms_texting
 
 # On the embedded server: the stream follower reads the stream.
 dynamodb_endpoint = on_the_embedded_server()
@@ -150,3 +155,40 @@ def test_a_customer_who_chose_sms_is_asked_once_by_text(
     # Asked by text: the next visit does not ask again.
     assert "sort it out" not in talk(token="demo-alex").launch().speech
     assert notifier.poll_once() == 0
+
+
+def test_a_customers_text_reply_is_the_score_on_the_callback_page_and_dashboard(
+    agent: SignIn,
+    talk: Talk,
+    demo_stores: Stores,
+    settings: Settings,
+    dynamodb: Any,
+    console_clock: MovableClock,
+) -> None:
+    """Alex chose SMS: the question is texted when Maria resolves the call back, and
+    Alex's reply, as two-way SMS publishes it, is the score the team sees."""
+    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
+    streams = dynamodb_streams_client(settings, local=True)
+    talk(token="demo-alex").say("CallbackIntent", channel="text")
+    callback_id = demo_stores.callbacks.owner_state("customer:c-alex").open_callback_id
+    assert callback_id is not None
+    maria = agent("maria")
+    maria.act(callback_id, "claim")
+    with sms_texting() as texting:
+        notifier = StreamFollower(streams, arn, demo_stores, Renderer(), texting.publisher)
+        notifier.poll_once()  # the booking's texts
+        maria.act(callback_id, "outcome", outcome="resolved", note="sorted")
+        notifier.poll_once()
+        assert texting.sms is not None
+        question = texting.sms.state.sent[-1]
+    assert question["MessageBody"].endswith("Reply with a number from one to five.")
+    message_id = f"m-{len(texting.sms.state.sent)}"  # what the SMS API answered
+
+    answer = inbound_text(reply("four", previous=message_id, number="+12125550142"))
+    assert receive_reply(demo_stores, answer, MOMENT) is ReplyOutcome.SCORED
+
+    page = maria.page(f"/console/callbacks/{callback_id}").text
+    when = moment(MOMENT, settings.service_zone_for("en-US"))
+    assert f"Customer said <strong>4 of 5</strong> on {when}" in page
+    html = agent("priya").page("/console/dashboard").text
+    assert "<strong>1</strong> responses of 1 asked" in html

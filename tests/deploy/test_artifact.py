@@ -113,12 +113,15 @@ def test_the_zip_holds_entries_code_templates_policy_and_libraries_only(
             "lambda_function.py",
             "notifier_function.py",
             "overdue_function.py",
+            "sms_reply_function.py",
             "skill/app.py",
             "skill/handlers/deferred.py",
             "skill/handlers/complaints.py",  # imported by name when first needed
             "skill/policy/__init__.py",
             "skill/policy/file.py",  # imported where no checked copy is at hand
             "skill/usecases/notifier.py",
+            "skill/usecases/sms_replies.py",
+            "skill/storage/sms_replies.py",  # imported when first used
         }
         assert imported_here <= cached
         assert "somelib/__init__.py" not in cached  # no function imports it

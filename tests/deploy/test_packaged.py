@@ -200,7 +200,7 @@ def test_the_unpacked_package_answers_from_its_bytecode_without_yaml(
     assert "skill.policy" in outcome["modules"]  # the complaint loaded the checked copy
 
 
-@pytest.mark.parametrize("entry", ["notifier_function", "overdue_function"])
+@pytest.mark.parametrize("entry", ["notifier_function", "overdue_function", "sms_reply_function"])
 def test_the_other_entries_start_from_the_package_bytecode(task: Path, entry: str) -> None:
     env = {
         "AWS_REGION": "eu-west-1",

@@ -24,12 +24,20 @@ from skill.storage.orders import order_values
 from skill.usecases.alexa_notifications import AlexaNotifier
 from skill.usecases.notifier import deliver
 from skill.usecases.overdue import sweep
+from skill.usecases.sms_replies import ReplyOutcome, inbound_text, receive_reply
 from skill.usecases.webhooks import Delivery, webhooks_for
 from tests.alexa import Conversation
 from tests.conftest import MOMENT
 from tests.deploy.test_template import granted
 from tests.rules.test_shopify_payloads import payload
 from tests.stored import outbox
+from tests.usecases.test_sms_replies import (
+    REPLIED,
+    RESOLVED,
+    reply,
+    resolved_with_question,
+    sms_texting,
+)
 
 pytestmark = pytest.mark.deploy
 
@@ -191,3 +199,36 @@ def test_the_webhooks_role_covers_every_topic_and_nothing_more(
     allowed = granted(template, "WebhooksRole")
     assert actions <= allowed, actions - allowed
     assert {a for a in allowed if a.startswith("dynamodb:")} == actions
+
+
+def test_the_notifier_and_reply_roles_cover_a_texted_question_and_its_reply(
+    demo_stores: Stores, dynamodb: Any, actions: set[str], template: dict[str, Any]
+) -> None:
+    """The notifier keeps the satisfaction question's message id (PutItem on an item of
+    its own); the reply function reads it and scores the callback, and may do no more."""
+    keys: list[tuple[str, str]] = []
+
+    def record_key(params: dict[str, Any], model: Any, **_: Any) -> None:
+        item = params.get("Key") or params.get("Item")
+        if item:
+            keys.append((model.name, item["PK"]["S"]))
+
+    dynamodb.meta.events.register("provide-client-params.dynamodb", record_key)
+    with sms_texting() as texting:
+        records = resolved_with_question(demo_stores)
+        actions.clear()
+        keys.clear()
+        deliver(records, demo_stores, Renderer(), texting.publisher, fixed_clock(RESOLVED))
+    assert "dynamodb:PutItem" in actions
+    assert actions <= granted(template, "NotifierRole")
+    assert [key for name, key in keys if name == "PutItem"] == ["SMSREPLY#m-1"]
+
+    actions.clear()
+    keys.clear()
+    assert receive_reply(demo_stores, inbound_text(reply("4")), REPLIED) is ReplyOutcome.SCORED
+    allowed = granted(template, "SmsReplyRole")
+    assert {a for a in allowed if a.startswith("dynamodb:")} == actions
+    # Within the role's conditions (dynamodb:LeadingKeys).
+    assert {name for name, _ in keys} == {"GetItem", "UpdateItem"}
+    assert all(key.startswith("SMSREPLY#") for name, key in keys if name == "GetItem")
+    assert all(key.startswith("CALLBACK#") for name, key in keys if name == "UpdateItem")

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.deploy
 ROOT = Path(__file__).resolve().parents[2]
 FUNCTIONS = {"skill": "SkillLambdaFunction", "notifier": "NotifierLambdaFunction",
              "overdue": "OverdueLambdaFunction", "webhooks": "WebhooksLambdaFunction",
-             "mcp": "McpLambdaFunction"}  # fmt: skip
+             "mcp": "McpLambdaFunction", "smsReply": "SmsReplyLambdaFunction"}  # fmt: skip
 
 
 def resources(template: dict[str, Any], kind: str) -> dict[str, dict[str, Any]]:
@@ -85,7 +85,7 @@ def listed(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def test_five_functions_on_python_313_arm64_each_with_its_own_role(
+def test_six_functions_on_python_313_arm64_each_with_its_own_role(
     template: dict[str, Any],
 ) -> None:
     functions = resources(template, "AWS::Lambda::Function")
@@ -98,7 +98,7 @@ def test_five_functions_on_python_313_arm64_each_with_its_own_role(
         assert props["MemorySize"] <= 256
         assert props["RuntimeManagementConfig"] == {"UpdateRuntimeOn": "FunctionUpdate"}
         roles.add(props["Role"]["Fn::GetAtt"][0])
-    assert len(roles) == 5
+    assert len(roles) == 6
     # No shared default role that every function would get.
     assert "IamRoleLambdaExecution" not in template["Resources"]
     handlers = {name: functions[logical]["Properties"]["Handler"]
@@ -109,6 +109,7 @@ def test_five_functions_on_python_313_arm64_each_with_its_own_role(
         "overdue": "overdue_function.handler",
         "webhooks": "webhooks_function.handler",
         "mcp": "mcp_function.handler",
+        "smsReply": "sms_reply_function.handler",
     }
     for handler in handlers.values():
         assert (ROOT / f"{handler.split('.')[0]}.py").is_file()
@@ -231,6 +232,8 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
         "dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator",
         "dynamodb:ListStreams", "dynamodb:GetItem", "dynamodb:UpdateItem", "sns:Publish",
         "sms-voice:SendTextMessage", "sqs:SendMessage",
+        # The satisfaction question's message id, kept for the customer's reply.
+        "dynamodb:PutItem",
         # Alexa notifications: opt-ins by customer, dropped on a 403; the LWA secret.
         "dynamodb:Query", "dynamodb:DeleteItem", "ssm:GetParameters",
     }  # fmt: skip
@@ -238,6 +241,7 @@ def test_each_role_has_only_its_functions_actions(template: dict[str, Any]) -> N
         "dynamodb:PutItem", "dynamodb:Query", "sns:Publish",
     }  # fmt: skip
     assert granted(template, "McpRole") - logs == granted(template, "SkillRole") - logs
+    assert granted(template, "SmsReplyRole") - logs == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
     assert granted(template, "WebhooksRole") - logs == {
         "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem",
         "dynamodb:BatchWriteItem", "ssm:GetParameters",
@@ -260,14 +264,77 @@ def test_sms_permission_exists_only_with_an_origination_identity(
     policies = template["Resources"]["NotifierRole"]["Properties"]["Policies"]
     conditional = [s["Fn::If"] for p in policies for s in p["PolicyDocument"]["Statement"]
                    if "Fn::If" in s]  # fmt: skip
-    assert len(conditional) == 1
-    condition, statement, otherwise = conditional[0]
-    assert statement["Action"] == ["sms-voice:SendTextMessage"]
-    assert statement["Resource"] == [{"Ref": "SmsOrigination"}]
-    assert otherwise == {"Ref": "AWS::NoValue"}
+    assert len(conditional) == 2
+    (condition, text, no_text), (also, expect, no_expect) = conditional
+    assert text["Action"] == ["sms-voice:SendTextMessage"]
+    assert text["Resource"] == [{"Ref": "SmsOrigination"}]
+    # The question's message id, kept for the reply: new items of that kind only.
+    assert expect["Action"] == ["dynamodb:PutItem"]
+    assert expect["Resource"] == [table_arn("menschmoment-test")]
+    assert expect["Condition"] == {
+        "ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["SMSREPLY#*"]}
+    }
+    assert also == condition
+    assert no_text == no_expect == {"Ref": "AWS::NoValue"}
     assert template["Conditions"][condition] == {
         "Fn::Not": [{"Fn::Equals": [{"Ref": "SmsOrigination"}, ""]}]
     }
+
+
+def test_customers_texts_reach_the_reply_function_only_with_sms(
+    template: dict[str, Any],
+) -> None:
+    """Two-way SMS publishes each text to the shop's number on a topic of its own, which
+    the stack creates with SMS set up, and outputs for the number's TwoWayChannelArn."""
+    inbound = {"InboundTexts", "InboundTextsPolicy", "InboundTextsSubscription",
+               "SmsReplyInvokedByInboundTexts"}  # fmt: skip
+    for name in inbound:
+        assert template["Resources"][name]["Condition"] == "SendsSms", name
+    [(name, _)] = [(n, t) for n, t in resources(template, "AWS::SNS::Topic").items()
+                   if t.get("Condition") == "SendsSms"]  # fmt: skip
+    assert name == "InboundTexts"
+    # Only the SMS service of this account may publish to it.
+    [statement] = template["Resources"]["InboundTextsPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"
+    ]
+    assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"}
+    assert statement["Action"] == "sns:Publish"
+    assert statement["Resource"] == {"Ref": "InboundTexts"}
+    assert statement["Condition"] == {
+        "StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    }
+    subscription = template["Resources"]["InboundTextsSubscription"]["Properties"]
+    assert subscription == {
+        "TopicArn": {"Ref": "InboundTexts"},
+        "Protocol": "lambda",
+        "Endpoint": {"Fn::GetAtt": ["SmsReplyLambdaFunction", "Arn"]},
+    }
+    permission = template["Resources"]["SmsReplyInvokedByInboundTexts"]["Properties"]
+    assert permission["Principal"] == "sns.amazonaws.com"
+    assert permission["SourceArn"] == {"Ref": "InboundTexts"}
+    assert permission["FunctionName"] == {"Fn::GetAtt": ["SmsReplyLambdaFunction", "Arn"]}
+    output = template["Outputs"]["InboundTextsTopicArn"]
+    assert (output["Condition"], output["Value"]) == ("SendsSms", {"Ref": "InboundTexts"})
+    # Without SMS none of it exists, and nothing else names it.
+    unconditional = {n: r for n, r in template["Resources"].items() if "Condition" not in r}
+    assert not inbound & set(referenced(unconditional))
+
+
+def test_the_reply_function_reads_questions_and_scores_callbacks_only(
+    template: dict[str, Any],
+) -> None:
+    replies = {listed(s["Action"])[0]: s for role, s in statements(template)
+               if role == "SmsReplyRole" and not listed(s["Action"])[0].startswith("logs:")}  # fmt: skip
+    assert set(replies) == {"dynamodb:GetItem", "dynamodb:UpdateItem"}
+    for action, prefix in (
+        ("dynamodb:GetItem", "SMSREPLY#*"),
+        ("dynamodb:UpdateItem", "CALLBACK#*"),
+    ):
+        assert listed(replies[action]["Action"]) == [action]
+        assert replies[action]["Resource"] == [table_arn("menschmoment-test")]  # no index
+        assert replies[action]["Condition"] == {
+            "ForAllValues:StringLike": {"dynamodb:LeadingKeys": [prefix]}
+        }
 
 
 def test_every_table_has_pitr_sse_ttl_a_stream_and_the_local_key_schema(
@@ -335,12 +402,12 @@ def test_a_stage_deployed_again_uses_the_table_it_kept(
 
 def test_logs_are_kept_for_a_limited_time(template: dict[str, Any]) -> None:
     groups = resources(template, "AWS::Logs::LogGroup")
-    assert len(groups) == 5
+    assert len(groups) == 6
     assert all(0 < g["Properties"]["RetentionInDays"] <= 90 for g in groups.values())
 
 
 def test_the_team_topic_is_encrypted(template: dict[str, Any]) -> None:
-    [topic] = resources(template, "AWS::SNS::Topic").values()
+    topic = resources(template, "AWS::SNS::Topic")["TeamTopic"]
     assert topic["Properties"]["KmsMasterKeyId"] == "alias/aws/sns"
     assert topic["Properties"]["TopicName"] == "menschmoment-team-test"
 
