@@ -19,11 +19,13 @@ from skill.console import Console
 from skill.console.auth import begin_session
 from skill.devtools.demo.data import seed_logins
 from skill.policy import load_policy
+from skill.records.callbacks import Callback
 from skill.speech import Renderer
 from skill.storage import Stores
 from skill.usecases.sign_in import Session
 from skill.web import create_app
 from tests.conftest import MOMENT, PASSWORD_HASH_METHOD, written_once
+from tests.factories import expensive_delivery
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 ACTION = re.compile(r'name="action_id" value="([^"]+)"')
@@ -131,3 +133,25 @@ def agent(
         return browser
 
     return sign_in
+
+
+def action_id_in(html: str) -> str:
+    """The first form's action id on a page."""
+    return ACTION.findall(html)[0]
+
+
+@pytest.fixture
+def escalated(talk: Any, demo_stores: Stores) -> Callback:
+    """Alex's espresso machine ($149) arrived damaged: above the skill's limit, so a call."""
+    expensive_delivery(demo_stores, MOMENT.date())
+    conversation = talk(token="demo-alex")
+    conversation.say(
+        "ComplaintIntent",
+        problemType="damaged",
+        orderNumber="1005",
+        description="the sole came off <script>alert(1)</script>",
+    )
+    booked = conversation.say("AMAZON.YesIntent")
+    assert "will call you" in booked.speech
+    [callback] = demo_stores.queue.open_callbacks()
+    return callback

@@ -29,15 +29,9 @@ from skill.storage.codec import from_item
 from skill.usecases.acts import Act
 from skill.usecases.callback_booking import Booking, CallbackRequest, request_callback
 from skill.usecases.promises import grant
-from tests.conftest import MOMENT
-from tests.console.conftest import Agent, MovableClock
-from tests.factories import expensive_delivery
+from tests.conftest import MOMENT, PASSWORD_HASH_METHOD
+from tests.console.conftest import Agent, MovableClock, action_id_in
 from tests.faults import THROTTLING, FaultyTable, simulate_time
-from tests.moto_in_process import on_the_embedded_server
-from tests.stored import outbox
-
-# On the embedded server: the notifier reads the stream.
-dynamodb_endpoint = on_the_embedded_server()
 
 Talk = Callable[..., Any]
 SignIn = Callable[[str], Agent]
@@ -65,23 +59,6 @@ def stored(
 def alex(talk: Talk, demo_stores: Stores) -> Callback:
     """Alex asked for a call back; Maria is named (she helped last time)."""
     talk(token="demo-alex").say("CallbackIntent")
-    [callback] = demo_stores.queue.open_callbacks()
-    return callback
-
-
-@pytest.fixture
-def escalated(talk: Talk, demo_stores: Stores) -> Callback:
-    """Alex's espresso machine ($149) arrived damaged: above the skill's limit, so a call."""
-    expensive_delivery(demo_stores, MOMENT.date())
-    conversation = talk(token="demo-alex")
-    conversation.say(
-        "ComplaintIntent",
-        problemType="damaged",
-        orderNumber="1005",
-        description="the sole came off <script>alert(1)</script>",
-    )
-    booked = conversation.say("AMAZON.YesIntent")
-    assert "will call you" in booked.speech
     [callback] = demo_stores.queue.open_callbacks()
     return callback
 
@@ -209,7 +186,7 @@ def test_the_customers_own_words_show_as_text_not_markup(
 def test_demo_words_with_markup_are_escaped_too(agent: SignIn, demo_stores: Stores) -> None:
     from skill.devtools.demo.data import seed_console
 
-    seed_console(demo_stores, MOMENT)
+    seed_console(demo_stores, MOMENT, PASSWORD_HASH_METHOD)
     page = agent("james").page("/console/callbacks/demo-sam").text
     assert "&lt;Not great.&gt;" in page
     assert "<Not great.>" not in page
@@ -517,10 +494,6 @@ def test_keeping_a_promise_and_the_overview(
     assert "No open promises." in maria.page("/console/promises").text
 
 
-def action_id_in(html: str) -> str:
-    return re.findall(r'name="action_id" value="([^"]+)"', html)[0]
-
-
 # Reschedule and hand over -----------------------------------------------------------
 
 
@@ -670,49 +643,6 @@ def test_the_confirmation_is_ours_not_text_from_the_address(agent: SignIn, alex:
     assert "You have this callback now." in maria.page(f"{page}?done=claimed").text
     forged = maria.page(f"{page}?done=Send+your+password+to+evil").text
     assert "evil" not in forged
-
-
-def test_every_action_reaches_the_notifier_also_a_promise_kept_from_the_overview(
-    agent: SignIn,
-    escalated: Callback,
-    demo_stores: Stores,
-    settings: Any,
-    dynamodb: Any,
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    from skill.adapters.delivery import LogPublisher
-    from skill.devtools.demo.stream import StreamFollower
-    from skill.speech import Renderer
-    from skill.storage.client import dynamodb_streams_client
-
-    arn = dynamodb.describe_table(TableName=settings.table_name)["Table"]["LatestStreamArn"]
-    notifier = StreamFollower(
-        dynamodb_streams_client(settings, local=True), arn, demo_stores, Renderer(), LogPublisher()
-    )
-    notifier.poll_once()  # the booking itself is not news here
-    capsys.readouterr()
-
-    maria = agent("maria")
-    maria.act(escalated.callback_id, "claim")
-    maria.act(
-        escalated.callback_id, "grant", confirmed="yes", order="1003", remedy="shipping_refund"
-    )
-    form = action_id_in(maria.page("/console/promises").text)
-    [promise] = demo_stores.promises.open_promises()
-    maria.post(f"/console/commitments/{promise.complaint_id}/fulfil", form, confirmed="yes")
-    notifier.poll_once()
-
-    printed = capsys.readouterr().out
-    assert "[notify team] Callback claimed: Alex" in printed
-    assert "[notify team] Callback granted: Alex" in printed
-    assert (
-        "[notify team] Promise kept: shipping refund for order 1003 (4.95 USD): kept, "
-        "marked by Maria Schneider." in printed
-    )
-    assert "0142" not in printed
-    [kept] = [e for e in outbox(demo_stores) if e["event"] == "promise_kept"]
-    # Whom to tell on Alexa: the customer's id and the agent's first name, no more.
-    assert (kept["customer_id"], kept["agent_first_name"]) == ("c-alex", "Maria")
 
 
 def test_an_unlinked_caller_gets_remedies_only_for_orders_they_verified(

@@ -12,7 +12,7 @@ from skill.devtools.demo.data import seed_console
 from skill.policy import load_policy
 from skill.speech import Renderer
 from skill.storage import Stores
-from tests.conftest import MOMENT
+from tests.conftest import MOMENT, PASSWORD_HASH_METHOD
 from tests.console.conftest import Agent, MovableClock
 from tests.console.test_grant_limits import shoes_complaint
 from tests.console.test_queue import book
@@ -60,7 +60,7 @@ def test_the_story_line_tops_the_page_with_both_times(agent: SignIn, demo_stores
 
 
 def test_a_locked_german_guest_is_told_apart(agent: SignIn, demo_stores: Stores) -> None:
-    seed_console(demo_stores, MOMENT)
+    seed_console(demo_stores, MOMENT, PASSWORD_HASH_METHOD)
     page = agent("jonas").page("/console/callbacks/demo-guest").text
     story = page.split('<section class="story"', 1)[1].split("</section>", 1)[0]
 
