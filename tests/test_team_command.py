@@ -4,10 +4,7 @@ included, on the configured table."""
 from __future__ import annotations
 
 import io
-import os
-import subprocess
 import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,23 +14,21 @@ from skill.__main__ import main
 from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.team import TeamStore
-from tests.moto_in_process import on_the_embedded_server
 from tests.stored import items
 
-# On the embedded server: the command runs in its own process.
-dynamodb_endpoint = on_the_embedded_server()
-
-ROOT = Path(__file__).resolve().parent.parent
 GOOD = "tulpen-am-kanal-42"
 
 
 @pytest.fixture
 def environ(settings: Settings, dynamodb: Any, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """The settings the command reads, for the test's own table."""
-    assert settings.dynamodb_endpoint
+    """The settings the command reads, for the test's own table (without an endpoint:
+    moto in this process)."""
+    if settings.dynamodb_endpoint:
+        monkeypatch.setenv("DYNAMODB_ENDPOINT", settings.dynamodb_endpoint)
+    else:
+        monkeypatch.delenv("DYNAMODB_ENDPOINT", raising=False)
     for name, value in {
         "TABLE_NAME": settings.table_name,
-        "DYNAMODB_ENDPOINT": settings.dynamodb_endpoint,
         "AWS_REGION": "us-east-1",
         "AWS_ACCESS_KEY_ID": "local",
         "AWS_SECRET_ACCESS_KEY": "local",
@@ -445,27 +440,6 @@ def test_enable_lets_a_disabled_login_sign_in_and_keeps_the_agent_off_duty(
     assert (back.agent_id, back.on_duty) == ("a-maria", True)
     actions = [e["action"] for e in items(stores, "audit") if e["action"].startswith("team_")]
     assert actions.count("team_enable") == 1
-
-
-@pytest.mark.slow
-def test_the_first_admin_from_a_fresh_process(environ: Settings, stores: Stores) -> None:
-    """As a shop runs it: a new process, the password on standard input."""
-    result = subprocess.run(
-        [
-            *(sys.executable, "-m", "skill", "team", "add", "priya", "--name", "Priya Patel"),
-            *("--languages", "en", "--authority", "500", "--admin", "--password-stdin"),
-        ],
-        cwd=ROOT,
-        env={**os.environ},
-        input=GOOD + "\n",
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
-    assert GOOD not in result.stdout + result.stderr
-    assert stored(stores, "agent", "agent_id", "a-priya")["role"] == "admin"
 
 
 def test_a_login_written_by_hand_joins_the_list_with_a_new_password(
