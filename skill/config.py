@@ -90,7 +90,9 @@ class ConfigurationError(Exception):
     """The settings cannot run the product; the message says which variable to set."""
 
 
-@dataclass(frozen=True)
+# Never compared, and never hashed (it holds dicts): eq=False spares a cold start the
+# generated __eq__ and __hash__ of some forty fields.
+@dataclass(frozen=True, eq=False)
 class Settings:
     """Everything configurable, read once from the environment (:meth:`from_env`)."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import pytest
 
 from skill.config import LOCALE_TIME_ZONES, LOCALES, ConfigurationError, Settings
@@ -39,7 +41,7 @@ def test_abuse_limits_from_the_environment() -> None:
 
 
 def test_defaults_are_valid() -> None:
-    assert Settings.from_env({}) == Settings()
+    assert asdict(Settings.from_env({})) == asdict(Settings())
 
 
 def test_every_locale_has_a_likely_time_zone() -> None:
