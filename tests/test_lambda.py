@@ -169,6 +169,8 @@ DEFERRED = {
     "skill.records.callbacks",
     "skill.records.complaints",
     "skill.records.optins",
+    # An unlinked customer's order check: an order status turn's.
+    "skill.usecases.order_checks",
 }
 LAUNCH_THEN = (
     "import json, sys, lambda_function\n"

@@ -16,7 +16,8 @@ from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_ca
 from skill.records import Handover, Order
 from skill.records.complaints import ProblemType, RemedyKind
 from skill.rules.orders import describe
-from skill.usecases.orders import Outcome, identify, lockout, verify_order
+from skill.usecases.order_checks import Outcome, lockout, verify_order
+from skill.usecases.orders import identify
 
 if TYPE_CHECKING:
     from ask_sdk_model import Response

@@ -23,7 +23,7 @@ from skill.rules.orders import (
     orders_with_item,
     rank_orders,
 )
-from skill.usecases.orders import Outcome, identify, lockout, verify_order
+from skill.usecases.orders import identify
 
 if TYPE_CHECKING:
     from skill.handlers.detour import Detour
@@ -121,6 +121,9 @@ class OrderStatusHandler(ServiceHandler):
         return speak_orders(turn, ranked, missing=number, detour=detour)
 
     def _unlinked(self, turn: Turn, number: str | None, postal_code: str | None) -> Response:
+        # Imported here: a launch checks no order, and its cold start skips this code.
+        from skill.usecases.order_checks import Outcome, lockout, verify_order
+
         stores = self.services.stores
         if number is not None and number in turn.dialogue.verified_orders:
             order = stores.orders.get(number)

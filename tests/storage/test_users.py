@@ -12,7 +12,7 @@ import pytest
 from skill.devtools.demo.data import seed
 from skill.storage import Stores
 from skill.storage.users import VersionConflict
-from skill.usecases.orders import Outcome, verify_order
+from skill.usecases.order_checks import Outcome, verify_order
 from tests.conftest import MOMENT
 
 USER = "amzn1.ask.account.TWODEVICES"
