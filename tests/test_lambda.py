@@ -141,6 +141,7 @@ DEFERRED = {
     "skill.usecases.callback_limits",
     # A launch reads an open callback only when the account's query brought its lock.
     "skill.handlers.callback_views",
+    "skill.handlers.callback_wish",
     "skill.usecases.callbacks",
     "skill.storage.callbacks",
     "skill.storage.callback_items",

@@ -18,7 +18,8 @@ from ask_sdk_model import Response
 from ask_sdk_model.ui import AskForPermissionsConsentCard
 
 from skill.adapters import alexa_api
-from skill.handlers.dialogue import Awaiting, CallbackWish
+from skill.handlers.callback_wish import CallbackWish
+from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
 from skill.records import Customer
 from skill.rules.callbacks import last_digits, normalise_phone

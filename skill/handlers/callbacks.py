@@ -4,8 +4,9 @@
 verification, a complaint being told): Alexa switches intents, and this handler does
 not care what was asked before, except to pass the context on to the agent.
 
-What is being collected lives in the session (:class:`skill.handlers.dialogue.CallbackWish`)
-through the turns that ask for a number. Asked again while one is open, the customer
+What is being collected lives in the session
+(:class:`skill.handlers.callback_wish.CallbackWish`) through the turns that ask for a
+number. Asked again while one is open, the customer
 hears it, or changes it by saying a new time; telling, cancelling and changing a booked
 call back otherwise is :mod:`skill.handlers.callback_status`.
 
@@ -35,7 +36,8 @@ from skill.handlers.callback_reach import (
     spoken_channel,
 )
 from skill.handlers.callback_views import call_time, view
-from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue
+from skill.handlers.callback_wish import CallbackWish
+from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
 from skill.records import Customer, Handover, Order
 from skill.records.callbacks import Agent, Callback

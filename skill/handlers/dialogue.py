@@ -19,7 +19,8 @@ for their call back.
 ``handover``          why a human was offered (:mod:`skill.handlers.handover`)
 ``complaint``         the complaint being taken (:class:`ComplaintState`); cleared when
                       it is settled
-``callback``          the call back being asked for (:class:`CallbackWish`)
+``callback``          the call back being asked for
+                      (:class:`skill.handlers.callback_wish.CallbackWish`)
 ``callback_id``       the open callback a yes/no question is about
 ``settled``           the complaint just settled, when news of it is offered
 ``last_response``     the last speech and reprompt, for "repeat"
@@ -43,6 +44,8 @@ from skill.records import Handover
 
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
+
+    from skill.handlers.callback_wish import CallbackWish
 
 Slots = dict[str, str | None]
 
@@ -137,38 +140,6 @@ class LastResponse:
 
     speech: str
     reprompt: str | None
-
-
-@dataclass
-class CallbackWish:
-    """The call back being asked for, kept through the turns that ask for a number."""
-
-    time: str | None = None
-    day: str | None = None
-    channel: str | None = None
-    phone: str | None = None
-    # The customer said yes to "shall we call the number ending in 42?".
-    confirmed: bool = False
-    # "In an hour": Alexa's AMAZON.DURATION value.
-    delay: str | None = None
-
-    @classmethod
-    def read(cls, value: object) -> CallbackWish:
-        values = value if isinstance(value, Mapping) else {}
-        return cls(
-            time=_text(values.get("time")),
-            day=_text(values.get("day")),
-            channel=_text(values.get("channel")),
-            phone=_text(values.get("phone")),
-            confirmed=values.get("confirmed") == "yes",
-            delay=_text(values.get("delay")),
-        )
-
-    def written(self) -> dict[str, str]:
-        values = {"time": self.time, "day": self.day, "channel": self.channel}
-        values |= {"phone": self.phone, "confirmed": "yes" if self.confirmed else None}
-        values |= {"delay": self.delay}
-        return {name: value for name, value in values.items() if value is not None}
 
 
 class ComplaintState:
@@ -426,6 +397,9 @@ class Dialogue:
     @property
     def callback_wish(self) -> CallbackWish:
         """A copy of the call back being asked for; :meth:`remember` keeps changes."""
+        # Imported here: only the callback turns ask, and a launch skips its dataclass.
+        from skill.handlers.callback_wish import CallbackWish
+
         return CallbackWish.read(self._session.get(_CALLBACK))
 
     def remember(self, wish: CallbackWish) -> None:

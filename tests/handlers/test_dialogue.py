@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from skill.handlers.dialogue import Awaiting, CallbackWish, Dialogue, LastResponse, Pending
+from skill.handlers.callback_wish import CallbackWish
+from skill.handlers.dialogue import Awaiting, Dialogue, LastResponse, Pending
 from skill.records import Handover
 
 HANDLERS = Path(__file__).resolve().parents[2] / "skill" / "handlers"
