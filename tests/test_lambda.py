@@ -170,6 +170,8 @@ DEFERRED = {
     "skill.records.callbacks",
     "skill.records.complaints",
     "skill.records.optins",
+    # Why a human is needed: left by a turn that offers one.
+    "skill.records.handovers",
     # An unlinked customer's order check: an order status turn's.
     "skill.usecases.order_checks",
 }

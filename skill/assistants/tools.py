@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Literal, cast
 from pydantic import BaseModel, Field
 
 from skill.handlers.callback_views import CallView, view
-from skill.records import Handover, Order
+from skill.records import Order
 from skill.records.callbacks import Callback
 from skill.records.complaints import Complaint, ComplaintStatus, ProblemType, RemedyKind
+from skill.records.handovers import Handover
 from skill.rules.callbacks import Requested, last_digits
 from skill.rules.complaints import describe_commitment
 from skill.rules.dates import local_today

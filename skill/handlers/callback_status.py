@@ -18,7 +18,7 @@ from skill.handlers.callbacks import CallbackFlow, CallbackTurn
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.handover import offer_callback
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.records import Handover
+from skill.records.handovers import Handover
 from skill.usecases.callback_changes import cancel
 from skill.usecases.callbacks import CallbackUnavailable, status
 

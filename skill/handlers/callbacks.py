@@ -39,9 +39,10 @@ from skill.handlers.callback_views import call_time, view
 from skill.handlers.callback_wish import CallbackWish
 from skill.handlers.dialogue import Awaiting, Dialogue
 from skill.handlers.turn import ServiceHandler, Turn, is_yes_or_no
-from skill.records import Customer, Handover, Order
+from skill.records import Customer, Order
 from skill.records.callbacks import Agent, Callback
 from skill.records.complaints import Complaint
+from skill.records.handovers import Handover
 from skill.rules.callbacks import Requested, normalise_phone
 from skill.storage.callbacks import OwnerState
 from skill.storage.errors import StorageError

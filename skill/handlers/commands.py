@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from skill.handlers.builtins import resume_or_answer
 from skill.handlers.callbacks import CallbackFlow
-from skill.records import Handover
+from skill.records.handovers import Handover
 from skill.rules.answers import Command
 
 if TYPE_CHECKING:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Self
 
 from skill.handlers.dialogue import Awaiting, ComplaintState, Slots
 from skill.handlers.handover import OFFER_HUMAN_AFTER, not_heard_twice, offer_callback
-from skill.records import Handover, Order
+from skill.records import Order
 from skill.records.complaints import ProblemType, RemedyKind
+from skill.records.handovers import Handover
 from skill.rules.orders import describe
 from skill.usecases.order_checks import Outcome, lockout, verify_order
 from skill.usecases.orders import identify

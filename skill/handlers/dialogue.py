@@ -40,12 +40,11 @@ from dataclasses import asdict, dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from skill.records import Handover
-
 if TYPE_CHECKING:
     from ask_sdk_core.handler_input import HandlerInput
 
     from skill.handlers.callback_wish import CallbackWish
+    from skill.records.handovers import Handover
 
 Slots = dict[str, str | None]
 
@@ -502,6 +501,8 @@ def _texts(value: object) -> list[str]:
 def _handover(value: object) -> Handover | None:
     if not isinstance(value, Mapping) or not value.get("reason"):
         return None
+    # Imported here: only a turn after a hand-over reads one; a launch skips its dataclass.
+    from skill.records.handovers import Handover
 
     def text(name: str) -> str | None:
         item = value.get(name)

@@ -9,13 +9,15 @@ gets the reason, the order and the complaint without asking again.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_model import Response
 
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.turn import Turn
-from skill.records import Handover
+
+if TYPE_CHECKING:
+    from skill.records.handovers import Handover
 
 # After this many misunderstandings in a row, a human is offered.
 OFFER_HUMAN_AFTER = 2
@@ -44,6 +46,9 @@ def offer_callback(turn: Turn, template: str, handover: Handover, /, **data: Any
 
 def not_heard_twice(turn: Turn) -> Response:
     """A number not made out twice in a row: a person can take it from here."""
+    # Imported here: a launch hands nothing over, and skips the record's dataclass.
+    from skill.records.handovers import Handover
+
     return offer_callback(
         turn,
         "fallback",

@@ -20,8 +20,9 @@ from skill.handlers.complaint_turn import (
 )
 from skill.handlers.dialogue import Awaiting
 from skill.handlers.handover import offer_callback
-from skill.records import Handover, Order
+from skill.records import Order
 from skill.records.complaints import ProblemType, RemedyKind
+from skill.records.handovers import Handover
 from skill.rules.callbacks import Priority
 from skill.rules.complaints import describe_commitment
 from skill.rules.eligibility import Ineligible

@@ -1,10 +1,11 @@
 """The plain records that stores return and rules reason about. No I/O here.
 
-Here the records every turn may need: customers, orders, money, hand-overs. The
-records of callbacks (:mod:`skill.records.callbacks`), complaints
-(:mod:`skill.records.complaints`) and Alexa opt-ins (:mod:`skill.records.optins`) live
-in modules of their own, imported by the turns that use them: a dataclass compiles its
-methods when its module is imported, which a launch would otherwise pay for.
+Here the records every turn may need: customers, orders, money. The records of
+callbacks (:mod:`skill.records.callbacks`), complaints (:mod:`skill.records.complaints`),
+Alexa opt-ins (:mod:`skill.records.optins`) and hand-overs to a human
+(:mod:`skill.records.handovers`) live in modules of their own, imported by the turns
+that use them: a dataclass compiles its methods when its module is imported, which a
+launch would otherwise pay for.
 """
 
 from __future__ import annotations
@@ -77,18 +78,3 @@ class Contact:
 
     agent_id: str
     at: datetime
-
-
-@dataclass(frozen=True)
-class Handover:
-    """Why a human is needed and what they must know; small and free of personal data."""
-
-    # "asked", "complaint_escalated", "remedy_declined", "not_eligible", "unknown_order",
-    # "problem_other", "misunderstood", "verification_locked", "delayed_order"
-    reason: str
-    priority: str = "normal"  # "high" or "normal"
-    order_number: str | None = None
-    complaint_id: str | None = None
-    # What the agent must be allowed to grant, as a decimal string, if anything.
-    amount: str | None = None
-    currency: str | None = None

@@ -51,7 +51,7 @@ from skill.usecases.callbacks import (
 
 if TYPE_CHECKING:
     from skill.config import Settings
-    from skill.records import Handover
+    from skill.records.handovers import Handover
     from skill.storage import Stores
     from skill.storage.team import Team
 

@@ -10,7 +10,7 @@ import pytest
 
 from skill.handlers.callback_wish import CallbackWish
 from skill.handlers.dialogue import Awaiting, Dialogue, LastResponse, Pending
-from skill.records import Handover
+from skill.records.handovers import Handover
 
 HANDLERS = Path(__file__).resolve().parents[2] / "skill" / "handlers"
 GARBAGE: list[Any] = [None, True, 7, -3, 1.5, "", "x", [], [1, None], {}, {"a": [1]}]
