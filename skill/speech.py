@@ -39,8 +39,12 @@ from skill.config import LOCALES
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
-# XML 1.0 forbids these code points even when escaped.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+# XML 1.0 forbids these code points even when escaped: dropped by str.translate. (As a
+# regular expression, a character class reaching past U+00FF costs the compiler a map of
+# 65,536 entries, about 5 M instructions at every cold start.)
+_XML_INVALID = dict.fromkeys(
+    [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+)
 _SPACE = re.compile(r"\s+")
 _SPACE_BEFORE_PUNCTUATION = re.compile(r"\s+([.,;:!?])")
 
@@ -51,7 +55,7 @@ def _xml_safe(value: Any) -> Any:
         return value
     if value is None:
         return ""
-    return _XML_INVALID.sub("", str(value))
+    return str(value).translate(_XML_INVALID)
 
 
 @dataclass(frozen=True)

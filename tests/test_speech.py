@@ -40,7 +40,8 @@ SPACE_BEFORE_PUNCTUATION = re.compile(r"\s[.,;:!?]")
 # Awkward item names: markup characters, quotes, an apostrophe and control characters.
 SALT = "Salt & <Pepper>"
 PFEFFER = '\u201eOmas\u201c Pfeffer & "scharfes" Salz\'s'
-CONTROL = "\x00\x07"
+# Each kind of code point XML 1.0 forbids: C0 controls, lone surrogates, U+FFFE and U+FFFF.
+CONTROL = "\x00\x07\x0b\x1f\ud800\udfff\ufffe\uffff"
 
 
 def make_order(number: str, status: OrderStatus, **fields: Any) -> Order:
