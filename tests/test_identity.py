@@ -20,6 +20,30 @@ def test_token_table(demo_stores: Stores) -> None:
     assert identity.customer_id("nope") is None
 
 
+def test_token_table_keeps_a_found_token_five_minutes(
+    demo_stores: Stores, round_trips: list[str]
+) -> None:
+    now = [0.0]
+    identity = TokenTableIdentity(demo_stores.tokens, monotonic=lambda: now[0])
+    assert identity.customer_id("demo-alex") == "c-alex"
+    now[0] = 299.0
+    assert identity.customer_id("demo-alex") == "c-alex"
+    assert round_trips == ["GetItem"]  # the conversation's later turns ask no one
+    now[0] = 300.0
+    assert identity.customer_id("demo-alex") == "c-alex"
+    assert round_trips == ["GetItem", "GetItem"]
+
+
+def test_token_table_asks_again_for_a_token_it_did_not_find(
+    demo_stores: Stores, round_trips: list[str]
+) -> None:
+    identity = TokenTableIdentity(demo_stores.tokens)
+    assert identity.customer_id("linked-just-now") is None
+    demo_stores.tokens.put("linked-just-now", "c-sam")  # the account link completes
+    assert identity.customer_id("linked-just-now") == "c-sam"
+    assert round_trips == ["GetItem", "PutItem", "GetItem"]
+
+
 class _UserInfo(BaseHTTPRequestHandler):
     calls = 0
 

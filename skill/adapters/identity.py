@@ -5,8 +5,12 @@ Two sources, chosen by configuration:
 - :class:`TokenTableIdentity` looks the token up in our table (the demo, or a shop that
   issues its own tokens);
 - :class:`UserInfoIdentity` asks the OAuth provider's user-info endpoint (Login with
-  Amazon, Cognito, the shop's own), with a short timeout and a small cache so a
-  conversation costs one call, not one per turn.
+  Amazon, Cognito, the shop's own), with a short timeout.
+
+Either keeps its answers five minutes per process (:class:`Recent`), so a conversation
+costs one look-up, not one per turn (a request to DynamoDB alone costs a warm turn more
+than a millisecond of its own time: botocore's building, signing and parsing). The token
+table keeps only the tokens it found, so an account linked a moment ago is found at once.
 """
 
 from __future__ import annotations
@@ -33,12 +37,60 @@ class Identity(Protocol):
         """Our customer id, or None when the token is unknown or expired."""
 
 
+class Recent:
+    """Customer ids by token, each kept ``ttl_seconds``, at most ``size`` of them.
+
+    Kept by a hash: the token itself is a secret and should not sit in memory dumps.
+    Safe across threads (gunicorn serves turns on threads).
+    """
+
+    def __init__(
+        self, ttl_seconds: float, size: int, monotonic: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._size = size
+        self._monotonic = monotonic
+        self._kept: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(
+        self, access_token: str, ask: Callable[[str], str | None], *, misses: bool
+    ) -> str | None:
+        """The customer id kept for the token, else ``ask(access_token)``'s, kept
+        (a None only with ``misses``)."""
+        cache_key = hashlib.sha256(access_token.encode("utf-8")).hexdigest()
+        now = self._monotonic()
+        with self._lock:
+            hit = self._kept.get(cache_key)
+            if hit and hit[0] > now:
+                self._kept.move_to_end(cache_key)
+                return hit[1]
+        customer = ask(access_token)
+        if customer is None and not misses:
+            return None
+        with self._lock:
+            self._kept[cache_key] = (now + self._ttl, customer)
+            self._kept.move_to_end(cache_key)
+            while len(self._kept) > self._size:
+                self._kept.popitem(last=False)
+        return customer
+
+
 class TokenTableIdentity:
-    def __init__(self, tokens: TokenStore) -> None:
+    def __init__(
+        self,
+        tokens: TokenStore,
+        *,
+        ttl_seconds: float = 300.0,
+        cache_size: int = 256,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._tokens = tokens
+        self._recent = Recent(ttl_seconds, cache_size, monotonic)
 
     def customer_id(self, access_token: str) -> str | None:
-        return self._tokens.customer_for(access_token)
+        # An unknown token is asked again next time: its link may be on its way.
+        return self._recent.get(access_token, self._tokens.customer_for, misses=False)
 
 
 Fetch = Callable[[urllib.request.Request, float], bytes]
@@ -67,29 +119,12 @@ class UserInfoIdentity:
         self._url = url
         self._field = id_field
         self._timeout = timeout
-        self._ttl = ttl_seconds
-        self._size = cache_size
         self._fetch = fetch
-        self._monotonic = monotonic
-        self._cache: OrderedDict[str, tuple[float, str | None]] = OrderedDict()
-        self._lock = threading.Lock()
+        self._recent = Recent(ttl_seconds, cache_size, monotonic)
 
     def customer_id(self, access_token: str) -> str | None:
-        # Cache by a hash: the token itself is a secret and should not sit in memory dumps.
-        cache_key = hashlib.sha256(access_token.encode("utf-8")).hexdigest()
-        now = self._monotonic()
-        with self._lock:
-            hit = self._cache.get(cache_key)
-            if hit and hit[0] > now:
-                self._cache.move_to_end(cache_key)
-                return hit[1]
-        customer = self._ask(access_token)
-        with self._lock:
-            self._cache[cache_key] = (now + self._ttl, customer)
-            self._cache.move_to_end(cache_key)
-            while len(self._cache) > self._size:
-                self._cache.popitem(last=False)
-        return customer
+        # Refusals are kept as well: an expired token stays expired.
+        return self._recent.get(access_token, self._ask, misses=True)
 
     def _ask(self, access_token: str) -> str | None:
         request = urllib.request.Request(  # noqa: S310

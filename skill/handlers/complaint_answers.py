@@ -29,7 +29,7 @@ def choose(offer: RemedyOffer, kind: RemedyKind | None) -> Response:
         return chosen
     # A choice without a complaint ("I want a refund"): take the complaint first.
     offer.turn.dialogue.forget_complaint()
-    taking = ComplaintTaking(offer.turn, offer.services, offer.customer_id)
+    taking = ComplaintTaking(offer.turn, offer.services, offer.customer_id, offer.known_account)
     return taking.proceed(dict.fromkeys(SLOTS))
 
 

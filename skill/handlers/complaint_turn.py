@@ -17,6 +17,7 @@ from skill.records import Order
 from skill.records.complaints import ProblemType, RemedyKind
 from skill.records.handovers import Handover
 from skill.rules.orders import describe
+from skill.storage.complaints import History, history_from
 from skill.usecases.order_checks import Outcome, lockout, verify_order
 from skill.usecases.orders import identify
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ask_sdk_model import Response
 
     from skill.handlers.turn import Services, Turn
+    from skill.storage.orders import Account
 
 
 def problem_type(raw: str | None) -> ProblemType | None:
@@ -77,22 +79,44 @@ def maybe_saved(turn: Turn) -> Response:
 class ComplaintTurn:
     """One turn of the complaint dialogue: the turn, who complains, the complaint so far."""
 
-    def __init__(self, turn: Turn, services: Services, customer_id: str | None) -> None:
+    def __init__(
+        self,
+        turn: Turn,
+        services: Services,
+        customer_id: str | None,
+        account: Account | None = None,
+    ) -> None:
         self.turn = turn
         self.services = services
         self.stores = services.stores
         self.state: ComplaintState = turn.dialogue.complaint
         self.customer_id = customer_id
+        # The linked customer's account once this turn read it (its query brings their
+        # complaints and promises too), for the next step of the same turn.
+        self.known_account = account
 
     @classmethod
     def begin(cls, turn: Turn, services: Services) -> Self:
         """The step for this turn, with the customer the account link names, if any."""
         return cls(turn, services, identify(services.identity, turn.access_token))
 
+    def account(self, customer_id: str) -> Account:
+        """The linked customer's account, read once in the turn."""
+        if self.known_account is None:
+            self.known_account = self.stores.orders.account(customer_id)
+        return self.known_account
+
+    def known_history(self) -> History | None:
+        """The customer's complaints and promises, if the turn read their account (its
+        query brings them): a grant or an assessment then needs no query for them."""
+        if self.known_account is None:
+            return None
+        return history_from(self.known_account.complaint_items)
+
     def own_order(self, number: str) -> Order | None:
         """Order ``number`` if this customer may see it: theirs, or proved in this session."""
         if self.customer_id is not None:
-            orders = self.stores.orders.account(self.customer_id).orders
+            orders = self.account(self.customer_id).orders
             return next((order for order in orders if order.number == number), None)
         if number in self.turn.dialogue.verified_orders:
             return self.stores.orders.get(number)

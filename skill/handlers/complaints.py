@@ -107,14 +107,14 @@ class ComplaintTaking(ComplaintTurn):
         heard = self.state.heard
         if heard and heard not in description:
             description = f"{heard}: {description}" if description else heard
-        offer = RemedyOffer(turn, self.services, self.customer_id)
+        offer = RemedyOffer(turn, self.services, self.customer_id, self.known_account)
         return offer.settle(problem, order, description)
 
     def order(self, problem: ProblemType, number: str | None, slots: Slots) -> Order | Response:
         if self.customer_id is None:
             return self.verified_order(COMPLAINT, number, slots)
         turn = self.turn
-        orders = self.stores.orders.account(self.customer_id).orders
+        orders = self.account(self.customer_id).orders
         if number is not None:
             order = next((o for o in orders if o.number == number), None)
             return order or self.unknown_order(number, no_orders=not orders)

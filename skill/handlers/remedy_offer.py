@@ -67,6 +67,7 @@ class RemedyOffer(ComplaintTurn):
             problem=problem,
             order=order,
             today=turn.today,
+            history=self.known_history(),
         )
         decision = assessment.decision
         if decision.ineligible is not None and order is not None:
@@ -228,6 +229,7 @@ class RemedyOffer(ComplaintTurn):
                 locale=self.turn.locale,
                 cap=self.services.policy.skill_cap,
                 along=along,
+                history=self.known_history(),
             )
         except GrantRefused as refused:
             # Over the skill's cap for this customer, or the order already carries

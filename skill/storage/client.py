@@ -9,6 +9,7 @@ from botocore.config import Config
 
 from skill.config import Settings
 from skill.storage.answer_json import ITEM_OPERATIONS, read_answers_as_json
+from skill.storage.batch_json import send_transactions_as_json
 from skill.storage.deadline import refuse_late_attempts
 from skill.storage.errors import WRITE_OPERATIONS, count_unanswered_writes
 
@@ -42,7 +43,8 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
     """A client for the configured table; ``local`` adds placeholder credentials.
 
     Within an Alexa turn its attempts keep to the turn's deadline (:mod:`.deadline`);
-    its answers are read as plain JSON (:mod:`.answer_json`).
+    its answers are read as plain JSON (:mod:`.answer_json`), and its transactions are
+    sent as plain JSON (:mod:`.batch_json`).
     """
     client: DynamoDBClient = _client("dynamodb", settings, local)
     attempt = settings.dynamodb_connect_timeout + settings.dynamodb_read_timeout
@@ -52,6 +54,7 @@ def dynamodb_client(settings: Settings, *, local: bool = False) -> DynamoDBClien
             f"response-received.dynamodb.{operation}", count_unanswered_writes
         )
     read_answers_as_json(client.meta.events, ITEM_OPERATIONS, unique_id="answer-json")
+    send_transactions_as_json(client)
     return client
 
 

@@ -21,7 +21,7 @@ returns what was stored the first time. One query on GSI1 (``GSI1SK`` beginning 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -159,6 +159,23 @@ def commitment_from(values: dict[str, Any]) -> Commitment:
 _RETRY_DIFFERS = "IdempotentParameterMismatchException"
 
 
+def history_from(items: Iterable[dict[str, Any]]) -> History:
+    """The complaints and commitments among items of the customer's partition of the
+    index, oldest first: those a query of that partition found for another purpose (the
+    account's, :class:`skill.storage.orders.Account`) make the history without a query
+    of its own."""
+    complaints: list[Complaint] = []
+    commitments: list[Commitment] = []
+    for values in items:
+        if values.get("kind") == "complaint":
+            complaints.append(complaint_from(values))
+        elif values.get("kind") == "commitment":
+            commitments.append(commitment_from(values))
+    complaints.sort(key=lambda c: (c.created_at, c.complaint_id))
+    commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
+    return History(complaints, commitments)
+
+
 class ComplaintStore:
     def __init__(self, client: DynamoDBClient, table: str) -> None:
         self._client = client
@@ -231,17 +248,7 @@ class ComplaintStore:
     @translated()
     def history(self, customer_id: str) -> History:
         """The customer's complaints and commitments, oldest first, in one query."""
-        complaints: list[Complaint] = []
-        commitments: list[Commitment] = []
-        for raw in self._customers(customer_id, "COM"):
-            values = from_item(raw)
-            if values.get("kind") == "complaint":
-                complaints.append(complaint_from(values))
-            elif values.get("kind") == "commitment":
-                commitments.append(commitment_from(values))
-        complaints.sort(key=lambda c: (c.created_at, c.complaint_id))
-        commitments.sort(key=lambda c: (c.created_at, c.commitment_id))
-        return History(complaints, commitments)
+        return history_from(from_item(raw) for raw in self._customers(customer_id, "COM"))
 
     @translated()
     def offer(self, complaint: Complaint, expires: datetime) -> None:

@@ -7,8 +7,9 @@ Items::
 
 One query on GSI1 returns a customer's profile and all their orders, with what a
 booking needs of their callbacks (the lock, the channel chosen last time, past contacts:
-:mod:`.callbacks` indexes them under the customer); one GetItem finds an order by number
-for an unlinked customer.
+:mod:`.callbacks` indexes them under the customer) and what a complaint needs of their
+complaints and promises (:mod:`.complaints` indexes them under the customer too); one
+GetItem finds an order by number for an unlinked customer.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ class Account:
     # Resolved callbacks whose customer is asked how it went at this visit
     # (skill.rules.satisfaction): their contacts carry the mark.
     surveys: list[Survey] = field(default_factory=list)
+    # The customer's complaints and commitments, as item values: the query finds them
+    # anyway, and skill.storage.complaints.history_from reads them when a turn needs
+    # them (a complaint's), so a launch does not build them.
+    complaint_items: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _day(value: Any) -> date | None:
@@ -104,6 +109,7 @@ class OrderStore:
         channel: str | None = None
         contacts: list[Contact] = []
         surveys: list[Survey] = []
+        complaint_items: list[dict[str, Any]] = []
         for raw in queried(
             self._client,
             TableName=self._table,
@@ -130,7 +136,11 @@ class OrderStore:
 
                     name = str(values.get("agent_first_name", ""))
                     surveys.append(Survey(str(values["callback_id"]), name, at))
-        return Account(customer, orders, open_callback_id, channel, contacts, surveys)
+            elif values.get("kind") in ("complaint", "commitment"):
+                complaint_items.append(values)
+        return Account(
+            customer, orders, open_callback_id, channel, contacts, surveys, complaint_items
+        )
 
     @translated()
     def put_customer(self, customer: Customer) -> None:

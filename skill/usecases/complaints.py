@@ -47,12 +47,15 @@ def assess(
     problem: ProblemType,
     order: Order | None,
     today: date,
+    history: History | None = None,
 ) -> Assessment:
-    """What the policy allows for this complaint, counting earlier ones about the order."""
+    """What the policy allows for this complaint, counting earlier ones about the order
+    (in ``history``, the customer's, if the turn has it already; else read)."""
     complaint_id = complaint_id_for(session_id, order.number if order else None, problem)
     earlier = 0
     if order is not None:
-        history = stores.complaints.history(order.customer_id)
+        if history is None:
+            history = stores.complaints.history(order.customer_id)
         earlier = sum(
             1
             for complaint in history.complaints
@@ -98,6 +101,7 @@ def grant(
     locale: str,
     cap: SkillCap | None = None,
     along: ReadAlong | None = None,
+    history: History | None = None,
 ) -> Recorded:
     """Store the complaint and the promise in one transaction; a retry stores nothing new.
 
@@ -108,6 +112,7 @@ def grant(
     ``OVER_CUSTOMER_CAP`` or ``OVER_ORDER_TOTAL``, and a person should take over.
     A retry of a grant already stored returns it (``new`` false), whatever the sums say.
     ``along``: items the turn needs besides, brought by the read of the totals.
+    ``history``: the customer's complaints and promises, if the turn has them already.
     """
     complaint, commitment = settled(
         complaint_id=complaint_id,
@@ -130,7 +135,7 @@ def grant(
         stored = stores.complaints.get(complaint_id)
         return Recorded(stored[0], stored[1], new=False) if stored is not None else None
 
-    weighed = Grant(order, remedy.value, SKILL, now, cap=cap, along=along)
+    weighed = Grant(order, remedy.value, SKILL, now, cap=cap, along=along, history=history)
     return within_limits(stores, weighed, write, already)
 
 

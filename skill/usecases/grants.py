@@ -38,6 +38,7 @@ from skill.storage.grants import (
 
 if TYPE_CHECKING:
     from skill.storage import Stores
+    from skill.storage.complaints import History
     from skill.storage.transaction import Write
 
 Stored = TypeVar("Stored")
@@ -57,6 +58,9 @@ class Grant:
     authority: Money | None = None  # an agent's
     cap: SkillCap | None = None  # the skill's, per customer
     along: ReadAlong | None = None  # items the turn needs besides, read with the totals
+    # The customer's complaints and promises, if the turn has them already (the
+    # account's query brings them): the first weighing needs no query of its own.
+    history: History | None = None
 
 
 class GrantRefused(Exception):
@@ -95,7 +99,8 @@ def within_limits(
     failed: ConditionFailed | None = None
     for attempt in range(ATTEMPTS):
         totals = _totals(stores, grant)
-        promised = _promised(stores, grant, totals)
+        # Weighed again after a failed condition, someone else granted meanwhile: read.
+        promised = _promised(stores, grant, totals, grant.history if attempt == 0 else None)
         why = _weigh(grant, promised)
         if why is not None:
             done = already()
@@ -119,7 +124,7 @@ def within_limits(
 def refusal_now(stores: Stores, grant: Grant) -> GrantRefused | None:
     """What :func:`within_limits` would answer now, without writing anything: for the
     agent to confirm a grant that fits, or see why not before confirming."""
-    promised = _promised(stores, grant, _totals(stores, grant))
+    promised = _promised(stores, grant, _totals(stores, grant), grant.history)
     why = _weigh(grant, promised)
     return None if why is None else GrantRefused(why, grant, promised)
 
@@ -141,13 +146,14 @@ def _totals(stores: Stores, grant: Grant) -> Totals:
     return stores.grants.totals(grant.order.number, grant.granted_by, customer, grant.along)
 
 
-def _promised(stores: Stores, grant: Grant, totals: Totals) -> Promised:
+def _promised(stores: Stores, grant: Grant, totals: Totals, history: History | None) -> Promised:
     """The sums to weigh against; where no running total exists yet, what the stored
-    promises add up to (those made before the totals were kept)."""
+    promises add up to (those made before the totals were kept), from ``history`` if
+    given."""
     on_order = totals.on_order
     skill = totals.skill.grants
     if on_order is None or (grant.cap is not None and totals.skill.version == 0):
-        earlier = _earlier(stores, grant)
+        earlier = _earlier(stores, grant, history)
         if on_order is None:
             mine = grant.order.number
             on_order = sum((g.value.amount for g in earlier if g.order_number == mine), Decimal(0))
@@ -160,13 +166,11 @@ def _promised(stores: Stores, grant: Grant, totals: Totals) -> Promised:
     )
 
 
-def _earlier(stores: Stores, grant: Grant) -> list[Granted]:
+def _earlier(stores: Stores, grant: Grant, history: History | None) -> list[Granted]:
     """The customer's promises still counted, as the rule sees them, from their history."""
-    commitments = [
-        c
-        for c in stores.complaints.history(grant.order.customer_id).commitments
-        if c.status is not CommitmentStatus.CANCELLED
-    ]
+    if history is None:
+        history = stores.complaints.history(grant.order.customer_id)
+    commitments = [c for c in history.commitments if c.status is not CommitmentStatus.CANCELLED]
     totals: dict[str, Money | None] = {grant.order.number: grant.order.total}
     earlier: list[Granted] = []
     for commitment in commitments:

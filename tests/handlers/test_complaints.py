@@ -521,16 +521,40 @@ def test_granting_is_one_transaction(talk: Talk, round_trips: list[str]) -> None
     conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
     round_trips.clear()
     conversation.say("RemedyChoiceIntent", remedy="voucher")
-    # Who is asking, their orders (the offer is re-checked), what the order carries already
-    # (its running total, none yet: so its promises so far) with whether this Alexa user
-    # allowed or refused news on the speaker, then one write for it all.
-    assert round_trips == [
-        "GetItem",
-        "Query",
-        "BatchGetItem",
-        "Query",
-        "TransactWriteItems",
-    ]
+    # Who is asking is known from the turn before (skill.adapters.identity). Their orders
+    # (the offer is re-checked) with their complaints and promises so far; what the order
+    # carries already (its running total, none yet: so those promises count) with whether
+    # this Alexa user allowed or refused news on the speaker; then one write for it all.
+    assert round_trips == ["Query", "BatchGetItem", "TransactWriteItems"]
+
+
+def test_promises_kept_before_the_running_totals_count_from_the_accounts_query(
+    talk: Talk, demo_stores: Stores, round_trips: list[str]
+) -> None:
+    """The policy lets the skill grant one customer two remedies in 90 days; two were
+    stored before running totals were kept, so no total counts them."""
+    for number in ("1001", "1002"):
+        demo_stores.complaints.record(
+            complaint(number, ComplaintStatus.RESOLVED),
+            promise(number, MOMENT.date(), CommitmentStatus.PROMISED, Owner.SKILL),
+        )
+    conversation = talk(token="demo-alex")
+    offer = conversation.say("ComplaintIntent", problemType="late", orderNumber="1003")
+    round_trips.clear()
+    reply = conversation.say("RemedyChoiceIntent", remedy="voucher")
+
+    # The account, whose query brought the two promises; the totals (none yet); whether
+    # an earlier attempt stored this grant (the complaint, by its key); the complaint
+    # for the team. No query of the history besides.
+    assert round_trips == ["Query", "BatchGetItem", "Query", "TransactWriteItems"]
+    assert "voucher" in offer.speech
+    assert "Done" not in reply.speech
+    assert_callback_offer(reply)
+    assert handover(reply)["reason"] == "complaint_escalated"
+    assert {c.order_number for c in demo_stores.complaints.history(ALEX).commitments} == {
+        "1001",
+        "1002",
+    }
 
 
 def test_a_grant_whose_answer_was_lost_is_confirmed_though_every_read_after_is_slow(

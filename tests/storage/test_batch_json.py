@@ -1,17 +1,23 @@
-"""The import's client writes and reads batches as plain JSON: what it stores and reads
-back is what botocore's own path stores and reads, binary values included."""
+"""The import's client writes and reads batches as plain JSON, a voice turn's client
+writes its transactions so: what they store and read back is what botocore's own path
+stores and reads, binary values included, and a failed condition fails as before."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from skill.config import Settings
 from skill.storage import Stores
 from skill.storage.batch_json import send_batches_as_json
 from skill.storage.client import admin_client
 from skill.storage.codec import from_item, key, to_item
+from skill.storage.errors import ConditionFailed
 from skill.storage.shop import ShopStore, UpsertCounts
+from skill.storage.transaction import ABSENT, Put, Update, transact
+from tests.storage.servers import transactional
 from tests.storage.test_shop import order
 
 
@@ -87,3 +93,43 @@ def test_unprocessed_items_are_sent_again_by_the_import_client(
     assert pauses == [0.05, 0.1]
     assert all(stores.orders.get(str(4000 + n)) is not None for n in range(25))
     assert shop.upsert(records) == UpsertCounts(unchanged=25)
+
+
+@transactional
+def test_transactions_store_what_botocore_would_and_fail_as_before(
+    stores: Stores, settings: Settings
+) -> None:
+    plain = admin_client(settings, local=True)  # botocore's own walk of the model
+    table = stores.table
+    blob = {"PK": "BLOB#1", "SK": "ORDER", "data": b"\x00\xff", "kinds": {b"a", b"b"}}
+    sent: list[bytes] = []
+
+    def body(request: Any, **_: Any) -> None:
+        sent.append(request.body)
+
+    stores.client.meta.events.register("before-send.dynamodb.TransactWriteItems", body)
+
+    def read(pk: str) -> dict[str, Any]:
+        return from_item(stores.client.get_item(TableName=table, Key=key(pk, "ORDER"))["Item"])
+
+    for client, prefix in ((stores.client, "FAST"), (plain, "PLAIN")):
+        writes = [Put(values(n) | {"PK": f"{prefix}#{n}"}, condition=ABSENT) for n in range(3)]
+        transact(client, table, writes, token=f"{prefix}-token")
+    transact(stores.client, table, [Put(blob)])
+    change = Update("FAST#0", "ORDER", "SET #s = :s", names={"#s": "status"}, values={":s": "late"})
+    transact(stores.client, table, [change])
+
+    for n in (1, 2):
+        assert read(f"FAST#{n}") | {"PK": ""} == read(f"PLAIN#{n}") | {"PK": ""}
+    assert read("FAST#0")["status"] == "late"
+    assert read("BLOB#1") == blob
+    # Sent as JSON, token and all; the one with a binary value went the usual way.
+    assert b'"Item":{"PK":{"S":"FAST#0"}' in sent[0] and b'"FAST-token"' in sent[0]
+    assert b'"data": {"B": "AP8="}' in sent[1]  # botocore's writing, base64
+
+    fresh = Put({"PK": "NEW#1", "SK": "ORDER"}, condition=ABSENT)
+    again = Put(values(1) | {"PK": "FAST#1"}, condition=ABSENT)
+    with pytest.raises(ConditionFailed) as failed:
+        transact(stores.client, table, [fresh, again])
+    assert failed.value.failed_items == (1,)
+    assert "Item" not in stores.client.get_item(TableName=table, Key=key("NEW#1", "ORDER"))

@@ -21,6 +21,7 @@ from skill.records.complaints import (
     RemedyKind,
 )
 from skill.storage import Stores
+from skill.storage.complaints import history_from
 from skill.storage.errors import NotFound, StorageError
 from tests.conftest import MOMENT
 from tests.storage.servers import transactional
@@ -78,6 +79,21 @@ def test_recording_again_stores_nothing_new_and_returns_the_first(
     assert not again.new
     assert again.commitment == commitment(kind=RemedyKind.REFUND)
     assert len(dynamodb.scan(TableName=settings.table_name)["Items"]) == 2
+
+
+@transactional
+def test_the_accounts_query_brings_the_same_history(stores: Stores) -> None:
+    later = Complaint(**{**complaint("k0").__dict__, "created_at": MOMENT + timedelta(hours=1)})
+    stores.complaints.record(later)
+    stores.complaints.record(complaint("k1"), commitment("k1"))
+    stores.complaints.offer(complaint("k2"), MOMENT + timedelta(days=1))
+    stores.complaints.record(complaint("k3", customer="c-2"), commitment("k3", customer="c-2"))
+
+    found = history_from(stores.orders.account("c-1").complaint_items)
+
+    assert found == stores.complaints.history("c-1")
+    assert [c.complaint_id for c in found.complaints] == ["k1", "k0"]
+    assert found.commitments == [commitment("k1")]
 
 
 @transactional
