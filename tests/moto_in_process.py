@@ -136,3 +136,32 @@ def drop_table_here(table_name: str) -> None:
     backend = _backend()
     with _ONE_AT_A_TIME:
         backend.tables.pop(table_name, None)
+
+
+def as_made(client: Any) -> tuple[Any, ...]:
+    """What a test could have changed on ``client``: the handlers of its event system
+    (by identity, with their order) and its retry quota. A client that is as it was made
+    can serve the next test (:func:`tests.conftest.dynamodb`)."""
+    emitter = client.meta.events._emitter
+    handlers = []
+    quotas = []
+    nodes = [((), emitter._handlers._root)]
+    while nodes:
+        prefix, node = nodes.pop()
+        values = node.get("values")
+        if values:
+            registered = (*values.first, *values.middle, *values.last)
+            handlers.append(
+                (
+                    prefix,
+                    tuple(map(id, values.first)),
+                    tuple(map(id, values.middle)),
+                    tuple(map(id, values.last)),
+                )
+            )
+            for handler in registered:
+                quota = getattr(getattr(handler, "__self__", None), "_retry_quota", None)
+                if quota is not None:
+                    quotas.append(quota._quota.available_capacity)
+        nodes.extend(((*prefix, key), child) for key, child in node.get("children", {}).items())
+    return (frozenset(handlers), tuple(sorted(emitter._unique_id_handlers)), tuple(quotas))
