@@ -28,12 +28,15 @@ moto finds the service a request is for by listing its own package folder, a dir
 listing and a ``stat`` per service on every request, a fifth of a request's time:
 :func:`services_listed_once` lists it once. And moto checks an item's 400 KB limit by
 adding up the sizes of all its attributes again as each one is set: :func:`item_size_summed_once`
-adds them up once, against the same limit.
+adds them up once, against the same limit. It also lists a handler's methods
+(:func:`handlers_listed_once`) and parses an update expression
+(:func:`update_expressions_parsed_once`) once, not on every request.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import logging
 import threading
 from collections.abc import Callable, Iterable
@@ -237,6 +240,31 @@ def item_size_summed_once() -> None:
     item.__init__ = __init__
 
 
+def handlers_listed_once() -> None:
+    """Make moto list a response handler's methods once per class, not per request."""
+    from moto.core import responses
+
+    original = responses.method_names_from_class
+    if getattr(original, "listed_once", False):
+        return
+    listed = functools.cache(original)
+    listed.listed_once = True  # type: ignore[attr-defined]
+    responses.method_names_from_class = listed
+
+
+def update_expressions_parsed_once() -> None:
+    """Make moto parse each update expression once: the same few expressions come again
+    with every write, and moto's validator works on a copy of the tree it is given."""
+    from moto.dynamodb.parsing.expressions import UpdateExpressionParser
+
+    original = UpdateExpressionParser.make
+    if getattr(original, "parsed_once", False):
+        return
+    parsed = functools.lru_cache(maxsize=1024)(original)
+    parsed.parsed_once = True  # type: ignore[attr-defined]
+    UpdateExpressionParser.make = staticmethod(parsed)
+
+
 def faithful_and_faster_moto() -> None:
     """Everything above, for moto's server here and for moto used in process."""
     stream_safe_transactions()
@@ -244,6 +272,8 @@ def faithful_and_faster_moto() -> None:
     items_read_as_they_are()
     services_listed_once()
     item_size_summed_once()
+    handlers_listed_once()
+    update_expressions_parsed_once()
 
 
 # Requests that only read moto's backend; every other one (writes, transactions, table
