@@ -40,8 +40,8 @@ from skill.rules.team import WorkingHours
 from skill.storage.callback_items import TEAM
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, NotFound, must_exist, translated
-from skill.storage.pages import queried
-from skill.storage.tables import GSI1, GSI1PK, GSI1SK
+from skill.storage.pages import index_partition
+from skill.storage.tables import GSI1PK, GSI1SK
 from skill.storage.team import agent_from, agent_values
 from skill.storage.transaction import ABSENT, PRESENT, Put, Update, Write, transact
 
@@ -376,14 +376,7 @@ class LoginStore:
             raise
 
     def _partition(self, partition: str, prefix: str) -> list[dict[str, Any]]:
-        found = queried(
-            self._client,
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
-            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": GSI1SK},
-            ExpressionAttributeValues=to_item({":pk": partition, ":prefix": prefix}),
-        )
+        found = index_partition(self._client, self._table, partition, prefix)
         return [from_item(raw) for raw in found]
 
 

@@ -39,8 +39,8 @@ from skill.records.complaints import (
 )
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import ConditionFailed, StorageError, translated
-from skill.storage.pages import queried
-from skill.storage.tables import GSI1, GSI1PK, GSI1SK, GSI2PK, GSI2SK, TTL_ATTRIBUTE
+from skill.storage.pages import index_partition
+from skill.storage.tables import GSI1PK, GSI1SK, GSI2PK, GSI2SK, TTL_ATTRIBUTE
 from skill.storage.transaction import ABSENT, Put, Write, transact
 
 if TYPE_CHECKING:
@@ -295,17 +295,7 @@ class ComplaintStore:
     def _customers(self, customer_id: str, prefix: str) -> Iterator[dict[str, Any]]:
         """The raw items of the customer's partition of the index whose sort key starts
         with ``prefix``."""
-        return queried(
-            self._client,
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :prefix)",
-            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": GSI1SK},
-            ExpressionAttributeValues={
-                ":pk": {"S": f"CUSTOMER#{customer_id}"},
-                ":prefix": {"S": prefix},
-            },
-        )
+        return index_partition(self._client, self._table, f"CUSTOMER#{customer_id}", prefix)
 
     @translated()
     def forget(self, customer_id: str) -> tuple[int, int]:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Any
 from skill.records.optins import AlexaOptIn
 from skill.storage.codec import from_item, key, timestamp, to_item
 from skill.storage.errors import ConditionFailed, translated
-from skill.storage.tables import GSI1, GSI1PK, TTL_ATTRIBUTE
+from skill.storage.pages import index_partition
+from skill.storage.tables import TTL_ATTRIBUTE
 from skill.storage.users import user_key
 
 if TYPE_CHECKING:
@@ -113,14 +114,8 @@ class OptInStore:
     @translated()
     def for_customer(self, customer_id: str) -> list[AlexaOptIn]:
         """The opt-ins of a linked customer's Alexa users (one query, an index read)."""
-        answer = self._client.query(
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames={"#pk": GSI1PK},
-            ExpressionAttributeValues={":pk": {"S": _customer_key(customer_id)}},
-        )
-        return [_opt_in(from_item(item)) for item in answer.get("Items", [])]
+        found = index_partition(self._client, self._table, _customer_key(customer_id))
+        return [_opt_in(from_item(item)) for item in found]
 
     @translated()
     def revoke(self, user_id: str, permission: str) -> None:

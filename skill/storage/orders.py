@@ -22,8 +22,7 @@ from typing import TYPE_CHECKING, Any
 from skill.records import Contact, Customer, Money, Order, OrderStatus
 from skill.storage.codec import from_item, key, to_item
 from skill.storage.errors import translated
-from skill.storage.pages import queried
-from skill.storage.tables import GSI1, GSI1PK
+from skill.storage.pages import index_partition
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -110,14 +109,7 @@ class OrderStore:
         contacts: list[Contact] = []
         surveys: list[Survey] = []
         complaint_items: list[dict[str, Any]] = []
-        for raw in queried(
-            self._client,
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames={"#pk": GSI1PK},
-            ExpressionAttributeValues={":pk": {"S": f"CUSTOMER#{customer_id}"}},
-        ):
+        for raw in index_partition(self._client, self._table, f"CUSTOMER#{customer_id}"):
             values = from_item(raw)
             if values.get("kind") == "customer":
                 customer = _customer_from(values)

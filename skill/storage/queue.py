@@ -24,8 +24,7 @@ from skill.storage.callbacks import write_change
 from skill.storage.codec import from_item, timestamp
 from skill.storage.errors import translated
 from skill.storage.outbox import OutboxEvent, outbox_put
-from skill.storage.pages import queried
-from skill.storage.tables import GSI1, GSI1PK
+from skill.storage.pages import index_partition
 from skill.storage.transaction import Update, Write
 
 if TYPE_CHECKING:
@@ -40,14 +39,7 @@ class QueueStore:
     @translated()
     def open_callbacks(self) -> list[Callback]:
         """The open queue, by priority and then due time: the index's own order."""
-        found = queried(
-            self._client,
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk AND begins_with(#sk, :queue)",
-            ExpressionAttributeNames={"#pk": GSI1PK, "#sk": "GSI1SK"},
-            ExpressionAttributeValues={":pk": {"S": TEAM}, ":queue": {"S": "QUEUE#"}},
-        )
+        found = index_partition(self._client, self._table, TEAM, "QUEUE#")
         return [callback_from(from_item(raw)) for raw in found]
 
     @translated()

@@ -22,8 +22,8 @@ from skill.records.callbacks import Agent, QueuedCallback
 from skill.storage.callback_items import TEAM, callback_from
 from skill.storage.codec import from_item, key
 from skill.storage.errors import translated
-from skill.storage.pages import queried
-from skill.storage.tables import GSI1, GSI1PK
+from skill.storage.pages import index_partition
+from skill.storage.tables import GSI1PK
 from skill.storage.transaction import Put
 
 if TYPE_CHECKING:
@@ -100,14 +100,7 @@ class TeamStore:
         agents: list[Agent] = []
         queue: list[QueuedCallback] = []
         handled: list[float] = []
-        for raw in queried(
-            self._client,
-            TableName=self._table,
-            IndexName=GSI1,
-            KeyConditionExpression="#pk = :pk",
-            ExpressionAttributeNames={"#pk": GSI1PK},
-            ExpressionAttributeValues={":pk": {"S": TEAM}},
-        ):
+        for raw in index_partition(self._client, self._table, TEAM):
             values = from_item(raw)
             kind = values.get("kind")
             # A disabled agent (skill.storage.agents) is no longer on the team.
