@@ -31,8 +31,8 @@ import resource  # noqa: E402
 import sys  # noqa: E402
 from typing import Any  # noqa: E402
 
-import boto3  # noqa: E402
 import botocore.endpoint  # noqa: E402
+import botocore.handlers  # noqa: E402
 
 # Wall seconds spent waiting on storage and on Alexa's APIs in the current step.
 WAITED = [0.0]
@@ -66,10 +66,10 @@ def main() -> None:
     def count(**kwargs: Any) -> None:
         sent.append(kwargs["event_name"].rsplit(".", 1)[-1])
 
-    # Clients copy the session's hooks when they are made: register before the import.
-    boto3.setup_default_session()
-    assert boto3.DEFAULT_SESSION is not None
-    boto3.DEFAULT_SESSION.events.register("before-send.dynamodb", count)
+    # Every botocore session starts with botocore's built-in hooks, and clients copy
+    # their session's when they are made: added before the import, the count sees the
+    # requests of any client, whichever session made it.
+    botocore.handlers.BUILTIN_HANDLERS.append(("before-send.dynamodb", count))
     endpoint: Any = botocore.endpoint.Endpoint
     endpoint._send = _timed(endpoint._send)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import boto3
 from botocore.config import Config
 
 from skill.config import Settings
@@ -12,6 +11,7 @@ from skill.storage.answer_json import ITEM_OPERATIONS, read_answers_as_json
 from skill.storage.batch_json import send_transactions_as_json
 from skill.storage.deadline import refuse_late_attempts
 from skill.storage.errors import WRITE_OPERATIONS, count_unanswered_writes
+from skill.storage.session import storage_session
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -77,7 +77,7 @@ def admin_client(settings: Settings, *, local: bool = False, bulk: bool = False)
         parameter_validation=not bulk,
         max_pool_connections=16 if bulk else 10,
     )
-    client: DynamoDBClient = boto3.client(
+    client: DynamoDBClient = storage_session().client(
         "dynamodb",
         region_name=settings.region or "us-east-1",
         endpoint_url=settings.dynamodb_endpoint,
@@ -94,7 +94,7 @@ def dynamodb_streams_client(settings: Settings, *, local: bool = False) -> Any:
 
 
 def _client(service: str, settings: Settings, local: bool) -> Any:
-    return boto3.client(
+    return storage_session().client(
         service,  # type: ignore[call-overload]
         # A local endpoint ignores the region, but botocore requires one.
         region_name=settings.region or "us-east-1",
