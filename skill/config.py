@@ -52,7 +52,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -92,7 +92,13 @@ class ConfigurationError(Exception):
 
 # Never compared, and never hashed (it holds dicts): eq=False spares a cold start the
 # generated __eq__ and __hash__ of some forty fields.
-@dataclass(frozen=True, eq=False)
+# Shown as set or unset, never as their values (Settings.__repr__).
+SECRETS = frozenset(
+    {"console_secret", "shopify_webhook_secret", "orders_webhook_secret", "alexa_client_secret"}
+)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Settings:
     """Everything configurable, read once from the environment (:meth:`from_env`)."""
 
@@ -232,6 +238,17 @@ class Settings:
         if self.proactive_events_stage not in ("development", "live"):
             raise ConfigurationError("PROACTIVE_EVENTS_STAGE: development or live")
         return self
+
+    def __repr__(self) -> str:
+        # The generated repr would print the secrets into any traceback or log line that
+        # shows the settings.
+        shown = (
+            f"{item.name}=<set>"
+            if item.name in SECRETS and getattr(self, item.name)
+            else f"{item.name}={getattr(self, item.name)!r}"
+            for item in fields(self)
+        )
+        return f"Settings({', '.join(shown)})"
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import pytest
 
-from skill.config import LOCALE_TIME_ZONES, LOCALES, ConfigurationError, Settings
+from skill.config import LOCALE_TIME_ZONES, LOCALES, SECRETS, ConfigurationError, Settings
 from skill.rules.limits import DailyLimits
 
 
@@ -130,3 +130,25 @@ def test_alexa_notification_settings_from_the_environment() -> None:
     assert Settings.from_env({}).proactive_events_stage == "development"
     with pytest.raises(ConfigurationError, match="PROACTIVE_EVENTS_STAGE"):
         Settings.from_env({"PROACTIVE_EVENTS_STAGE": "production"})
+
+
+def test_the_settings_repr_says_which_secrets_are_set_but_not_what_they_are() -> None:
+    settings = Settings.from_env(
+        {
+            "TABLE_NAME": "shop-table",
+            "CONSOLE_SECRET": "console-s3cret",
+            "SHOPIFY_WEBHOOK_SECRET": "shpss_s3cret",
+            "ALEXA_CLIENT_SECRET": "lwa-s3cret",
+        }
+    )
+
+    shown = repr(settings)
+
+    assert "s3cret" not in shown
+    assert "console_secret=<set>" in shown
+    assert "shopify_webhook_secret=<set>" in shown
+    assert "alexa_client_secret=<set>" in shown
+    assert "orders_webhook_secret=None" in shown
+    assert "table_name='shop-table'" in shown
+    # Every setting named a secret is one the repr hides.
+    assert {item.name for item in fields(Settings) if item.name.endswith("_secret")} == SECRETS
