@@ -19,6 +19,7 @@ from skill.clock import Clock, fixed_clock
 from skill.config import Settings
 from skill.devtools.demo.data import seed
 from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
+from skill.speech import Renderer
 from skill.storage import Stores
 from skill.storage.client import admin_client, dynamodb_client
 from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
@@ -197,9 +198,16 @@ def demo_stores(stores: Stores) -> Stores:
     return stores
 
 
+@pytest.fixture(scope="session")
+def renderer() -> Renderer:
+    """One renderer for the tests of a process, as one serves a whole Lambda process:
+    each template is loaded once, not again for every test."""
+    return Renderer()
+
+
 @pytest.fixture
-def skill(settings: Settings, demo_stores: Stores, clock: Clock) -> Any:
-    return build_skill(settings, demo_stores, clock=clock)
+def skill(settings: Settings, demo_stores: Stores, clock: Clock, renderer: Renderer) -> Any:
+    return build_skill(settings, demo_stores, clock=clock, renderer=renderer)
 
 
 @pytest.fixture

@@ -56,11 +56,15 @@ def console_clock() -> MovableClock:
 
 @pytest.fixture
 def console_app(
-    skill: Any, settings: Settings, demo_stores: Stores, console_clock: MovableClock
+    skill: Any,
+    settings: Settings,
+    demo_stores: Stores,
+    console_clock: MovableClock,
+    renderer: Renderer,
 ) -> Flask:
     written_once(demo_stores, "logins", lambda stores: seed_logins(stores, PASSWORD_HASH_METHOD))
     console = Console(
-        demo_stores, settings, Renderer(), console_clock, load_policy(settings.remedy_policy)
+        demo_stores, settings, renderer, console_clock, load_policy(settings.remedy_policy)
     )
     app = create_app(skill, verifier=None, console=console)
     app.testing = True
