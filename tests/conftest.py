@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -109,23 +108,30 @@ def new_table(settings: Settings) -> None:
         admin.get_waiter("table_exists").wait(
             TableName=settings.table_name, WaiterConfig={"Delay": 1, "MaxAttempts": 60}
         )
-    if ttl:
+    if ttl and endpoint not in _WITHOUT_TTL:
         try:
             admin.update_time_to_live(TableName=settings.table_name, TimeToLiveSpecification=ttl)
         except ClientError as error:  # dynalite has no time to live, as create_tables allows
             if error.response.get("Error", {}).get("Code") != "UnknownOperationException":
                 raise
+            _WITHOUT_TTL.add(endpoint)
 
 
-# Clients of moto in this process that tests left as they were made (no handler added
-# or removed, the retry quota full), for the next test with the same settings: a new
-# client costs 7 to 10 ms of CPU, botocore copying its event system and registering
-# the handlers, about a twentieth of the fast tests' time.
+# Servers that answered UpdateTimeToLive with UnknownOperationException (dynalite): not
+# asked again for every test's table.
+_WITHOUT_TTL: set[str] = set()
+
+
+# Clients (of moto in this process or of a server) that tests left as they were made (no
+# handler added or removed, the retry quota full), for the next test with the same
+# settings: a new client costs 7 to 10 ms of CPU, botocore copying its event system and
+# registering the handlers, about a twentieth of the fast tests' time.
 _SPARE: dict[tuple[Any, ...], list[Any]] = {}
 
 
 def _client_settings(settings: Settings) -> tuple[Any, ...]:
     return (
+        settings.dynamodb_endpoint,
         settings.region,
         settings.dynamodb_max_attempts,
         settings.dynamodb_connect_timeout,
@@ -135,22 +141,17 @@ def _client_settings(settings: Settings) -> tuple[Any, ...]:
 
 @pytest.fixture
 def dynamodb(settings: Settings) -> Iterator[Any]:
-    if settings.dynamodb_endpoint is None:
-        spare = _SPARE.setdefault(_client_settings(settings), [])
-        client = spare.pop() if spare else dynamodb_client(settings, local=True)
-        made = as_made(client)
-        new_table(settings)
-        yield client
-        drop_table_here(settings.table_name)
-        if as_made(client) == made:
-            spare.append(client)
-        return
-    client = dynamodb_client(settings, local=True)
+    spare = _SPARE.setdefault(_client_settings(settings), [])
+    client = spare.pop() if spare else dynamodb_client(settings, local=True)
+    made = as_made(client)
     new_table(settings)
     yield client
-    # A retried delete whose first answer was lost under load finds the table gone.
-    with contextlib.suppress(client.exceptions.ResourceNotFoundException):
-        client.delete_table(TableName=settings.table_name)
+    if settings.dynamodb_endpoint is None:
+        drop_table_here(settings.table_name)
+    # A server's tables stay until the server ends with the session: each test's table
+    # has a name of its own, and a DeleteTable per test took longer than the test.
+    if as_made(client) == made:
+        spare.append(client)
 
 
 @pytest.fixture
