@@ -284,7 +284,7 @@ class FakeAlexaApi:
         context.load_cert_chain(cert, key)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.endpoint = f"https://localhost:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.005,), daemon=True)
 
     def __enter__(self) -> FakeAlexaApi:
         self.thread.start()

@@ -63,7 +63,7 @@ class FakeSmsApi:
         self.state = SmsApiState()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.state))
         self.endpoint = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.005,), daemon=True)
 
     def __enter__(self) -> FakeSmsApi:
         self.thread.start()

@@ -69,7 +69,7 @@ class _UserInfo(BaseHTTPRequestHandler):
 def userinfo_url() -> Iterator[str]:
     _UserInfo.calls = 0
     server = ThreadingHTTPServer(("127.0.0.1", 0), _UserInfo)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.005,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/user/profile"
     server.shutdown()

@@ -343,8 +343,13 @@ class EmbeddedDynamoDB:
         self._server = make_server(
             host, port, app, threaded=True, request_handler=MotoRequestHandler
         )
+        # serve_forever looks for a shutdown every poll interval (0.5 s by default), so
+        # stopping waited for up to that long.
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name="embedded-dynamodb", daemon=True
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.02},
+            name="embedded-dynamodb",
+            daemon=True,
         )
         self.endpoint = ""
 
