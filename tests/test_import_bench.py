@@ -3,10 +3,13 @@ record, then finds all of them unchanged. ``make bench`` runs it on 100,000 orde
 
 from __future__ import annotations
 
+import pytest
+
 from bench import shop_import
 from skill.storage.shop import UpsertCounts
 
 
+@pytest.mark.slow
 def test_the_import_benchmark_writes_all_then_finds_all_unchanged() -> None:
     result = shop_import.run(orders=60, workers=2)
 

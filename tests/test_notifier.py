@@ -7,6 +7,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+import pytest
+
 from skill.adapters.delivery import LogPublisher, Notification, SnsPublisher
 from skill.app import build_skill
 from skill.config import Settings
@@ -118,6 +120,7 @@ def test_a_refused_booking_is_never_announced_and_what_follows_still_is(
 GUEST = "amzn1.ask.account.GUEST"
 
 
+@pytest.mark.slow
 def test_a_guest_moving_an_sms_callback_again_and_again_is_texted_at_most_once_an_hour(
     settings: Settings, dynamodb: Any, demo_stores: Stores
 ) -> None:

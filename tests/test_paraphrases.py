@@ -58,6 +58,7 @@ def understood(matcher: Matcher, paraphrase: Paraphrase) -> bool:
     return True
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_matcher_understands_held_out_paraphrases(
     locale: str, capsys: pytest.CaptureFixture[str]

@@ -1115,6 +1115,7 @@ def test_a_cache_that_cannot_be_written_only_costs_a_compile(tmp_path: Path) -> 
     assert (root / COMPILED).read_text() == ""
 
 
+@pytest.mark.slow
 def test_every_speech_template_compiles_for_the_package_without_local_paths() -> None:
     renderer = Renderer()
     entries = dict(compiled_templates(renderer))

@@ -53,6 +53,7 @@ def test_tables_create_makes_the_table_once_and_then_finds_it(moto_endpoint: str
     assert {i["IndexName"] for i in table["GlobalSecondaryIndexes"]} == {"GSI1", "GSI2"}
 
 
+@pytest.mark.slow
 def test_tables_create_needs_a_region_or_endpoint() -> None:
     result = tables_create({})
     assert result.returncode == 2

@@ -75,6 +75,7 @@ def body(number: str = "1002") -> dict[str, object]:
     return built
 
 
+@pytest.mark.slow
 def test_fifty_sends_fetch_one_token(api: FakeAlexaApi) -> None:
     sender = events(api, Clock())
     for number in range(50):

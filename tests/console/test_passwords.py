@@ -23,6 +23,7 @@ def scrypt_costs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int, int]]:
     return calls
 
 
+@pytest.mark.slow
 def test_by_default_new_passwords_take_werkzeugs_scrypt_cost(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

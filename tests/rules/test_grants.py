@@ -95,6 +95,7 @@ AUTHORITY = {"maria": usd("250"), "james": usd("100")}
 ORDERS = {"1001": usd("49.90"), "1003": usd("119.95"), "2001": usd("45.00")}
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

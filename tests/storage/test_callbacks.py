@@ -162,6 +162,7 @@ def test_handling_times_feed_the_team_query(stores: Stores) -> None:
     assert stores.team.get().handled_minutes == [4.0, 8.0, 12.0]
 
 
+@pytest.mark.slow
 @transactional
 def test_concurrent_requests_create_exactly_one_callback(
     demo_stores: Stores, settings: Settings

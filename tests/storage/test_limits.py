@@ -117,6 +117,7 @@ def test_a_closed_callback_says_so_before_a_full_counter(stores: Stores) -> None
         stores.callbacks.reschedule(callback, [], [tally])
 
 
+@pytest.mark.slow
 @transactional
 def test_guests_booking_for_one_number_at_once_never_pass_the_limit(
     patient: Stores, settings: Settings
@@ -134,6 +135,7 @@ def test_guests_booking_for_one_number_at_once_never_pass_the_limit(
     assert counters(patient)["text per number"] == 3
 
 
+@pytest.mark.slow
 @transactional
 def test_moves_of_one_callback_at_once_never_pass_the_limit_and_are_told_once(
     patient: Stores, settings: Settings

@@ -199,6 +199,7 @@ def calls(client: Any) -> Counter[str]:
     return sent
 
 
+@pytest.mark.slow
 def test_a_first_load_writes_without_reading(stores: Stores, settings: Settings) -> None:
     client = admin_client(settings, local=True, bulk=True)
     sent = calls(client)
