@@ -33,6 +33,7 @@ from tests.moto_in_process import (
     drop_table_here,
     moto_in_process,
     put_items_here,
+    watched,
 )
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
@@ -143,7 +144,7 @@ def _client_settings(settings: Settings) -> tuple[Any, ...]:
 @pytest.fixture
 def dynamodb(settings: Settings) -> Iterator[Any]:
     spare = _SPARE.setdefault(_client_settings(settings), [])
-    client = spare.pop() if spare else dynamodb_client(settings, local=True)
+    client = spare.pop() if spare else watched(dynamodb_client(settings, local=True))
     made = as_made(client)
     new_table(settings)
     yield client
