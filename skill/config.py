@@ -90,14 +90,14 @@ class ConfigurationError(Exception):
     """The settings cannot run the product; the message says which variable to set."""
 
 
-# Never compared, and never hashed (it holds dicts): eq=False spares a cold start the
-# generated __eq__ and __hash__ of some forty fields.
 # Shown as set or unset, never as their values (Settings.__repr__).
 SECRETS = frozenset(
     {"console_secret", "shopify_webhook_secret", "orders_webhook_secret", "alexa_client_secret"}
 )
 
 
+# Never compared, and never hashed (it holds dicts): eq=False spares a cold start the
+# generated __eq__ and __hash__ of some forty fields.
 @dataclass(frozen=True, eq=False, repr=False)
 class Settings:
     """Everything configurable, read once from the environment (:meth:`from_env`)."""

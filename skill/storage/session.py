@@ -4,7 +4,7 @@ Before botocore loads a service's model, and again before its endpoint rules, it
 loader checks the name against a list of every service it has data for. To make that
 list it walks its whole data tree, some 400 service folders (a ``listdir`` and an
 ``isdir`` or two for each), in every process: on a cold start that was about 45 M
-instructions and tens of milliseconds of file-system calls, more than a fifth of what
+instructions and tens of milliseconds of file-system calls, nearly a fifth of what
 the skill's cold start cost beyond a bare skill's. A session that only ever makes
 DynamoDB clients looks only in those services' folders.
 
