@@ -7,34 +7,23 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from botocore.exceptions import ClientError
-from flask import Flask
-from flask.testing import FlaskClient
 
-from skill.app import build_skill
-from skill.clock import Clock, fixed_clock
-from skill.config import Settings
-from skill.devtools.demo.data import seed
-from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
-from skill.speech import Renderer
-from skill.storage import Stores
-from skill.storage.client import admin_client, dynamodb_client
-from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
-from skill.web import create_app
-from tests.alexa import Conversation
-from tests.dynalite_server import DynaliteUnavailable, dynalite
-from tests.moto_in_process import (
-    answered_here,
-    as_made,
-    create_table_here,
-    drop_table_here,
-    moto_in_process,
-    put_items_here,
-    watched,
-)
+if TYPE_CHECKING:
+    from flask import Flask
+    from flask.testing import FlaskClient
+
+    from skill.clock import Clock
+    from skill.config import Settings
+    from skill.speech import Renderer
+    from skill.storage import Stores
+    from tests.alexa import Conversation
+
+# The fixtures import the product, moto and Flask when first used: pytest's controller
+# process under xdist loads this file before it starts the workers, and needs none of
+# them (importing them took 1.3 s of every run's critical path).
 
 # Monday afternoon in Europe and the morning in New York: the same calendar day in both.
 MOMENT = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -47,6 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="session")
 def moto_endpoint() -> Iterator[str]:
+    from skill.devtools.demo.dynamodb import EmbeddedDynamoDB
+
     with EmbeddedDynamoDB() as endpoint:
         yield endpoint
 
@@ -54,6 +45,8 @@ def moto_endpoint() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """dynalite: stricter about requests than moto."""
+    from tests.dynalite_server import DynaliteUnavailable, dynalite
+
     try:
         with dynalite(tmp_path_factory.mktemp("dynalite") / "stderr.log") as endpoint:
             yield endpoint
@@ -63,6 +56,8 @@ def dynalite_endpoint(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 @pytest.fixture(scope="session")
 def moto_here() -> Iterator[None]:
+    from tests.moto_in_process import moto_in_process
+
     with moto_in_process():
         yield
 
@@ -77,6 +72,8 @@ def dynamodb_endpoint(moto_here: None) -> str | None:
 
 @pytest.fixture
 def settings(dynamodb_endpoint: str | None) -> Settings:
+    from skill.config import Settings
+
     return Settings(
         table_name=f"test-{uuid.uuid4().hex[:12]}",
         dynamodb_endpoint=dynamodb_endpoint,
@@ -97,6 +94,12 @@ def new_table(settings: Settings) -> None:
     ``create_tables`` first looks for an existing table and then checks its keys, three
     more requests a fresh name never needs (tests/storage/test_tables.py covers them).
     """
+    from botocore.exceptions import ClientError
+
+    from skill.storage.client import admin_client
+    from skill.storage.tables import MAIN_TABLE, create_table_arguments, definitions
+    from tests.moto_in_process import create_table_here
+
     ttl = definitions()[MAIN_TABLE]["Properties"].get("TimeToLiveSpecification")
     if settings.dynamodb_endpoint is None:
         create_table_here(create_table_arguments(MAIN_TABLE, settings.table_name), ttl)
@@ -143,6 +146,9 @@ def _client_settings(settings: Settings) -> tuple[Any, ...]:
 
 @pytest.fixture
 def dynamodb(settings: Settings) -> Iterator[Any]:
+    from skill.storage.client import dynamodb_client
+    from tests.moto_in_process import as_made, drop_table_here, watched
+
     spare = _SPARE.setdefault(_client_settings(settings), [])
     client = spare.pop() if spare else watched(dynamodb_client(settings, local=True))
     made = as_made(client)
@@ -158,11 +164,15 @@ def dynamodb(settings: Settings) -> Iterator[Any]:
 
 @pytest.fixture
 def stores(dynamodb: Any, settings: Settings) -> Stores:
+    from skill.storage import Stores
+
     return Stores(dynamodb, settings.table_name)
 
 
 @pytest.fixture
 def clock() -> Clock:
+    from skill.clock import fixed_clock
+
     return fixed_clock(MOMENT)
 
 
@@ -179,6 +189,8 @@ def _items(stores: Stores) -> dict[tuple[str, str], dict[str, Any]]:
 
 def written_once(stores: Stores, name: str, write: Callable[[Stores], None]) -> None:
     """``write(stores)``, replayed from what it wrote the first time in this session."""
+    from tests.moto_in_process import answered_here, put_items_here
+
     if name not in _WRITTEN:
         before = _items(stores)
         write(stores)
@@ -197,6 +209,8 @@ def written_once(stores: Stores, name: str, write: Callable[[Stores], None]) -> 
 
 @pytest.fixture
 def demo_stores(stores: Stores) -> Stores:
+    from skill.devtools.demo.data import seed
+
     written_once(stores, "demo", lambda fresh: seed(fresh, MOMENT.date()))
     return stores
 
@@ -205,16 +219,22 @@ def demo_stores(stores: Stores) -> Stores:
 def renderer() -> Renderer:
     """One renderer for the tests of a process, as one serves a whole Lambda process:
     each template is loaded once, not again for every test."""
+    from skill.speech import Renderer
+
     return Renderer()
 
 
 @pytest.fixture
 def skill(settings: Settings, demo_stores: Stores, clock: Clock, renderer: Renderer) -> Any:
+    from skill.app import build_skill
+
     return build_skill(settings, demo_stores, clock=clock, renderer=renderer)
 
 
 @pytest.fixture
 def app(skill: Any) -> Flask:
+    from skill.web import create_app
+
     app = create_app(skill, verifier=None)
     app.testing = True
     return app
@@ -228,6 +248,7 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def talk(client: FlaskClient) -> Callable[..., Conversation]:
     """``talk(token="demo-alex", locale="de-DE")`` starts a conversation."""
+    from tests.alexa import Conversation
 
     def start(**options: Any) -> Conversation:
         return Conversation(client, **options)
