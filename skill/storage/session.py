@@ -22,7 +22,7 @@ from functools import cache
 
 import boto3
 from botocore.exceptions import DataNotFoundError
-from botocore.loaders import Loader
+from botocore.loaders import Loader, instance_cache
 from botocore.session import Session as BotocoreSession
 
 # What skill.storage.client makes clients for.
@@ -36,6 +36,7 @@ class ServicesLoader(Loader):
         super().__init__(extra_search_paths=extra_search_paths)
         self.services = tuple(services)
 
+    @instance_cache
     def list_available_services(self, type_name: str) -> list[str]:
         # botocore's walks the whole data tree; here only the folders of our services,
         # with botocore's own test of a version folder holding a ``type_name`` file.
