@@ -203,6 +203,7 @@ def test_tokens_that_do_not_hold_are_401_naming_the_metadata(
     url: str, provider: IdentityProvider, case: str
 ) -> None:
     other = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    # The wall clock, as in token(): the SDK's bearer check compares expiry with it.
     now = int(time.time())
     bearer = {
         "none": None,

@@ -202,6 +202,8 @@ def post(base: str, headers: dict[str, str], body: bytes) -> tuple[int, dict[str
         return error.code, json.loads(error.read()), error.headers.get("Server", "")
 
 
+# The tests against the live server sign their requests at the machine's time: the
+# server checks each request's timestamp against its own clock, which is that one.
 @pytest.mark.parametrize("threat", THREATS, ids=lambda threat: threat.name)
 def test_real_server_answers_each_threat(live_server: LiveServer, threat: Threat) -> None:
     headers, body = request(threat.name, live_server.pki, datetime.now(UTC))
